@@ -1,0 +1,7 @@
+"""``python -m bpsim`` runs the command-line interface."""
+
+import sys
+
+from bpsim.cli import main
+
+sys.exit(main())

@@ -1,0 +1,69 @@
+"""What a simulation run leaves behind: event records, cases and staff time.
+
+The engine writes one **event record** per ticket x element x lifecycle moment, kept in
+columns (cheap to append, cheap to turn into a DataFrame). Everything the analyses report
+(waits, queue lengths, utilisation, SLA clocks, costs) is computed from these records, so a
+figure can always be traced back to the tickets behind it.
+
+Lifecycle moments (``lifecycle`` column):
+
+=============  ==========================================================================
+``arrive``     a ticket is created at a start event (``element`` = the start event)
+``enabled``    a token reaches an activity or a catch event and starts waiting
+``start``      a person takes the task in charge (``resource`` = the person), or a delay
+               without staff begins
+``complete``   the activity or catch event finishes
+``interrupted`` an interrupting boundary event abandoned the activity (queued or in service)
+``withdrawn``  the token was withdrawn without completing (event-based gateway losers,
+               terminate end events, the end of the run for unfinished work is *not* recorded)
+``pass``       a token passes a gateway, a throw event or a boundary event
+``end``        a token is consumed by an end event (``element`` = the end event)
+=============  ==========================================================================
+
+Times are seconds since the scenario start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["LIFECYCLES", "RunOutput"]
+
+LIFECYCLES = ["arrive", "enabled", "start", "complete", "interrupted", "withdrawn", "pass", "end"]
+
+
+@dataclass
+class RunOutput:
+    """The raw output of :func:`bpsim.engine.run` over all replications.
+
+    Attributes
+    ----------
+    events : DataFrame
+        ``replication`` (int), ``case`` (int, unique within a replication), ``cls``
+        (category: priority class), ``element`` (category: element id), ``lifecycle``
+        (category, values in :data:`LIFECYCLES`), ``time`` (float s), ``resource``
+        (category: staff member, NaN when none), ``role`` (category, NaN when none).
+        Sorted by replication, then time (ties in the order they happened).
+    cases : DataFrame
+        One row per ticket: ``replication``, ``case``, ``cls``, ``start`` (start event id),
+        ``arrival`` (s), ``end`` (s, NaN when unfinished at the end of the run),
+        ``completed`` (bool).
+    staff : DataFrame
+        One row per replication x staff member: ``replication``, ``role``, ``resource``,
+        ``shift``, ``on_shift`` (seconds on shift within the measured window),
+        ``busy`` (seconds working within it), ``tasks`` (tasks started within it).
+    windows : DataFrame
+        One row per replication: ``replication``, ``warmup`` (s), ``end`` (s): the measured
+        window is ``[warmup, end]``.
+    """
+
+    events: pd.DataFrame
+    cases: pd.DataFrame
+    staff: pd.DataFrame
+    windows: pd.DataFrame
+    seed: int | None = None
+    replications: int = 1
+    meta: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,16 @@
+from bpsim.errors import BpsimError, ReadError, ScenarioError, UnsafeInputError
+
+
+def test_error_renders_location_element_and_hint():
+    e = ReadError("flow names no target.", file="a.bpmn", line=3, element_id="F1",
+                  element_name="Yes", hint="fix the ref.")
+    assert str(e) == 'a.bpmn:3: element F1 "Yes": flow names no target. Fix: fix the ref.'
+    assert e.exit_code == 2
+    assert e.to_dict()["line"] == 3
+
+
+def test_hierarchy_and_exit_codes():
+    assert issubclass(UnsafeInputError, ReadError)
+    assert issubclass(ScenarioError, BpsimError)
+    assert ScenarioError("x", key="roles.Agent.staff").exit_code == 1
+    assert "key roles.Agent.staff" in str(ScenarioError("x", key="roles.Agent.staff"))
