@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bpsim.errors import ReadError, UnsafeInputError
+from bpsim.errors import NotAProcessError, ReadError, UnsafeInputError
 
 __all__ = ["MAX_XML_BYTES", "parse_xml", "read_source"]
 
@@ -87,7 +87,11 @@ def parse_xml(data: bytes, *, file: str | None = None) -> etree._Element:
     ``file:line:column`` and lxml's reason) on malformed XML and on empty input.
     """
     if not data.strip():
-        raise ReadError("the file is empty.", file=file, hint="export the diagram again.")
+        raise NotAProcessError(
+            "the file is empty; expected BPMN 2.0 XML or a draw.io diagram.",
+            file=file,
+            hint="export the diagram again.",
+        )
     for text in _utf16_variants(data):
         for marker in _DTD_MARKERS:
             m = marker.search(text)
