@@ -1,0 +1,19 @@
+"""What-if studies: sweeps over scenario variants and the cheapest staffing.
+
+A service-desk manager asks "what if volume grows 30 %?", "what does a third specialist
+buy?", "how few agents still take every ticket in charge within 4 working hours?". This
+package answers by running the scenario's variants side by side:
+
+* :mod:`~bpsim.whatif.grid` expands the varied values into variants;
+* :mod:`~bpsim.whatif.executors` runs *variant x replication* work items serially, on every
+  core or on a Dask cluster;
+* :mod:`~bpsim.whatif.stats` turns per-replication figures into confidence intervals and
+  paired differences (common random numbers);
+* :mod:`~bpsim.whatif.queueing` holds the Erlang formulas that seed the staffing search.
+"""
+
+from __future__ import annotations
+
+from bpsim.whatif.queueing import erlang_b, erlang_c, prob_wait_exceeds, square_root_staffing
+
+__all__ = ["erlang_b", "erlang_c", "prob_wait_exceeds", "square_root_staffing"]

@@ -1,0 +1,239 @@
+"""Where the replications run: in this process, on every core, or on a Dask cluster.
+
+A staffing study is many small, independent jobs: *variant x replication* work items
+("3 agents, replication 7"). Each item is run by a plain module-level function on picklable
+arguments, so the same items can be handed to
+
+* ``"serial"``: one after the other in this process (debugging, tiny studies);
+* ``"process"``: a :class:`concurrent.futures.ProcessPoolExecutor` over all cores (the
+  default; spawn-safe, because nothing but picklable data crosses the process boundary);
+* ``"dask"``: a ``dask.distributed`` cluster, either the one at ``dask_address``
+  (``tcp://scheduler:8786``) or a :class:`distributed.LocalCluster` started on this machine.
+  ``distributed`` is an optional extra (``pip install "bpsim[dask]"``), imported only here.
+
+Results come back in the order of the items whichever runner ran them, and since a
+replication's output depends only on its seed and index, the three runners give equal
+results.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from bpsim.errors import SimulationError
+
+__all__ = ["EXECUTORS", "Runner", "make_runner", "run_work"]
+
+#: The executor names accepted by :func:`bpsim.sweep` and ``bpsim sweep --executor``.
+EXECUTORS = ("serial", "process", "dask")
+
+DASK_INSTALL = 'pip install "bpsim[dask]"'
+
+
+def _progress_bar(total: int, enabled: bool, desc: str | None):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc or "work items", unit="run")
+
+
+def _import_distributed():
+    try:
+        import distributed
+    except ImportError as exc:
+        raise SimulationError(
+            "running on Dask needs the optional package 'distributed', which is not installed.",
+            hint=f"install it with: {DASK_INSTALL}  (or use --executor process).",
+        ) from exc
+    return distributed
+
+
+class Runner:
+    """Run a function over work items with one kind of executor, keeping its workers alive
+    between batches (the optimiser submits several batches).
+
+    Parameters
+    ----------
+    kind : {"serial", "process", "dask"}
+        Where the work runs.
+    workers : int, optional
+        Worker processes (default: every core; for Dask, the cluster's own workers).
+    dask_address : str, optional
+        Scheduler address of a running Dask cluster; ``None`` starts a ``LocalCluster``.
+    progress : bool
+        Show a tqdm progress bar over work items.
+    connect_timeout : float
+        Seconds to wait for the scheduler at ``dask_address``.
+
+    Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        kind: str = "process",
+        *,
+        workers: int | None = None,
+        dask_address: str | None = None,
+        progress: bool = False,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        if kind not in EXECUTORS:
+            raise SimulationError(
+                f"unknown executor {kind!r}.", hint=f"use one of {', '.join(EXECUTORS)}."
+            )
+        if workers is not None and workers < 1:
+            raise SimulationError(
+                f"workers must be at least 1, got {workers}.", hint="omit it to use every core."
+            )
+        if dask_address is not None and kind != "dask":
+            kind = "dask"
+        self.kind = kind
+        self.workers = workers
+        self.dask_address = dask_address
+        self.progress = progress
+        self.connect_timeout = connect_timeout
+        self._pool: cf.ProcessPoolExecutor | None = None
+        self._client = None
+        self._cluster = None
+
+    # -- life cycle -------------------------------------------------------------------
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut the pool or the Dask client (and a cluster this runner started) down."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def _get_pool(self) -> cf.ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(max_workers=self.workers or os.cpu_count() or 1)
+        return self._pool
+
+    def _get_client(self):
+        if self._client is None:
+            distributed = _import_distributed()
+            if self.dask_address:
+                try:
+                    self._client = distributed.Client(
+                        self.dask_address, timeout=f"{self.connect_timeout}s"
+                    )
+                except (OSError, TimeoutError) as exc:
+                    raise SimulationError(
+                        f"cannot reach the Dask scheduler at {self.dask_address}: {exc}",
+                        hint="start it (dask scheduler) or check the address (tcp://HOST:8786).",
+                    ) from exc
+            else:
+                self._cluster = distributed.LocalCluster(
+                    n_workers=self.workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
+                self._client = distributed.Client(self._cluster)
+        return self._client
+
+    # -- work -------------------------------------------------------------------------
+    def map(
+        self, fn: Callable[[Any], Any], items: Iterable[Any], desc: str | None = None
+    ) -> list[Any]:
+        """``[fn(item) for item in items]``, run by this runner, in the items' order."""
+        items = list(items)
+        bar = _progress_bar(len(items), self.progress, desc)
+        try:
+            if self.kind == "serial" or not items:
+                return self._map_serial(fn, items, bar)
+            if self.kind == "process":
+                return self._map_pool(fn, items, bar)
+            return self._map_dask(fn, items, bar)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    @staticmethod
+    def _map_serial(fn, items: Sequence[Any], bar) -> list[Any]:
+        results = []
+        for item in items:
+            results.append(fn(item))
+            if bar is not None:
+                bar.update(1)
+        return results
+
+    def _map_pool(self, fn, items: Sequence[Any], bar) -> list[Any]:
+        pool = self._get_pool()
+        futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
+        results: list[Any] = [None] * len(items)
+        try:
+            for future in cf.as_completed(futures):
+                results[futures[future]] = future.result()
+                if bar is not None:
+                    bar.update(1)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        return results
+
+    def _map_dask(self, fn, items: Sequence[Any], bar) -> list[Any]:
+        distributed = _import_distributed()
+        client = self._get_client()
+        futures = client.map(fn, items, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        results: list[Any] = [None] * len(items)
+        try:
+            for future in distributed.as_completed(futures):
+                results[index[future.key]] = future.result()
+                if bar is not None:
+                    bar.update(1)
+        except BaseException:
+            client.cancel(futures)
+            raise
+        return results
+
+
+def make_runner(
+    executor: str | Runner = "process",
+    *,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    progress: bool = False,
+) -> tuple[Runner, bool]:
+    """A :class:`Runner` for ``executor`` and whether the caller owns it (must close it)."""
+    if isinstance(executor, Runner):
+        return executor, False
+    return Runner(executor, workers=workers, dask_address=dask_address, progress=progress), True
+
+
+def run_work(
+    fn: Callable[[Any], Any],
+    items: Iterable[Any],
+    executor: str | Runner = "process",
+    *,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    progress: bool = False,
+    desc: str | None = None,
+) -> list[Any]:
+    """Run ``fn`` over ``items`` once with the named executor and return the results in order."""
+    runner, owned = make_runner(
+        executor, workers=workers, dask_address=dask_address, progress=progress
+    )
+    try:
+        return runner.map(fn, items, desc=desc)
+    finally:
+        if owned:
+            runner.close()
