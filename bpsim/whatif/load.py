@@ -1,0 +1,242 @@
+"""Offered load: how many people each role's work keeps busy, worked out on paper.
+
+A ticket that arrives by e-mail visits "Triage ticket" once, "Review customer reply" about
+0.3 times (the "need more information?" loop), "Resolve as specialist" with the probability
+of the "No" branch, and so on. The **visit rate** of a task is the arrival rate times that
+expected number of visits; times the task's mean duration it is the work the task brings in,
+in erlangs (busy people). Summed over a role's tasks it is the role's **offered load**: with
+fewer people than that the in-tray grows without end.
+
+A role that works office hours must do a week's work within its open hours, so the load it
+sees while open is the offered load divided by the open share of the week.
+
+The visit counts solve the routing equations ``v = b + P' v`` over the process graph:
+branch probabilities at exclusive gateways, every branch of a parallel split (a join passes
+on one token per set it joins), each branch's own probability at inclusive gateways, the race
+of the catch events after an event-based gateway, and boundary events by the chance that
+they fire (estimated by sampling). This is a first estimate for the staffing search, not a
+replacement for the simulation (queueing for staff changes how long tasks wait, hence which
+timers fire).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from bpsim.scenario.spec import BoundScenario
+
+__all__ = ["RoleLoad", "visit_rates", "arrival_rate", "role_loads"]
+
+WEEK = 7 * 86400.0
+_SAMPLES = 4000
+
+
+@dataclass
+class RoleLoad:
+    """The work a role receives, on paper.
+
+    ``arrival_rate``: tasks per second (24/7 average) reaching the role's tasks;
+    ``mean_service``: their mean duration (s); ``load``: erlangs over the whole week;
+    ``open_share``: share of the week the role is on duty; ``open_load``: erlangs while on
+    duty (``load / open_share``).
+    """
+
+    role: str
+    tasks: list[str]
+    arrival_rate: float
+    mean_service: float
+    load: float
+    open_share: float
+
+    @property
+    def open_load(self) -> float:
+        return self.load / self.open_share if self.open_share > 0 else math.inf
+
+    @property
+    def open_arrival_rate(self) -> float:
+        return self.arrival_rate / self.open_share if self.open_share > 0 else math.inf
+
+
+def arrival_rate(arrival, horizon: float | None = None) -> float:
+    """Mean arrivals per second of one :class:`~bpsim.scenario.spec.Arrival` (scale applied)."""
+    scale = float(getattr(arrival, "scale", 1.0) or 1.0)
+    if arrival.interarrival is not None:
+        mean = float(arrival.interarrival.mean)
+        base = 1.0 / mean if mean > 0 else math.inf
+    elif arrival.profile is not None:
+        grid = np.arange(0.0, WEEK, 300.0)  # the profile's weekly average, 5-minute steps
+        base = float(np.mean([arrival.profile.rate(float(t)) for t in grid]))
+        # a profile reports its own scaled rate when the engine applies scale inside it
+    elif arrival.trace:
+        span = horizon or (max(arrival.trace) - min(arrival.trace)) or 1.0
+        return len(arrival.trace) / span
+    else:
+        return 0.0
+    return base * scale
+
+
+def _race(distributions: list, rng: np.random.Generator) -> list[float]:
+    """Probability that each delay is the first to finish (sampled; ``None`` never fires)."""
+    if not distributions:
+        return []
+    draws = np.full((len(distributions), _SAMPLES), np.inf)
+    for i, dist in enumerate(distributions):
+        if dist is not None:
+            draws[i] = dist.sample_many(rng, _SAMPLES)
+    if np.all(np.isinf(draws)):
+        return [1.0 / len(distributions)] * len(distributions)
+    winners = np.argmin(draws, axis=0)
+    return [float(np.mean(winners == i)) for i in range(len(distributions))]
+
+
+def _event_delay(process, bound: BoundScenario, node: str):
+    spec = bound.events.get(node)
+    if spec is not None:
+        return spec.duration
+    try:
+        from bpsim.engine.plan import timer_delay
+
+        dist, _at = timer_delay(process, node, bound.start)
+        return dist
+    except Exception:
+        return None
+
+
+def _boundary_chance(process, bound, node: str, host_duration, rng) -> float:
+    spec = bound.boundaries.get(node)
+    if spec is not None and spec.probability is not None:
+        return float(spec.probability)
+    delay = spec.duration if spec is not None and spec.duration is not None else None
+    if delay is None:
+        delay = _event_delay(process, bound, node)
+    if delay is None or host_duration is None:
+        return 0.0
+    fire = delay.sample_many(rng, _SAMPLES)
+    work = host_duration.sample_many(rng, _SAMPLES)
+    return float(np.mean(fire < work))
+
+
+def _edges(process) -> list[tuple[str, str, str]]:
+    if process.flows:
+        return [(f.id, f.source, f.target) for f in process.flows.values()]
+    out = []
+    for u, v, data in process.graph.edges(data=True):
+        for fid in data.get("ids") or [data.get("id") or f"{u}->{v}"]:
+            out.append((fid, u, v))
+    return out
+
+
+def visit_rates(process, bound: BoundScenario) -> dict[str, float]:
+    """Expected visits per second of every flow node (24/7 average), by element id."""
+    g = process.graph
+    nodes = list(g.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    outgoing: dict[str, list[tuple[str, str]]] = {n: [] for n in nodes}
+    incoming: dict[str, int] = dict.fromkeys(nodes, 0)
+    for fid, u, v in _edges(process):
+        if u in index and v in index:
+            outgoing[u].append((fid, v))
+            incoming[v] += 1
+    rng = np.random.default_rng(20240)
+    n = len(nodes)
+    P = np.zeros((n, n))
+    for node in nodes:
+        data = g.nodes[node]
+        kind = data.get("type")
+        outs = outgoing[node]
+        i = index[node]
+        weights: list[float]
+        if not outs:
+            weights = []
+        elif kind in ("exclusiveGateway", "complexGateway") and len(outs) > 1:
+            spec = bound.gateways.get(node)
+            if spec is not None:
+                raw = [float(spec.probabilities.get(fid, 0.0)) for fid, _ in outs]
+                total = sum(raw) or 1.0
+                weights = [w / total for w in raw]
+            else:
+                weights = [1.0 / len(outs)] * len(outs)
+        elif kind == "inclusiveGateway" and len(outs) > 1:
+            spec = bound.gateways.get(node)
+            weights = ([float(spec.probabilities.get(fid, 0.0)) for fid, _ in outs]
+                       if spec is not None else [1.0] * len(outs))
+        elif kind == "eventBasedGateway":
+            weights = _race([_event_delay(process, bound, v) for _, v in outs], rng)
+        else:  # activities, events, parallel gateways: every outgoing flow gets a token
+            weights = [1.0] * len(outs)
+        if kind in ("parallelGateway", "inclusiveGateway") and incoming[node] > 1:
+            weights = [w / incoming[node] for w in weights]  # a join passes on one token
+        # boundary events: the host hands a token to each boundary with its firing chance
+        for b in g.nodes:
+            bdata = g.nodes[b]
+            if bdata.get("type") != "boundaryEvent" or bdata.get("attached_to") != node:
+                continue
+            task = bound.tasks.get(node)
+            chance = _boundary_chance(process, bound, b, task.duration if task else None, rng)
+            P[i, index[b]] += chance
+            if bdata.get("cancel_activity", True):
+                weights = [w * (1.0 - chance) for w in weights]
+        for (_fid, v), w in zip(outs, weights):
+            P[i, index[v]] += w
+        # a sub-process starts its inner start events each time it is entered
+        if kind in ("subProcess", "transaction", "adHocSubProcess"):
+            for inner in g.nodes:
+                idata = g.nodes[inner]
+                if idata.get("parent") == node and idata.get("type") == "startEvent":
+                    P[i, index[inner]] += 1.0
+    b = np.zeros(n)
+    for start, arrival in bound.arrivals.items():
+        if start in index:
+            b[index[start]] += arrival_rate(arrival, bound.horizon)
+    try:
+        v = np.linalg.solve(np.eye(n) - P.T, b)
+    except np.linalg.LinAlgError:  # a loop taken with probability 1: no stationary answer
+        v = b.copy()
+        for _ in range(1000):
+            v = b + P.T @ v
+    return {node: max(0.0, float(v[index[node]])) for node in nodes}
+
+
+def _open_share(role) -> float:
+    calendars = [s.calendar for s in role.shifts if s.staff > 0]
+    if not calendars or any(c is None for c in calendars):
+        return 1.0
+    grid = np.arange(0.0, WEEK, 900.0) + 450.0
+    open_ = [any(c.is_open(float(t)) for c in calendars) for t in grid]
+    return float(np.mean(open_)) or 1.0
+
+
+def _mean_duration(task, class_mix: dict[str, float]) -> float:
+    if not task.by_class:
+        return float(task.duration.mean)
+    total = 0.0
+    for cls, p in class_mix.items():
+        total += p * float(task.by_class.get(cls, task.duration).mean)
+    return total / (sum(class_mix.values()) or 1.0)
+
+
+def role_loads(process, bound: BoundScenario) -> dict[str, RoleLoad]:
+    """Every staffed role's offered load, by role name (roles without tasks get zero)."""
+    visits = visit_rates(process, bound)
+    mix: dict[str, float] = {}
+    for arrival in bound.arrivals.values():
+        rate = arrival_rate(arrival, bound.horizon)
+        for cls, p in arrival.classes.items():
+            mix[cls] = mix.get(cls, 0.0) + rate * p
+    loads: dict[str, RoleLoad] = {}
+    for name, role in bound.roles.items():
+        tasks = [t for t in bound.tasks.values() if t.role == name]
+        rate = sum(visits.get(t.element, 0.0) for t in tasks)
+        work = sum(visits.get(t.element, 0.0) * _mean_duration(t, mix) for t in tasks)
+        loads[name] = RoleLoad(
+            role=name,
+            tasks=[t.element for t in tasks],
+            arrival_rate=rate,
+            mean_service=work / rate if rate > 0 else 0.0,
+            load=work,
+            open_share=_open_share(role),
+        )
+    return loads
