@@ -117,6 +117,8 @@ class WeeklyCalendar:
                 merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
             else:
                 merged.append((a, b))
+        #: Merged open intervals of one week, seconds from Monday 00:00 (holidays aside).
+        self.week_intervals = merged
         self._monday, self._offset = week_origin(start)
         self._pattern = StepPattern(
             [(a, b, 1.0) for a, b in merged], holiday_windows(start, self.holidays)
