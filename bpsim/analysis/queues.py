@@ -1,0 +1,154 @@
+"""Queue lengths over time, their time averages, and Little's law.
+
+The queue at a stage is the tickets that reached it but that nobody has taken in charge yet
+(``enabled`` but not ``start``-ed): the pile of tickets in the agents' inbox. It is a step
+function of time that rises by one at each ``enabled`` and falls by one at each ``start``
+(or when a queued ticket leaves unserved: interrupted, withdrawn). Unlike the wait figures,
+the queue counts every ticket physically present, warm-up arrivals included: it is what an
+observer would see in the inbox.
+
+* :func:`queue_series` - the step function per replication and element (table ``queues``).
+* :func:`time_average` - the time-weighted mean and the maximum over ``[warmup, end]``.
+* :func:`queue_curve` - the mean curve across replications on a common time grid (plots).
+* :func:`littles_law` - ``L = lambda * W`` per stage, a sanity check of the whole pipeline:
+  ``L`` the time-weighted mean number in queue (in stage), ``lambda`` the arrivals to the
+  stage per second in the window, ``W`` their mean wait (sojourn) cut at the window's end.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from bpsim.analysis.stats import mean_ci
+
+__all__ = ["queue_series", "time_average", "queue_stats", "queue_curve", "littles_law"]
+
+
+def _leave_queue(v: pd.DataFrame) -> pd.Series:
+    return v["start"].where(v["start"].notna(), v["end"])
+
+
+def queue_series(visits: pd.DataFrame, what: str = "queue") -> pd.DataFrame:
+    """The number in queue (``what="queue"``) or in stage (``"stage"``) after each change.
+
+    Returns columns ``replication``, ``element``, ``time``, ``length``: the step function's
+    value from ``time`` until the next row of the same replication and element (0 before
+    the first row). Simultaneous changes are merged, so no zero-length spike appears.
+    """
+    if visits.empty:
+        return pd.DataFrame(columns=["replication", "element", "time", "length"])
+    leave = _leave_queue(visits) if what == "queue" else visits["end"]
+    up = pd.DataFrame({"replication": visits["replication"], "element": visits["element"],
+                       "time": visits["enabled"], "delta": 1})
+    down = pd.DataFrame({"replication": visits["replication"], "element": visits["element"],
+                         "time": leave, "delta": -1}).dropna(subset=["time"])
+    d = pd.concat([up.dropna(subset=["time"]), down], ignore_index=True)
+    d = d.groupby(["replication", "element", "time"], sort=True, as_index=False)["delta"].sum()
+    d["length"] = d.groupby(["replication", "element"], sort=False)["delta"].cumsum()
+    return d[["replication", "element", "time", "length"]].astype(
+        {"length": np.int64, "time": float}).reset_index(drop=True)
+
+
+def time_average(times: np.ndarray, lengths: np.ndarray, t0: float, t1: float,
+                 ) -> tuple[float, float]:
+    """Time-weighted mean and maximum of a step function over ``[t0, t1]``.
+
+    ``lengths[i]`` holds from ``times[i]`` to ``times[i+1]``; the value is 0 before
+    ``times[0]``.
+
+    Examples
+    --------
+    >>> time_average(np.array([1.0, 3.0]), np.array([2, 0]), 0.0, 4.0)   # 2 for 2 s of 4
+    (1.0, 2.0)
+    """
+    if t1 <= t0:
+        return math.nan, math.nan
+    times = np.asarray(times, dtype=float)
+    lengths = np.asarray(lengths, dtype=float)
+    before = times <= t0
+    level0 = float(lengths[before][-1]) if before.any() else 0.0
+    inside = (times > t0) & (times < t1)
+    t = np.concatenate([[t0], times[inside], [t1]])
+    vals = np.concatenate([[level0], lengths[inside]])
+    area = float(np.sum(vals * np.diff(t)))
+    return area / (t1 - t0), float(vals.max())
+
+
+def queue_stats(series: pd.DataFrame, wins: pd.DataFrame) -> pd.DataFrame:
+    """Per replication and element: ``mean`` (time-weighted), ``max``, and the means of the
+    first and second half of the window (``first_half``, ``second_half``) for the growth
+    figure used by the bottleneck score."""
+    rows = []
+    for (rep, element), g in series.groupby(["replication", "element"], sort=False):
+        t0, t1 = float(wins.loc[rep, "warmup"]), float(wins.loc[rep, "end"])
+        times, lengths = g["time"].to_numpy(), g["length"].to_numpy()
+        mean, mx = time_average(times, lengths, t0, t1)
+        mid = (t0 + t1) / 2
+        first, _ = time_average(times, lengths, t0, mid)
+        second, _ = time_average(times, lengths, mid, t1)
+        rows.append({"replication": rep, "element": element, "mean": mean, "max": mx,
+                     "first_half": first, "second_half": second})
+    return pd.DataFrame(rows, columns=["replication", "element", "mean", "max", "first_half",
+                                       "second_half"])
+
+
+def queue_curve(series: pd.DataFrame, element: str, grid: np.ndarray,
+                replications: list[int] | None = None) -> np.ndarray:
+    """Mean queue length across replications at each ``grid`` time (for plots).
+
+    Each replication's step function is read at the grid instants; replications with no
+    change at this element count as an empty queue.
+    """
+    grid = np.asarray(grid, dtype=float)
+    s = series.loc[series["element"] == element]
+    reps = replications if replications is not None else sorted(series["replication"].unique())
+    if not reps:
+        return np.zeros_like(grid)
+    total = np.zeros_like(grid)
+    for rep in reps:
+        g = s.loc[s["replication"] == rep]
+        if g.empty:
+            continue
+        idx = np.searchsorted(g["time"].to_numpy(), grid, side="right") - 1
+        vals = g["length"].to_numpy(dtype=float)
+        total += np.where(idx >= 0, vals[np.clip(idx, 0, None)], 0.0)
+    return total / len(reps)
+
+
+def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue") -> pd.DataFrame:
+    """Check ``L = lambda * W`` per stage (``what="queue"``: waiting; ``"stage"``: sojourn).
+
+    Per replication, over its window ``[warmup, end]`` of length ``T``:
+    ``lambda`` = visits enabled in the window / ``T``; ``W`` = their mean time in queue
+    (in stage), cut at ``end`` for those still there; ``L`` = the time-weighted mean
+    number in queue (in stage). Returns per element the means across replications of
+    ``L`` and ``lambda * W`` and the relative gap ``|L - lambda W| / L``.
+    """
+    series = queue_series(visits, what)
+    stats = queue_stats(series, wins).set_index(["replication", "element"])
+    leave = _leave_queue(visits) if what == "queue" else visits["end"]
+    v = visits.assign(_leave=leave)
+    rows = []
+    for (rep, element), g in v.groupby(["replication", "element"], sort=False):
+        t0, t1 = float(wins.loc[rep, "warmup"]), float(wins.loc[rep, "end"])
+        inw = g.loc[(g["enabled"] >= t0) & (g["enabled"] <= t1)]
+        lam = len(inw) / (t1 - t0) if t1 > t0 else math.nan
+        w = float((inw["_leave"].fillna(t1).clip(upper=t1) - inw["enabled"]).mean()) \
+            if len(inw) else 0.0
+        L = float(stats.loc[(rep, element), "mean"]) if (rep, element) in stats.index else 0.0
+        rows.append({"replication": rep, "element": element, "L": L, "lambda": lam, "W": w,
+                     "lambda_W": lam * w})
+    per = pd.DataFrame(rows, columns=["replication", "element", "L", "lambda", "W", "lambda_W"])
+    out = []
+    for element, g in per.groupby("element", sort=False):
+        L, _ = mean_ci(g["L"])
+        lw, _ = mean_ci(g["lambda_W"])
+        lam, _ = mean_ci(g["lambda"])
+        W, _ = mean_ci(g["W"])
+        gap = abs(L - lw) / L if L > 0 else (0.0 if lw == 0 else math.inf)
+        out.append({"element": element, "what": what, "L": L, "lambda": lam, "W": W,
+                    "lambda_W": lw, "gap": gap})
+    return pd.DataFrame(out, columns=["element", "what", "L", "lambda", "W", "lambda_W", "gap"])

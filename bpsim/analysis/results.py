@@ -1,0 +1,257 @@
+"""Results: every figure of a simulation run, computed on first use and kept.
+
+:func:`bpsim.simulate` returns a :class:`Results`. It holds the engine's raw records
+(:class:`~bpsim.engine.output.RunOutput`), the process and the bound scenario, and turns them
+into tables on demand (each computed once, then cached)::
+
+    results.stages        per stage: count, wait, service, sojourn, percentiles, queue
+    results.roles         per role: utilisation, busy hours, cases handled, handling time, cost
+    results.staff         the same per staff member
+    results.slas          per SLA (and priority class): breach rate, elapsed-time percentiles
+    results.cases         per ticket: arrival, end, cycle time, and each SLA's clock
+    results.events        the raw event records (with element names)
+    results.queues        queue length over time per replication and stage (step function)
+    results.costs         staff cost (worked / paid), customer billing, person-hours
+    results.bottlenecks   stages ranked by bottleneck score, with the reason in words
+
+All figures count tickets that arrived at or after the warm-up; durations are in seconds;
+every mean carries a 95 % CI half-width across replications (``*_ci95``). The text report,
+JSON, plots and event logs are in :mod:`bpsim.report`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from bpsim.analysis import bottlenecks as _bottlenecks
+from bpsim.analysis import costs as _costs
+from bpsim.analysis import queues as _queues
+from bpsim.analysis import roles as _roles
+from bpsim.analysis import slas as _slas
+from bpsim.analysis import stages as _stages
+from bpsim.analysis import visits as _visits
+from bpsim.analysis.stats import mean_ci, percentiles
+from bpsim.engine.output import RunOutput
+
+__all__ = ["Results"]
+
+
+class Results:
+    """The analysed output of a simulation run.
+
+    Parameters
+    ----------
+    output : RunOutput
+        The engine's records over all replications.
+    process : Process, optional
+        The simulated process (for element names and types).
+    scenario : BoundScenario, optional
+        The scenario bound to ``process`` (roles, SLAs, costs, start date). An unbound
+        :class:`~bpsim.scenario.Scenario` is bound to ``process`` first.
+    """
+
+    def __init__(self, output: RunOutput, process=None, scenario=None) -> None:
+        if scenario is not None and not hasattr(scenario, "roles") and hasattr(scenario, "bind"):
+            scenario = scenario.bind(process)
+        self.output = output
+        self.process = process
+        self.scenario = scenario
+
+    def __repr__(self) -> str:
+        return (f"<Results {self.scenario_name!r}: {self.replications} replication(s), "
+                f"{self.arrived:g} tickets arrived per replication>")
+
+    # -- basics ---------------------------------------------------------------------------
+    @property
+    def replications(self) -> int:
+        return len(self.replication_ids)
+
+    @cached_property
+    def replication_ids(self) -> list[int]:
+        return sorted(int(r) for r in self.output.windows["replication"])
+
+    @property
+    def seed(self):
+        return self.output.seed
+
+    @property
+    def scenario_name(self) -> str | None:
+        return getattr(self.scenario, "name", None)
+
+    @property
+    def model_name(self) -> str | None:
+        p = self.process
+        if p is None:
+            return None
+        return p.source or p.name
+
+    @cached_property
+    def windows(self) -> pd.DataFrame:
+        """Measured window per replication (index ``replication``: ``warmup``, ``end``)."""
+        return _visits.windows(self.output)
+
+    @cached_property
+    def visits(self) -> pd.DataFrame:
+        """One row per ticket x stage x pass (see :mod:`bpsim.analysis.visits`)."""
+        return _visits.visits(self.output)
+
+    # -- tables ---------------------------------------------------------------------------
+    @cached_property
+    def cases(self) -> pd.DataFrame:
+        """Per ticket: the engine's case row, ``measured``, ``cycle_time``, and for each SLA
+        ``<name> elapsed`` (seconds on its clock) and ``<name> breached`` (NaN: excluded)."""
+        cases = _visits.measured_cases(self.output)
+        for sla in getattr(self.scenario, "slas", None) or []:
+            sc = self.sla_cases.loc[self.sla_cases["sla"] == sla.name,
+                                    ["replication", "case", "elapsed", "breached"]]
+            sc = sc.rename(columns={"elapsed": f"{sla.name} elapsed",
+                                    "breached": f"{sla.name} breached"})
+            cases = cases.merge(sc, on=["replication", "case"], how="left")
+        return cases
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """The engine's event records, with ``name`` (the element's name, or its id)."""
+        ev = self.output.events
+        names = {e: _stages.element_name(self.process, e)
+                 for e in ev["element"].astype(object).unique()}
+        return ev.assign(name=ev["element"].astype(object).map(names))
+
+    @cached_property
+    def queues(self) -> pd.DataFrame:
+        """Queue length over time: ``replication``, ``element``, ``time``, ``length``."""
+        return _queues.queue_series(self.visits, "queue")
+
+    @cached_property
+    def queue_stats(self) -> pd.DataFrame:
+        return _queues.queue_stats(self.queues, self.windows)
+
+    @cached_property
+    def stages(self) -> pd.DataFrame:
+        return _stages.stage_table(self.visits, self.queue_stats, self.replication_ids,
+                                   self.process, self.scenario)
+
+    @cached_property
+    def roles(self) -> pd.DataFrame:
+        return _roles.role_table(self.output.staff, self.visits, self.windows, self.scenario)
+
+    @cached_property
+    def staff(self) -> pd.DataFrame:
+        return _roles.staff_table(self.output.staff, self.visits, self.windows)
+
+    @cached_property
+    def sla_cases(self) -> pd.DataFrame:
+        """Per SLA x measured ticket: its clock and status (see :mod:`bpsim.analysis.slas`)."""
+        base = _visits.measured_cases(self.output)
+        parts = [_slas.sla_cases(s, self.output.events, base, self.visits, self.windows)
+                 for s in getattr(self.scenario, "slas", None) or []]
+        cols = ["sla", "replication", "case", "cls", "target", "t0", "t1", "elapsed",
+                "status", "breached"]
+        parts = [p for p in parts if not p.empty]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+
+    @cached_property
+    def slas(self) -> pd.DataFrame:
+        return _slas.sla_table(getattr(self.scenario, "slas", None) or [], self.sla_cases,
+                               self.replication_ids,
+                               getattr(self.scenario, "classes", None) or (), self.process)
+
+    @cached_property
+    def costs(self) -> pd.DataFrame:
+        return _costs.cost_table(self.output.staff, self.visits,
+                                 _visits.measured_cases(self.output), self.replication_ids,
+                                 self.scenario)
+
+    @cached_property
+    def bottlenecks(self) -> pd.DataFrame:
+        return _bottlenecks.bottleneck_table(
+            self.stages, self.roles, self.visits, _visits.measured_cases(self.output),
+            self.queue_stats, self.windows, self.replication_ids)
+
+    @cached_property
+    def littles_law(self) -> pd.DataFrame:
+        """``L = lambda W`` per stage, for the queue and for the whole stage."""
+        q = _queues.littles_law(self.visits, self.windows, "queue")
+        s = _queues.littles_law(self.visits, self.windows, "stage")
+        out = pd.concat([q, s], ignore_index=True)
+        out.insert(1, "name", [_stages.element_name(self.process, e) for e in out["element"]])
+        return out
+
+    # -- headline figures -------------------------------------------------------------------
+    @cached_property
+    def _case_counts(self) -> tuple[float, float]:
+        c = _visits.measured_cases(self.output)
+        m = c.loc[c["measured"]]
+        reps = pd.Index(self.replication_ids)
+        arrived = m.groupby("replication").size().reindex(reps, fill_value=0)
+        done = m.loc[m["completed"].astype(bool)].groupby("replication").size()
+        done = done.reindex(reps, fill_value=0)
+        return float(arrived.mean()) if len(reps) else 0.0, \
+            float(done.mean()) if len(reps) else 0.0
+
+    @property
+    def arrived(self) -> float:
+        """Tickets arrived after the warm-up, per replication (mean)."""
+        return self._case_counts[0]
+
+    @property
+    def completed(self) -> float:
+        """Of those, tickets completed by the end of the run, per replication (mean)."""
+        return self._case_counts[1]
+
+    @cached_property
+    def cycle_time(self) -> dict[str, float]:
+        """Cycle time (arrival -> end) of completed measured tickets: ``mean``, ``ci95``,
+        ``p50``, ``p90``, ``p95`` (seconds)."""
+        c = _visits.measured_cases(self.output)
+        done = c.loc[c["measured"] & c["completed"].astype(bool)]
+        mean, ci = mean_ci(done.groupby("replication")["cycle_time"].mean())
+        return {"mean": mean, "ci95": ci, **percentiles(done["cycle_time"].to_numpy())}
+
+    # -- outputs ------------------------------------------------------------------------------
+    def summary(self) -> str:
+        """The text report (what ``bpsim simulate`` prints)."""
+        from bpsim.report.text import summary
+
+        return summary(self)
+
+    def to_dict(self) -> dict:
+        """The JSON report as plain data (durations in seconds; see DESIGN.md)."""
+        from bpsim.report.jsonout import to_dict
+
+        return to_dict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text (NaN written as ``null``)."""
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def to_event_log(self, path: str | os.PathLike) -> Path:
+        """Write the event log as CSV (``.csv``) or XES (``.xes``), atomically."""
+        from bpsim.report.eventlog import write_event_log
+
+        return write_event_log(self, path)
+
+    def plot(self, kind: str = "utilization", ax=None):
+        """Draw one figure on ``ax`` (a new figure when ``None``) and return the axes.
+
+        ``kind``: ``"utilization"`` (per role, with CI bars), ``"waits"`` (mean wait per stage
+        with CI bars), ``"queues"`` (mean queue length over time per stage),
+        ``"cycle_time"`` (histogram with SLA target lines) or ``"slas"`` (breach rates
+        with CI bars and the allowed rate).
+        """
+        from bpsim.report.plots import plot
+
+        return plot(self, kind, ax=ax)
+
+    def write(self, out_dir: str | os.PathLike) -> list[Path]:
+        """Write tables (CSV), results.json, report.txt, plots (PNG) and the event log
+        (events.csv, events.xes) into ``out_dir``; return the paths written."""
+        from bpsim.report.files import write_all
+
+        return write_all(self, out_dir)
+

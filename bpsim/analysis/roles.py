@@ -1,0 +1,107 @@
+"""Roles and staff: how busy the people are, and what their work amounts to.
+
+The service desk's agents and specialists work shifts. For each person the engine records,
+within the measured window [warm-up, end], the seconds they were **on shift** and the seconds
+they were **busy** on a task. From those and the visits they served:
+
+``utilization``     busy / on shift: the share of paid hours spent working (over the hours
+                    they were on shift, so a night with nobody on shift does not dilute it)
+``busy_hours``      hours worked (person-hours spent on tickets)
+``on_shift_hours``  hours on shift (paid hours)
+``tasks``           tasks started in the window
+``cases_handled``   distinct tickets the person (the role) worked on in the window
+``handling_mean``   mean service time (start -> complete) of the tasks they completed
+``person_hours_per_case``  busy hours / cases handled
+
+The per-role figures add up the role's members per replication (utilisation = total busy /
+total on shift). Every figure is a mean across replications with a 95 % CI half-width.
+These are the operator metrics of the service-desk literature: cases handled, mean
+handling time, person-hours (per operator and overall).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bpsim.analysis.stats import ci_table
+
+__all__ = ["staff_table", "role_table", "handled"]
+
+_FIGS = ["utilization", "busy_hours", "on_shift_hours", "tasks", "cases_handled",
+         "handling_mean", "person_hours_per_case"]
+
+
+def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per replication x ``by`` (``"resource"`` or ``"role"``): ``cases_handled`` and
+    ``handling_mean`` over the visits taken in charge within the window."""
+    v = visits.loc[visits["resource"].notna()]
+    if v.empty:
+        return pd.DataFrame(columns=["replication", by, "cases_handled", "handling_mean"])
+    w0 = v["replication"].map(wins["warmup"])
+    w1 = v["replication"].map(wins["end"])
+    v = v.loc[(v["start"] >= w0) & (v["start"] <= w1)]
+    g = v.groupby(["replication", by], sort=False)
+    return pd.DataFrame({"cases_handled": g["case"].nunique(),
+                         "handling_mean": g["service"].mean()}).reset_index()
+
+
+def _per_replication(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
+                     by: str) -> pd.DataFrame:
+    keys = ["replication", by] if by == "role" else ["replication", "role", "resource"]
+    s = staff.groupby(keys, sort=False, observed=True).agg(
+        busy=("busy", "sum"), on_shift=("on_shift", "sum"), tasks=("tasks", "sum"),
+        staff=("resource", "nunique")).reset_index()
+    s["utilization"] = s["busy"] / s["on_shift"].where(s["on_shift"] > 0)
+    s["busy_hours"] = s["busy"] / 3600.0
+    s["on_shift_hours"] = s["on_shift"] / 3600.0
+    h = handled(visits, wins, by)
+    s = s.merge(h, on=["replication", by], how="left")
+    s["cases_handled"] = s["cases_handled"].fillna(0)
+    s["person_hours_per_case"] = s["busy_hours"] / s["cases_handled"].where(
+        s["cases_handled"] > 0)
+    return s
+
+
+def _clean_staff(staff: pd.DataFrame) -> pd.DataFrame:
+    s = staff.copy()
+    for c in ("role", "resource"):
+        s[c] = s[c].astype(object)
+    if "shift" not in s:
+        s["shift"] = None
+    if "tasks" not in s:
+        s["tasks"] = 0
+    return s
+
+
+def staff_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame) -> pd.DataFrame:
+    """The ``staff`` table: one row per staff member (see the module docstring)."""
+    cols = ["resource", "role", "shift"] + [c for f in _FIGS for c in (f, f"{f}_ci95")]
+    if staff.empty:
+        return pd.DataFrame(columns=cols)
+    s = _clean_staff(staff)
+    per = _per_replication(s, visits, wins, "resource")
+    out = ci_table(per, ["role", "resource"], _FIGS)
+    shifts = s.drop_duplicates("resource").set_index("resource")["shift"]
+    out["shift"] = out["resource"].map(shifts)
+    return out[cols]
+
+
+def role_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
+               scenario=None) -> pd.DataFrame:
+    """The ``roles`` table: one row per role of the scenario that has staff, with its
+    head-count (``staff``), the figures above and the role's ``cost_per_hour``."""
+    figs = _FIGS
+    cols = ["name", "staff", "cost_per_hour"] + [c for f in figs for c in (f, f"{f}_ci95")]
+    roles = dict(getattr(scenario, "roles", None) or {})
+    if staff.empty:
+        per = pd.DataFrame(columns=["replication", "role", *figs])
+    else:
+        per = _per_replication(_clean_staff(staff), visits, wins, "role")
+    out = ci_table(per, "role", figs).rename(columns={"role": "name"})
+    names = list(dict.fromkeys(list(roles) + list(out["name"])))
+    out = out.set_index("name").reindex(names).reset_index()
+    out = out.rename(columns={"index": "name"})
+    head = per.groupby("role")["staff"].max() if not per.empty else pd.Series(dtype=float)
+    out["staff"] = [roles[n].staff if n in roles else int(head.get(n, 0)) for n in out["name"]]
+    out["cost_per_hour"] = [roles[n].cost_per_hour if n in roles else 0.0 for n in out["name"]]
+    return out[cols]

@@ -1,0 +1,196 @@
+"""SLA clocks: did each ticket meet its service-level target?
+
+The service catalogue promises "a request is taken in charge within 4 working hours": the
+clock starts when the ticket arrives, stops when an agent starts Triage, and only runs while
+the office is open. An SLA names:
+
+* a **start point** and an **end point** (:class:`~bpsim.scenario.spec.SLAPoint`): the case's
+  arrival or end (``element=None``), or an element's ``arrive`` (the token reaches it: a task
+  enabled, an end event reached), ``start`` (taken in charge) or ``end`` (completed). The
+  start point is the ticket's first such moment; the end point is the first one at or after
+  the start point;
+* a **target** per priority class (seconds of calendar time; the ``None`` key covers the
+  classes not listed);
+* a **calendar**: elapsed SLA time is ``calendar.working_time(t0, t1)``, the open seconds
+  between the two points (no calendar: the wall clock, ``t1 - t0``);
+* **pause points** (``pause_at``): while a ticket waits at one of those elements (from
+  ``enabled`` to completion, e.g. waiting for the customer's reply) the clock stops; the
+  working time of those intervals inside ``[t0, t1]`` is subtracted.
+
+A ticket **breaches** when its elapsed SLA time is strictly greater than its target (4 h 00 min
+exactly meets a 4 h target). Only tickets arriving after the warm-up count. Tickets that
+never reached the start point are excluded. A ticket that reached the start point but not the
+end point by the end of the run counts as **breached** when its clock already exceeds the
+target at the run's end (it cannot meet it any more), and is otherwise **excluded** (its
+outcome is unknown); a ticket that finished without ever reaching the end point (it left by
+another end event) is excluded. The breach rate is breached / counted tickets, per
+replication, then averaged with a 95 % CI half-width across replications.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from bpsim.analysis.stats import mean_ci, percentiles
+
+__all__ = ["sla_cases", "sla_table", "describe_point", "sla_target"]
+
+_MOMENTS = {
+    "arrive": ["arrive", "enabled", "pass", "end"],
+    "start": ["start"],
+    "end": ["complete", "end", "pass"],
+}
+
+
+def describe_point(point, process=None) -> str:
+    """``"case arrival"``, ``"case end"`` or ``"<element name>.<moment>"``."""
+    from bpsim.analysis.stages import element_name
+
+    if point.element is None:
+        return "case end" if point.moment == "end" else "case arrival"
+    return f"{element_name(process, point.element)}.{point.moment}"
+
+
+def sla_target(sla, cls) -> float | None:
+    """The SLA's target (seconds) for priority class ``cls`` (``None``: not measured)."""
+    if cls in sla.target:
+        return sla.target[cls]
+    return sla.target.get(None)
+
+
+def _occurrences(events: pd.DataFrame, cases: pd.DataFrame, point) -> pd.DataFrame:
+    if point.element is None:
+        col = "end" if point.moment == "end" else "arrival"
+        occ = cases[["replication", "case", col]].rename(columns={col: "time"})
+        return occ.dropna(subset=["time"])
+    lcs = _MOMENTS.get(point.moment, _MOMENTS["arrive"])
+    ev = events.loc[(events["element"].astype(object) == point.element)
+                    & events["lifecycle"].astype(str).isin(lcs), ["replication", "case", "time"]]
+    return ev
+
+
+def _pauses(visits: pd.DataFrame, elements, wins: pd.DataFrame) -> dict:
+    """``{(replication, case): [(from, to), ...]}`` for waits at pause elements."""
+    if not elements or visits.empty:
+        return {}
+    p = visits.loc[visits["element"].isin(list(elements))]
+    out: dict = {}
+    for rep, case, a, b in zip(p["replication"], p["case"], p["enabled"], p["end"]):
+        if math.isnan(b):
+            b = float(wins.loc[rep, "end"])
+        out.setdefault((rep, case), []).append((float(a), float(b)))
+    return out
+
+
+def _clock(calendar, t0: float, t1: float) -> float:
+    if t1 <= t0:
+        return 0.0
+    return float(calendar.working_time(t0, t1)) if calendar is not None else t1 - t0
+
+
+def _elapsed(sla, t0: float, t1: float, pauses) -> float:
+    total = _clock(sla.calendar, t0, t1)
+    for a, b in pauses:
+        lo, hi = max(a, t0), min(b, t1)
+        if hi > lo:
+            total -= _clock(sla.calendar, lo, hi)
+    return max(total, 0.0)
+
+
+def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFrame,
+              wins: pd.DataFrame) -> pd.DataFrame:
+    """One row per measured ticket of one SLA.
+
+    Columns: ``sla``, ``replication``, ``case``, ``cls``, ``target``, ``t0``, ``t1``
+    (NaN when not reached), ``elapsed`` (seconds on the SLA clock, up to ``t1`` or the run's
+    end), ``status`` (``met``, ``breached``, ``open-breached``, ``open``, ``never``,
+    ``not-started``) and ``breached`` (bool; NaN for excluded tickets).
+    """
+    c = cases.loc[cases["measured"]].copy()
+    if sla.classes is not None:
+        c = c.loc[c["cls"].astype(object).isin(list(sla.classes))]
+    c["target"] = [sla_target(sla, k) for k in c["cls"].astype(object)]
+    c = c.loc[c["target"].notna()]
+    key = ["replication", "case"]
+    start = _occurrences(events, c, sla.start).groupby(key)["time"].min().rename("t0")
+    c = c.merge(start, left_on=key, right_index=True, how="left")
+    ends = _occurrences(events, c, sla.end).merge(c[key + ["t0"]], on=key)
+    ends = ends.loc[ends["time"] >= ends["t0"]].groupby(key)["time"].min().rename("t1")
+    c = c.merge(ends, left_on=key, right_index=True, how="left")
+    pauses = _pauses(visits, sla.pause_at, wins)
+    elapsed, status = [], []
+    for rep, case, t0, t1, target, done in zip(c["replication"], c["case"], c["t0"], c["t1"],
+                                               c["target"], c["completed"].astype(bool)):
+        if math.isnan(t0):
+            elapsed.append(math.nan)
+            status.append("not-started")
+            continue
+        ps = pauses.get((rep, case), ())
+        if not math.isnan(t1):
+            e = _elapsed(sla, t0, t1, ps)
+            elapsed.append(e)
+            status.append("breached" if e > target else "met")
+        elif done:
+            elapsed.append(math.nan)
+            status.append("never")
+        else:
+            e = _elapsed(sla, t0, float(wins.loc[rep, "end"]), ps)
+            elapsed.append(e)
+            status.append("open-breached" if e > target else "open")
+    c["elapsed"] = np.asarray(elapsed, dtype=float)
+    c["status"] = status
+    counted = c["status"].isin(["met", "breached", "open-breached"])
+    c["breached"] = (c["status"] != "met").where(counted)
+    c["sla"] = sla.name
+    return c[["sla", "replication", "case", "cls", "target", "t0", "t1", "elapsed", "status",
+              "breached"]].reset_index(drop=True)
+
+
+_COLUMNS = ["name", "cls", "from", "to", "calendar", "target", "attain", "counted",
+            "excluded", "breach_rate", "breach_rate_ci95", "elapsed_mean", "elapsed_ci95",
+            "elapsed_p50", "elapsed_p90", "elapsed_p95", "met"]
+
+
+def _row(sla, cls, g: pd.DataFrame, replications, process) -> dict:
+    counted = g.loc[g["breached"].notna()]
+    per = counted.groupby("replication")
+    rates = per["breached"].mean().reindex(replications)
+    n = max(len(replications), 1)
+    targets = set(g["target"].dropna())
+    row = {"name": sla.name, "cls": cls, "from": describe_point(sla.start, process),
+           "to": describe_point(sla.end, process),
+           "calendar": getattr(sla.calendar, "name", None) if sla.calendar else None,
+           "target": targets.pop() if len(targets) == 1 else math.nan,
+           "attain": sla.attain, "counted": len(counted) / n,
+           "excluded": (len(g) - len(counted)) / n}
+    row["breach_rate"], row["breach_rate_ci95"] = mean_ci(rates)
+    done = g.loc[g["status"].isin(["met", "breached"])]
+    row["elapsed_mean"], row["elapsed_ci95"] = mean_ci(
+        done.groupby("replication")["elapsed"].mean())
+    for k, v in percentiles(done["elapsed"].to_numpy()).items():
+        row[f"elapsed_{k}"] = v
+    br = row["breach_rate"]
+    row["met"] = None if math.isnan(br) else bool(br <= 1.0 - sla.attain + 1e-12)
+    return row
+
+
+def sla_table(slas, per_case: pd.DataFrame, replications: list[int], classes=(),
+              process=None) -> pd.DataFrame:
+    """The ``slas`` table: per SLA one row over all classes (``cls = "all"``), then one row
+    per priority class it measures, with the breach rate and the elapsed-time distribution
+    (``elapsed_*``: of the tickets that reached the end point)."""
+    rows = []
+    for sla in slas:
+        g = per_case.loc[per_case["sla"] == sla.name]
+        rows.append(_row(sla, "all", g, replications, process))
+        present = list(dict.fromkeys(list(classes) + list(g["cls"].astype(object).unique())))
+        for cls in present:
+            gc = g.loc[g["cls"].astype(object) == cls]
+            if gc.empty and sla_target(sla, cls) is None:
+                continue
+            if len(present) > 1 or len(sla.target) > 1 or None not in sla.target:
+                rows.append(_row(sla, cls, gc, replications, process))
+    return pd.DataFrame(rows, columns=_COLUMNS)

@@ -1,0 +1,102 @@
+"""Stages: where tickets wait and where they are worked on.
+
+A stage is an activity (Triage ticket, Resolve as specialist) or a catch event (Customer
+replies) that tickets reach. For each stage, over the tickets that arrived after the warm-up:
+
+``count``     visits per replication (a ticket looping through Review twice counts twice)
+``wait``      enabled -> start: the time a ticket waits to be taken in charge
+``service``   start -> complete: the time someone (or something) works on it
+``sojourn``   enabled -> complete: wait plus service
+``queue``     the time-weighted mean number of tickets waiting (``queue_mean``) and the
+              largest queue seen (``queue_max``), over the window [warm-up, end]
+
+Means are the mean of the per-replication means, each with a 95 % CI half-width (Student t)
+across replications (``*_ci95``); percentiles (``*_p50``, ``*_p90``, ``*_p95``) pool the
+visits of all replications. Stages are listed in the order tickets reach them (median time
+from the ticket's arrival).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from bpsim.analysis.stats import mean_ci, percentiles
+
+__all__ = ["stage_table", "element_name", "stage_role", "element_type"]
+
+
+def element_name(process, element: str) -> str:
+    """The element's name in the model, or its id when unnamed (or unknown)."""
+    if process is not None and element in process.graph:
+        name = process.graph.nodes[element].get("name")
+        if name:
+            return str(name)
+    return str(element)
+
+
+def element_type(process, element: str) -> str | None:
+    if process is not None and element in process.graph:
+        return process.graph.nodes[element].get("type")
+    return None
+
+
+def stage_role(scenario, element: str) -> str | None:
+    """The role that staffs a stage in the scenario (``None``: automatic or a delay)."""
+    tasks = getattr(scenario, "tasks", None) or {}
+    spec = tasks.get(element)
+    return None if spec is None else spec.role
+
+
+_COLUMNS = [
+    "id", "name", "type", "role", "count", "count_ci95",
+    "wait_mean", "wait_ci95", "wait_p50", "wait_p90", "wait_p95",
+    "service_mean", "service_ci95", "service_p50", "service_p90", "service_p95",
+    "sojourn_mean", "sojourn_ci95", "sojourn_p50", "sojourn_p90", "sojourn_p95",
+    "queue_mean", "queue_ci95", "queue_max", "interrupted", "unfinished",
+]
+
+
+def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: list[int],
+                process=None, scenario=None) -> pd.DataFrame:
+    """The ``stages`` table (see the module docstring).
+
+    Parameters
+    ----------
+    visits : DataFrame
+        From :func:`bpsim.analysis.visits.visits`.
+    queue_stats : DataFrame
+        From :func:`bpsim.analysis.queues.queue_stats` (queue length per replication).
+    replications : list of int
+        Every replication of the run (a replication where a stage saw no ticket counts 0).
+    """
+    m = visits.loc[visits["measured"]]
+    rows = []
+    elements = list(dict.fromkeys(visits["element"]))
+    order = (m.assign(_since=m["enabled"] - m["arrival"]).groupby("element")["_since"].median()
+             if not m.empty else pd.Series(dtype=float))
+    elements.sort(key=lambda e: (order.get(e, math.inf), str(e)))
+    qs = queue_stats.set_index(["element", "replication"]) if not queue_stats.empty else None
+    for element in elements:
+        g = m.loc[m["element"] == element]
+        per_rep = g.groupby("replication")
+        counts = per_rep.size().reindex(replications, fill_value=0)
+        row = {"id": element, "name": element_name(process, element),
+               "type": element_type(process, element), "role": stage_role(scenario, element)}
+        row["count"], row["count_ci95"] = mean_ci(counts)
+        for fig in ("wait", "service", "sojourn"):
+            row[f"{fig}_mean"], row[f"{fig}_ci95"] = mean_ci(per_rep[fig].mean())
+            for k, v in percentiles(g[fig].to_numpy()).items():
+                row[f"{fig}_{k}"] = v
+        if qs is not None and element in qs.index.get_level_values(0):
+            q = qs.loc[element].reindex(replications)
+            row["queue_mean"], row["queue_ci95"] = mean_ci(q["mean"].fillna(0.0))
+            row["queue_max"] = float(q["max"].max())
+        else:
+            row["queue_mean"], row["queue_ci95"], row["queue_max"] = 0.0, math.nan, 0.0
+        n = max(len(replications), 1)
+        row["interrupted"] = float((g["outcome"] == "interrupted").sum()) / n
+        row["unfinished"] = float(g["outcome"].isna().sum()) / n
+        rows.append(row)
+    return pd.DataFrame(rows, columns=_COLUMNS)

@@ -1,0 +1,120 @@
+"""The JSON report (``bpsim simulate --json``, :meth:`Results.to_dict`).
+
+Keys follow DESIGN.md; durations are seconds; every mean has its ``*_ci95`` half-width
+(``null`` with a single replication). Extra keys (percentiles, per-class SLA rows, staff,
+Little's law) are welcome additions, never replacements.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["to_dict", "clean"]
+
+
+def clean(value: Any) -> Any:
+    """Plain JSON-able data: NaN/inf -> None, numpy scalars -> Python numbers."""
+    if isinstance(value, dict):
+        return {str(k) if k is not None else "default": clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
+    cols = [c for c in columns if c in df.columns]
+    return [dict(zip(cols, row)) for row in df[cols].itertuples(index=False, name=None)]
+
+
+def _target(sla) -> Any:
+    if len(sla.target) == 1 and None in sla.target:
+        return sla.target[None]
+    return {("default" if k is None else k): v for k, v in sla.target.items()}
+
+
+def to_dict(results) -> dict:
+    """The report as plain data (see DESIGN.md, ``simulate --json``)."""
+    sc = results.scenario
+    stages = _records(results.stages, [
+        "id", "name", "type", "role", "count", "count_ci95", "wait_mean", "wait_ci95",
+        "wait_p50", "wait_p90", "wait_p95", "service_mean", "service_ci95", "service_p90",
+        "sojourn_mean", "sojourn_ci95", "sojourn_p90", "queue_mean", "queue_ci95",
+        "queue_max", "interrupted", "unfinished"])
+    costs = results.costs
+    role_cost = costs.loc[costs["scope"] == "role"].set_index("name")
+    roles = []
+    for r in _records(results.roles, [
+            "name", "staff", "utilization", "utilization_ci95", "busy_hours",
+            "busy_hours_ci95", "on_shift_hours", "tasks", "cases_handled", "handling_mean",
+            "handling_mean_ci95", "person_hours_per_case", "cost_per_hour"]):
+        rc = role_cost.loc[r["name"]] if r["name"] in role_cost.index else None
+        r["cost"] = float(rc["cost_worked"]) if rc is not None else 0.0
+        r["cost_ci95"] = float(rc["cost_worked_ci95"]) if rc is not None else math.nan
+        r["cost_paid"] = float(rc["cost_paid"]) if rc is not None else 0.0
+        r["billed"] = float(rc["billed"]) if rc is not None else 0.0
+        roles.append(r)
+    staff = _records(results.staff, ["resource", "role", "shift", "utilization",
+                                     "utilization_ci95", "busy_hours", "on_shift_hours",
+                                     "tasks", "cases_handled", "handling_mean",
+                                     "person_hours_per_case"])
+    slas = []
+    table = results.slas
+    for sla in getattr(sc, "slas", None) or []:
+        rows = table.loc[table["name"] == sla.name]
+        if rows.empty:
+            continue
+        top = rows.iloc[0]
+        entry = {"name": sla.name, "target": _target(sla),
+                 "breach_rate": top["breach_rate"], "breach_rate_ci95": top["breach_rate_ci95"],
+                 "attain": sla.attain, "met": top["met"], "from": top["from"], "to": top["to"],
+                 "calendar": top["calendar"], "counted": top["counted"],
+                 "excluded": top["excluded"], "elapsed_p50": top["elapsed_p50"],
+                 "elapsed_p90": top["elapsed_p90"], "elapsed_p95": top["elapsed_p95"],
+                 "classes": _records(rows.iloc[1:], [
+                     "cls", "target", "breach_rate", "breach_rate_ci95", "counted",
+                     "elapsed_p50", "elapsed_p90", "elapsed_p95", "met"])}
+        slas.append(entry)
+    total = costs.loc[costs["scope"] == "total"].iloc[0]
+    cost = {"total": total["cost_worked"], "total_ci95": total["cost_worked_ci95"],
+            "per_case": total["cost_per_case"], "per_case_ci95": total["cost_per_case_ci95"],
+            "basis": "time worked (busy hours x cost_per_hour), per replication",
+            "paid_total": total["cost_paid"], "paid_total_ci95": total["cost_paid_ci95"],
+            "billed_total": total["billed"], "billed_total_ci95": total["billed_ci95"],
+            "billed_per_case": total["billed_per_case"],
+            "person_hours": total["person_hours"],
+            "person_hours_per_case": total["person_hours_per_case"],
+            "by_class": _records(costs.loc[costs["scope"] == "class"], [
+                "name", "cases", "billed", "billed_ci95", "billed_per_case",
+                "billed_per_case_ci95", "person_hours", "person_hours_per_case"])}
+    ll = _records(results.littles_law, ["element", "name", "what", "L", "lambda", "W",
+                                        "lambda_W", "gap"])
+    out = {
+        "model": results.model_name,
+        "scenario": results.scenario_name,
+        "replications": results.replications,
+        "seed": results.seed,
+        "warmup": getattr(sc, "warmup", None),
+        "horizon": getattr(sc, "horizon", None),
+        "cases": {"arrived": results.arrived, "completed": results.completed,
+                  "basis": "per replication, tickets arriving after the warm-up"},
+        "cycle_time": dict(results.cycle_time),
+        "stages": stages,
+        "roles": roles,
+        "staff": staff,
+        "slas": slas,
+        "bottlenecks": _records(results.bottlenecks, ["id", "name", "role", "score", "reason",
+                                                      "utilization", "wait_share", "growth"]),
+        "cost": cost,
+        "littles_law": ll,
+    }
+    return clean(out)

@@ -1,0 +1,192 @@
+"""Plots of a run: utilisation, waits, queues over time, cycle time, SLA breach rates.
+
+Each ``draw_*`` function draws on a matplotlib ``Axes`` and returns it; :func:`plot` picks one
+by name, :func:`figure` makes a stand-alone figure (no display needed: the Agg canvas, as
+the CLI uses). Durations are shown in the unit that reads best (minutes, hours, days) and
+every mean with its 95 % CI bar when there are several replications.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bpsim.report.format import duration_unit, fmt_duration
+
+__all__ = ["KINDS", "plot", "figure", "draw_utilization", "draw_waits", "draw_queues",
+           "draw_cycle_time", "draw_slas"]
+
+
+def _err(values) -> np.ndarray | None:
+    v = np.asarray(values, dtype=float)
+    return None if np.all(np.isnan(v)) else np.nan_to_num(v)
+
+
+def draw_utilization(results, ax):
+    ro = results.roles
+    ro = ro.loc[ro["staff"] > 0] if not ro.empty else ro
+    names = [str(n) for n in ro["name"]]
+    y = np.arange(len(names))
+    vals = ro["utilization"].to_numpy(dtype=float) * 100
+    ax.barh(y, np.nan_to_num(vals), xerr=_err(ro["utilization_ci95"] * 100), capsize=4,
+            color="#4c72b0")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("utilisation (% of on-shift time)")
+    for yi, v in zip(y, vals):
+        if not math.isnan(v):
+            ax.text(min(v, 88) + 2, yi, f"{v:.0f} %", va="center")
+    ax.set_title(_title("Utilisation per role", results))
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def _title(text: str, results) -> str:
+    n = results.replications
+    return f"{text}\n(mean ± 95 % CI over {n} replications)" if n > 1 else text
+
+
+def draw_waits(results, ax):
+    st = results.stages
+    st = st.loc[st["role"].notna() | (st["wait_mean"].fillna(0) > 0)]
+    names = [str(n) for n in st["name"]]
+    top = float(np.nanmax(st["wait_mean"].to_numpy(dtype=float))) if len(st) else 0.0
+    unit, scale = duration_unit(top if not math.isnan(top) else 0.0)
+    y = np.arange(len(names))
+    ax.barh(y, np.nan_to_num(st["wait_mean"].to_numpy(dtype=float) / scale),
+            xerr=_err(st["wait_ci95"] / scale), capsize=4, color="#dd8452")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"mean wait to be taken in charge ({unit})")
+    ax.set_title(_title("Wait per stage", results))
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def draw_queues(results, ax, max_stages: int = 8, points: int = 600):
+    from bpsim.analysis.queues import queue_curve
+
+    st = results.stages
+    st = st.loc[st["queue_max"] > 0].sort_values("queue_mean", ascending=False)
+    st = st.head(max_stages)
+    end = float(results.windows["end"].max()) if not results.windows.empty else 0.0
+    grid = np.linspace(0.0, end, points)
+    for row in st.itertuples(index=False):
+        curve = queue_curve(results.queues, row.id, grid, results.replication_ids)
+        ax.plot(grid / 86400.0, curve, label=str(row.name), linewidth=1.2)
+    warm = float(results.windows["warmup"].max()) if not results.windows.empty else 0.0
+    if warm > 0:
+        ax.axvline(warm / 86400.0, color="grey", linestyle="--", linewidth=1)
+        ax.text(warm / 86400.0, 1.0, " end of warm-up", color="grey", va="top",
+                transform=ax.get_xaxis_transform())
+    ax.set_xlabel("time since start (days)")
+    ax.set_ylabel("tickets waiting to be taken in charge")
+    n = results.replications
+    ax.set_title("Queue length over time" + (f"\n(mean across {n} replications)" if n > 1
+                                              else ""))
+    if len(st):
+        ax.legend(loc="upper left", fontsize="small", framealpha=0.8)
+    else:
+        ax.text(0.5, 0.5, "no ticket ever waited", ha="center", transform=ax.transAxes)
+    ax.set_xlim(0, end / 86400.0 if end else 1)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def draw_cycle_time(results, ax):
+    from bpsim.analysis.slas import sla_target
+
+    c = results.cases
+    ct = c.loc[c["measured"] & c["completed"].astype(bool), "cycle_time"].to_numpy(dtype=float)
+    ct = ct[~np.isnan(ct)]
+    p99 = float(np.percentile(ct, 99)) if len(ct) else 3600.0
+    targets = []
+    for sla in getattr(results.scenario, "slas", None) or []:
+        if sla.start.element is not None:
+            continue
+        classes = results.scenario.classes if sla.target.keys() - {None} else [None]
+        for cls in classes:
+            t = sla_target(sla, cls)
+            if t is not None and (cls, t) not in [(k, v) for _, k, v in targets]:
+                targets.append((sla.name, cls, t))
+    top = max([p99] + [t for _, _, t in targets])
+    unit, scale = duration_unit(top)
+    ax.hist(np.clip(ct, 0, p99) / scale, bins=40, color="#55a868", alpha=0.85)
+    colors = ["#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c", "#ccb974"]
+    for i, (name, cls, t) in enumerate(targets):
+        label = f"{name}{' ' + str(cls) if cls else ''}: {fmt_duration(t)} (SLA clock)"
+        ax.axvline(t / scale, color=colors[i % len(colors)], linestyle="--", label=label)
+    ax.set_xlabel(f"cycle time, arrival to end ({unit}; longest 1 % shown at the edge)")
+    ax.set_ylabel("tickets")
+    ax.set_title("Cycle time of completed tickets")
+    if targets:
+        ax.legend(fontsize="small", title="SLA targets on working time",
+                  title_fontsize="small")
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+def draw_slas(results, ax):
+    sl = results.slas
+    labels = [f"{r['name']}" + ("" if r["cls"] == "all" else f" · {r['cls']}")
+              for r in sl.to_dict("records")]
+    y = np.arange(len(labels))
+    vals = sl["breach_rate"].to_numpy(dtype=float) * 100
+    colors = ["#4c72b0" if r == "all" else "#8fa8d0" for r in sl["cls"]]
+    ax.barh(y, np.nan_to_num(vals), xerr=_err(sl["breach_rate_ci95"] * 100), capsize=4,
+            color=colors)
+    allowed = (1 - sl["attain"].to_numpy(dtype=float)) * 100
+    ax.scatter(allowed, y, marker="|", s=400, color="#c44e52", zorder=3,
+               label="allowed breach rate (1 - attain)")
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    top = np.nanmax(np.concatenate([vals + np.nan_to_num(sl["breach_rate_ci95"] * 100),
+                                    allowed, [1.0]])) if len(y) else 1.0
+    ax.set_xlim(0, min(100.0, top * 1.15 + 1))
+    ax.set_xlabel("breach rate (% of tickets)")
+    ax.set_title(_title("SLA breach rates", results))
+    if len(y):
+        ax.legend(fontsize="small", loc="lower right")
+    else:
+        ax.text(0.5, 0.5, "the scenario defines no SLA", ha="center", transform=ax.transAxes)
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+KINDS = {"utilization": draw_utilization, "waits": draw_waits, "queues": draw_queues,
+         "cycle_time": draw_cycle_time, "slas": draw_slas}
+
+
+def _size(results, kind: str) -> tuple[float, float]:
+    if kind == "utilization":
+        return 8, 1.6 + 0.5 * max(len(results.roles), 1)
+    if kind == "waits":
+        return 9, 1.8 + 0.4 * max(len(results.stages), 1)
+    if kind == "slas":
+        return 9, 1.8 + 0.45 * max(len(results.slas), 1)
+    return 10, 5.5
+
+
+def figure(results, kind: str):
+    """A stand-alone :class:`matplotlib.figure.Figure` of one kind (Agg canvas, no display)."""
+    from matplotlib.figure import Figure
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown plot kind {kind!r}; choose one of {', '.join(KINDS)}")
+    fig = Figure(figsize=_size(results, kind), layout="constrained")
+    KINDS[kind](results, fig.add_subplot())
+    return fig
+
+
+def plot(results, kind: str = "utilization", ax=None):
+    """Draw ``kind`` on ``ax`` (a new pyplot figure when ``None``); return the axes."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown plot kind {kind!r}; choose one of {', '.join(KINDS)}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=_size(results, kind), layout="constrained")
+    return KINDS[kind](results, ax)

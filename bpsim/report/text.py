@@ -1,0 +1,184 @@
+"""The text report: what ``bpsim simulate`` prints.
+
+Sections, in the order a service-desk manager asks: how many tickets and how long they took;
+where they waited (stages); how busy the people were (roles); did we keep our promises
+(SLAs); what holds tickets up (bottlenecks); what it cost; and a sanity line per stage
+(Little's law). Figures after warm-up; "a ± b" is a mean and its 95 % CI half-width across
+replications.
+"""
+
+from __future__ import annotations
+
+import math
+
+from bpsim.report.format import fmt_duration, fmt_num, fmt_pct, fmt_pm
+
+__all__ = ["summary", "table"]
+
+
+def table(headers: list[str], rows: list[list[str]], right: set[int] | None = None,
+          indent: str = "  ") -> str:
+    """A fixed-width text table; columns in ``right`` are right-aligned."""
+    right = right if right is not None else set(range(1, len(headers)))
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells):
+        parts = [c.rjust(w) if i in right else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(cells, widths))]
+        return (indent + "  ".join(parts)).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def _hours(x: float) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.1f}"
+
+
+def _money(x: float) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.2f}"
+
+
+def _header(results) -> list[str]:
+    sc = results.scenario
+    out = ["bpsim simulation report", "=" * 23]
+    out.append(f"Model:     {results.model_name or '(unnamed)'}")
+    src = getattr(sc, "source", None)
+    out.append(f"Scenario:  {results.scenario_name or '(unnamed)'}" + (f" ({src})" if src else ""))
+    w = results.windows
+    span = ""
+    if not w.empty:
+        span = (f", measured from {fmt_duration(float(w['warmup'].iloc[0]))} (warm-up) "
+                f"to {fmt_duration(float(w['end'].iloc[0]))}")
+    seed = f", seed {results.seed}" if results.seed is not None else ""
+    out.append(f"Runs:      {results.replications} replication(s){seed}{span}")
+    out.append("Figures count tickets arriving after the warm-up; 'a ± b' = mean ± 95 % CI "
+               "half-width across replications.")
+    return out
+
+
+def _cases(results) -> list[str]:
+    ct = results.cycle_time
+    return [
+        "",
+        f"Tickets per replication: {fmt_num(results.arrived)} arrived, "
+        f"{fmt_num(results.completed)} completed",
+        f"Cycle time (arrival -> end): mean {fmt_pm(ct['mean'], ct['ci95'])}; "
+        f"P50 {fmt_duration(ct['p50'])}, P90 {fmt_duration(ct['p90'])}, "
+        f"P95 {fmt_duration(ct['p95'])}",
+    ]
+
+
+def _stages(results) -> list[str]:
+    st = results.stages
+    if st.empty:
+        return ["", "Stages: none reached."]
+    rows = []
+    for s in st.itertuples(index=False):
+        rows.append([str(s.name), str(s.role or "-"), fmt_num(s.count),
+                     fmt_pm(s.wait_mean, s.wait_ci95), fmt_duration(s.wait_p90),
+                     fmt_duration(s.service_mean), fmt_duration(s.sojourn_mean),
+                     f"{s.queue_mean:.2f}", f"{s.queue_max:.0f}"])
+    return ["", "Stages (wait = until taken in charge; queue = tickets waiting)",
+            table(["stage", "role", "count", "wait mean", "wait P90", "service",
+                   "sojourn", "queue avg", "max"], rows, right={2, 3, 4, 5, 6, 7, 8})]
+
+
+def _roles(results) -> list[str]:
+    ro = results.roles
+    if ro.empty:
+        return []
+    rows = []
+    for r in ro.itertuples(index=False):
+        rows.append([str(r.name), str(r.staff), fmt_pm(r.utilization, r.utilization_ci95, "pct"),
+                     _hours(r.busy_hours), _hours(r.on_shift_hours), fmt_num(r.cases_handled),
+                     fmt_duration(r.handling_mean), _hours(r.person_hours_per_case)])
+    out = ["", "Roles (utilisation = busy / on shift)",
+           table(["role", "staff", "utilisation", "busy h", "on shift h", "cases",
+                  "handling", "person-h/case"], rows)]
+    sf = results.staff
+    if not sf.empty and len(sf) <= 40:
+        srows = [[str(s.resource), fmt_pct(s.utilization), _hours(s.busy_hours),
+                  fmt_num(s.cases_handled), fmt_duration(s.handling_mean)]
+                 for s in sf.itertuples(index=False)]
+        out += ["", "Staff (per member, mean per replication)",
+                table(["member", "utilisation", "busy h", "cases", "handling"], srows)]
+    return out
+
+
+def _slas(results) -> list[str]:
+    sl = results.slas
+    if sl.empty:
+        return []
+    rows = []
+    for s in sl.itertuples(index=False):
+        target = fmt_duration(s.target) if not math.isnan(s.target) else "by class"
+        verdict = "n/a" if s.met is None else ("ok" if s.met else "MISSED")
+        rows.append([str(s.name) if s.cls == "all" else "", str(s.cls), target,
+                     fmt_pm(s.breach_rate, s.breach_rate_ci95, "pct"),
+                     fmt_pct(1 - s.attain), fmt_duration(s.elapsed_p90), fmt_num(s.counted),
+                     verdict])
+    lines = ["", "SLAs (clock on the SLA's calendar; breach = elapsed > target)",
+             table(["SLA", "class", "target", "breach rate", "allowed", "P90 elapsed",
+                    "tickets", "verdict"], rows, right={2, 3, 4, 5, 6})]
+    for s in sl.loc[sl["cls"] == "all"].to_dict("records"):
+        cal = f" on calendar {s['calendar']}" if s["calendar"] else " on the wall clock"
+        lines.append(f"  {s['name']}: from {s['from']} to {s['to']}{cal}")
+    return lines
+
+
+def _bottlenecks(results, top: int = 5) -> list[str]:
+    b = results.bottlenecks
+    b = b.loc[b["score"] > 0].head(top)
+    if b.empty:
+        return ["", "Bottlenecks: none (no stage has busy staff or waiting tickets)."]
+    out = ["", "Bottlenecks (score = 0.4 utilisation + 0.4 wait share + 0.2 queue growth)"]
+    for i, r in enumerate(b.itertuples(index=False), 1):
+        out.append(f"  {i}. {r.name} (score {r.score:.2f}): {r.reason}")
+    return out
+
+
+def _cost(results) -> list[str]:
+    c = results.costs
+    tot = c.loc[c["scope"] == "total"].iloc[0]
+    out = ["", "Cost (per replication)",
+           f"  Staff cost on time worked (busy h x cost/h): {_money(tot['cost_worked'])}"
+           + (f" ± {_money(tot['cost_worked_ci95'])}"
+              if not math.isnan(tot["cost_worked_ci95"]) else "")
+           + f"; per ticket {_money(tot['cost_per_case'])}",
+           f"  Staff cost on paid time (on-shift h x cost/h): {_money(tot['cost_paid'])}",
+           f"  Customer billing (task time rounded up to the billing increment): "
+           f"{_money(tot['billed'])}; per ticket {_money(tot['billed_per_case'])}",
+           f"  Person-hours: {_hours(tot['person_hours'])} "
+           f"({_hours(tot['person_hours_per_case'])} per ticket)"]
+    rows = [[str(r.name), _hours(r.person_hours), _money(r.cost_worked), _money(r.cost_paid),
+             _money(r.billed)] for r in c.loc[c["scope"] == "role"].itertuples(index=False)]
+    if rows:
+        out.append(table(["role", "person-h", "cost worked", "cost paid", "billed"], rows))
+    rows = [[str(r.name), fmt_num(r.cases), _money(r.billed), _money(r.billed_per_case),
+             _hours(r.person_hours_per_case)]
+            for r in c.loc[c["scope"] == "class"].itertuples(index=False)]
+    if rows:
+        out.append("")
+        out.append(table(["class", "tickets", "billed", "billed/ticket", "person-h/ticket"],
+                         rows))
+    return out
+
+
+def _little(results) -> list[str]:
+    ll = results.littles_law
+    ll = ll.loc[(ll["what"] == "queue") & (ll["L"] > 0.01)]
+    if ll.empty:
+        return ["", "Little's law: no queue long enough to check."]
+    out = ["", "Little's law check (queue: L = time-average in queue, lambda W = arrival rate "
+               "x mean wait)"]
+    for r in ll.itertuples(index=False):
+        out.append(f"  {r.name}: L = {r.L:.3f}, lambda W = {r.lambda_W:.3f} "
+                   f"(gap {fmt_pct(r.gap, 1)})")
+    return out
+
+
+def summary(results) -> str:
+    """The whole text report of a :class:`~bpsim.analysis.Results`."""
+    lines = (_header(results) + _cases(results) + _stages(results) + _roles(results)
+             + _slas(results) + _bottlenecks(results) + _cost(results) + _little(results))
+    return "\n".join(lines) + "\n"
