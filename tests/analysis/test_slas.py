@@ -1,0 +1,108 @@
+"""SLA clocks known by hand: office calendar, pauses, open tickets, per-class targets."""
+
+import pytest
+
+from bpsim.analysis import Results
+from bpsim.scenario.calendar import WeeklyCalendar
+
+from .builders import MONDAY, SLA, SLAPoint, make_output, make_scenario, ticket
+
+H = 3600.0
+DAY = 86400.0
+FRIDAY_17 = 4 * DAY + 17 * H           # scenario starts Monday 2026-01-05 00:00
+MONDAY_12 = 7 * DAY + 12 * H
+OFFICE = WeeklyCalendar("office", MONDAY, days="mon-fri", hours="09:00-18:00")
+A = ("Agent 1", "Agent")
+
+
+def taken_in_charge(target=4 * H, calendar=OFFICE):
+    return SLA("taken in charge", SLAPoint(None, "arrive"), SLAPoint("Task_A", "start"),
+               {None: target}, calendar=calendar, attain=0.95)
+
+
+def run(rows, slas, end, classes=("default",)):
+    out = make_output(rows, windows={1: (0.0, end)})
+    return Results(out, None, make_scenario(slas=slas, classes=classes))
+
+
+@pytest.mark.parametrize("start_at, breached", [(MONDAY_12 - 60, False), (MONDAY_12, False),
+                                                (MONDAY_12 + 60, True)])
+def test_friday_17_plus_4_working_hours_is_monday_12(start_at, breached):
+    # Fri 17-18 is 1 h, Mon 09-12 is 3 h: due Monday 12:00 (exactly 4 h meets the target)
+    rows = ticket(1, 1, FRIDAY_17, [("Task_A", FRIDAY_17, start_at, start_at + 600, *A)],
+                  end=start_at + 600)
+    r = run(rows, [taken_in_charge()], end=MONDAY_12 + DAY)
+    case = r.sla_cases.iloc[0]
+    assert case["elapsed"] == pytest.approx(4 * H + (start_at - MONDAY_12))
+    assert bool(case["breached"]) is breached
+    row = r.slas.iloc[0]
+    assert row["breach_rate"] == (1.0 if breached else 0.0)
+    assert r.cases[f"{'taken in charge'} breached"].iloc[0] == breached
+
+
+def test_add_working_agrees_with_the_clock():
+    assert OFFICE.add_working(FRIDAY_17, 4 * H) == pytest.approx(MONDAY_12)
+
+
+def test_pause_stops_the_clock():
+    # resolution on the wall clock, target 100 s; the ticket waits 50 s for the customer
+    sla = SLA("resolution", SLAPoint(None, "arrive"), SLAPoint(None, "end"), {None: 100.0},
+              pause_at=frozenset({"Event_Reply"}))
+    rows = ticket(1, 1, 0, [("Event_Reply", 10, None, 60, None, None),
+                            ("Task_A", 60, 60, 120, *A)], end=120)
+    r = run(rows, [sla], end=200)
+    assert r.sla_cases.iloc[0]["elapsed"] == pytest.approx(70)
+    assert r.slas.iloc[0]["breach_rate"] == 0.0
+    unpaused = SLA("resolution", sla.start, sla.end, {None: 100.0})
+    assert run(rows, [unpaused], end=200).slas.iloc[0]["breach_rate"] == 1.0
+
+
+def test_open_tickets_breached_when_past_target_else_excluded():
+    sla = taken_in_charge(target=100.0, calendar=None)
+    rows = (ticket(1, 1, 0, [("Task_A", 0, 50, 60, *A)], end=60)          # met (50 s)
+            + ticket(1, 2, 10, [("Task_A", 10, None, None, None, None)])  # 190 s > 100: breached
+            + ticket(1, 3, 150, [("Task_A", 150, None, None, None, None)]))  # 50 s: unknown
+    r = run(rows, [sla], end=200)
+    status = dict(zip(r.sla_cases["case"], r.sla_cases["status"]))
+    assert status == {1: "met", 2: "open-breached", 3: "open"}
+    row = r.slas.iloc[0]
+    assert row["counted"] == 2 and row["excluded"] == 1
+    assert row["breach_rate"] == pytest.approx(0.5)
+
+
+def test_ticket_leaving_by_another_end_is_excluded():
+    sla = SLA("closed", SLAPoint(None, "arrive"), SLAPoint("End", "arrive"), {None: 100.0})
+    rows = ticket(1, 1, 0, [("Task_A", 0, 0, 10, *A)], end=None)
+    rows.append((1, 1, "default", "End_Other", "end", 10.0, None, None))
+    r = run(rows, [sla], end=200)
+    assert r.sla_cases.iloc[0]["status"] == "never"
+    assert r.slas.iloc[0]["counted"] == 0
+
+
+def test_per_class_targets():
+    sla = SLA("resolution", SLAPoint(None, "arrive"), SLAPoint(None, "end"),
+              {"P1": 50.0, "P2": 500.0})
+    rows = (ticket(1, 1, 0, [("Task_A", 0, 0, 100, *A)], end=100, cls="P1")     # breached
+            + ticket(1, 2, 0, [("Task_A", 0, 100, 200, *A)], end=200, cls="P2"))  # met
+    r = run(rows, [sla], end=300, classes=("P1", "P2"))
+    t = r.slas.set_index("cls")
+    assert t.loc["all", "breach_rate"] == pytest.approx(0.5)
+    assert t.loc["P1", "breach_rate"] == 1.0 and t.loc["P1", "target"] == 50.0
+    assert t.loc["P2", "breach_rate"] == 0.0 and t.loc["P2", "target"] == 500.0
+    d = r.to_dict()["slas"][0]
+    assert d["target"] == {"P1": 50.0, "P2": 500.0}
+    assert {c["cls"] for c in d["classes"]} == {"P1", "P2"}
+
+
+def test_breach_rate_ci_across_replications():
+    sla = taken_in_charge(target=10.0, calendar=None)
+    rows = []
+    # replication 1: 1 of 2 breached; replication 2: 0 of 2; replication 3: 2 of 2
+    for rep, waits in ((1, (5, 20)), (2, (1, 2)), (3, (30, 40))):
+        for case, w in enumerate(waits, 1):
+            rows += ticket(rep, case, 0, [("Task_A", 0, w, w + 1, *A)], end=w + 1)
+    out = make_output(rows, windows={r: (0.0, 100.0) for r in (1, 2, 3)})
+    row = Results(out, None, make_scenario(slas=[sla])).slas.iloc[0]
+    assert row["breach_rate"] == pytest.approx(0.5)
+    # per-replication rates 0.5, 0, 1: s = 0.5, t(0.975, 2) = 4.302652730
+    assert row["breach_rate_ci95"] == pytest.approx(4.30265273 * 0.5 / 3 ** 0.5)
