@@ -59,6 +59,7 @@ from typing import Any
 from lxml import etree
 
 from bpsim.errors import ModelError, NotAProcessError
+from bpsim.io import describe_root
 from bpsim.io.safexml import parse_xml, read_source
 from bpsim.model import (
     EVENT_TYPES,
@@ -88,14 +89,6 @@ _DEFINITIONS = {"message", "signal", "error", "escalation"}
 _ARTIFACTS = {"textAnnotation", "association", "group", "dataObject", "dataObjectReference",
               "dataStoreReference", "dataStore", "dataInputAssociation", "dataOutputAssociation"}
 _TIMER_KINDS = ("timeDuration", "timeDate", "timeCycle")
-_KNOWN_ROOTS = {
-    "svg": "an SVG image",
-    "html": "an HTML page",
-    "mxfile": "a draw.io diagram",
-    "mxGraphModel": "a draw.io diagram",
-    "Package": "an XPDL process package",
-    "definitions": "a <definitions> document of another standard (DMN, CMMN ...)",
-}
 
 
 # -- small helpers --------------------------------------------------------------------------
@@ -165,16 +158,6 @@ def _float(value: str | None) -> float:
     return float(value)
 
 
-def _describe(root: Any) -> str:
-    tag = root.tag if isinstance(root.tag, str) else ""
-    local = tag.rsplit("}", 1)[-1]
-    ns = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
-    if ns == BPMN_NS:
-        return f"a BPMN fragment whose root is <{local}>, not <definitions>"
-    what = _KNOWN_ROOTS.get(local, "an XML document")
-    return f"{what} (root element <{local}>" + (f" in namespace {ns})" if ns else ")")
-
-
 # -- public API ----------------------------------------------------------------------------
 def read_bpmn(path_or_bytes: str | os.PathLike | bytes, *, lenient: bool = False) -> Process:
     """Read a BPMN 2.0 XML file (``.bpmn``, ``.bpmn20.xml``, any name) into a Process.
@@ -219,13 +202,13 @@ def from_xml(root: Any, *, file: str | None = None, lenient: bool = False) -> Pr
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag != f"{{{BPMN_NS}}}definitions":
         raise NotAProcessError(
-            f"this is not BPMN 2.0 XML: it is {_describe(root)}; expected a <definitions> "
+            f"this is not BPMN 2.0 XML: it is {describe_root(root)}; expected a <definitions> "
             f"element in namespace {BPMN_NS}.",
             file=file,
             line=getattr(root, "sourceline", None),
             hint="export the diagram as BPMN 2.0 XML"
             + (", or read draw.io files with bpsim.read / read_drawio." if "draw.io" in
-               _describe(root) else "."),
+               describe_root(root) else "."),
         )
     return _Reader(root, file, lenient).read()
 
