@@ -1,0 +1,761 @@
+"""One draw.io page -> one :class:`~bpsim.model.Process`.
+
+The service-desk drawing, read in the order a person would read it:
+
+1. **Shapes.** Every vertex is classified from its style (:func:`drawio_cells.classify`):
+   tasks, events, gateways, swimlanes, data, notes, free text. Small icons drawn *inside* a
+   task (``+``, an envelope, a user icon) are markers folded into that task; the bands of a
+   choreography task fold into it.
+2. **Swimlanes.** A swimlane holding swimlanes (or a ``stackLayout`` pool) is a pool and its
+   children are lanes ("Agent", "Specialist" ...). A lone swimlane that holds shapes is a
+   lane of an implied pool (people draw lanes without a pool); a lone empty swimlane that
+   arrows touch is a black-box pool (often "Customer").
+3. **Arrows.** Ends are resolved through the folds; an end drawn loose (only a point) snaps
+   to a shape within :data:`SNAP` pixels, else the arrow is dropped. Each is then a sequence
+   flow, a message flow (dashed with a circle at the start, or dashed between pools) or an
+   association (it touches a note, data or text, or is dashed without an arrow head).
+4. **Boxes.** A plain rectangle is a task, unless it holds other shapes: then it is an
+   expanded sub-process when arrows touch it, else a frame drawn around a process (read as
+   a pool, named by the rotated text in it).
+5. **Where each node sits.** Its lane, pool and sub-process come from the parent chain, else
+   from geometry; an event drawn on a task's border is a boundary event of that task.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bpsim.io.drawio_cells import (
+    Cell,
+    Kind,
+    classify,
+    event_type,
+    gateway_type,
+    loop_kind,
+    parse_cells,
+    task_type,
+)
+from bpsim.io.drawio_geometry import (
+    border_distance,
+    contains,
+    orthogonal_route,
+    point_to_bounds,
+    union,
+)
+from bpsim.model import (
+    ACTIVITY_TYPES,
+    Bounds,
+    Finding,
+    Flow,
+    Lane,
+    MessageFlow,
+    Participant,
+    Process,
+    ProcessInfo,
+)
+
+__all__ = ["read_page", "SNAP"]
+
+#: How far (pixels) a loose arrow end may lie from a shape's outline and still snap to it.
+SNAP = 10.0
+
+_NODE_KINDS = {Kind.TASK, Kind.EVENT, Kind.GATEWAY, Kind.RECTANGLE, Kind.GUESS_GATEWAY,
+               Kind.GUESS_EVENT, Kind.UNKNOWN}
+_ARTIFACT_KINDS = {Kind.DATA_OBJECT, Kind.DATA_STORE, Kind.ANNOTATION, Kind.TEXT, Kind.MESSAGE}
+_TIMER_KEYS = ("timeDuration", "timeDate", "timeCycle")
+_NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+
+
+def read_page(model: Any, *, index: int = 0, name: str | None = None,
+              page_id: str | None = None, file: str | None = None,
+              with_lines: bool = False) -> Process:
+    """Read one decoded ``<mxGraphModel>`` into a process (see the module docstring)."""
+    return _Page(model, index, name, page_id, file, with_lines).read()
+
+
+class _Page:
+    def __init__(self, model: Any, index: int, name: str | None, page_id: str | None,
+                 file: str | None, with_lines: bool) -> None:
+        self.cells = parse_cells(model, with_lines)
+        self.index, self.page, self.file = index, name, file
+        self.token = _ncname(page_id) if page_id else f"page{index + 1}"
+        self.p = Process(source=file)
+        self.p.format = "drawio"
+        self.kind: dict[str, str] = {}
+        self.fold: dict[str, str] = {}  # marker / band / label cell -> the cell it belongs to
+        self.ids: dict[str, str] = {}  # cell id -> XML-safe element id
+        self.used: set[str] = set()
+        self.labels: dict[str, list[str]] = {}  # edge cell -> label texts of its child cells
+        self.markers: dict[str, list[Cell]] = {}
+        self.node_type: dict[str, str] = {}
+        self.pools: dict[str, dict[str, Any]] = {}  # pool cell -> {name, lanes, process, ...}
+        self.lane_pool: dict[str, str] = {}
+        self.lane_parent: dict[str, str | None] = {}
+        self.implied: str | None = None
+        self.frames: set[str] = set()
+        self.consumed: set[str] = set()
+        self.edges: list[tuple[Cell, str, str]] = []
+
+    # -- helpers -------------------------------------------------------------------------
+    def finding(self, rule: str, severity: str, cell: Cell | None, message: str) -> None:
+        self.p.findings.append(Finding(
+            rule, severity, cell.id if cell else None, cell.label if cell else None, message,
+            line=cell.line if cell else None, file=self.file, page=self.page))
+
+    def eid(self, cell_id: str) -> str:
+        """An XML-safe id (an NCName) for a cell, unique on the page."""
+        if cell_id not in self.ids:
+            base = _ncname(cell_id)
+            out, n = base, 1
+            while out in self.used:
+                n += 1
+                out = f"{base}_{n}"
+            self.used.add(out)
+            self.ids[cell_id] = out
+        return self.ids[cell_id]
+
+    def ancestors(self, cell: Cell):
+        seen = {cell.id}
+        parent = self.cells.get(cell.parent) if cell.parent else None
+        while parent is not None and parent.id not in seen:
+            seen.add(parent.id)
+            yield parent
+            parent = self.cells.get(parent.parent) if parent.parent else None
+
+    def describe(self, cell_id: str) -> str:
+        cell = self.cells[cell_id]
+        return f"{cell_id} ({cell.label!r})" if cell.label else cell_id
+
+    # -- the steps -----------------------------------------------------------------------
+    def read(self) -> Process:
+        self.classify()
+        self.swimlanes()
+        self.resolve_edges()
+        self.boxes()
+        self.pools_and_processes()
+        self.nodes()
+        self.flows()
+        self.fix_event_kinds()
+        self.lanes()
+        self.artifacts()
+        self.diagram()
+        names = [i.name for i in self.p.processes.values() if i.name]
+        self.p.name = names[0] if names else self.page
+        return self.p
+
+    def classify(self) -> None:
+        cells = self.cells
+        for cell in cells.values():
+            if not cell.vertex:
+                continue
+            parent = cells.get(cell.parent) if cell.parent else None
+            kind = classify(cell, parent)
+            self.kind[cell.id] = kind
+            if kind == Kind.LABEL and parent is not None and parent.edge:
+                self.fold[cell.id] = parent.id
+                if cell.label:
+                    self.labels.setdefault(parent.id, []).append(cell.label)
+            elif kind == Kind.MARKER and parent is not None:
+                self.fold[cell.id] = parent.id
+                self.markers.setdefault(parent.id, []).append(cell)
+        for cell in cells.values():  # choreography task: a box of bands around a task
+            if self.kind.get(cell.id) != Kind.RECTANGLE or cell.style.get("childLayout") != \
+                    "stackLayout":
+                continue
+            kids = [cells[c] for c in cell.children if cells[c].vertex]
+            tasks = [k for k in kids if self.kind.get(k.id) == Kind.TASK]
+            bands = [k for k in kids if k.style.get("shape") == "mxgraph.basic.rect"]
+            if len(tasks) == 1 and bands:
+                self.kind[cell.id] = Kind.TASK
+                cell.label = tasks[0].label
+                cell.style = {**tasks[0].style, "choreography": "1"}
+                cell.attributes = {**tasks[0].attributes, **cell.attributes,
+                                   "participants": ", ".join(b.label or "" for b in bands)}
+                for k in kids:
+                    self.fold[k.id] = cell.id
+                    self.kind[k.id] = Kind.MARKER
+                self.finding("drawio-choreography", "info", cell,
+                             "a choreography task: read as one task (bpsim simulates "
+                             "orchestrations, not choreographies).")
+
+    def candidates(self) -> list[Cell]:
+        return [c for c in self.cells.values()
+                if self.kind.get(c.id) in _NODE_KINDS and c.id not in self.fold]
+
+    def swimlanes(self) -> None:
+        cells = self.cells
+        swim = [c for c in cells.values() if self.kind.get(c.id) == Kind.SWIMLANE]
+        swim_ids = {c.id for c in swim}
+        nodes = self.candidates()
+        touched = {e for c in cells.values() if c.edge for e in (c.source, c.target) if e}
+        lone: list[Cell] = []
+        for s in swim:
+            up = next((a for a in self.ancestors(s) if a.id in swim_ids), None)
+            if up is not None:
+                continue  # a lane: filed under its pool below
+            has_lanes = any(k in swim_ids for k in s.children)
+            if has_lanes or s.style.get("childLayout") == "stackLayout":
+                self.pools[s.id] = {"cell": s, "lanes": [], "kind": "pool"}
+                self.file_lanes(s, s.id, None, swim_ids)
+            else:
+                lone.append(s)
+        for s in lone:
+            holds = any(s.id in {a.id for a in self.ancestors(n)} for n in nodes) or any(
+                n.bounds and s.bounds and contains(s.bounds, n.bounds) for n in nodes
+                if not any(a.id in swim_ids for a in self.ancestors(n)))
+            if not holds and s.id in touched:
+                self.pools[s.id] = {"cell": s, "lanes": [], "kind": "black-box"}
+                continue
+            if self.implied is None:
+                self.implied = f"Participant_{self.token}"
+                self.pools[self.implied] = {"cell": None, "lanes": [], "kind": "implied"}
+            self.pools[self.implied]["lanes"].append(s.id)
+            self.lane_pool[s.id] = self.implied
+            self.lane_parent[s.id] = None
+            self.file_lanes(s, self.implied, s.id, swim_ids)
+
+    def file_lanes(self, container: Cell, pool: str, parent_lane: str | None,
+                   swim_ids: set[str]) -> None:
+        for kid in container.children:
+            if kid in swim_ids:
+                if parent_lane is None:
+                    self.pools[pool]["lanes"].append(kid)
+                self.lane_pool[kid] = pool
+                self.lane_parent[kid] = parent_lane
+                self.file_lanes(self.cells[kid], pool, kid, swim_ids)
+
+    def ends(self) -> list[Cell]:
+        """Shapes an arrow may end on: nodes, artifacts, swimlanes."""
+        return [c for c in self.cells.values() if c.bounds is not None and c.id not in self.fold
+                and (self.kind.get(c.id) in _NODE_KINDS | _ARTIFACT_KINDS | {Kind.SWIMLANE})]
+
+    def snap(self, edge: Cell, which: str) -> str | None:
+        point = edge.geo.get("sourcePoint" if which == "source" else "targetPoint")
+        if point is None:
+            return None
+        parent = self.cells.get(edge.parent) if edge.parent else None
+        if parent is not None and parent.bounds is not None:
+            point = (point[0] + parent.bounds.x, point[1] + parent.bounds.y)
+        best: tuple[float, float, str] | None = None
+        for c in self.ends():
+            d = border_distance(point, c.bounds)
+            if d <= SNAP:
+                key = (d, c.bounds.width * c.bounds.height, c.id)
+                if best is None or key < best:
+                    best = key
+        return best[2] if best else None
+
+    def resolve_edges(self) -> None:
+        for e in self.cells.values():
+            if not e.edge:
+                continue
+            ends = {}
+            for which in ("source", "target"):
+                ref = getattr(e, which)
+                ends[which] = self.follow(ref) if ref in self.cells else None
+            if ends["source"] is None and ends["target"] is None:
+                self.finding("drawio-loose-edge", "warning", e,
+                             "a line with neither end on a shape (a separator or decoration); "
+                             "not read.")
+                continue
+            for which in ("source", "target"):
+                if ends[which] is None:
+                    snapped = self.snap(e, which)
+                    if snapped is None:
+                        other = ends["target" if which == "source" else "source"]
+                        self.finding("drawio-loose-edge", "warning", e,
+                                     f"the arrow's {which} end touches no shape (other end: "
+                                     f"{self.describe(other)}); the arrow is dropped.")
+                        break
+                    ends[which] = snapped
+                    self.finding("drawio-loose-edge", "info", e,
+                                 f"the arrow's {which} end was drawn loose; it was snapped to "
+                                 f"{self.describe(snapped)}, which lies within {SNAP:g} px.")
+            else:
+                self.edges.append((e, ends["source"], ends["target"]))
+
+    def follow(self, ref: str) -> str:
+        seen = set()
+        while ref in self.fold and ref not in seen:
+            seen.add(ref)
+            ref = self.fold[ref]
+        return ref
+
+    def boxes(self) -> None:
+        """Decide what rectangles and unknown shapes are; find what each box holds."""
+        nodes = self.candidates()
+        flowing = set()
+        for _e, s, t in self.edges:
+            if self.kind.get(s) not in _ARTIFACT_KINDS and self.kind.get(t) not in _ARTIFACT_KINDS:
+                flowing.update((s, t))
+        self.holds: dict[str, list[str]] = {}
+        for c in nodes:
+            kind = self.kind[c.id]
+            if kind not in (Kind.RECTANGLE, Kind.TASK) or c.bounds is None:
+                continue
+            inside = [n.id for n in nodes if n.id != c.id and n.bounds is not None
+                      and contains(c.bounds, n.bounds) and (
+                          c.id in {a.id for a in self.ancestors(n)}
+                          or not any(self.kind.get(a.id) in _NODE_KINDS
+                                     for a in self.ancestors(n)))]
+            if inside:
+                self.holds[c.id] = inside
+        for c in nodes:
+            kind = self.kind[c.id]
+            if kind == Kind.RECTANGLE:
+                if c.id in self.holds and c.id not in flowing:
+                    in_lane = any(self.kind.get(a.id) == Kind.SWIMLANE for a in self.ancestors(c))
+                    if not in_lane:
+                        self.frames.add(c.id)
+                        continue
+                if c.id in self.holds:
+                    self.node_type[c.id] = "subProcess"
+                elif c.label or c.id in flowing or c.id in self.markers:
+                    self.node_type[c.id] = "task"
+                else:
+                    self.finding("drawio-unknown-shape", "warning", c,
+                                 "an empty box with no arrows; not read.")
+            elif kind == Kind.UNKNOWN:
+                if c.id in flowing:
+                    self.node_type[c.id] = "task"
+                    self.finding("drawio-unknown-shape", "warning", c,
+                                 f"shape {c.shape!r} is not a BPMN shape; read as a task "
+                                 "because arrows connect it.")
+                else:
+                    self.finding("drawio-unknown-shape", "warning", c,
+                                 f"shape {c.shape!r} is not a BPMN shape and no arrow connects "
+                                 "it; not read.")
+            elif kind == Kind.TASK:
+                self.node_type[c.id] = task_type(c)
+                if c.id in self.holds and self.node_type[c.id] == "task":
+                    self.node_type[c.id] = "subProcess"
+            elif kind == Kind.GATEWAY:
+                gtype, _, odd = gateway_type(c)
+                self.node_type[c.id] = gtype
+                if odd:
+                    self.finding("drawio-odd-gateway", "warning", c,
+                                 f"gateway style outline={c.style.get('outline')!r} "
+                                 f"symbol={c.style.get('symbol')!r} draws no BPMN gateway "
+                                 "marker; read as an exclusive gateway.")
+            elif kind == Kind.GUESS_GATEWAY:
+                self.node_type[c.id] = "exclusiveGateway"
+                self.finding("drawio-guessed-shape", "info", c,
+                             f"a flowchart {c.shape!r} shape; read as an exclusive gateway.")
+            elif kind == Kind.EVENT:
+                self.node_type[c.id] = event_type(c)[0]
+            elif kind == Kind.GUESS_EVENT:
+                self.node_type[c.id] = "event?"
+        for c in nodes:  # markers drawn inside a task decide its type
+            t = self.node_type.get(c.id)
+            if t is None or t not in ACTIVITY_TYPES:
+                continue
+            shapes = {m.shape for m in self.markers.get(c.id, [])}
+            if "plus" in shapes and t not in ("subProcess", "adHocSubProcess", "transaction",
+                                              "callActivity"):
+                self.node_type[c.id] = "subProcess"
+            elif t == "task" and "message" in shapes:
+                m = next(m for m in self.markers[c.id] if m.shape == "message")
+                fill = m.style.get("fillColor", "").lower()
+                self.node_type[c.id] = "sendTask" if fill in ("#000000", "#000", "black") \
+                    else "receiveTask"
+            elif t == "task" and shapes & {"mxgraph.bpmn.user_task"}:
+                self.node_type[c.id] = "userTask"
+        for f in self.frames:
+            self.finding("drawio-guessed-shape", "info", self.cells[f],
+                         "a box drawn around other shapes with no arrows of its own; read as a "
+                         "pool. Draw pools with draw.io's Pool/Lane shapes to say so.")
+
+    def pools_and_processes(self) -> None:
+        for f in self.frames:
+            cell = self.cells[f]
+            title = None
+            for c in self.cells.values():
+                if self.kind.get(c.id) == Kind.TEXT and c.label and c.bounds and \
+                        contains(cell.bounds, c.bounds) and c.style.get("horizontal") == "0":
+                    title = c
+                    break
+            if title is not None:
+                self.consumed.add(title.id)
+                cell.label = title.label
+            self.pools[f] = {"cell": cell, "lanes": [], "kind": "frame"}
+        self.pool_process: dict[str, str | None] = {}
+        for pid, pool in self.pools.items():
+            cell = pool["cell"]
+            if pool["kind"] == "black-box":
+                participant = Participant(self.eid(pid), cell.label, None, cell.line)
+                self.p.participants[participant.id] = participant
+                self.pool_process[pid] = None
+                continue
+            if pool["kind"] == "implied":
+                proc_id, proc_name, label, line = f"Process_{self.token}", None, None, None
+                self.used.add(pid)
+                self.ids[pid] = pid
+            else:
+                attrs = cell.attributes
+                proc_id = attrs.get("process") or f"Process_{self.eid(pid)}"
+                proc_name = attrs.get("processName") or cell.label
+                label, line = cell.label, cell.line
+            proc_id = self.reserve(proc_id)
+            self.p.participants[self.eid(pid)] = Participant(self.eid(pid), label, proc_id, line)
+            self.p.processes[proc_id] = ProcessInfo(proc_id, proc_name, self.eid(pid), label,
+                                                    line=line)
+            self.pool_process[pid] = proc_id
+
+    def reserve(self, wanted: str) -> str:
+        out = _ncname(wanted)
+        n = 1
+        while out in self.used:
+            n += 1
+            out = f"{_ncname(wanted)}_{n}"
+        self.used.add(out)
+        return out
+
+    def default_process(self) -> str:
+        if self.implied is not None:
+            return self.pool_process[self.implied]
+        pid = f"Process_{self.token}"
+        if pid not in self.p.processes:
+            pid = self.reserve(pid)
+            self.p.processes[pid] = ProcessInfo(pid, self.page)
+        return pid
+
+    # -- where nodes sit -------------------------------------------------------------------
+    def lane_of(self, cell: Cell) -> str | None:
+        for a in self.ancestors(cell):
+            if a.id in self.lane_pool:
+                return a.id
+            if a.id in self.pools:
+                return None
+        if cell.bounds is None:
+            return None
+        center = cell.bounds.center
+        best = None
+        for lane in self.lane_pool:
+            b = self.cells[lane].bounds
+            if b is not None and point_to_bounds(center, b) == 0:
+                if best is None or b.width * b.height < best[0]:
+                    best = (b.width * b.height, lane)
+        return best[1] if best else None
+
+    def pool_of(self, cell: Cell) -> str | None:
+        if cell.id in self.pools:
+            return cell.id
+        if cell.id in self.lane_pool:
+            return self.lane_pool[cell.id]
+        lane = self.lane_of(cell)
+        if lane is not None:
+            return self.lane_pool[lane]
+        for a in self.ancestors(cell):
+            if a.id in self.pools:
+                return a.id
+        if cell.bounds is None:
+            return None
+        best = None
+        for pid, pool in self.pools.items():
+            b = pool["cell"].bounds if pool["cell"] is not None else None
+            if b is not None and point_to_bounds(cell.bounds.center, b) == 0:
+                if best is None or b.width * b.height < best[0]:
+                    best = (b.width * b.height, pid)
+        return best[1] if best else None
+
+    def nodes(self) -> None:
+        g = self.p.graph
+        self.attached: dict[str, str] = {}
+        activities = [c for c, t in self.node_type.items() if t in ACTIVITY_TYPES]
+        for cid, t in self.node_type.items():  # boundary events
+            cell = self.cells[cid]
+            if self.kind[cid] != Kind.EVENT or cell.bounds is None:
+                continue
+            parent = self.cells.get(cell.parent) if cell.parent else None
+            host = None
+            if parent is not None and self.node_type.get(parent.id) in ACTIVITY_TYPES and \
+                    parent.id not in self.holds:
+                host = parent.id
+            else:
+                r = min(cell.bounds.width, cell.bounds.height) / 2
+                best = None
+                for a in activities:
+                    ab = self.cells[a].bounds
+                    if a == cid or ab is None:
+                        continue
+                    d = border_distance(cell.bounds.center, ab)
+                    if d < r and (best is None or d < best[0]):
+                        best = (d, a)
+                host = best[1] if best else None
+            outline = cell.style.get("outline")
+            if host is not None:
+                self.attached[cid] = host
+                if t != "boundaryEvent" and cell.shape != "mxgraph.bpmn.timer_start":
+                    self.finding("drawio-boundary", "info", cell,
+                                 f"an event drawn as outline={outline or 'standard'!r} sits on "
+                                 f"the border of {self.describe(host)}; read as a boundary "
+                                 "event of that activity.")
+                self.node_type[cid] = "boundaryEvent"
+            elif t == "boundaryEvent":
+                self.node_type[cid] = "intermediateCatchEvent"
+                self.finding("drawio-boundary", "warning", cell,
+                             "a boundary-event shape that touches no task's border; read as an "
+                             "intermediate catch event. Drag it onto the task's border to "
+                             "attach it.")
+        self.parent_of: dict[str, str | None] = {}
+        for cid in self.node_type:
+            cell = self.cells[cid]
+            host = self.attached.get(cid)
+            self.parent_of[cid] = self.subprocess_of(self.cells[host] if host else cell)
+        for cid, t in self.node_type.items():
+            cell = self.cells[cid]
+            ref = self.attached.get(cid, cid)
+            pool = self.pool_of(self.cells[ref])
+            process = self.pool_process.get(pool) if pool is not None else None
+            if process is None:
+                process = self.default_process()
+            attrs: dict[str, Any] = {
+                "type": t, "name": cell.label, "lane": None, "process": process,
+                "parent": None, "line": cell.line, "event": None, "events": [],
+                "timer": None, "default": None, "attached_to": None, "cancel_activity": None,
+                "interrupting": None, "triggered_by_event": None, "called_element": None,
+                "loop": loop_kind(cell), "extensions": [],
+                "attributes": dict(cell.attributes), "cell": cid, "page": self.page,
+            }
+            lane = self.lane_of(self.cells[ref])
+            attrs["lane"] = self.eid(lane) if lane else None
+            if self.kind[cid] in (Kind.EVENT, Kind.GUESS_EVENT):
+                self.event_attrs(cell, attrs)
+            if t in ("subProcess", "adHocSubProcess", "transaction"):
+                outline = cell.style.get("outline")
+                attrs["triggered_by_event"] = outline in ("eventInt", "eventNonint")
+            if t == "callActivity":
+                attrs["called_element"] = cell.attributes.get("calledElement")
+            if t.endswith("Gateway"):
+                attrs["gateway_direction"] = None
+                if t == "eventBasedGateway":
+                    attrs["instantiate"] = gateway_type(cell)[1]
+            if cell.style.get("choreography"):
+                attrs["choreography"] = True
+            g.add_node(self.eid(cid), **attrs)
+        for cid, parent in self.parent_of.items():
+            g.nodes[self.eid(cid)]["parent"] = self.eid(parent) if parent else None
+
+    def subprocess_of(self, cell: Cell) -> str | None:
+        for a in self.ancestors(cell):
+            if a.id in self.holds and self.node_type.get(a.id) in ACTIVITY_TYPES:
+                return a.id
+        best = None
+        for sp, inside in self.holds.items():
+            if cell.id in inside and self.node_type.get(sp) in ACTIVITY_TYPES:
+                b = self.cells[sp].bounds
+                if best is None or b.width * b.height < best[0]:
+                    best = (b.width * b.height, sp)
+        return best[1] if best else None
+
+    def event_attrs(self, cell: Cell, attrs: dict[str, Any]) -> None:
+        kind = event_type(cell)[1] if self.kind[cell.id] == Kind.EVENT else None
+        attrs["event"] = kind
+        attrs["events"] = [] if kind in (None, "multiple") else [kind]
+        for key in _TIMER_KEYS:
+            if cell.attributes.get(key):
+                attrs["timer"] = {"kind": key, "value": cell.attributes[key]}
+                break
+        t = attrs["type"]
+        outline = cell.style.get("outline")
+        if t == "startEvent":
+            attrs["interrupting"] = outline != "eventNonint"
+        if t == "boundaryEvent":
+            attrs["attached_to"] = self.eid(self.attached[cell.id])
+            attrs["cancel_activity"] = not (outline == "boundNonint" or cell.dashed)
+        if cell.style.get("symbol") == "parallelMultiple":
+            attrs["parallel_multiple"] = True
+
+    # -- arrows ------------------------------------------------------------------------------
+    def flows(self) -> None:
+        g, p = self.p.graph, self.p
+        self.associations: list[tuple[Cell, str, str]] = []
+        for e, s, t in self.edges:
+            ks, kt = self.kind.get(s), self.kind.get(t)
+            name = e.label or (" ".join(self.labels.get(e.id, [])) or None)
+            style = e.style
+            if ks in _ARTIFACT_KINDS or kt in _ARTIFACT_KINDS or (
+                    e.dashed and style.get("endArrow") in ("none", "openThin", "open")
+                    and style.get("startArrow", "none") in ("none", "")):
+                self.associations.append((e, s, t))
+                continue
+            ends_ok = all(x in self.node_type or x in self.pools or x in self.lane_pool
+                          for x in (s, t))
+            if not ends_ok:
+                bad = next(x for x in (s, t) if not (x in self.node_type or x in self.pools
+                                                     or x in self.lane_pool))
+                self.finding("drawio-loose-edge", "warning", e,
+                             f"the arrow ends on {self.describe(bad)}, which is not a task, "
+                             "event, gateway or pool; the arrow is dropped.")
+                continue
+            pool_s = self.pool_of(self.cells[self.attached.get(s, s)])
+            pool_t = self.pool_of(self.cells[self.attached.get(t, t)])
+            on_pool = any(x in self.pools or x in self.lane_pool for x in (s, t))
+            message = e.dashed and style.get("startArrow") == "oval"
+            if not message and (on_pool or pool_s != pool_t):
+                if not e.dashed:
+                    self.finding("drawio-flow-across-pools", "warning", e,
+                                 "a solid arrow between two pools; read as a message flow "
+                                 "(sequence flows stay inside one pool).")
+                message = True
+            if message:
+                src = self.eid(s) if s in self.node_type else self.eid(self.pool_end(s))
+                tgt = self.eid(t) if t in self.node_type else self.eid(self.pool_end(t))
+                p.message_flows[self.eid(e.id)] = MessageFlow(self.eid(e.id), src, tgt, name,
+                                                              e.line)
+                continue
+            if e.dashed:
+                self.finding("drawio-dashed-flow", "info", e,
+                             "a dashed arrow inside one pool; read as a sequence flow.")
+            fid, src, tgt = self.eid(e.id), self.eid(s), self.eid(t)
+            default = style.get("startArrow") == "dash"
+            condition = e.attributes.get("condition") or None
+            language = e.attributes.get("conditionLanguage") or None if condition else None
+            process = g.nodes[src]["process"]
+            p.flows[fid] = Flow(fid, src, tgt, name, condition, language, default, process,
+                                e.line)
+            if default:
+                if g.nodes[src]["default"] is None:
+                    g.nodes[src]["default"] = fid
+            if g.has_edge(src, tgt):
+                g.edges[src, tgt]["ids"].append(fid)
+            else:
+                g.add_edge(src, tgt, id=fid, name=name, condition=condition,
+                           condition_language=language, default=default, line=e.line,
+                           ids=[fid], process=process)
+
+    def pool_end(self, cid: str) -> str:
+        return self.lane_pool.get(cid, cid)
+
+    def fix_event_kinds(self) -> None:
+        """Where an event's arrows contradict its outline, the arrows win (with a finding)."""
+        g = self.p.graph
+        for cid, t in list(self.node_type.items()):
+            nid = self.eid(cid)
+            node = g.nodes[nid]
+            ins, outs = g.in_degree(nid), g.out_degree(nid)
+            cell = self.cells[cid]
+            new = None
+            if t == "event?":
+                new = ("startEvent" if ins == 0 else "endEvent" if outs == 0
+                       else "intermediateThrowEvent")
+                self.finding("drawio-guessed-shape", "info", cell,
+                             f"a flowchart {cell.shape!r} shape; read as a {new}.")
+            elif t == "startEvent" and ins:
+                new = "intermediateCatchEvent"
+            elif t == "endEvent" and outs:
+                new = "intermediateThrowEvent"
+            if new is not None:
+                if t != "event?":
+                    self.finding("drawio-event-kind", "info", cell,
+                                 f"drawn as a {t} but arrows {'enter' if ins else 'leave'} it; "
+                                 f"read as an {new}.")
+                node["type"] = new
+                node["interrupting"] = True if new == "startEvent" else None
+            if node.get("triggered_by_event") and (ins or outs):
+                node["triggered_by_event"] = False
+                self.finding("drawio-event-subprocess", "warning", cell,
+                             "drawn as an event sub-process, but sequence flows connect it; "
+                             "read as a plain sub-process.")
+
+    # -- lanes, artifacts, geometry -----------------------------------------------------------
+    def lanes(self) -> None:
+        g = self.p.graph
+        for lane_cell, pool in self.lane_pool.items():
+            cell = self.cells[lane_cell]
+            parent = self.lane_parent.get(lane_cell)
+            lane = Lane(self.eid(lane_cell), cell.label, self.pool_process.get(pool),
+                        self.eid(parent) if parent else None, line=cell.line)
+            self.p.lanes[lane.id] = lane
+        for lane_cell, parent in self.lane_parent.items():
+            if parent:
+                self.p.lanes[self.eid(parent)].children.append(self.eid(lane_cell))
+        for nid, lane in g.nodes(data="lane"):
+            while lane is not None:
+                self.p.lanes[lane].nodes.append(nid)
+                lane = self.p.lanes[lane].parent
+
+    def artifacts(self) -> None:
+        art = self.p.artifacts
+        for c in self.cells.values():
+            kind = self.kind.get(c.id)
+            if kind not in _ARTIFACT_KINDS or c.id in self.fold or c.id in self.consumed:
+                continue
+            if kind == Kind.TEXT:
+                if not c.label:
+                    continue
+                self.finding("drawio-text", "info", c,
+                             "free text on the drawing, tied to no shape; kept as a text "
+                             "annotation.")
+            pool = self.pool_of(c)
+            entry = {"type": Kind.ANNOTATION if kind == Kind.TEXT else kind, "name": c.label,
+                     "process": self.pool_process.get(pool) if pool else None,
+                     "parent": None, "line": c.line, "cell": c.id, "page": self.page}
+            if entry["type"] == Kind.ANNOTATION:
+                entry["text"] = c.label
+            art[self.eid(c.id)] = entry
+        for e, s, t in self.associations:
+            def ref(x: str) -> str:
+                return self.eid(self.pool_end(x))
+            art[self.eid(e.id)] = {"type": "association", "name": e.label, "sourceRef": ref(s),
+                                   "targetRef": ref(t), "process": None, "parent": None,
+                                   "line": e.line, "cell": e.id, "page": self.page}
+
+    def diagram(self) -> None:
+        d = self.p.diagram
+        for cid in self.node_type:
+            b = self.cells[cid].bounds
+            if b is not None:
+                d.shapes[self.eid(cid)] = b
+            if self.node_type[cid] in ("subProcess", "adHocSubProcess", "transaction"):
+                d.expanded[self.eid(cid)] = cid in self.holds
+        for lane in self.lane_pool:
+            cell = self.cells[lane]
+            if cell.bounds is not None:
+                d.shapes[self.eid(lane)] = cell.bounds
+                d.horizontal[self.eid(lane)] = cell.style.get("horizontal", "1") == "0"
+        for pid, pool in self.pools.items():
+            cell = pool["cell"]
+            if cell is not None and cell.bounds is not None:
+                d.shapes[self.eid(pid)] = cell.bounds
+                d.horizontal[self.eid(pid)] = (cell.style.get("horizontal", "1") == "0"
+                                               or pool["kind"] == "frame")
+            elif pool["kind"] == "implied":
+                boxes = [self.cells[x].bounds for x in pool["lanes"] if self.cells[x].bounds]
+                horizontal = all(self.cells[x].style.get("horizontal", "1") == "0"
+                                 for x in pool["lanes"])
+                box = union(boxes)
+                if box is not None:
+                    grow = 30.0
+                    d.shapes[pid] = (Bounds(box.x - grow, box.y, box.width + grow, box.height)
+                                     if horizontal else
+                                     Bounds(box.x, box.y - grow, box.width, box.height + grow))
+                d.horizontal[pid] = horizontal
+        for aid, a in self.p.artifacts.items():
+            cell = self.cells.get(a["cell"])
+            if cell is not None and cell.bounds is not None:
+                d.shapes[aid] = cell.bounds
+        routed = [(f.id, f.source, f.target) for f in self.p.flows.values()]
+        routed += [(m.id, m.source, m.target) for m in self.p.message_flows.values()]
+        routed += [(aid, a["sourceRef"], a["targetRef"]) for aid, a in self.p.artifacts.items()
+                   if a["type"] == "association"]
+        by_id = {v: k for k, v in self.ids.items()}
+        for fid, s, t in routed:
+            sb, tb = d.shapes.get(s), d.shapes.get(t)
+            if sb is None or tb is None:
+                continue
+            edge = self.cells[by_id[fid]]
+            parent = self.cells.get(edge.parent) if edge.parent else None
+            ox, oy = (parent.bounds.x, parent.bounds.y) if parent is not None and \
+                parent.bounds is not None else (0.0, 0.0)
+            points = [(x + ox, y + oy) for x, y in edge.geo.get("points", [])]
+            d.edges[fid] = orthogonal_route(sb, tb, points)
+
+
+def _ncname(text: str) -> str:
+    """``text`` made a valid XML id (NCName): BPMN ids must not start with a digit."""
+    if _NCNAME.match(text):
+        return text
+    out = re.sub(r"[^\w.\-]", "_", text)
+    return out if re.match(r"[A-Za-z_]", out) else "_" + out
