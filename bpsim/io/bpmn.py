@@ -52,6 +52,7 @@ invisible in every tool and carries nothing a simulation could run.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -153,9 +154,11 @@ def _extensions(el: Any) -> list[str]:
 
 
 def _float(value: str | None) -> float:
-    if value is None:
-        raise ValueError("missing")
-    return float(value)
+    """A finite coordinate, or ValueError (missing, "NaN", "1e999", junk)."""
+    number = float(value if value is not None else "missing")
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value}")
+    return number
 
 
 # -- public API ----------------------------------------------------------------------------
