@@ -482,10 +482,37 @@ def _route_all(process: Process, d: Diagram, keep: set[str]) -> None:
         d.edges[f.id] = _route(d.shapes[f.source], d.shapes[f.target],
                                [b for n, b in obstacles if n not in (f.source, f.target)],
                                boundary=boundary, gateway=gateway)
+    _spread(process, d, keep)
     for m in process.message_flows.values():
         if m.id in keep or m.source not in d.shapes or m.target not in d.shapes:
             continue
         d.edges[m.id] = _route_message(d.shapes[m.source], d.shapes[m.target])
+
+
+def _spread(process: Process, d: Diagram, keep: set[str]) -> None:
+    """Give flows that would share one vertical channel x positions of their own.
+
+    Flows into the same target keep a common channel (they visibly merge); different
+    targets get parallel channels 10 px apart, so arrows do not run on top of each other.
+    """
+    channels: dict[float, dict[str, list[str]]] = {}
+    for f in process.flows.values():
+        pts = d.edges.get(f.id)
+        if f.id in keep or not pts or len(pts) != 4:
+            continue
+        (x0, y0), (x1, y1), (x2, y2), _ = pts
+        if y0 == y1 and x1 == x2 and y1 != y2:
+            channels.setdefault(x1, {}).setdefault(f.target, []).append(f.id)
+    for x, bundles in channels.items():
+        if len(bundles) < 2:
+            continue
+        order = sorted(bundles, key=lambda t: (d.shapes[t].y, d.shapes[t].x, t))
+        step = min(10.0, (H_GAP - 16) / (len(order) - 1))
+        for i, target in enumerate(order):
+            nx_ = x + (i - (len(order) - 1) / 2) * step
+            for fid in bundles[target]:
+                (x0, y0), (_, y1), (_, y2), end = d.edges[fid]
+                d.edges[fid] = [(x0, y0), (nx_, y1), (nx_, y2), end]
 
 
 def _route(s: Bounds, t: Bounds, obstacles: list[Bounds], *, boundary: bool = False,
@@ -499,6 +526,8 @@ def _route(s: Bounds, t: Bounds, obstacles: list[Bounds], *, boundary: bool = Fa
         down = (scx, s.y + s.height)
         if t_left > scx:
             candidates.append([down, (scx, tcy), (t_left, tcy)])
+            gx, low = t_left - H_GAP / 2, s.y + s.height + 20
+            candidates.append([down, (scx, low), (gx, low), (gx, tcy), (t_left, tcy)])
         below = max(s.y + s.height, t.y + t.height) + 20
         candidates.append([down, (scx, below), (tcx, below), (tcx, t.y + t.height)])
     elif t_left >= s_right:
