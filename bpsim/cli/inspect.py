@@ -60,6 +60,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 # -- the text view -----------------------------------------------------------------------------
+def _page_name(page: Any) -> str | None:
+    """A draw.io page's name, whether the reader reports pages as dicts or as plain names."""
+    if isinstance(page, dict):
+        return None if page.get("name") is None else str(page["name"])
+    return None if page is None else str(page)
+
+
+def _page_label(page: Any, index: int) -> str:
+    if not isinstance(page, dict):
+        return f"{index + 1}. {page}"
+    counts = ", ".join(f"{page[k]} {k}" for k in ("nodes", "flows") if k in page)
+    return f"{page.get('index', index) + 1}. {page.get('name')}" + (
+        f" ({counts})" if counts else "")
+
+
 def _label(name: str | None) -> str:
     return f' "{" ".join(name.split())}"' if name else ""
 
@@ -138,8 +153,11 @@ def describe(process: Process) -> str:
     w(f"{process.source or '<model>'}: {process.format or 'process'}"
       + (f", exported by {process.meta['exporter']}" if process.meta.get("exporter") else ""))
     if "pages" in process.meta:
-        w("pages: " + ", ".join(str(p) for p in process.meta["pages"])
-          + (f" (showing {process.meta['page']})" if process.meta.get("page") else ""))
+        w("pages:")
+        current = _page_name(process.meta.get("page"))
+        for i, page in enumerate(process.meta["pages"]):
+            mark = "*" if current is not None and _page_name(page) == current else " "
+            w(f" {mark} {_page_label(page, i)}")
     w(f"{len(process.processes)} process(es), {len(process.participants)} pool(s), "
       f"{len(process.lanes)} lane(s), {g.number_of_nodes()} node(s), "
       f"{len(process.flows)} sequence flow(s), {len(process.message_flows)} message flow(s)")

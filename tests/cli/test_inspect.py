@@ -82,8 +82,17 @@ def test_pages_are_listed_when_the_reader_reports_them():
     p.graph.add_node("A", type="task", name="Do", lane=None, process=None, parent=None,
                      line=None)
     text = describe(p)
-    assert "pages: Ticket flow, Escalation (showing Ticket flow)" in text
+    assert "pages:\n * 1. Ticket flow\n   2. Escalation\n" in text
     assert "task" in text and " A " in text + " "
+
+
+def test_pages_reported_as_dicts_show_counts():
+    p = Process(source="x.drawio")
+    p.meta.update(pages=[{"index": 0, "name": "Order", "nodes": 3, "flows": 2},
+                         {"index": 1, "name": "Stock", "nodes": 5, "flows": 4}],
+                  page={"index": 1, "name": "Stock"})
+    text = describe(p)
+    assert "   1. Order (3 nodes, 2 flows)\n * 2. Stock (5 nodes, 4 flows)\n" in text
 
 
 def test_json_passes_pages_through(capsys, monkeypatch):
