@@ -1,0 +1,436 @@
+"""The cheapest staffing that meets the SLAs.
+
+"How few agents and specialists can we roster and still take 95 % of tickets in charge
+within 4 working hours?" :func:`optimize_staffing` answers in three steps:
+
+1. **On paper.** Each role's offered load (:mod:`bpsim.whatif.load`: arrival rate x visits x
+   mean duration, concentrated into the role's open hours) gives a first head-count: the
+   smallest ``c`` whose Erlang C wait tail meets an SLA that ends when the role takes the
+   ticket in charge, else square-root staffing ``a + sqrt(a)``.
+2. **Up.** Simulate that plan. While some SLA fails, try one more person in each role (all
+   candidates in one batch, with common random numbers) and keep the cheapest plan that
+   meets every SLA, else the one that closes the gap most per unit of cost.
+3. **Down.** From a plan that meets every SLA, try one person fewer in each role, and moving
+   one person from a dearer role to a cheaper one; keep the cheapest that still meets every
+   SLA, until no such move does.
+
+A plan *meets* an SLA when the one-sided upper confidence bound of its breach rate (over
+replications, at ``confidence``) is below the allowed rate ``1 - attain``: the optimiser
+must be sure, not just lucky. The cost of a plan is its weekly payroll: head-count x
+``cost_per_hour`` x hours on duty per week (head-count itself when no role has a cost).
+
+The result lists every plan tried, the chosen one with its SLA figures, and the next cheaper
+plan that failed, with the SLA that failed it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bpsim.errors import BpsimError, ScenarioError
+from bpsim.whatif.executors import Runner, make_runner
+from bpsim.whatif.load import WEEK, role_loads
+from bpsim.whatif.metrics import breach_key
+from bpsim.whatif.queueing import servers_for_wait_target, square_root_staffing
+from bpsim.whatif.stats import estimate, upper_bound
+from bpsim.whatif.sweep import _replications, make_variant, resolve_seed, run_variants
+
+__all__ = ["optimize_staffing", "StaffingResult", "Knob"]
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One head-count the optimiser may change: a role, or one shift of a role."""
+
+    label: str          # "Agent" or "Agent/early"
+    path: str           # dotted scenario path set by Scenario.vary
+    role: str
+    weight: float       # weekly cost of one person (or 1.0 when nothing costs anything)
+    minimum: int = 1
+
+
+@dataclass
+class StaffingResult:
+    """What :func:`optimize_staffing` found.
+
+    Attributes
+    ----------
+    plan : dict
+        Head-count per role (or ``"role/shift"``) of the cheapest plan meeting every SLA
+        (the best plan found when none does: see ``feasible``).
+    feasible : bool
+        Whether ``plan`` meets every SLA with the stated confidence.
+    cost : float
+        Weekly payroll of ``plan`` (head-count when no role has a cost).
+    slas : DataFrame
+        The plan's SLA figures: ``name``, ``limit`` (1 - attain), ``breach_rate``,
+        ``breach_rate_ci95``, ``upper`` (one-sided bound), ``met``.
+    candidates : DataFrame
+        Every plan simulated, in the order tried: head-counts, ``cost``, ``feasible``,
+        ``phase`` (seed / up / down), ``worst_sla``, its ``breach_rate`` and ``upper``.
+    next_cheaper : dict or None
+        The most expensive plan cheaper than ``plan`` that failed, with ``reason``.
+    loads : DataFrame
+        The on-paper offered load per role and the seed head-count.
+    """
+
+    plan: dict[str, int]
+    feasible: bool
+    cost: float
+    slas: pd.DataFrame
+    candidates: pd.DataFrame
+    next_cheaper: dict[str, Any] | None
+    loads: pd.DataFrame
+    seed: int
+    replications: int
+    confidence: float
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json`` (NaN as ``None``)."""
+        def clean(x):
+            if isinstance(x, float) and math.isnan(x):
+                return None
+            if isinstance(x, np.generic):
+                return clean(x.item())
+            if isinstance(x, dict):
+                return {k: clean(v) for k, v in x.items()}
+            if isinstance(x, list):
+                return [clean(v) for v in x]
+            return x
+
+        return clean({
+            "plan": dict(self.plan), "feasible": self.feasible, "cost": self.cost,
+            "seed": self.seed, "replications": self.replications,
+            "confidence": self.confidence,
+            "slas": self.slas.to_dict(orient="records"),
+            "metrics": dict(self.metrics),
+            "next_cheaper": self.next_cheaper,
+            "candidates": self.candidates.to_dict(orient="records"),
+            "loads": self.loads.to_dict(orient="records"),
+        })
+
+    def summary(self) -> str:
+        """The result in words and small tables (what ``bpsim optimize`` prints)."""
+        from bpsim.whatif.report import staffing_summary
+
+        return staffing_summary(self)
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _week_hours(calendar) -> float:
+    if calendar is None:
+        return 168.0
+    grid = np.arange(0.0, WEEK, 900.0) + 450.0
+    return 168.0 * float(np.mean([calendar.is_open(float(t)) for t in grid]))
+
+
+def _knobs(bound, roles: Sequence[str] | None, shifts: Mapping[str, Sequence[str]] | None,
+           vary_path) -> list[Knob]:
+    used = {t.role for t in bound.tasks.values() if t.role}
+    if roles is None:
+        roles = [r for r in bound.roles if r in used]
+    knobs: list[Knob] = []
+    for name in roles:
+        role = bound.roles.get(name)
+        if role is None:
+            raise ScenarioError(f"the scenario has no role {name!r}.", key=f"roles.{name}",
+                                hint=f"choose among: {', '.join(bound.roles) or 'none'}.")
+        minimum = 1 if name in used else 0
+        wanted = list((shifts or {}).get(name, []) or [])
+        if wanted:
+            by_name = {s.name: s for s in role.shifts}
+            for shift in wanted:
+                if shift not in by_name:
+                    raise ScenarioError(
+                        f"role {name!r} has no shift {shift!r}.", key=f"roles.{name}.shifts",
+                        hint=f"its shifts are: {', '.join(str(s) for s in by_name) or 'none'}.")
+                cal = by_name[shift].calendar
+                knobs.append(Knob(f"{name}/{shift}", vary_path(name, shift), name,
+                                  role.cost_per_hour * _week_hours(cal), 0))
+        else:
+            cal = role.shifts[0].calendar if role.shifts else None
+            knobs.append(Knob(name, vary_path(name, None), name,
+                              role.cost_per_hour * _week_hours(cal), minimum))
+    if not knobs:
+        raise ScenarioError("no staffed role to optimise.",
+                            hint="give the scenario a role that some task uses (roles:).")
+    if all(k.weight == 0 for k in knobs):
+        knobs = [Knob(k.label, k.path, k.role, 1.0, k.minimum) for k in knobs]
+    return knobs
+
+
+def _default_vary_path(role: str, shift: str | None) -> str:
+    return f"roles.{role}.staff" if shift is None else f"roles.{role}.shifts.{shift}.staff"
+
+
+def _seed_plan(process, bound, knobs: list[Knob], slas, max_staff: int) -> tuple[dict, pd.DataFrame]:
+    loads = role_loads(process, bound)
+    rows, plan = [], {}
+    for knob in knobs:
+        load = loads.get(knob.role)
+        seed = 1
+        basis = "minimum"
+        if load is not None and load.arrival_rate > 0 and load.mean_service > 0:
+            lam, mu = load.open_arrival_rate, 1.0 / load.mean_service
+            seed = square_root_staffing(lam / mu, 1.0)
+            basis = "square-root staffing"
+            for sla in slas:
+                end = sla.end
+                if end.moment == "start" and end.element in load.tasks:
+                    target = min(v for v in sla.target.values())
+                    c = servers_for_wait_target(lam, mu, target, 1.0 - sla.attain, max_staff)
+                    if c is not None:
+                        seed, basis = c, f"Erlang C for {sla.name!r}"
+        seed = int(min(max(seed, knob.minimum, 1 if load and load.load > 0 else 0), max_staff))
+        plan[knob.label] = seed
+        rows.append({"role": knob.label, "offered_load": load.load if load else 0.0,
+                     "open_share": load.open_share if load else 1.0,
+                     "open_load": load.open_load if load else 0.0,
+                     "arrival_rate_per_hour": (load.arrival_rate * 3600) if load else 0.0,
+                     "mean_service": load.mean_service if load else 0.0,
+                     "seed": seed, "basis": basis})
+    return plan, pd.DataFrame(rows)
+
+
+@dataclass
+class _Evaluation:
+    plan: tuple[int, ...]
+    cost: float
+    feasible: bool
+    figures: list[dict[str, Any]]
+    metrics: dict[str, float]
+    phase: str
+
+    def violation(self) -> float:
+        return sum(max(0.0, f["upper"] - f["limit"]) if not math.isnan(f["upper"]) else 1.0
+                   for f in self.figures)
+
+    def worst(self) -> dict[str, Any]:
+        return max(self.figures, key=lambda f: (not f["met"],
+                                                (f["upper"] if not math.isnan(f["upper"])
+                                                 else math.inf) - f["limit"]))
+
+
+def _judge(values: dict[str, np.ndarray], slas, confidence: float) -> list[dict[str, Any]]:
+    figures = []
+    for sla in slas:
+        rates = values.get(breach_key(sla.name), np.array([math.nan]))
+        est = estimate(rates, 0.95)
+        upper = upper_bound(rates, confidence)
+        limit = 1.0 - sla.attain
+        if math.isnan(upper):
+            met = False
+        elif limit <= 0.0:
+            met = upper <= 0.0
+        else:
+            met = upper < limit
+        figures.append({"name": sla.name, "limit": limit, "breach_rate": est.mean,
+                        "breach_rate_ci95": est.half_width, "upper": upper, "met": bool(met)})
+    return figures
+
+
+class _Search:
+    """Plans simulated so far (each once), batched through one runner."""
+
+    def __init__(self, process, scenario, knobs, slas, *, replications, seed, runner,
+                 confidence):
+        self.process, self.scenario, self.knobs, self.slas = process, scenario, knobs, slas
+        self.replications, self.seed, self.runner = replications, seed, runner
+        self.confidence = confidence
+        self.done: dict[tuple[int, ...], _Evaluation] = {}
+        self.order: list[tuple[int, ...]] = []
+
+    def cost(self, plan: tuple[int, ...]) -> float:
+        return float(sum(n * k.weight for n, k in zip(plan, self.knobs)))
+
+    def evaluate(self, plans: list[tuple[int, ...]], phase: str) -> list[_Evaluation]:
+        fresh = list(dict.fromkeys(p for p in plans if p not in self.done))
+        if fresh:
+            changes = [{k.path: n for k, n in zip(self.knobs, p)} for p in fresh]
+            scenarios = [make_variant(self.process, self.scenario, c) for c in changes]
+            grid = run_variants(self.process, scenarios, replications=self.replications,
+                                seed=self.seed, runner=self.runner, changes=changes,
+                                desc=f"optimise ({phase})")
+            for plan, values in zip(fresh, grid.values):
+                figures = _judge(values, self.slas, self.confidence)
+                metrics = {m: float(np.nanmean(v)) if np.any(~np.isnan(v)) else math.nan
+                           for m, v in values.items()}
+                self.done[plan] = _Evaluation(plan, self.cost(plan),
+                                              all(f["met"] for f in figures), figures,
+                                              metrics, phase)
+                self.order.append(plan)
+        return [self.done[p] for p in plans]
+
+
+def optimize_staffing(
+    process,
+    scenario,
+    roles: Sequence[str] | None = None,
+    max_staff: int = 20,
+    confidence: float = 0.95,
+    replications: int | None = None,
+    executor: str | Runner = "process",
+    shifts: Mapping[str, Sequence[str]] | None = None,
+    *,
+    slas: Sequence[str] | None = None,
+    seed: int | None = None,
+    start: Mapping[str, int] | None = None,
+    dask_address: str | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+) -> StaffingResult:
+    """Find the cheapest head-count per role that keeps every SLA's breach rate below
+    ``1 - attain``, with confidence.
+
+    Parameters
+    ----------
+    process : Process
+    scenario : Scenario
+        The scenario to staff (its head-counts are replaced; everything else is kept).
+    roles : list of str, optional
+        Roles to staff (default: every role some task uses).
+    max_staff : int
+        Most people the optimiser may put in one role (or shift).
+    confidence : float
+        Confidence that the breach rate is below the limit (one-sided upper bound).
+    replications : int, optional
+        Replications per plan (default: the scenario's; at least 2).
+    executor : {"process", "serial", "dask"} or Runner
+        Where the simulations run.
+    shifts : mapping, optional
+        Role -> shift names to staff separately (``{"Agent": ["early", "late"]}``).
+    slas : list of str, optional
+        The SLAs to meet (default: every SLA of the scenario).
+    seed : int, optional
+        Root seed shared by every plan (common random numbers).
+    start : mapping, optional
+        Start the search from these head-counts instead of the queueing estimate.
+    dask_address, workers, progress
+        As for :func:`bpsim.sweep`.
+
+    Returns
+    -------
+    StaffingResult
+    """
+    if int(max_staff) != max_staff or max_staff < 1:
+        raise ScenarioError(f"max_staff must be a whole number >= 1, got {max_staff}.",
+                            hint="use e.g. --max-staff 20.")
+    if not 0.5 <= confidence < 1.0:
+        raise ScenarioError(f"confidence must be in [0.5, 1), got {confidence}.",
+                            hint="use e.g. 0.95.")
+    bound = scenario.bind(process)
+    chosen_slas = list(bound.slas)
+    if slas is not None:
+        names = {s.name for s in bound.slas}
+        missing = [s for s in slas if s not in names]
+        if missing:
+            raise ScenarioError(f"the scenario has no SLA {missing[0]!r}.", key="slas",
+                                hint=f"its SLAs are: {', '.join(sorted(names)) or 'none'}.")
+        chosen_slas = [s for s in bound.slas if s.name in set(slas)]
+    if not chosen_slas:
+        raise ScenarioError("the scenario has no SLA to meet.", key="slas",
+                            hint="add one under slas: (e.g. taken in charge within 4h, attain 95%).")
+    reps = _replications(replications, scenario, process)
+    if reps < 2:
+        raise ScenarioError("the optimiser needs at least 2 replications per plan for a "
+                            "confidence bound.", hint="use --replications 5 or more.")
+    knobs = _knobs(bound, roles, shifts, _default_vary_path)
+    seed_plan, loads = _seed_plan(process, bound, knobs, chosen_slas, int(max_staff))
+    if start:
+        unknown = [k for k in start if k not in seed_plan]
+        if unknown:
+            raise ScenarioError(f"start names {unknown[0]!r}, which is not optimised.",
+                                hint=f"use: {', '.join(seed_plan)}.")
+        seed_plan.update({k: int(v) for k, v in start.items()})
+    current = tuple(min(max(seed_plan[k.label], k.minimum), int(max_staff)) for k in knobs)
+    runner, owned = make_runner(executor, workers=workers, dask_address=dask_address,
+                                progress=progress)
+    search = _Search(process, scenario, knobs, chosen_slas, replications=reps,
+                     seed=resolve_seed(seed, scenario), runner=runner, confidence=confidence)
+    try:
+        best = _climb(search, current, int(max_staff))
+    except BpsimError:
+        raise
+    finally:
+        if owned:
+            runner.close()
+    return _result(search, best, loads, reps, confidence)
+
+
+def _climb(search: _Search, current: tuple[int, ...], max_staff: int) -> _Evaluation:
+    knobs = search.knobs
+    here = search.evaluate([current], "seed")[0]
+    # up: add people until every SLA is met
+    while not here.feasible:
+        ups = [tuple(n + (i == j) for j, n in enumerate(here.plan))
+               for i in range(len(knobs)) if here.plan[i] < max_staff]
+        if not ups:
+            return here  # every role at max_staff and still failing
+        tried = search.evaluate(ups, "up")
+        ok = [e for e in tried if e.feasible]
+        if ok:
+            here = min(ok, key=lambda e: (e.cost, sum(e.plan)))
+            break
+        gain = [(here.violation() - e.violation()) / max(e.cost - here.cost, 1e-9)
+                for e in tried]
+        here = tried[int(np.argmax(gain))]
+    # down: fewer people, or a dearer person swapped for a cheaper one, while still feasible
+    while True:
+        moves = []
+        for i, k in enumerate(knobs):
+            if here.plan[i] > k.minimum:
+                moves.append(tuple(n - (j == i) for j, n in enumerate(here.plan)))
+                for j, other in enumerate(knobs):
+                    if j != i and other.weight < k.weight and here.plan[j] < max_staff:
+                        moves.append(tuple(n - (m == i) + (m == j)
+                                           for m, n in enumerate(here.plan)))
+        if not moves:
+            return here
+        tried = search.evaluate(moves, "down")
+        ok = [e for e in tried if e.feasible and e.cost < here.cost]
+        if not ok:
+            return here
+        here = min(ok, key=lambda e: (e.cost, sum(e.plan)))
+
+
+def _reason(e: _Evaluation) -> str:
+    failed = [f for f in e.figures if not f["met"]] or [e.worst()]
+    parts = []
+    for f in failed:
+        parts.append(f"{f['name']}: breach rate {f['breach_rate']:.1%} "
+                     f"± {f['breach_rate_ci95']:.1%} (upper bound {f['upper']:.1%}) "
+                     f"vs allowed {f['limit']:.1%}")
+    return "; ".join(parts)
+
+
+def _result(search: _Search, best: _Evaluation, loads: pd.DataFrame, reps: int,
+            confidence: float) -> StaffingResult:
+    labels = [k.label for k in search.knobs]
+    rows = []
+    for plan in search.order:
+        e = search.done[plan]
+        w = e.worst()
+        rows.append({**dict(zip(labels, plan)), "cost": e.cost, "feasible": e.feasible,
+                     "phase": e.phase, "worst_sla": w["name"], "breach_rate": w["breach_rate"],
+                     "breach_rate_ci95": w["breach_rate_ci95"], "upper": w["upper"],
+                     "limit": w["limit"]})
+    cheaper = [search.done[p] for p in search.order
+               if not search.done[p].feasible and search.done[p].cost < best.cost]
+    next_cheaper = None
+    if cheaper:
+        e = max(cheaper, key=lambda x: (x.cost, -sum(x.plan)))
+        next_cheaper = {"plan": dict(zip(labels, e.plan)), "cost": e.cost,
+                        "reason": _reason(e),
+                        "slas": [dict(f) for f in e.figures if not f["met"]]}
+    return StaffingResult(
+        plan=dict(zip(labels, best.plan)), feasible=best.feasible, cost=best.cost,
+        slas=pd.DataFrame(best.figures), candidates=pd.DataFrame(rows),
+        next_cheaper=next_cheaper, loads=loads, seed=search.seed, replications=reps,
+        confidence=confidence, metrics=dict(best.metrics))
