@@ -91,10 +91,11 @@ def _roles(results) -> list[str]:
     for r in ro.itertuples(index=False):
         rows.append([str(r.name), str(r.staff), fmt_pm(r.utilization, r.utilization_ci95, "pct"),
                      _hours(r.busy_hours), _hours(r.on_shift_hours), fmt_num(r.cases_handled),
-                     fmt_duration(r.handling_mean), _hours(r.person_hours_per_case)])
+                     fmt_duration(r.handling_mean),
+                     fmt_duration(r.person_hours_per_case * 3600.0)])
     out = ["", "Roles (utilisation = busy / on shift)",
            table(["role", "staff", "utilisation", "busy h", "on shift h", "cases",
-                  "handling", "person-h/case"], rows)]
+                  "handling", "work/case"], rows)]
     sf = results.staff
     if not sf.empty and len(sf) <= 40:
         srows = [[str(s.resource), fmt_pct(s.utilization), _hours(s.busy_hours),
@@ -149,17 +150,17 @@ def _cost(results) -> list[str]:
            f"  Customer billing (task time rounded up to the billing increment): "
            f"{_money(tot['billed'])}; per ticket {_money(tot['billed_per_case'])}",
            f"  Person-hours: {_hours(tot['person_hours'])} "
-           f"({_hours(tot['person_hours_per_case'])} per ticket)"]
+           f"({fmt_duration(tot['person_hours_per_case'] * 3600.0)} of staff time per ticket)"]
     rows = [[str(r.name), _hours(r.person_hours), _money(r.cost_worked), _money(r.cost_paid),
              _money(r.billed)] for r in c.loc[c["scope"] == "role"].itertuples(index=False)]
     if rows:
         out.append(table(["role", "person-h", "cost worked", "cost paid", "billed"], rows))
     rows = [[str(r.name), fmt_num(r.cases), _money(r.billed), _money(r.billed_per_case),
-             _hours(r.person_hours_per_case)]
+             fmt_duration(r.person_hours_per_case * 3600.0)]
             for r in c.loc[c["scope"] == "class"].itertuples(index=False)]
     if rows:
         out.append("")
-        out.append(table(["class", "tickets", "billed", "billed/ticket", "person-h/ticket"],
+        out.append(table(["class", "tickets", "billed", "billed/ticket", "work/ticket"],
                          rows))
     return out
 

@@ -1,0 +1,100 @@
+"""Event logs: process-mining column names, XES lifecycle mapping, IEEE 1849 structure."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from lxml import etree
+
+from bpsim.analysis import Results
+from bpsim.report.eventlog import LIFECYCLE_XES, event_log
+
+from ..analysis.builders import SLA, SLAPoint, make_output, make_scenario, ticket
+from ..analysis.queueing_models import line_process
+
+XES = "{http://www.xes-standard.org/}"
+
+
+@pytest.fixture
+def results():
+    process = line_process("Task_A")
+    process.graph.nodes["Task_A"]["name"] = "Triage ticket"
+    process.graph.add_node("G", type="exclusiveGateway", name=None)
+    rows = (ticket(1, 1, 0, [("Task_A", 0, 60, 120, "Agent 1", "Agent")], end=120, cls="P1")
+            + ticket(1, 2, 30, [("Task_A", 30, 120, 150, "Agent 1", "Agent")], end=150,
+                     cls="P2"))
+    rows.append((1, 2, "P2", "G", "pass", 30.0, None, None))
+    rows.append((1, 3, "P1", "Start", "arrive", 40.0, None, None))
+    rows.append((1, 3, "P1", "Task_A", "enabled", 40.0, None, None))
+    rows.append((1, 3, "P1", "Task_A", "interrupted", 90.0, None, None))
+    sla = SLA("taken in charge", SLAPoint(None, "arrive"), SLAPoint("Task_A", "start"),
+              {None: 60.0})
+    scenario = make_scenario(slas=[sla], classes=("P1", "P2"),
+                             start=dt.datetime(2026, 1, 5, 9, 0))
+    return Results(make_output(rows, windows={1: (0.0, 200.0)}), process, scenario)
+
+
+def test_csv_columns_names_and_timestamps(results, tmp_path):
+    path = results.to_event_log(tmp_path / "events.csv")
+    log = pd.read_csv(path)
+    for col in ("case:concept:name", "concept:name", "time:timestamp", "org:resource",
+                "org:role", "lifecycle:transition", "case:priority", "replication"):
+        assert col in log.columns
+    first = log.iloc[0]
+    assert first["case:concept:name"] == "1-1"
+    assert first["time:timestamp"] == "2026-01-05T09:00:00.000"
+    triage = log.loc[log["concept:name"] == "Triage ticket"]
+    assert list(triage.loc[triage["case:concept:name"] == "1-1", "lifecycle:transition"]) == [
+        "schedule", "start", "complete"]
+    start = triage.loc[triage["lifecycle:transition"] == "start"].iloc[0]
+    assert start["org:resource"] == "Agent 1" and start["org:role"] == "Agent"
+    assert start["time:timestamp"] == "2026-01-05T09:01:00.000"
+    assert "G" not in set(log["element"])                     # gateway passes left out
+    assert "ate_abort" in set(log["lifecycle:transition"])     # interrupted
+    assert set(log.loc[log["concept:name"] == "End", "lifecycle:transition"]) == {"complete"}
+
+
+def test_lifecycle_mapping_covers_engine_vocabulary():
+    from bpsim.engine.output import LIFECYCLES
+
+    assert set(LIFECYCLES) <= set(LIFECYCLE_XES)
+    assert LIFECYCLE_XES["enabled"] == "schedule" and LIFECYCLE_XES["withdrawn"] == "withdraw"
+
+
+def test_xes_structure_follows_ieee_1849(results, tmp_path):
+    path = results.to_event_log(tmp_path / "events.xes")
+    root = etree.parse(str(path)).getroot()
+    assert root.tag == XES + "log" and root.get("xes.version") == "1849-2016"
+    children = [c.tag.replace(XES, "") for c in root]
+    # order required by the schema: extensions, globals, classifiers, log attributes, traces
+    order = {"extension": 0, "global": 1, "classifier": 2, "string": 3, "trace": 4}
+    assert [order[t] for t in children] == sorted(order[t] for t in children)
+    prefixes = {e.get("prefix") for e in root.iter(XES + "extension")}
+    assert prefixes == {"concept", "time", "lifecycle", "org"}
+    assert {g.get("scope") for g in root.iter(XES + "global")} == {"trace", "event"}
+    traces = root.findall(XES + "trace")
+    assert len(traces) == 3
+    t1 = traces[0]
+    attrs = {a.get("key"): a.get("value") for a in t1 if a.tag != XES + "event"}
+    assert attrs["concept:name"] == "1-1" and attrs["priority"] == "P1"
+    assert attrs["sla:taken in charge:breached"] == "false"      # 60 s meets 60 s
+    t2 = {a.get("key"): a.get("value") for a in traces[1] if a.tag != XES + "event"}
+    assert t2["sla:taken in charge:breached"] == "true"           # 90 s > 60 s
+    ev = t1.findall(XES + "event")[1]
+    kinds = {a.get("key"): a.tag.replace(XES, "") for a in ev}
+    assert kinds["time:timestamp"] == "date" and kinds["concept:name"] == "string"
+    n_events = sum(len(t.findall(XES + "event")) for t in traces)
+    assert n_events == len(event_log(results))
+
+
+def test_pm4py_reads_the_xes(results, tmp_path):
+    pm4py = pytest.importorskip("pm4py")
+    path = results.to_event_log(tmp_path / "events.xes")
+    df = pm4py.read_xes(str(path))
+    assert set(df["case:concept:name"]) == {"1-1", "1-2", "1-3"}
+    assert len(df) == len(event_log(results))
+
+
+def test_unknown_suffix_refused(results, tmp_path):
+    with pytest.raises(ValueError, match="csv or .xes"):
+        results.to_event_log(tmp_path / "events.parquet")
