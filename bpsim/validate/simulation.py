@@ -1,0 +1,1 @@
+"""Simulation parameters (placeholder; filled in when bpsim.scenario lands)."""
