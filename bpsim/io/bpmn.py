@@ -492,7 +492,7 @@ class _Reader:
                 what = (f"names <{_local(other)}> {ref!r}, which is not a flow node" if other is
                         not None else f"names no element: {ref!r}" if ref else "is missing")
                 self.broken("import-dangling-flow", el,
-                            f"sequence flow {fid}: its {key} {what}.",
+                            f"the sequence flow's {key} {what}.",
                             f"point {key} at the id of an existing task, event or gateway, or "
                             "delete the flow.")
                 break
@@ -563,8 +563,8 @@ class _Reader:
             missing = [r for r in (source, target) if r not in self.ids]
             if missing:
                 self.broken("import-dangling-flow", el,
-                            f"message flow {el.get('id')}: its sourceRef/targetRef names no "
-                            f"element: {missing[0]!r}.",
+                            "the message flow's sourceRef/targetRef names no element: "
+                            f"{missing[0]!r}.",
                             "point sourceRef/targetRef at a pool, task or event, or delete the "
                             "message flow.")
                 continue

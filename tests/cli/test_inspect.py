@@ -113,3 +113,22 @@ def test_lenient_is_passed_to_the_reader(capsys, monkeypatch):
     monkeypatch.setattr("bpsim.io.read", fake_read)
     assert inspect(capsys, "a.bpmn", "--lenient")[0] == 0
     assert seen == {"lenient": True}
+
+
+def test_inspect_reads_drawio_files_too(capsys):
+    """inspect accepts whatever bpsim.io.read accepts, whatever the extension."""
+    from tests.conftest import corpus_files
+
+    files = corpus_files("drawio", suffixes=(".drawio", ".xml"))
+    if not files:
+        import pytest
+
+        pytest.skip(f"corpus not found at {CORPUS}")
+    for path in files:
+        code, out, err = inspect(capsys, path, "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        assert data["file"] == str(path) and data["nodes"]
+        if len(data.get("pages", [])) > 1:
+            code, text, _ = inspect(capsys, path)
+            assert "pages:" in text
