@@ -42,7 +42,9 @@ Positions come from ``process.diagram`` where it has them and from
 
 from __future__ import annotations
 
+import copy
 import html
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -52,7 +54,15 @@ from lxml import etree
 from bpsim import __version__
 from bpsim._atomic import write_text
 from bpsim.layout import HEADER, layout
-from bpsim.model import EVENT_TYPES, GATEWAY_TYPES, SUBPROCESS_TYPES, Bounds, Diagram, Process
+from bpsim.model import (
+    ACTIVITY_TYPES,
+    EVENT_TYPES,
+    GATEWAY_TYPES,
+    SUBPROCESS_TYPES,
+    Bounds,
+    Diagram,
+    Process,
+)
 
 __all__ = ["write_drawio", "generate_drawio"]
 
@@ -99,7 +109,70 @@ def write_drawio(process: Process, path: str | os.PathLike, *, relayout: bool = 
 
 def generate_drawio(process: Process, *, relayout: bool = False) -> str:
     """The ``.drawio`` file content (an ``<mxfile>`` with one uncompressed page) as text."""
-    return _Writer(process, layout(process, relayout=relayout)).text()
+    diagram = layout(process, relayout=relayout)
+    if not relayout and _misread(process, diagram):
+        fresh = copy.copy(process)  # shallow: only the diagram differs
+        fresh.diagram = Diagram()
+        diagram = layout(fresh, relayout=True)
+    return _Writer(process, diagram).text()
+
+
+def _misread(process: Process, d: Diagram) -> bool:
+    """Would draw.io geometry say something else than the graph? Then lay out afresh.
+
+    draw.io has no drill-down page for a collapsed sub-process, and a reader decides what is
+    inside a sub-process, which events sit on a task's border, and (for shapes outside every
+    pool) which lane holds a shape from the geometry. So a drawing is redone when a collapsed
+    sub-process holds nodes, when a node lies inside an activity's box it does not belong to
+    (or outside the one it does), when an event that is not a boundary event touches an
+    activity's border, or when a node of a process without pool lies on a pool or lane.
+    """
+    g = process.graph
+    activities = [n for n, t in g.nodes(data="type") if t in ACTIVITY_TYPES and n in d.shapes]
+    for sp in activities:
+        if process.children(sp) and not d.expanded.get(sp, True):
+            return True
+    pooled = {part.process for part in process.participants.values() if part.process}
+    bands = [d.shapes[k] for k in (*process.lanes, *process.participants) if k in d.shapes]
+    for n, data in g.nodes(data=True):
+        box = d.shapes.get(n)
+        if box is None:
+            continue
+        host = data.get("attached_to") if data.get("type") == "boundaryEvent" else None
+        ancestors = set()
+        up = g.nodes[host]["parent"] if host in g else data.get("parent")
+        while up in g:
+            ancestors.add(up)
+            up = g.nodes[up].get("parent")
+        for a in activities:
+            if a != n and a != host and (a in ancestors) != _inside(box, d.shapes[a]):
+                return True
+        if data.get("type") in EVENT_TYPES and host is None:
+            r = min(box.width, box.height) / 2
+            c = box.center
+            if any(_border_distance(c, d.shapes[a]) < r for a in activities if a != n):
+                return True
+        top = data
+        while top.get("parent") in g:
+            top = g.nodes[top["parent"]]
+        if top.get("lane") is None and top.get("process") not in pooled and any(
+                _inside(Bounds(*box.center, 0, 0), b) for b in bands):
+            return True
+    return False
+
+
+def _inside(inner: Bounds, outer: Bounds, slack: float = 0.5) -> bool:
+    return (inner.x >= outer.x - slack and inner.y >= outer.y - slack
+            and inner.x + inner.width <= outer.x + outer.width + slack
+            and inner.y + inner.height <= outer.y + outer.height + slack)
+
+
+def _border_distance(p: tuple[float, float], b: Bounds) -> float:
+    dx = max(b.x - p[0], 0.0, p[0] - (b.x + b.width))
+    dy = max(b.y - p[1], 0.0, p[1] - (b.y + b.height))
+    if dx or dy:
+        return math.hypot(dx, dy)
+    return min(p[0] - b.x, b.x + b.width - p[0], p[1] - b.y, b.y + b.height - p[1])
 
 
 def _num(v: float) -> str:
@@ -168,9 +241,13 @@ class _Writer:
             box = d.shapes.get(part.id)
             if box is None:
                 continue
-            has_lanes = any(ln.process == part.process and ln.process for ln in p.lanes.values())
             horizontal = d.horizontal.get(part.id, True)
-            style = (_POOL if has_lanes else _LANE.replace("swimlaneLine=1;", "")).format(
+            # a pool is a stackLayout swimlane (the reader's sign of a pool, lanes or not); a
+            # black-box pool is a lone empty swimlane that message flows touch. (An untouched
+            # black-box pool is written as an empty pool: a lone swimlane would read as a lane.)
+            touched = any(part.id in (m.source, m.target) for m in p.message_flows.values())
+            black_box = part.process is None and touched
+            style = (_LANE.replace("swimlaneLine=1;", "") if black_box else _POOL).format(
                 h=_num(HEADER))
             if not horizontal:
                 style = style.replace("horizontal=0;", "horizontal=1;").replace(
