@@ -106,3 +106,8 @@ def test_lanes_listed_nodes_match_flow_node_refs():
         parent = lane_el.getparent().getparent()
         if etree.QName(parent).localname == "lane":
             assert process.lanes[lane_el.get("id")].parent == parent.get("id")
+            assert lane_el.get("id") in process.lanes[parent.get("id")].children
+    for lane in process.lanes.values():  # innermost lane wins
+        for n in lane.nodes:
+            if not any(n in process.lanes[c].nodes for c in lane.children):
+                assert process.node(n)["lane"] == lane.id

@@ -89,6 +89,16 @@ def test_event_definition_given_by_xsi_type_and_by_reference():
     assert p.node("B")["timer"] == {"kind": "timeDuration", "value": "PT1H"}
 
 
+def test_xsi_type_prefix_is_resolved_in_scope_not_compared_as_text():
+    p = read_bpmn(proc(
+        '<startEvent id="A"><eventDefinition xmlns:q="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+        ' xsi:type="q:tSignalEventDefinition"/></startEvent>'
+        '<startEvent id="B"><eventDefinition xmlns:v="urn:vendor" '
+        'xsi:type="v:tTimerEventDefinition"/></startEvent>'))
+    assert p.node("A")["event"] == "signal"
+    assert p.node("B")["event"] is None  # a vendor type is not a BPMN definition
+
+
 def test_boundary_events():
     p = read_bpmn(proc(
         '<userTask id="T"/>'
@@ -401,6 +411,8 @@ def test_service_desk_diagram_is_laid_out():
     d = p.diagram
     assert set(d.shapes) == set(p.graph) | set(p.lanes) | set(p.participants)
     assert set(d.edges) == set(p.flows)
+    assert d.horizontal["Participant_ServiceDesk"] is True
+    assert all(d.horizontal[lane] is True for lane in p.lanes)
     pool = d.shapes["Participant_ServiceDesk"]
     lanes = sorted((d.shapes[lane] for lane in p.lanes), key=lambda b: b.y)
     for upper, lower in zip(lanes, lanes[1:]):
