@@ -58,8 +58,9 @@ def read_drawio(
     path_or_bytes : path or bytes
         The file, or its content.
     page : str or int, optional
-        The page to read: its name, or its 0-based index. By default the first page that
-        holds a BPMN shape.
+        The page to read: its name; an ``int`` 0-based index; or a string of digits, the page
+        number as a person counts it (``"1"`` is the first page, as ``bpsim inspect`` lists
+        them). By default the first page that holds a BPMN shape.
     lenient : bool
         When true (the default) a damaged page that was not asked for is skipped with a
         finding; when false it is an error.
@@ -166,13 +167,14 @@ def _wanted(diagrams: list[Any], page: str | int | None, file: str | None) -> in
     names = [d.get("name") for d in diagrams]
     if isinstance(page, str) and page in names:
         return names.index(page)
-    if isinstance(page, int) or (isinstance(page, str) and page.strip().lstrip("-").isdigit()):
-        index = int(page)
-        if 0 <= index < len(diagrams):
-            return index
-    listing = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names))
+    if isinstance(page, int) and 0 <= page < len(diagrams):
+        return page
+    if isinstance(page, str) and page.strip().isdigit():  # typed by a person: counts from 1
+        if 1 <= int(page) <= len(diagrams):
+            return int(page) - 1
+    listing = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names, start=1))
     raise ReadError(f"the file has no page {page!r}; its pages are {listing}.", file=file,
-                    hint="give a page name or a 0-based page number.")
+                    hint="give a page name, or a page number counting from 1.")
 
 
 def from_xml(root: Any, *, file: str | None = None, page: str | int | None = None,

@@ -63,6 +63,11 @@ def union(boxes: list[Bounds], pad: float = 0.0) -> Bounds | None:
     return Bounds(x0, y0, x1 - x0, y1 - y0)
 
 
+def _small(b: Bounds) -> bool:
+    """Events and gateways (at most 60 px across), as opposed to activities."""
+    return b.width <= 60 and b.height <= 60
+
+
 def _exit(b: Bounds, toward: Point) -> Point:
     """Where a connector leaving ``b`` toward ``toward`` crosses its border (axis-aligned)."""
     cx, cy = b.center
@@ -80,8 +85,10 @@ def orthogonal_route(
 
     With ``points`` (the bends a user drew), the route leaves and enters the shapes toward
     the first and last bend. Without them, a left-to-right flow leaves the right side and
-    enters the left side (a straight line, a Z, or an L down/up into a gateway branch); a flow
-    that runs backwards (a loop) leaves the bottom, runs below both shapes and comes up.
+    enters the left side: a straight line, a Z between two activities, an L that leaves a
+    gateway or event by its top or bottom (a branch), or an L that enters a gateway or event
+    from above or below (a merge). A flow that runs backwards (a loop) leaves the bottom, runs
+    below both shapes and comes up.
     """
     if points:
         pts = [(float(x), float(y)) for x, y in points]
@@ -95,7 +102,9 @@ def orthogonal_route(
             return [(s_right, sy), (t_left, sy)]
         if source.y <= ty <= s_bottom:
             return [(s_right, ty), (t_left, ty)]
-        if source.width <= 60 or source.height <= 60:  # gateway/event branch: L into the side
+        if _small(source):  # a gateway/event branch: leave by the top or bottom, then across
+            return [(sx, s_bottom if ty > sy else source.y), (sx, ty), (t_left, ty)]
+        if _small(target):  # into a merge gateway/event: across, then down or up
             return [(s_right, sy), (tx, sy), (tx, target.y if ty > sy else t_bottom)]
         mid = (s_right + t_left) / 2
         return [(s_right, sy), (mid, sy), (mid, ty), (t_left, ty)]
