@@ -64,19 +64,22 @@ def bottleneck_table(stages: pd.DataFrame, roles: pd.DataFrame, visits: pd.DataF
         w, _ = mean_ci(sh.reindex(replications).fillna(0.0))
         w = 0.0 if math.isnan(w) else w
         q = qstats.loc[qstats["element"] == st.id]
-        growth, per_day = 0.0, 0.0
+        growth, per_day, per_day_ci = 0.0, 0.0, math.nan
         if not q.empty:
             g = ((q["second_half"] - q["first_half"]) / q["second_half"].clip(lower=1.0))
             growth = float(g.clip(0.0, 1.0).mean())
             half = ((q["replication"].map(wins["end"]) - q["replication"].map(wins["warmup"]))
                     / 2.0)
-            per_day = float(((q["second_half"] - q["first_half"]) / half * 86400.0).mean())
+            per_day, per_day_ci = mean_ci((q["second_half"] - q["first_half"]) / half * 86400.0)
         score = (WEIGHTS["utilization"] * u + WEIGHTS["wait_share"] * w
                  + WEIGHTS["growth"] * growth)
         who = f"{st.role}: {fmt_pct(u)} busy" if st.role else "no staff"
         reason = (f"{who}; tickets wait {fmt_pm(st.wait_mean, st.wait_ci95)} here, "
                   f"{fmt_pct(w)} of the cycle time")
-        if growth > 0.05 and per_day > 0:
+        # say so only when the growth stands out of the noise: beyond its CI, or (with a
+        # single replication) when the late queue is at least twice the early one
+        clear = per_day - per_day_ci > 0 if not math.isnan(per_day_ci) else growth >= 0.5
+        if per_day > 0 and clear:
             reason += f"; queue grows by {per_day:.1f} tickets/day"
         rows.append({"id": st.id, "name": st.name, "role": st.role, "utilization": u,
                      "wait_share": w, "growth": growth, "growth_per_day": per_day,

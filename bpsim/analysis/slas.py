@@ -47,11 +47,15 @@ _MOMENTS = {
 
 def describe_point(point, process=None) -> str:
     """``"case arrival"``, ``"case end"`` or ``"<element name>.<moment>"``."""
-    from bpsim.analysis.stages import element_name
+    from bpsim.analysis.stages import element_name, element_type
 
     if point.element is None:
         return "case end" if point.moment == "end" else "case arrival"
-    return f"{element_name(process, point.element)}.{point.moment}"
+    name = element_name(process, point.element)
+    kind = element_type(process, point.element) or ""
+    if point.moment == "arrive" and kind.endswith("Event"):
+        return name                           # reaching a start / end event: just its name
+    return f"{name}.{point.moment}"
 
 
 def sla_target(sla, cls) -> float | None:

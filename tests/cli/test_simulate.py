@@ -1,0 +1,126 @@
+"""``bpsim simulate``: exit codes, no traceback, --json keys, --out files."""
+
+import json
+
+import pytest
+
+from bpsim.cli import main
+from bpsim.report.files import PLOTS, TABLES
+
+BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">
+  <process id="Process_Desk" name="Desk" isExecutable="false">
+    <laneSet id="LS"><lane id="Lane_Agent" name="Agent">
+      <flowNodeRef>Start</flowNodeRef><flowNodeRef>Task_Serve</flowNodeRef>
+      <flowNodeRef>End</flowNodeRef></lane></laneSet>
+    <startEvent id="Start" name="Ticket received"/>
+    <userTask id="Task_Serve" name="Handle ticket"/>
+    <endEvent id="End" name="Ticket closed"/>
+    <sequenceFlow id="F1" sourceRef="Start" targetRef="Task_Serve"/>
+    <sequenceFlow id="F2" sourceRef="Task_Serve" targetRef="End"/>
+  </process>
+</definitions>
+"""
+
+YAML = """name: two agents
+seed: 42
+replications: 3
+horizon: 2d
+warmup: 2h
+start: 2026-01-05T00:00
+arrivals:
+  Ticket received:
+    interarrival: exponential(mean=60s)
+    classes: {P1: 0.2, P2: 0.8}
+roles:
+  Agent: {staff: 2, cost_per_hour: 65, billing_increment: 30m}
+tasks:
+  Handle ticket: {duration: exponential(mean=100s), role: Agent}
+slas:
+  - {name: taken in charge, from: Ticket received, to: Handle ticket.start, target: 5m}
+  - {name: resolution, from: Ticket received, to: Ticket closed, target: {P1: 10m, P2: 1h}}
+"""
+
+
+@pytest.fixture
+def files(tmp_path):
+    model = tmp_path / "desk.bpmn"
+    model.write_text(BPMN)
+    scenario = tmp_path / "desk.yaml"
+    scenario.write_text(YAML)
+    return model, scenario
+
+
+def test_text_report(files, capsys):
+    model, scenario = files
+    assert main(["simulate", str(model), "--scenario", str(scenario), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    for part in ("Handle ticket", "Agent", "taken in charge", "resolution", "Bottlenecks",
+                 "Little's law", "Cost"):
+        assert part in out
+
+
+def test_json_keys_and_options(files, capsys):
+    model, scenario = files
+    code = main(["simulate", str(model), "-s", str(scenario), "--json", "--replications", "2",
+                 "--seed", "7"])
+    assert code == 0
+    d = json.loads(capsys.readouterr().out)
+    assert {"model", "scenario", "replications", "seed", "cases", "cycle_time", "stages",
+            "roles", "slas", "bottlenecks", "cost"} <= set(d)
+    assert d["replications"] == 2 and d["scenario"] == "two agents"
+    assert [s["name"] for s in d["slas"]] == ["taken in charge", "resolution"]
+    assert d["slas"][0]["target"] == 300.0
+    assert d["slas"][1]["target"] == {"P1": 600.0, "P2": 3600.0}
+    assert d["stages"][0]["id"] == "Task_Serve" and d["stages"][0]["role"] == "Agent"
+
+
+def test_same_seed_same_json(files, capsys):
+    model, scenario = files
+    args = ["simulate", str(model), "-s", str(scenario), "--json", "-r", "1", "--seed", "3"]
+    main(args)
+    first = capsys.readouterr().out
+    main(args)
+    assert capsys.readouterr().out == first
+
+
+def test_out_writes_every_file(files, tmp_path, capsys):
+    model, scenario = files
+    out = tmp_path / "results"
+    assert main(["simulate", str(model), "-s", str(scenario), "-r", "2", "--out",
+                 str(out)]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert names == ({f"{t}.csv" for t in TABLES} | set(PLOTS.values())
+                     | {"report.txt", "results.json", "events.csv", "events.xes"})
+    assert json.loads((out / "results.json").read_text())["replications"] == 2
+    assert (out / "report.txt").read_text() == capsys.readouterr().out
+
+
+@pytest.mark.parametrize("change, code", [
+    ("missing-model", 2), ("missing-scenario", 2), ("not-xml", 2), ("bad-scenario", 1),
+    ("unknown-element", 1)])
+def test_exit_codes_without_traceback(files, tmp_path, capsys, change, code):
+    model, scenario = files
+    if change == "missing-model":
+        model = tmp_path / "nope.bpmn"
+    elif change == "missing-scenario":
+        scenario = tmp_path / "nope.yaml"
+    elif change == "not-xml":
+        model.write_text("this is not XML")
+    elif change == "bad-scenario":
+        scenario.write_text(YAML.replace("staff: 2", "staff: two"))
+    elif change == "unknown-element":
+        scenario.write_text(YAML.replace("Handle ticket: {", "Handle tickets: {"))
+    assert main(["simulate", str(model), "-s", str(scenario), "--no-progress"]) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("bpsim simulate: ")
+
+
+def test_unwritable_out_is_a_user_error(files, tmp_path, capsys):
+    model, scenario = files
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code = main(["simulate", str(model), "-s", str(scenario), "-r", "1", "--out",
+                 str(blocker / "sub")])
+    assert code == 1
+    assert "Traceback" not in capsys.readouterr().err
