@@ -1,0 +1,286 @@
+"""The user-facing scenario: load it, build it in Python, vary it, bind it to a process.
+
+>>> import bpsim
+>>> s = bpsim.Scenario(name="two agents", horizon="30d",
+...                    arrivals={"Ticket received": {"interarrival": "exponential(mean=6m)"}},
+...                    roles={"Agent": {"staff": 2}})
+>>> s.roles["Agent"].staff
+2
+>>> s.vary({"roles.Agent.staff": 3}).roles["Agent"].staff
+3
+
+Every problem is a :class:`~bpsim.errors.ScenarioError` naming the file, the dotted key path
+(``roles.Agent.staff``), the line, and a hint.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import PrivateAttr, ValidationError
+
+from bpsim.errors import ScenarioError
+from bpsim.scenario.loader import Loc, format_key, line_of, read_yaml
+from bpsim.scenario.schema import ScenarioModel
+
+if TYPE_CHECKING:
+    from bpsim.model import Process
+    from bpsim.scenario.spec import BoundScenario
+
+__all__ = ["Scenario", "load_scenario", "scenario_error"]
+
+#: (file, lines) of the scenario being built by from_dict (pydantic calls __init__).
+_ORIGIN: ContextVar[tuple[str | None, dict | None]] = ContextVar(
+    "scenario_origin", default=(None, None)
+)
+
+_GENERIC_HINTS = {
+    "missing": "add this key.",
+    "bool_type": "write true or false.",
+    "bool_parsing": "write true or false.",
+    "string_type": "write text.",
+    "dict_type": "write a mapping (key: value lines, or {key: value}).",
+    "list_type": "write a list ([a, b] or '- a' lines).",
+    "model_type": "write a mapping (key: value lines, or {key: value}).",
+    "datetime_parsing": "write an ISO date and time, e.g. 2026-01-05T00:00.",
+    "datetime_from_date_parsing": "write an ISO date and time, e.g. 2026-01-05T00:00.",
+    "datetime_type": "write an ISO date and time, e.g. 2026-01-05T00:00.",
+    "date_parsing": "write dates as YYYY-MM-DD, e.g. 2026-01-06.",
+    "date_from_datetime_parsing": "write dates as YYYY-MM-DD, e.g. 2026-01-06.",
+    "date_type": "write dates as YYYY-MM-DD, e.g. 2026-01-06.",
+}
+
+
+def scenario_error(
+    message: str,
+    loc: Loc,
+    *,
+    hint: str | None = None,
+    file: str | None = None,
+    lines: dict[Loc, int] | None = None,
+    **extra: Any,
+) -> ScenarioError:
+    """A :class:`ScenarioError` at key path ``loc`` (a tuple), with its file and line."""
+    return ScenarioError(
+        message,
+        key=format_key(loc) or None,
+        line=line_of(lines, loc),
+        file=file,
+        hint=hint,
+        **extra,
+    )
+
+
+def _from_validation(exc: ValidationError, file: str | None, lines: dict | None) -> ScenarioError:
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = tuple(first["loc"])
+    ctx = first.get("ctx") or {}
+    if first["type"] == "bpsim_unknown_key":
+        loc = (*loc, ctx["key"])
+    if first["type"].startswith("bpsim"):
+        message, hint = ctx["message"], ctx.get("hint")
+    else:
+        message = first["msg"].rstrip(".") + "."
+        if first["type"] != "missing":
+            message = message[:-1] + f" (got {first.get('input')!r})."
+        hint = _GENERIC_HINTS.get(first["type"], "see docs/scenario.md for this key.")
+    if len(errors) > 1:
+        message += f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} in the file.)"
+    return scenario_error(message, loc, hint=hint, file=file, lines=lines)
+
+
+class Scenario(ScenarioModel):
+    """A simulation scenario: arrivals, durations, roles, calendars, SLAs, costs.
+
+    Build it from a YAML file (:func:`load_scenario`), from a dict (:meth:`from_dict`) or with
+    keywords mirroring the file's keys (``from`` is spelled ``from_`` in Python or passed in a
+    dict). See ``docs/scenario.md`` for every key.
+
+    Raises
+    ------
+    ScenarioError
+        On any malformed value, naming the key path (and file and line when loaded).
+    """
+
+    _source: str | None = PrivateAttr(default=None)
+    _lines: dict = PrivateAttr(default_factory=dict)
+
+    def __init__(self, **data: Any) -> None:
+        source, lines = _ORIGIN.get()
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _from_validation(exc, source, lines) from None
+        self._source, self._lines = source, dict(lines or {})
+        self._check()
+
+    def _check(self) -> None:
+        from bpsim.scenario.bind import check_form
+
+        check_form(self)
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, source: str | None = None, lines: dict | None = None
+    ) -> Scenario:
+        """A scenario from plain data (as YAML would give). ``source`` is the file it came
+        from (for messages and for trace paths relative to it); ``lines`` maps key paths to
+        line numbers."""
+        if not isinstance(data, Mapping):
+            raise ScenarioError(
+                f"a scenario is a mapping of keys, not a {type(data).__name__}.", file=source
+            )
+        token = _ORIGIN.set((source, lines))
+        try:
+            return cls(**dict(data))
+        finally:
+            _ORIGIN.reset(token)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (text durations and laws) that :meth:`from_dict` reads back."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    @property
+    def source(self) -> str | None:
+        """The file the scenario was loaded from, or ``None``."""
+        return self._source
+
+    def error(self, message: str, loc: Loc, hint: str | None = None, **extra: Any) -> ScenarioError:
+        """A :class:`ScenarioError` at key path ``loc`` of this scenario (file and line)."""
+        return scenario_error(
+            message, loc, hint=hint, file=self._source, lines=self._lines, **extra
+        )
+
+    # -- what-if --------------------------------------------------------------------------
+    def vary(self, changes: Mapping[str, Any]) -> Scenario:
+        """A copy with some values changed, by dotted key path.
+
+        Parameters
+        ----------
+        changes : mapping
+            ``{"roles.Agent.staff": 3, "arrivals.E-mail received.scale": 1.3,
+            "tasks.Triage ticket.duration": "exponential(mean=8m)"}``. Keys may contain
+            spaces and dots: each step takes the longest existing key that fits. SLAs are
+            reached by name or position: ``"slas.taken in charge.attain"``, ``"slas.0.attain"``.
+            The last step may name a key not yet set (``roles.Agent.bill_rate``).
+
+        Raises
+        ------
+        ScenarioError
+            A path naming nothing, or a new value that does not fit its key.
+        """
+        data = copy.deepcopy(self.to_dict())
+        lines = dict(self._lines)
+        for path, value in changes.items():
+            container, last, loc = _locate(data, str(path), self)
+            container[last] = value
+            lines = {k: v for k, v in lines.items() if k[: len(loc)] != loc}
+        return type(self).from_dict(data, source=self._source, lines=lines)
+
+    # -- binding --------------------------------------------------------------------------
+    def bind(self, process: Process) -> BoundScenario:
+        """Check this scenario against ``process``; return the engine's
+        :class:`~bpsim.scenario.spec.BoundScenario` (ids, seconds, objects)."""
+        from bpsim.scenario.bind import bind
+
+        return bind(self, process)
+
+    def __repr__(self) -> str:
+        where = f" from {self._source}" if self._source else ""
+        return f"<Scenario {self.name!r}{where}>"
+
+
+_SECTION_FIELDS = {"roles", "tasks", "arrivals", "gateways", "events", "boundaries", "calendars"}
+
+
+def _locate(data: dict, path: str, scenario: Scenario) -> tuple[Any, Any, Loc]:
+    """(container, key, loc) of a dotted path, keys matched greedily (longest first)."""
+    node: Any = data
+    rest, loc = path, ()
+    while True:
+        if isinstance(node, list):
+            head, _, tail = rest.partition(".")
+            names = [str(x.get("name")) if isinstance(x, dict) else None for x in node]
+            # an SLA name may itself contain dots: longest match first
+            match = sorted(
+                (
+                    i
+                    for i, n in enumerate(names)
+                    if n is not None and (rest == n or rest.startswith(n + "."))
+                ),
+                key=lambda i: -len(names[i]),
+            )
+            if match:
+                i = match[0]
+                tail = rest[len(names[i]) + 1 :]
+            elif head.isdigit() and int(head) < len(node):
+                i = int(head)
+            else:
+                raise _unknown(path, loc, [n for n in names if n], scenario)
+            if not tail:
+                return node, i, (*loc, i)
+            node, rest, loc = node[i], tail, (*loc, i)
+            continue
+        if not isinstance(node, dict):
+            raise _unknown(path, loc, [], scenario)
+        keys = sorted(map(str, node), key=len, reverse=True)
+        hit = next((k for k in keys if rest == k or rest.startswith(k + ".")), None)
+        if hit is None:
+            # the last step may be a key not set yet (a field of a section entry)
+            if "." not in rest and not (len(loc) == 1 and loc[0] in _SECTION_FIELDS):
+                return node, rest, (*loc, rest)
+            raise _unknown(path, loc, keys, scenario)
+        if rest == hit:
+            return node, hit, (*loc, hit)
+        node, rest, loc = node[hit], rest[len(hit) + 1 :], (*loc, hit)
+        if node is None:
+            raise _unknown(path, loc, [], scenario)
+
+
+def _unknown(path: str, loc: Loc, candidates: list[str], scenario: Scenario) -> ScenarioError:
+    import difflib
+
+    rest = path[len(format_key(loc)) :].lstrip(".") if loc else path
+    close = difflib.get_close_matches(rest.split(".")[0], candidates, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(map(repr, close))}? " if close else ""
+    if candidates:
+        hint += f"keys here: {', '.join(map(repr, sorted(candidates)[:12]))}."
+    return scenario_error(
+        f"the path {path!r} names nothing in the scenario (stuck at {rest!r}).",
+        loc,
+        hint=hint or "check the key path.",
+        file=scenario.source,
+    )
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario YAML file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.yaml`` file. Trace files it names are read relative to its folder.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Unreadable file, YAML syntax, unknown key, wrong type, bad duration or law, naming
+        the file, the key path and the line.
+
+    Examples
+    --------
+    >>> import bpsim
+    >>> s = bpsim.load_scenario("models/service_desk.yaml")            # doctest: +SKIP
+    """
+    data, lines = read_yaml(path)
+    return Scenario.from_dict(data, source=str(path), lines=lines)

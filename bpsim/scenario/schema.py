@@ -1,0 +1,411 @@
+"""The scenario as the user writes it: one pydantic model per section of the YAML file.
+
+A scenario says what the drawing cannot: how many tickets arrive and when, how long each task
+takes, who does it and at what cost, which way a ticket goes at each decision, what the
+service levels are. The models below mirror the file key by key (see ``docs/scenario.md``);
+they check *form* (a duration is a duration, a probability lies in [0, 1], no unknown key) as
+soon as a scenario is loaded or built. Checks against a process (does "Triage ticket"
+exist?) happen in :mod:`bpsim.scenario.bind`.
+
+Field values keep the user's vocabulary: element names, role and calendar names, dotted SLA
+points; durations are already seconds and laws already
+:class:`~bpsim.scenario.distributions.Distribution` objects (written back as text by
+``to_dict``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from bpsim.errors import ScenarioError
+from bpsim.scenario.distributions import Distribution
+from bpsim.scenario.durations import duration_text, parse_duration
+from bpsim.scenario.parse import parse_distribution
+
+__all__ = [
+    "DEFAULT_START",
+    "CalendarModel",
+    "ProfileModel",
+    "ArrivalModel",
+    "ShiftModel",
+    "RoleModel",
+    "TaskModel",
+    "EventModel",
+    "BoundaryModel",
+    "SLAModel",
+    "ScenarioModel",
+]
+
+#: Calendar anchor when the scenario gives no ``start``: Monday 5 January 2026, 00:00.
+DEFAULT_START = dt.datetime(2026, 1, 5)
+
+
+def _custom(exc: ScenarioError | str, hint: str | None = None) -> PydanticCustomError:
+    message = exc.message if isinstance(exc, ScenarioError) else exc
+    hint = exc.hint if isinstance(exc, ScenarioError) else hint
+    return PydanticCustomError("bpsim", "{message}", {"message": message, "hint": hint})
+
+
+def _seconds(value: Any) -> float:
+    try:
+        return parse_duration(value)
+    except ScenarioError as exc:
+        raise _custom(exc) from None
+
+
+def _law(value: Any) -> Distribution:
+    try:
+        return parse_distribution(value)
+    except ScenarioError as exc:
+        raise _custom(exc) from None
+
+
+def _probability(value: Any) -> float:
+    hint = 'write a share between 0 and 1 (0.25) or a percentage ("25%").'
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        if isinstance(value, str) and value.strip().endswith("%"):
+            p = float(value.strip()[:-1]) / 100
+        else:
+            p = float(value)
+    except (TypeError, ValueError):
+        raise _custom(f"{value!r} is not a probability.", hint) from None
+    if not (0.0 <= p <= 1.0) or math.isnan(p):
+        raise _custom(f"{value!r} is not between 0 and 1 (0 % and 100 %).", hint)
+    return p
+
+
+def _number(minimum: float):
+    def check(value: Any) -> float:
+        hint = f"write a number >= {minimum:g}."
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise _custom(f"{value!r} is not a number.", hint)
+        try:
+            x = float(value)
+        except ValueError:
+            raise _custom(f"{value!r} is not a number.", hint) from None
+        if not math.isfinite(x) or x < minimum:
+            raise _custom(f"{value!r} is not a finite number >= {minimum:g}.", hint)
+        return x
+
+    return check
+
+
+def _whole(minimum: int):
+    def check(value: Any) -> int:
+        hint = f"write a whole number >= {minimum}."
+        if isinstance(value, bool):
+            raise _custom(f"{value!r} is not a whole number.", hint)
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise _custom(f"{value!r} is not a whole number.", hint) from None
+        if not x.is_integer() or x < minimum:
+            raise _custom(f"{value!r} is not a whole number >= {minimum}.", hint)
+        return int(x)
+
+    return check
+
+
+def _target(value: Any) -> float | dict[str, float]:
+    if isinstance(value, dict):
+        return {str(k): _seconds(v) for k, v in value.items()}
+    return _seconds(value)
+
+
+def _text_target(v: float | dict[str, float]) -> Any:
+    return {k: duration_text(x) for k, x in v.items()} if isinstance(v, dict) else duration_text(v)
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(x, (str, int, float)) for x in value):
+        return [str(x) for x in value]
+    raise _custom(f"{value!r} is not a name or a list of names.", "write [Name 1, Name 2].")
+
+
+def _per_hour(value: Any) -> float | dict[str, float]:
+    if isinstance(value, dict):
+        return {str(k): _number(0.0)(v) for k, v in value.items()}
+    return _number(0.0)(value)
+
+
+def _hours(value: Any) -> Any:
+    def text(v: Any) -> bool:
+        return isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+
+    if text(value) or (isinstance(value, dict) and all(text(v) for v in value.values())):
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
+    raise _custom(
+        f"{value!r} is not opening hours.",
+        'write "09:00-18:00", "09:00-12:30, 13:30-18:00" or {mon-thu: "09-18", fri: "09-16"}; '
+        "quote times in YAML.",
+    )
+
+
+Seconds = Annotated[float, BeforeValidator(_seconds), PlainSerializer(duration_text)]
+Law = Annotated[Any, BeforeValidator(_law), PlainSerializer(lambda d: d.spec())]
+Probability = Annotated[float, BeforeValidator(_probability)]
+Rate = Annotated[float, BeforeValidator(_number(0.0))]
+Count = Annotated[int, BeforeValidator(_whole(0))]
+Positive = Annotated[int, BeforeValidator(_whole(1))]
+Target = Annotated[Any, BeforeValidator(_target), PlainSerializer(_text_target)]
+Names = Annotated[list[str], BeforeValidator(_names)]
+
+
+class _Section(BaseModel):
+    """Common settings: unknown keys are errors (with the closest known key as a hint)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, arbitrary_types_allowed=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = set()
+            for name, f in cls.model_fields.items():
+                known.add(name)
+                if f.alias:
+                    known.add(f.alias)
+            public = sorted(k for k in known if not k.endswith("_"))
+            for key in data:
+                if str(key) not in known:
+                    close = difflib.get_close_matches(str(key), public, n=1, cutoff=0.6)
+                    hint = (f"did you mean {close[0]!r}? " if close else "") + (
+                        f"known keys here: {', '.join(public)}."
+                    )
+                    if re.search(r"^\s*[\w.=]+\s*\)?\s*$", str(key)) and (
+                        ")" in str(key) or re.match(r"^\s*[\d.]+\s*[a-z]*\s*$", str(key))
+                    ):
+                        hint = (
+                            "a law with commas inside {...} must be quoted, e.g. "
+                            '{duration: "triangular(3m, 5m, 10m)"}; ' + hint
+                        )
+                    raise PydanticCustomError(
+                        "bpsim_unknown_key",
+                        "{message}",
+                        {"message": f"unknown key {str(key)!r}.", "hint": hint, "key": str(key)},
+                    )
+        return data
+
+
+def _duration_shorthand(data: Any) -> Any:
+    """``Triage ticket: exponential(mean=6m)`` means ``{duration: exponential(mean=6m)}``."""
+    if isinstance(data, (str, int, float)) and not isinstance(data, bool):
+        return {"duration": data}
+    if isinstance(data, Distribution):
+        return {"duration": data}
+    if isinstance(data, dict) and data and not set(map(str, data)) & {
+        "duration", "role", "by_class", "pauses_sla", "probability"
+    }:  # fmt: skip
+        return {"duration": data}  # a law written as a mapping: {exponential: {mean: 6m}}
+    return data
+
+
+class CalendarModel(_Section):
+    """``office: {days: mon-fri, hours: "09:00-18:00", holidays: [2026-01-06]}``."""
+
+    days: str | list[str] | None = None
+    hours: Annotated[Any, BeforeValidator(_hours)] = "09:00-18:00"
+    holidays: list[dt.date] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"hours": data} if isinstance(data, str) else data  # support: "24/7"
+
+
+class ProfileModel(_Section):
+    """``{calendar: office, per_hour: {mon-fri 09-12: 20, mon-fri 12-18: 12}}``."""
+
+    per_hour: Annotated[Any, BeforeValidator(_per_hour)]
+    calendar: str | None = None
+    holidays: list[dt.date] = Field(default_factory=list)
+
+
+class ArrivalModel(_Section):
+    """How tickets arrive at one start event; exactly one of interarrival/profile/trace."""
+
+    interarrival: Law | None = None
+    profile: ProfileModel | None = None
+    trace: str | list[Any] | None = None
+    classes: dict[str, Probability] | None = None
+    scale: Rate = 1.0
+    first_at: Seconds = 0.0
+    limit: Count | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ArrivalModel:
+        given = [k for k in ("interarrival", "profile", "trace") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise _custom(
+                "give exactly one of interarrival, profile or trace"
+                + (f" (got {' and '.join(given)})." if given else "."),
+                "e.g. interarrival: exponential(mean=6m).",
+            )
+        if self.classes:
+            total = sum(self.classes.values())
+            if abs(total - 1.0) > 1e-9:
+                raise _custom(
+                    f"class shares sum to {total:.6g}, not 1.",
+                    "make the priority mix add up to 1 (100 %).",
+                )
+        return self
+
+
+class ShiftModel(_Section):
+    """``{staff: 2, calendar: early, name: early shift}``."""
+
+    staff: Count
+    calendar: str | None = None
+    name: str | None = None
+
+
+class RoleModel(_Section):
+    """``Agent: {staff: 2, calendar: office, cost_per_hour: 65, billing_increment: 30m}``."""
+
+    staff: Count | None = None
+    shifts: list[ShiftModel] | None = None
+    calendar: str | None = None
+    cost_per_hour: Rate = 0.0
+    billing_increment: Seconds | None = None
+    bill_rate: Rate | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"staff": data} if isinstance(data, int) and not isinstance(data, bool) else data
+
+    @model_validator(mode="after")
+    def _staff_or_shifts(self) -> RoleModel:
+        if (self.staff is None) == (self.shifts is None):
+            raise _custom(
+                "give either staff (a head-count) or shifts (a list), exactly one.",
+                "e.g. staff: 2, or shifts: [{staff: 2, calendar: early}].",
+            )
+        if self.billing_increment == 0:
+            raise _custom("billing_increment must be positive.", "e.g. billing_increment: 30m.")
+        return self
+
+
+class TaskModel(_Section):
+    """``Triage ticket: {duration: exponential(mean=6m), role: Agent}``; ``role: null`` is
+    automatic work that holds no staff."""
+
+    duration: Law | None = None
+    role: str | None = None
+    by_class: dict[str, Law] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return _duration_shorthand(data)
+
+
+class EventModel(_Section):
+    """``Customer replies: {duration: exponential(mean=1d), pauses_sla: true}``."""
+
+    duration: Law | None = None
+    pauses_sla: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return _duration_shorthand(data)
+
+
+class BoundaryModel(_Section):
+    """Timer: ``{duration: 8h}``; error or other boundary: ``{probability: 0.05}``."""
+
+    duration: Law | None = None
+    probability: Probability | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return _duration_shorthand(data)
+
+    @model_validator(mode="after")
+    def _one(self) -> BoundaryModel:
+        if self.duration is not None and self.probability is not None:
+            raise _custom("give duration or probability, not both.", None)
+        return self
+
+
+class SLAModel(_Section):
+    """``{name: taken in charge, from: E-mail received, to: Triage ticket.start, target: 4h,
+    calendar: office, attain: 95%}``."""
+
+    name: str
+    from_: str = Field(alias="from")
+    to: str
+    target: Target
+    calendar: str | None = None
+    attain: Probability = 1.0
+    pause_at: Names | None = None
+    classes: Names | None = None
+
+
+class ScenarioModel(_Section):
+    """The whole file (see :class:`bpsim.scenario.Scenario`, which adds the behaviour)."""
+
+    name: str = "scenario"
+    seed: Count | None = None
+    replications: Positive = 1
+    horizon: Seconds | None = None
+    cases: Positive | None = None
+    warmup: Seconds = 0.0
+    start: dt.datetime = DEFAULT_START
+    calendars: dict[str, CalendarModel] = Field(default_factory=dict)
+    arrivals: dict[str, ArrivalModel] = Field(default_factory=dict)
+    roles: dict[str, RoleModel] = Field(default_factory=dict)
+    tasks: dict[str, TaskModel] = Field(default_factory=dict)
+    gateways: dict[str, dict[str, Probability]] = Field(default_factory=dict)
+    events: dict[str, EventModel] = Field(default_factory=dict)
+    boundaries: dict[str, BoundaryModel] = Field(default_factory=dict)
+    slas: list[SLAModel] = Field(default_factory=list)
+    classes: Names | None = None
+
+    @model_validator(mode="after")
+    def _end_of_run(self) -> ScenarioModel:
+        if self.horizon is None and self.cases is None:
+            raise _custom(
+                "a run needs an end: give horizon (simulated time) or cases (tickets).",
+                "e.g. horizon: 30d.",
+            )
+        if self.horizon is not None and self.horizon <= 0:
+            raise _custom("horizon must be positive.", "e.g. horizon: 30d.")
+        return self
+
+    def class_order(self) -> list[str]:
+        """Priority classes, most urgent first: ``classes`` if given, else the classes of the
+        arrivals (natural order when all end in a number, P1 < P2 < P10; else as first
+        seen); ``["default"]`` when none."""
+        if self.classes:
+            return list(self.classes)
+        seen: list[str] = []
+        for arrival in self.arrivals.values():
+            for c in arrival.classes or {}:
+                if c not in seen:
+                    seen.append(c)
+        if not seen:
+            return ["default"]
+        if all(re.search(r"\d+$", c) for c in seen):
+            return sorted(seen, key=lambda c: (int(re.search(r"\d+$", c).group()), c))
+        return seen
