@@ -133,6 +133,9 @@ def _misread(process: Process, d: Diagram) -> bool:
         if process.children(sp) and not d.expanded.get(sp, True):
             return True
     pooled = {part.process for part in process.participants.values() if part.process}
+    used = _processes_in_use(process)
+    if len(used) >= 2:  # each gets a pool of its own (see _Writer._unpooled)
+        pooled |= used
     bands = [d.shapes[k] for k in (*process.lanes, *process.participants) if k in d.shapes]
     for n, data in g.nodes(data=True):
         box = d.shapes.get(n)
@@ -159,6 +162,12 @@ def _misread(process: Process, d: Diagram) -> bool:
                 _inside(Bounds(*box.center, 0, 0), b) for b in bands):
             return True
     return False
+
+
+def _processes_in_use(process: Process) -> set[str]:
+    """Processes of the file that have top-level nodes."""
+    return {data["process"] for _, data in process.graph.nodes(data=True)
+            if data.get("parent") is None and data.get("process") in process.processes}
 
 
 def _inside(inner: Bounds, outer: Bounds, slack: float = 0.5) -> bool:
@@ -256,6 +265,7 @@ class _Writer:
             props = {"process": part.process, "processName": info.name if info and
                      info.name != part.name else None} if part.process else None
             self.vertex(part.id, part.name, style, "1", box, props)
+        self._unpooled(pool_of_process)
         for lane in p.lanes.values():
             self._lane(lane.id, pool_of_process)
         for n in self._node_order():
@@ -270,6 +280,35 @@ class _Writer:
                 self._edge_geometry(cell, m.id, "1")
         self._artifacts()
         return self._document()
+
+    def _unpooled(self, pools: dict[str, str]) -> None:
+        """Several processes, some without a pool: draw those in an unnamed pool each.
+
+        draw.io knows processes only by their pools; without one, every pool-less process
+        would be read back as one. The pool carries the process id and name as properties.
+        """
+        p, d = self.p, self.d
+        members: dict[str, list[str]] = {}
+        for n, data in p.graph.nodes(data=True):
+            if data.get("parent") is None and data.get("process") in p.processes:
+                members.setdefault(data["process"], []).append(n)
+        if len(members) < 2:
+            return
+        for pid, nodes in members.items():
+            if pid in pools:
+                continue
+            boxes = [d.shapes[n] for n in nodes if n in d.shapes]
+            boxes += [d.shapes[ln.id] for ln in p.lanes.values()
+                      if ln.process == pid and ln.id in d.shapes]
+            if not boxes:
+                continue
+            hull = _hull(boxes, boxes[0])
+            box = Bounds(hull.x - HEADER, hull.y, hull.width + HEADER, hull.height)
+            info = p.processes[pid]
+            key = f"{pid}_pool"
+            self.vertex(key, None, _POOL.format(h=_num(HEADER)), "1", box,
+                        {"process": pid, "processName": info.name})
+            pools[pid] = key
 
     def _lane(self, lane_id: str, pools: dict[str, str]) -> str | None:
         if lane_id in self.cell_id:
