@@ -5,6 +5,8 @@ Each work item of a study is one replication of one variant. It is simulated on 
 others) and boiled down here to a flat dict of numbers that travels cheaply back from a
 worker process or a Dask worker:
 
+``cases_arrived``             tickets arrived after the warm-up (the same in every variant
+                              that changes only staffing: common random numbers)
 ``cases_completed``           tickets (arrived after the warm-up) completed in the run
 ``cycle_time``                mean arrival -> end of those tickets (s)
 ``cost_per_case``             staff cost of the work done (hours worked x rate) per ticket
@@ -47,6 +49,7 @@ def headline_metrics(output, process, bound) -> dict[str, float]:
 
     res = Results(output, process, bound)
     metrics: dict[str, float] = {
+        "cases_arrived": _num(res.arrived),
         "cases_completed": _num(res.completed),
         "cycle_time": _num(res.cycle_time["mean"]),
     }

@@ -32,7 +32,8 @@ from bpsim.whatif.stats import estimate, paired_difference
 __all__ = ["sweep", "GridRun", "run_variants", "resolve_seed", "get_path", "HEADLINE"]
 
 #: The metrics every sweep reports first (then each SLA's breach rate, each role's utilisation).
-HEADLINE = ["cycle_time", "cases_completed", "cost_per_case", "paid_cost_per_case"]
+HEADLINE = ["cycle_time", "cases_arrived", "cases_completed", "cost_per_case",
+            "paid_cost_per_case"]
 
 
 def resolve_seed(seed: int | None, scenario) -> int:
@@ -47,7 +48,7 @@ def resolve_seed(seed: int | None, scenario) -> int:
 
 def get_path(scenario, key: str) -> Any:
     """Best-effort read of a dotted path (``roles.Agent.staff``) in a scenario, else ``None``."""
-    data: Any = scenario.model_dump() if hasattr(scenario, "model_dump") else scenario
+    data: Any = _as_data(scenario)
     rest = key
     while rest:
         if isinstance(data, Mapping):
@@ -67,6 +68,24 @@ def get_path(scenario, key: str) -> Any:
         else:
             return None
     return data if not isinstance(data, Mapping | list) else None
+
+
+def _as_data(scenario) -> Any:
+    if hasattr(scenario, "to_dict"):
+        return scenario.to_dict()
+    if hasattr(scenario, "model_dump"):
+        return scenario.model_dump()
+    return scenario
+
+
+def _same(a, b) -> bool:
+    """Whether two scenarios say the same thing (a variant that changes nothing), defaults
+    included (``scale: 1.0`` written out equals ``scale`` left unset)."""
+    if a is b:
+        return True
+    if hasattr(a, "model_dump") and hasattr(b, "model_dump"):
+        return a.model_dump(mode="json", by_alias=True) == b.model_dump(mode="json", by_alias=True)
+    return _as_data(a) == _as_data(b)
 
 
 @dataclass
@@ -200,7 +219,7 @@ def sweep(
                             hint="use e.g. 0.95.")
     _bind_check(process, scenario, {})
     variants = [make_variant(process, scenario, c) for c in grid_changes]
-    baseline_index = next((k for k, v in enumerate(variants) if v == scenario), None)
+    baseline_index = next((k for k, v in enumerate(variants) if _same(v, scenario)), None)
     changes = list(grid_changes)
     if baseline_index is None:
         variants.insert(0, scenario)
