@@ -10,9 +10,10 @@ What is written
 ---------------
 * ``bpmn:`` prefixed elements in the BPMN 2.0 model namespace, with ``bpmndi``/``dc``/``di``
   for the drawing (the layout Camunda Modeler uses).
-* A ``collaboration`` with one ``participant`` per pool whenever there are pools, lanes,
-  message flows or several processes (a process without a pool gets one, named after it);
-  ``messageFlow`` elements between pools.
+* A ``collaboration`` with one ``participant`` per pool whenever there are pools, lanes or
+  message flows; a process with lanes but no pool gets a pool named after it (modellers draw
+  lanes inside a pool); other pool-less processes stay pool-less, as in the source (bpmn.io
+  draws them too). ``messageFlow`` elements between pools.
 * Each ``process`` with its ``laneSet`` (nested lanes as ``childLaneSet``), flow nodes with
   ``incoming``/``outgoing``, event definitions (timer values as ``tFormalExpression``),
   gateway and activity ``default`` flows, sub-processes with their children, boundary events
@@ -182,14 +183,14 @@ class _Writer:
         for pid in {d.get("process") for _, d in self.g.nodes(data=True)} - set(processes):
             if pid:
                 processes.append(pid)
-        participants = {k: v for k, v in p.participants.items()}
-        need_collab = bool(participants or p.lanes or p.message_flows or len(processes) > 1)
+        participants = dict(p.participants)
+        shown = {pt.process for pt in participants.values() if pt.process}
+        laned = {lane.process for lane in p.lanes.values()} - shown
         collab = None
-        if need_collab:
+        if participants or p.message_flows or laned:
             collab = etree.SubElement(root, _q("collaboration"), id=self.fresh("Collaboration_1"))
-            shown = {pt.process for pt in participants.values() if pt.process}
-            for pid in processes:
-                if pid not in shown and self.nodes_of(pid):
+            for pid in processes:  # lanes are drawn inside a pool: give them one
+                if pid in laned:
                     info = p.processes.get(pid)
                     name = info.name if info else None
                     part_id = self.fresh(f"Participant_{pid}")
@@ -373,16 +374,17 @@ class _Writer:
         refs = d.get("event_refs") or {}
         for kind in kinds:
             tag = "compensateEventDefinition" if kind == "compensate" else f"{kind}EventDefinition"
-            de = etree.SubElement(el, _q(tag), id=self.fresh(f"{kind.capitalize()}Def_{el.get('id')}"))
+            de = etree.SubElement(el, _q(tag),
+                                  id=self.fresh(f"{kind.capitalize()}Def_{el.get('id')}"))
             self.written.add(de.get("id"))
             ref_key = {"message": "messageRef", "signal": "signalRef", "error": "errorRef",
                        "escalation": "escalationRef"}.get(kind)
             if ref_key and refs.get(ref_key) in self.written:
                 de.set(ref_key, refs[ref_key])
-            if kind == "timer" and d.get("timer") and d["timer"].get("value"):
+            if kind == "timer" and d.get("timer"):
                 t = etree.SubElement(de, _q(d["timer"].get("kind") or "timeDuration"))
                 t.set(_q("type", XSI), "bpmn:tFormalExpression")
-                t.text = d["timer"]["value"]
+                t.text = d["timer"].get("value") or None
             elif kind == "conditional":
                 c = etree.SubElement(de, _q("condition"))
                 c.set(_q("type", XSI), "bpmn:tFormalExpression")
