@@ -1,0 +1,355 @@
+"""The plan: a process and its bound scenario compiled into what the engine walks.
+
+Before a ticket moves, every element of the drawing is looked at once and given a *kind*
+that says what a token does there:
+
+=========  ==============================================================================
+kind       a token arriving here ...
+=========  ==============================================================================
+start      (only created here) a ticket arrives, or a sub-process instance begins
+end        is consumed; ``terminate`` ends every token of its scope
+task       waits for a person of the task's role (a queue), is served, moves on; with no
+           role it is an automatic step (a delay, no queue)
+delay      waits without staff: an intermediate catch event or a receive task
+pass       passes through (throw events, link catch events, blank intermediate events)
+link       jumps to the matching link catch event
+xor        exclusive gateway: merges; splits by branch probability
+and        parallel gateway: joins (waits for every incoming flow), forks to all
+or         inclusive gateway: OR-join (waits while a token can still arrive), split by
+           independent branch probabilities
+evgw       event-based gateway: the first of its catch events to happen wins
+sub        embedded sub-process or call activity: its inner start events begin a scope;
+           it completes when the scope holds no token
+=========  ==============================================================================
+
+The plan is the same for every replication; :mod:`bpsim.engine.replication` turns it into
+callbacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from bpsim.errors import SimulationError
+from bpsim.model import ACTIVITY_TYPES, SUBPROCESS_TYPES, TASK_TYPES, Flow, Process
+from bpsim.scenario.spec import BoundScenario
+
+__all__ = ["Plan", "NodePlan", "BoundaryPlan", "Constant", "compile_plan"]
+
+
+class Constant:
+    """A fixed delay (BPMN timer values): ``mean`` seconds every time."""
+
+    def __init__(self, value: float) -> None:
+        self.mean = float(value)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return self.mean
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return np.full(n, self.mean)
+
+    def __repr__(self) -> str:
+        return f"Constant({self.mean!r})"
+
+
+@dataclass
+class BoundaryPlan:
+    """A boundary event of an activity: a timer (``duration``) or an outcome (``probability``)."""
+
+    index: int
+    id: str
+    interrupting: bool
+    duration: object | None = None  # Distribution
+    at: float | None = None  # timeDate timers: absolute seconds since start
+    probability: float | None = None
+
+
+@dataclass
+class NodePlan:
+    """One element: its kind and everything a token needs there."""
+
+    index: int
+    id: str
+    name: str | None
+    type: str
+    kind: str
+    out: list[tuple[str, int, int]] = field(default_factory=list)  # (flow, target, in-position)
+    n_in: int = 0
+    role: str | None = None
+    task: object | None = None  # TaskSpec
+    delay: object | None = None  # Distribution for delays
+    at: float | None = None  # absolute time for timeDate catch events
+    probs: list[float] | None = None  # branch probabilities aligned with out
+    default_out: int | None = None
+    boundaries: list[BoundaryPlan] = field(default_factory=list)
+    terminate: bool = False
+    entries: list[int] = field(default_factory=list)
+    link_target: int | None = None
+    or_up: list[frozenset[int]] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """The compiled process: nodes by index, arrival start events, roles, classes."""
+
+    nodes: list[NodePlan]
+    index: dict[str, int]
+    arrivals: list[int]
+    roles: list[str]
+    classes: list[str]
+
+
+def _error(process: Process, node: str, message: str, hint: str) -> SimulationError:
+    data = process.graph.nodes[node] if node in process.graph else {}
+    return SimulationError(
+        message,
+        file=process.source,
+        line=data.get("line"),
+        element_id=node,
+        element_name=data.get("name"),
+        hint=hint,
+    )
+
+
+def _flows(process: Process) -> list[Flow]:
+    if process.flows:
+        return list(process.flows.values())
+    flows = []
+    for u, v, data in process.graph.edges(data=True):
+        ids = data.get("ids") or [data.get("id") or f"{u}->{v}"]
+        flows += [Flow(id=i, source=u, target=v, name=data.get("name")) for i in ids]
+    return flows
+
+
+def timer_delay(process: Process, node: str, start: dt.datetime) -> tuple[object | None, float | None]:
+    """The BPMN timer of ``node`` as ``(distribution, None)`` or ``(None, absolute_time)``."""
+    timer = process.graph.nodes[node].get("timer")
+    if not timer or not timer.get("value"):
+        return None, None
+    kind, value = timer.get("kind"), str(timer["value"]).strip()
+    hint = "give the event a duration in the scenario (events: or boundaries:)"
+    if kind == "timeDate":
+        try:
+            when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise _error(process, node, f"timer date {value!r} is not an ISO 8601 date", hint) from None
+        if when.tzinfo is not None and start.tzinfo is None:
+            when = when.replace(tzinfo=None)
+        return None, (when - start).total_seconds()
+    if kind == "timeCycle" and "/" in value:
+        value = value.rsplit("/", 1)[-1]
+    from bpsim.scenario.durations import parse_duration
+
+    try:
+        return Constant(parse_duration(value)), None
+    except Exception:
+        raise _error(process, node, f"timer value {value!r} is not a duration", hint) from None
+
+
+def compile_plan(process: Process, bound: BoundScenario) -> Plan:
+    """Compile ``process`` under ``bound`` into a :class:`Plan`.
+
+    Raises
+    ------
+    SimulationError
+        When an element the tickets can reach lacks what the engine needs (a task without a
+        duration, a splitting gateway without branch probabilities, ...), naming it.
+    """
+    g = process.graph
+    ids = list(g.nodes)
+    index = {n: i for i, n in enumerate(ids)}
+    if len(ids) >= 8192:
+        raise SimulationError(f"the model has {len(ids)} elements; the engine handles 8191")
+    nodes = [
+        NodePlan(index=i, id=n, name=g.nodes[n].get("name"), type=g.nodes[n].get("type") or "", kind="")
+        for i, n in enumerate(ids)
+    ]
+    flows = [f for f in _flows(process) if f.source in index and f.target in index]
+    for f in flows:
+        t = nodes[index[f.target]]
+        nodes[index[f.source]].out.append((f.id, t.index, t.n_in))
+        t.n_in += 1
+    reach = nx.DiGraph()
+    reach.add_nodes_from(range(len(ids)))
+    reach.add_edges_from((index[f.source], index[f.target]) for f in flows)
+
+    children: dict[str | None, list[str]] = {}
+    for n in ids:
+        children.setdefault(g.nodes[n].get("parent"), []).append(n)
+
+    def entries_of(inner: list[str]) -> list[int]:
+        return [
+            index[n]
+            for n in inner
+            if g.nodes[n].get("type") == "startEvent"
+            and not g.nodes[n].get("triggered_by_event")
+            and not any(g.nodes[p].get("triggered_by_event") for p in [g.nodes[n].get("parent")] if p)
+        ]
+
+    problems: dict[int, SimulationError] = {}
+    for node in nodes:
+        try:
+            _kind(process, bound, node, g.nodes[node.id], children, entries_of, index)
+        except SimulationError as exc:  # raised below only when tickets can get there
+            problems[node.index] = exc
+            node.kind = "pass"
+
+    for node in nodes:  # boundary events hang on their host
+        data = g.nodes[node.id]
+        if node.type != "boundaryEvent" or data.get("attached_to") not in index:
+            continue
+        host = nodes[index[data["attached_to"]]]
+        reach.add_edge(host.index, node.index)
+        spec = bound.boundaries.get(node.id)
+        b = BoundaryPlan(node.index, node.id, bool(data.get("cancel_activity", True)))
+        if spec is not None and spec.probability is not None:
+            b.probability = float(spec.probability)
+        elif spec is not None and spec.duration is not None:
+            b.duration = spec.duration
+        elif data.get("event") == "timer":
+            b.duration, b.at = timer_delay(process, node.id, bound.start)
+        if b.probability is not None or b.duration is not None or b.at is not None:
+            host.boundaries.append(b)
+
+    for node in nodes:  # link throw -> link catch of the same name
+        if node.kind == "link":
+            data = g.nodes[node.id]
+            match = [
+                m.index
+                for m in nodes
+                if m.type == "intermediateCatchEvent"
+                and g.nodes[m.id].get("event") == "link"
+                and m.name == node.name
+                and g.nodes[m.id].get("process") == data.get("process")
+            ]
+            if not match:
+                raise _error(process, node.id, "link throw event has no link catch event of the same name",
+                             "name a link catch event like the throw event")
+            node.link_target = match[0]
+            reach.add_edge(node.index, match[0])
+
+    for node in nodes:  # OR-joins: who can still reach each incoming flow
+        if node.kind == "or" and node.n_in > 1:
+            cut = reach.copy()
+            cut.remove_node(node.index)
+            sources: list[set[int]] = [set() for _ in range(node.n_in)]
+            for f in flows:
+                if f.target == node.id and f.source != node.id:
+                    pos = next(p for (fid, t, p) in nodes[index[f.source]].out if fid == f.id)
+                    s = index[f.source]
+                    sources[pos] |= {s} | nx.ancestors(cut, s)
+            node.or_up = [frozenset(s) for s in sources]
+
+    for node in nodes:
+        reach.add_edges_from((node.index, e) for e in node.entries)
+    arrivals = []
+    for start in bound.arrivals:
+        if start not in index:
+            raise SimulationError(
+                f"arrivals name start event {start!r}, which the model lacks",
+                file=process.source,
+                hint="name a start event of the model under arrivals:",
+            )
+        arrivals.append(index[start])
+    reachable = set(arrivals)
+    for a in arrivals:
+        reachable |= nx.descendants(reach, a)
+    for i in sorted(problems):
+        if i in reachable:
+            raise problems[i]
+    return Plan(nodes=nodes, index=index, arrivals=arrivals, roles=list(bound.roles), classes=list(bound.classes))
+
+
+def _kind(process, bound, node, data, children, entries_of, index) -> None:
+    t = node.type
+    nid = node.id
+    event = data.get("event")
+    task = bound.tasks.get(nid)
+    if t == "startEvent":
+        node.kind = "start"
+    elif t == "endEvent":
+        node.kind = "end"
+        node.terminate = event == "terminate" or "terminate" in (data.get("events") or [])
+    elif t == "boundaryEvent":
+        node.kind = "boundary"
+    elif t == "intermediateThrowEvent":
+        node.kind = "link" if event == "link" else "pass"
+    elif t == "intermediateCatchEvent":
+        if event == "link":
+            node.kind = "pass"
+            return
+        node.kind = "delay"
+        _delay(process, bound, node, required=event is not None)
+    elif t == "exclusiveGateway" or t == "inclusiveGateway" or t == "complexGateway":
+        node.kind = "xor" if t == "exclusiveGateway" else "or"
+        _branches(process, bound, node, data)
+    elif t == "parallelGateway":
+        node.kind = "and"
+    elif t == "eventBasedGateway":
+        node.kind = "evgw"
+    elif task is not None and t in ACTIVITY_TYPES:
+        node.kind = "task"
+        node.task = task
+        node.role = task.role
+        if task.role is not None and task.role not in bound.roles:
+            raise _error(process, nid, f"task role {task.role!r} is not a role of the scenario",
+                         "add the role under roles: or give the task another role")
+    elif t == "receiveTask" and nid in bound.events:
+        node.kind = "delay"
+        _delay(process, bound, node, required=True)
+    elif t in SUBPROCESS_TYPES or t == "callActivity":
+        inner = children.get(nid, [])
+        if t == "callActivity":
+            called = data.get("called_element")
+            if called not in process.processes:
+                raise _error(process, nid, f"call activity calls {called!r}, which is not a process of this file",
+                             "give the call activity a duration under tasks:")
+            inner = [n for n in children.get(None, []) if process.graph.nodes[n].get("process") == called]
+        node.kind = "sub"
+        node.entries = entries_of(inner)
+        if not node.entries:
+            raise _error(process, nid, "sub-process has no start event to enter",
+                         "draw a start event inside it, or give it a duration under tasks:")
+    elif t in TASK_TYPES:
+        raise _error(process, nid, "task has no duration in the scenario",
+                     "give it a duration (and role) under tasks:")
+    else:
+        node.kind = "pass"
+
+
+def _delay(process, bound, node, *, required: bool) -> None:
+    spec = bound.events.get(node.id)
+    if spec is not None:
+        node.delay = spec.duration
+        return
+    node.delay, node.at = timer_delay(process, node.id, bound.start)
+    if node.delay is None and node.at is None:
+        if required:
+            raise _error(process, node.id, "event has no duration in the scenario",
+                         "give it a duration under events: (e.g. exponential(mean=1d))")
+        node.kind = "pass"
+
+
+def _branches(process, bound, node, data) -> None:
+    """Branch probabilities aligned with ``node.out`` (checked lazily: merges need none)."""
+    spec = bound.gateways.get(node.id)
+    default = data.get("default")
+    for k, (fid, _t, _p) in enumerate(node.out):
+        if fid == default:
+            node.default_out = k
+    if spec is not None:
+        node.probs = [float(spec.probabilities.get(fid, 0.0)) for (fid, _t, _p) in node.out]
+        if node.kind == "xor":
+            total = sum(node.probs)
+            if not math.isfinite(total) or total <= 0:
+                raise _error(process, node.id, "branch probabilities sum to zero",
+                             "give the gateway's branches probabilities that sum to 1")
+    elif len(node.out) > 1:
+        raise _error(process, node.id, f"gateway splits into {len(node.out)} flows but has no branch probabilities",
+                     "give the gateway branch probabilities under gateways:")

@@ -1,0 +1,892 @@
+"""One replication: tickets arrive, queue for staff, move through the drawing.
+
+Think of one simulated month at the service desk. E-mails and calls arrive at random; each
+becomes a ticket whose token walks the drawing: it waits in the Agent queue until an agent on
+shift is free, is served, takes the "Yes" or "No" branch of a gateway, and so on until an end
+event. This module builds, for every element of the :class:`~bpsim.engine.plan.Plan`, a small
+function ``enter(token, position)`` that does what the element does, then runs simpy's event
+loop over plain callbacks (no generator process per ticket: fewer events, more speed).
+
+Every moment worth reporting is appended to two ``array.array`` columns: one 64-bit integer
+packing (case, element, lifecycle, staff member) and one float (time).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_right
+from itertools import accumulate
+
+import simpy
+
+from bpsim.engine.plan import Plan
+from bpsim.engine.streams import Streams
+from bpsim.engine.tokens import (
+    DELAY,
+    INSIDE,
+    JOINED,
+    MOVING,
+    QUEUED,
+    SERVICE,
+    WAITING,
+    Call,
+    Pool,
+    Scope,
+    StaffMember,
+    Token,
+)
+from bpsim.errors import SimulationError
+from bpsim.scenario.spec import BoundScenario
+
+__all__ = ["run_replication", "ARRIVE", "ENABLED", "START", "COMPLETE", "INTERRUPTED",
+           "WITHDRAWN", "PASS", "END"]
+
+ARRIVE, ENABLED, START, COMPLETE, INTERRUPTED, WITHDRAWN, PASS, END = range(8)
+URGENT, NORMAL = 0, 1
+#: After the last of ``cases`` arrivals at time t, a run gives the open tickets until
+#: ``10 t + 30 days`` to finish.
+GRACE = 30 * 86400.0
+
+
+class _Stop(Exception):
+    pass
+
+
+def _noop(_value) -> None:
+    return None
+
+
+def _code(i: int, lifecycle: int) -> int:
+    return (i * 8 + lifecycle) << 16
+
+
+def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, record_events: bool = True,
+                    progress=None) -> dict:
+    """Simulate one replication; return its record columns, cases, staff and window."""
+    env = simpy.Environment()
+    schedule = env.schedule
+    nodes = plan.nodes
+    warmup = float(bound.warmup or 0.0)
+    horizon = bound.horizon
+    max_cases = bound.cases
+    ncls = len(plan.classes)
+    cls_index = {c: k for k, c in enumerate(plan.classes)}
+
+    keys, times = array("q"), array("d")
+    ak = keys.append if record_events else _noop
+    at = times.append if record_events else _noop
+    c_cls, c_start, c_arr, c_end = array("b"), array("h"), array("d"), array("d")
+
+    # -- staff ------------------------------------------------------------------------
+    pools: dict[str, Pool] = {}
+    members: list[StaffMember] = []
+    shifts = []  # (pool, shift, [members])
+    for ri, (rname, role) in enumerate(bound.roles.items()):
+        pool = pools[rname] = Pool(rname, ri, ncls)
+        number = 0
+        for si, shift in enumerate(role.shifts):
+            crew = []
+            for _ in range(int(shift.staff)):
+                number += 1
+                m = StaffMember(len(members), f"{rname} {number}", pool, si)
+                members.append(m)
+                pool.staff.append(m)
+                crew.append(m)
+            shifts.append((pool, shift, crew))
+    if len(members) >= 65535:
+        raise SimulationError(f"{len(members)} staff members: the engine handles 65534")
+
+    enter: list = [None] * len(nodes)
+    leave: list = [None] * len(nodes)
+    starters: list = [None] * len(nodes)
+    state = {"active": 0, "open": True, "arrived": 0, "stopping": False}
+
+    def stop_now(_ev=None) -> None:
+        raise _Stop
+
+    def stop_soon() -> None:
+        if not state["stopping"]:
+            state["stopping"] = True
+            schedule(Call(stop_now, None, None), URGENT, 0.0)
+
+    # -- staff release and pulling -------------------------------------------------------
+    def release(staff: StaffMember, now: float) -> None:
+        s = staff.since
+        if now > warmup:
+            staff.busy += now - (s if s > warmup else warmup)
+        staff.tok = None
+        if staff.on_shift:
+            pool = staff.pool
+            tok = pool.pull()
+            if tok is None:
+                pool.idle.append(staff)
+            else:
+                starters[tok.node](tok, staff, now)
+
+    def open_shift(pool: Pool, crew: list[StaffMember], now: float) -> None:
+        for m in crew:
+            if m.on_shift:
+                continue
+            m.on_shift = True
+            if m.tok is None:
+                tok = pool.pull()
+                if tok is None:
+                    pool.idle.append(m)
+                else:
+                    starters[tok.node](tok, m, now)
+
+    def close_shift(pool: Pool, crew: list[StaffMember]) -> None:
+        for m in crew:
+            m.on_shift = False
+        if any(m.tok is None for m in crew):
+            gone = set(crew)
+            kept = [m for m in pool.idle if m not in gone]
+            pool.idle.clear()
+            pool.idle.extend(kept)
+
+    def shift_cycle(pool, calendar, crew):
+        def on_open(_ev) -> None:
+            now = env.now
+            open_shift(pool, crew, now)
+            t = calendar.next_close(now)
+            if math.isfinite(t):
+                schedule(Call(on_close, None, None), URGENT, max(t - now, 0.0))
+
+        def on_close(_ev) -> None:
+            now = env.now
+            if calendar.is_open(now):  # back-to-back open intervals
+                t = calendar.next_close(now)
+                if math.isfinite(t) and t > now:
+                    schedule(Call(on_close, None, None), URGENT, t - now)
+                return
+            close_shift(pool, crew)
+            t = calendar.next_open(now)
+            if math.isfinite(t):
+                schedule(Call(on_open, None, None), URGENT, max(t - now, 0.0))
+
+        return on_open, on_close
+
+    for pool, shift, crew in shifts:
+        if shift.calendar is None:
+            open_shift(pool, crew, 0.0)
+            continue
+        on_open, _ = shift_cycle(pool, shift.calendar, crew)
+        t0 = shift.calendar.next_open(0.0)
+        if math.isfinite(t0):
+            schedule(Call(on_open, None, None), URGENT, t0)
+
+    # -- tokens and scopes ---------------------------------------------------------------
+    def clone(tok: Token) -> Token:
+        new = Token(tok.key, tok.cls, tok.scope, tok.node)
+        tok.scope.tokens.add(new)
+        return new
+
+    def consume(tok: Token, now: float) -> None:
+        sc = tok.scope
+        tok.dead = True
+        sc.tokens.discard(tok)
+        if not sc.tokens:
+            scope_done(sc, now)
+        elif sc.orwait:
+            or_check(sc)
+
+    def scope_done(sc: Scope, now: float) -> None:
+        if sc.parent is None:
+            c_end[sc.case] = now
+            state["active"] -= 1
+            if not state["open"] and state["active"] == 0:
+                stop_soon()
+            return
+        ptok = sc.ptok
+        if ptok.dead:
+            return
+        i = ptok.node
+        ak(ptok.key | _code(i, COMPLETE))
+        at(now)
+        ptok.visit += 1
+        ptok.state = MOVING
+        ptok.aux = None
+        finish[i](ptok, now)
+
+    def abort(tok: Token, now: float, lifecycle: int) -> None:
+        """Take ``tok`` off its node: queued or in service, delayed, or inside a sub-process."""
+        st = tok.state
+        i = tok.node
+        if st == SERVICE:
+            staff = tok.staff
+            tok.staff = None
+            ak(tok.key | _code(i, lifecycle) | staff.bits)
+            at(now)
+            tok.dead = True
+            release(staff, now)
+        elif st == WAITING:
+            for (_f, t, _p) in nodes[i].out:
+                ak(tok.key | _code(t, WITHDRAWN))
+                at(now)
+        elif st == INSIDE:
+            kill_scope(tok.aux, now)
+            ak(tok.key | _code(i, lifecycle))
+            at(now)
+        elif st == QUEUED or st == DELAY:
+            ak(tok.key | _code(i, lifecycle))
+            at(now)
+        tok.dead = True
+        tok.visit += 1
+        tok.state = MOVING
+        tok.scope.tokens.discard(tok)
+
+    def kill_scope(sc: Scope, now: float) -> None:
+        doomed = list(sc.tokens)
+        for tok in doomed:  # so that staff freed below do not pick them up
+            if tok.state == QUEUED:
+                tok.dead = True
+        for tok in doomed:
+            abort(tok, now, WITHDRAWN)
+        sc.tokens.clear()
+        sc.joins.clear()
+        sc.orwait.clear()
+
+    # -- OR-join ---------------------------------------------------------------------------
+    def or_check(sc: Scope) -> None:
+        for j, waiting in list(sc.orwait.items()):
+            if sc.orwait.get(j) is not waiting:
+                continue
+            up = nodes[j].or_up
+            filled = [k for k, w in enumerate(waiting) if w]
+            if not filled:
+                del sc.orwait[j]
+                continue
+            empty = [k for k, w in enumerate(waiting) if not w]
+            blocked = False
+            for t in sc.tokens:
+                if t.state == JOINED and t.node == j:
+                    continue
+                n = t.node
+                if any(n in up[k] for k in empty) and not any(n in up[k] for k in filled):
+                    blocked = True
+                    break
+            if blocked:
+                continue
+            taken = [waiting[k].pop(0) for k in filled]
+            if not any(waiting):
+                del sc.orwait[j]
+            keep = taken[0]
+            for t in taken[1:]:
+                t.dead = True
+                sc.tokens.discard(t)
+            keep.state = MOVING
+            or_split[j](keep, env.now)
+
+    # -- builders per kind -----------------------------------------------------------------
+    or_split: dict[int, object] = {}
+    finish: list = [None] * len(nodes)
+
+    def make_leave(node):
+        out = [(t, p) for (_f, t, p) in node.out]
+        if not out:
+            def leave_none(tok: Token, now: float) -> None:
+                consume(tok, now)
+            return leave_none
+        if len(out) == 1:
+            (t1, p1), = out
+
+            def leave_one(tok: Token, now: float) -> None:
+                sc = tok.scope
+                enter[t1](tok, p1)
+                if sc.orwait:
+                    or_check(sc)
+            return leave_one
+
+        def leave_all(tok: Token, now: float) -> None:  # uncontrolled flow = parallel split
+            sc = tok.scope
+            toks = [tok] + [clone(tok) for _ in out[1:]]
+            for tk, (t, p) in zip(toks, out):
+                enter[t](tk, p)
+            if sc.orwait:
+                or_check(sc)
+        return leave_all
+
+    def arm_timers(node, tok: Token, now: float) -> None:
+        for b, draw in node_timers[node.index]:
+            d = draw() if draw is not None else max(b.at - now, 0.0)
+            schedule(Call(fire_boundary, tok, (tok.visit, b)), NORMAL, d)
+
+    def fire_boundary(ev: Call) -> None:
+        tok = ev.tok
+        visit, b = ev.arg
+        if tok.dead or tok.visit != visit:
+            return
+        now = env.now
+        new = clone(tok)
+        new.node = b.index
+        if b.interrupting:
+            abort(tok, now, INTERRUPTED)
+        ak(new.key | _code(b.index, PASS))
+        at(now)
+        leave[b.index](new, now)
+
+    node_timers: dict[int, list] = {}
+    node_probs: dict[int, list] = {}
+    for node in nodes:
+        node_timers[node.index] = [
+            (b, streams.law(f"boundary:{b.id}", b.duration) if b.duration is not None else None)
+            for b in node.boundaries if b.probability is None
+        ]
+        node_probs[node.index] = [
+            (b, streams.uniform(f"boundary:{b.id}")) for b in node.boundaries if b.probability is not None
+        ]
+
+    def make_finish(node):
+        i = node.index
+        lv = leave[i]
+        probs = node_probs[i]
+        if not probs:
+            return lv
+
+        def finish_with_outcomes(tok: Token, now: float) -> None:
+            for b, uni in probs:
+                if uni() < b.probability:
+                    side = clone(tok) if not b.interrupting else tok
+                    side.node = b.index
+                    ak(side.key | _code(b.index, PASS))
+                    at(now)
+                    leave[b.index](side, now)
+                    if b.interrupting:
+                        return
+            lv(tok, now)
+        return finish_with_outcomes
+
+    def class_draws(node, task) -> list:
+        if not task.by_class:
+            d = streams.law(f"duration:{node.id}", task.duration)
+            return [d] * ncls
+        return [
+            streams.law(f"duration:{node.id}:{c}", task.by_class.get(c, task.duration)) for c in plan.classes
+        ]
+
+    def make_staffed(node):
+        i = node.index
+        c_en, c_st, c_co = _code(i, ENABLED), _code(i, START), _code(i, COMPLETE)
+        pool = pools[node.role]
+        idle, queues = pool.idle, pool.queues
+        draws = class_draws(node, node.task)
+        timed = bool(node_timers[i])
+        fin = finish[i]
+
+        def enter_task(tok: Token, pos: int) -> None:
+            now = env.now
+            tok.node = i
+            tok.visit += 1
+            ak(tok.key | c_en)
+            at(now)
+            if timed:
+                arm_timers(node, tok, now)
+            if idle:
+                start(tok, idle.popleft(), now)
+            else:
+                tok.state = QUEUED
+                queues[tok.cls].append(tok)
+
+        def start(tok: Token, staff: StaffMember, now: float) -> None:
+            tok.state = SERVICE
+            tok.staff = staff
+            staff.tok = tok
+            staff.since = now
+            if now >= warmup:
+                staff.tasks += 1
+            ak(tok.key | c_st | staff.bits)
+            at(now)
+            schedule(Call(complete, tok, tok.visit), NORMAL, draws[tok.cls]())
+
+        def complete(ev: Call) -> None:
+            tok = ev.tok
+            if tok.dead or tok.visit != ev.arg:
+                return
+            now = env.now
+            staff = tok.staff
+            tok.staff = None
+            tok.state = MOVING
+            tok.visit += 1
+            ak(tok.key | c_co | staff.bits)
+            at(now)
+            release(staff, now)
+            fin(tok, now)
+
+        starters[i] = start
+        return enter_task
+
+    def make_delay(node):
+        i = node.index
+        c_en, c_st, c_co = _code(i, ENABLED), _code(i, START), _code(i, COMPLETE)
+        if node.task is not None:
+            draws = class_draws(node, node.task)
+        elif node.delay is not None:
+            draws = [streams.law(f"event:{node.id}", node.delay)] * ncls
+        else:
+            draws = None
+        absolute = node.at
+        timed = bool(node_timers[i])
+        fin = finish[i]
+
+        def enter_delay(tok: Token, pos: int) -> None:
+            now = env.now
+            tok.node = i
+            tok.visit += 1
+            tok.state = DELAY
+            ak(tok.key | c_en)
+            at(now)
+            ak(tok.key | c_st)
+            at(now)
+            if timed:
+                arm_timers(node, tok, now)
+            d = draws[tok.cls]() if draws is not None else max(absolute - now, 0.0)
+            schedule(Call(done, tok, tok.visit), NORMAL, d)
+
+        def done(ev: Call) -> None:
+            tok = ev.tok
+            if tok.dead or tok.visit != ev.arg:
+                return
+            now = env.now
+            tok.state = MOVING
+            tok.visit += 1
+            ak(tok.key | c_co)
+            at(now)
+            fin(tok, now)
+
+        return enter_delay
+
+    def make_pass(node, lifecycle=PASS):
+        i = node.index
+        code = _code(i, lifecycle)
+        lv = leave[i]
+
+        def enter_pass(tok: Token, pos: int) -> None:
+            tok.node = i
+            ak(tok.key | code)
+            at(env.now)
+            lv(tok, env.now)
+        return enter_pass
+
+    def make_link(node):
+        i, target = node.index, node.link_target
+        code = _code(i, PASS)
+
+        def enter_link(tok: Token, pos: int) -> None:
+            tok.node = i
+            ak(tok.key | code)
+            at(env.now)
+            enter[target](tok, 0)
+        return enter_link
+
+    def make_end(node):
+        i = node.index
+        code = _code(i, END)
+        terminate = node.terminate
+
+        def enter_end(tok: Token, pos: int) -> None:
+            now = env.now
+            tok.node = i
+            ak(tok.key | code)
+            at(now)
+            if terminate:
+                sc = tok.scope
+                tok.dead = True
+                sc.tokens.discard(tok)
+                kill_scope(sc, now)
+                scope_done(sc, now)
+            else:
+                consume(tok, now)
+        return enter_end
+
+    def make_split(node):
+        """Choose outgoing flows at a splitting gateway (after any join)."""
+        i = node.index
+        out = [(t, p) for (_f, t, p) in node.out]
+        code = _code(i, PASS)
+        if len(out) <= 1 or node.kind == "and":
+            lv = leave[i]
+
+            def split_all(tok: Token, now: float) -> None:
+                ak(tok.key | code)
+                at(now)
+                lv(tok, now)
+            return split_all
+        uni = streams.uniform(f"gateway:{node.id}")
+        probs = node.probs
+        if node.kind == "xor":
+            cum = list(accumulate(probs))
+            total = cum[-1]
+            last = len(out) - 1
+
+            def split_one(tok: Token, now: float) -> None:
+                tok.node = i
+                ak(tok.key | code)
+                at(now)
+                sc = tok.scope
+                k = bisect_right(cum, uni() * total)
+                t, p = out[k if k <= last else last]
+                enter[t](tok, p)
+                if sc.orwait:
+                    or_check(sc)
+            return split_one
+        fallback = node.default_out if node.default_out is not None else max(range(len(out)), key=probs.__getitem__)
+
+        def split_some(tok: Token, now: float) -> None:
+            tok.node = i
+            ak(tok.key | code)
+            at(now)
+            sc = tok.scope
+            chosen = [k for k, pr in enumerate(probs) if uni() < pr] or [fallback]
+            toks = [tok] + [clone(tok) for _ in chosen[1:]]
+            for tk, k in zip(toks, chosen):
+                t, p = out[k]
+                enter[t](tk, p)
+            if sc.orwait:
+                or_check(sc)
+        return split_some
+
+    def make_gateway(node):
+        i = node.index
+        split = make_split(node)
+        if node.n_in <= 1 or node.kind == "xor":
+            def enter_gateway(tok: Token, pos: int) -> None:
+                tok.node = i
+                split(tok, env.now)
+            return enter_gateway
+        n_in = node.n_in
+        if node.kind == "and":
+            def enter_join(tok: Token, pos: int) -> None:
+                sc = tok.scope
+                tok.node = i
+                tok.state = JOINED
+                waiting = sc.joins.get(i)
+                if waiting is None:
+                    waiting = sc.joins[i] = [[] for _ in range(n_in)]
+                waiting[pos].append(tok)
+                if all(waiting):
+                    taken = [w.pop(0) for w in waiting]
+                    keep = taken[0]
+                    for t in taken[1:]:
+                        t.dead = True
+                        sc.tokens.discard(t)
+                    keep.state = MOVING
+                    split(keep, env.now)
+            return enter_join
+        or_split[i] = split
+
+        def enter_or_join(tok: Token, pos: int) -> None:
+            sc = tok.scope
+            tok.node = i
+            tok.state = JOINED
+            waiting = sc.orwait.get(i)
+            if waiting is None:
+                waiting = sc.orwait[i] = [[] for _ in range(n_in)]
+            waiting[pos].append(tok)
+            or_check(sc)
+        return enter_or_join
+
+    def make_event_gateway(node):
+        i = node.index
+        code = _code(i, PASS)
+        cands = []
+        for (_f, t, _p) in node.out:
+            target = nodes[t]
+            if target.kind != "delay":
+                raise SimulationError(
+                    "event-based gateway leads to an element that is not a catch event with a delay",
+                    element_id=target.id, element_name=target.name,
+                    hint="give the catch event a duration under events:")
+            if target.task is not None:
+                draw = class_draws(target, target.task)
+            elif target.delay is not None:
+                draw = [streams.law(f"event:{target.id}", target.delay)] * ncls
+            else:
+                draw = None
+            cands.append((t, draw, target.at, _code(t, ENABLED), _code(t, START), _code(t, COMPLETE),
+                          _code(t, WITHDRAWN)))
+
+        def enter_evgw(tok: Token, pos: int) -> None:
+            now = env.now
+            tok.node = i
+            tok.visit += 1
+            tok.state = WAITING
+            ak(tok.key | code)
+            at(now)
+            best, win = math.inf, 0
+            for k, (_t, draw, absolute, c_en, c_st, _c, _w) in enumerate(cands):
+                ak(tok.key | c_en)
+                at(now)
+                ak(tok.key | c_st)
+                at(now)
+                d = draw[tok.cls]() if draw is not None else max(absolute - now, 0.0)
+                if d < best:
+                    best, win = d, k
+            schedule(Call(fire, tok, (tok.visit, win)), NORMAL, best)
+
+        def fire(ev: Call) -> None:
+            tok = ev.tok
+            visit, win = ev.arg
+            if tok.dead or tok.visit != visit:
+                return
+            now = env.now
+            for k, (_t, _d, _a, _e, _s, _c, c_wd) in enumerate(cands):
+                if k != win:
+                    ak(tok.key | c_wd)
+                    at(now)
+            t, _d, _a, _e, _s, c_co, _w = cands[win]
+            ak(tok.key | c_co)
+            at(now)
+            tok.visit += 1
+            tok.state = MOVING
+            tok.node = t
+            finish[t](tok, now)
+        return enter_evgw
+
+    def make_sub(node):
+        i = node.index
+        c_en, c_st = _code(i, ENABLED), _code(i, START)
+        entries = [(e, _code(e, PASS)) for e in node.entries]
+        timed = bool(node_timers[i])
+
+        def enter_sub(tok: Token, pos: int) -> None:
+            now = env.now
+            tok.node = i
+            tok.visit += 1
+            tok.state = INSIDE
+            ak(tok.key | c_en)
+            at(now)
+            ak(tok.key | c_st)
+            at(now)
+            if timed:
+                arm_timers(node, tok, now)
+            inner = Scope(tok.scope.case, tok.scope, tok)
+            tok.aux = inner
+            starts = []
+            for e, code in entries:
+                t = Token(tok.key, tok.cls, inner, e)
+                inner.tokens.add(t)
+                starts.append((t, e, code))
+            for t, e, code in starts:
+                ak(t.key | code)
+                at(now)
+                leave[e](t, now)
+        return enter_sub
+
+    for node in nodes:
+        leave[node.index] = make_leave(node)
+    for node in nodes:
+        finish[node.index] = make_finish(node)
+    for node in nodes:
+        k = node.kind
+        if k == "task":
+            enter[node.index] = make_staffed(node) if node.role is not None else make_delay(node)
+        elif k == "delay":
+            enter[node.index] = make_delay(node)
+        elif k == "end":
+            enter[node.index] = make_end(node)
+        elif k in ("xor", "and", "or"):
+            enter[node.index] = make_gateway(node)
+        elif k == "evgw":
+            enter[node.index] = make_event_gateway(node)
+        elif k == "sub":
+            enter[node.index] = make_sub(node)
+        elif k == "link":
+            enter[node.index] = make_link(node)
+        else:
+            enter[node.index] = make_pass(node)
+
+    # -- arrivals ------------------------------------------------------------------------
+    def arrive(start: int, cls: int, now: float) -> None:
+        cid = len(c_arr)
+        sc = Scope(cid)
+        tok = Token(cid << 32, cls, sc, start)
+        sc.tokens.add(tok)
+        c_cls.append(cls)
+        c_start.append(start)
+        c_arr.append(now)
+        c_end.append(math.nan)
+        state["active"] += 1
+        ak(tok.key | _code(start, ARRIVE))
+        at(now)
+        leave[start](tok, now)
+
+    def count_arrival(now: float) -> bool:
+        """Count one arrival; False when arrivals are closed."""
+        if not state["open"]:
+            return False
+        state["arrived"] += 1
+        if max_cases is not None and state["arrived"] >= max_cases:
+            state["open"] = False
+            limit = 10.0 * now + GRACE
+            if horizon is not None:
+                limit = min(limit, horizon)
+            schedule(Call(stop_now, None, None), URGENT, max(limit - now, 0.0))
+        return True
+
+    state["sources"] = len(plan.arrivals)
+
+    def source_done() -> None:
+        state["sources"] -= 1
+        if state["sources"] <= 0 and state["open"]:
+            state["open"] = False
+            if state["active"] == 0:
+                stop_soon()
+
+    for start in plan.arrivals:
+        _source(env, schedule, nodes[start], bound.arrivals[nodes[start].id], streams, cls_index,
+                arrive, count_arrival, source_done, horizon)
+
+    if horizon is not None:
+        schedule(Call(stop_now, None, None), URGENT, float(horizon))
+    elif max_cases is None and any(
+        a.trace is None and a.limit is None for a in bound.arrivals.values()
+    ):
+        raise SimulationError(
+            "the run has no end: neither horizon nor cases is set",
+            hint="set horizon: (e.g. 30d) or cases: (e.g. 10000) in the scenario",
+        )
+    if progress is not None:
+        step = (horizon or 86400.0 * 30) / 100.0
+
+        def tick(_ev) -> None:
+            progress(env.now, len(c_arr))
+            if state["open"] or state["active"]:
+                schedule(Call(tick, None, None), NORMAL, step)
+        schedule(Call(tick, None, None), NORMAL, step)
+
+    step_once = env.step
+    try:
+        while True:
+            step_once()
+    except (_Stop, simpy.core.EmptySchedule):
+        pass
+    now = env.now
+    end = float(horizon) if horizon is not None and not state["stopping"] else now
+
+    # staff time within [warmup, end]
+    for m in members:
+        if m.tok is not None and end > warmup:
+            s = m.since
+            m.busy += end - (s if s > warmup else warmup)
+    rows = []
+    for pool, shift, crew in shifts:
+        if end <= warmup:
+            on = 0.0
+        elif shift.calendar is None:
+            on = end - warmup
+        else:
+            on = float(shift.calendar.working_time(warmup, end))
+        for m in crew:
+            rows.append((pool.name, m.name, shift.name or f"shift {m.shift + 1}", on, m.busy, m.tasks))
+    return {
+        "keys": keys,
+        "times": times,
+        "cases": (c_cls, c_start, c_arr, c_end),
+        "staff": rows,
+        "staff_names": [m.name for m in members],
+        "window": (warmup, end),
+    }
+
+
+def _source(env, schedule, node, arrival, streams: Streams, cls_index, arrive, count_arrival, source_done,
+            horizon) -> None:
+    """Schedule the arrivals of one start event (one channel)."""
+    start = node.index
+    names = list(arrival.classes)
+    for c in names:
+        if c not in cls_index:
+            raise SimulationError(f"arrival class {c!r} is not one of the scenario's classes",
+                                  element_id=node.id, element_name=node.name,
+                                  hint="list it under classes: or fix the arrival's class mix")
+    weights = [float(arrival.classes[c]) for c in names]
+    cum = list(accumulate(weights))
+    total = cum[-1] if cum else 1.0
+    codes = [cls_index[c] for c in names] or [0]
+    last = len(codes) - 1
+    pick = streams.uniform(f"class:{node.id}") if len(codes) > 1 else None
+    limit = arrival.limit if arrival.limit is not None else math.inf
+    scale = float(arrival.scale or 1.0)
+    count = [0]
+    end = math.inf if horizon is None else float(horizon)
+
+    def one(now: float) -> bool:
+        if count[0] >= limit or not count_arrival(now):
+            return False
+        if pick is None:
+            cls = codes[0]
+        else:
+            k = bisect_right(cum, pick() * total)
+            cls = codes[k if k <= last else last]
+        count[0] += 1
+        arrive(start, cls, now)
+        return count[0] < limit
+
+    if arrival.trace is not None:
+        trace = sorted(float(t) for t in arrival.trace)
+
+        def by_trace(ev: Call) -> None:
+            k = ev.arg
+            if one(env.now) and k + 1 < len(trace) and trace[k + 1] < end:
+                schedule(Call(by_trace, None, k + 1), NORMAL, trace[k + 1] - env.now)
+            else:
+                source_done()
+        if trace and trace[0] < end:
+            schedule(Call(by_trace, None, 0), NORMAL, trace[0])
+        else:
+            source_done()
+        return
+
+    if arrival.interarrival is not None:
+        gap = streams.law(f"interarrival:{node.id}", arrival.interarrival)
+
+        def renewal(_ev: Call) -> None:
+            now = env.now
+            if one(now):
+                d = gap() / scale
+                if now + d < end:
+                    schedule(Call(renewal, None, None), NORMAL, d)
+                    return
+            source_done()
+        d0 = float(arrival.first_at or 0.0) + gap() / scale
+        if d0 < end:
+            schedule(Call(renewal, None, None), NORMAL, d0)
+        else:
+            source_done()
+        return
+
+    if arrival.profile is None:
+        raise SimulationError("arrival has no inter-arrival law, rate profile or trace",
+                              element_id=node.id, element_name=node.name,
+                              hint="give the start event an interarrival: under arrivals:")
+    # Non-homogeneous Poisson: ceil(scale) independent copies, each thinned to scale/ceil(scale).
+    copies = max(1, math.ceil(scale))
+    keep = scale / copies
+    profile = arrival.profile
+    running = [copies]
+
+    def copy_done() -> None:
+        running[0] -= 1
+        if running[0] == 0:
+            source_done()
+
+    for c in range(copies):
+        rng = streams.rng(f"profile:{node.id}:{c}")
+        thin = streams.uniform(f"thinning:{node.id}:{c}") if keep < 1.0 else None
+
+        def nhpp(ev: Call, rng=rng, thin=thin) -> None:
+            now = env.now
+            if thin is None or thin() < keep:
+                if not one(now):
+                    copy_done()
+                    return
+            t = profile.next_arrival(now, rng)
+            if t < end and math.isfinite(t):
+                schedule(Call(nhpp, None, True), NORMAL, max(t - now, 0.0))
+            else:
+                copy_done()
+        t0 = profile.next_arrival(float(arrival.first_at or 0.0), rng)
+        if t0 < end and math.isfinite(t0):
+            schedule(Call(nhpp, None, True), NORMAL, t0)
+        else:
+            copy_done()

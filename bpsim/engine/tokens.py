@@ -1,0 +1,108 @@
+"""Tickets as tokens, scopes and staff members: the engine's moving parts.
+
+A ticket (a *case*) is a set of **tokens**: markers that walk the drawing. One token leaves
+the start event; a parallel gateway splits it in two; a join merges them again. Tokens live
+in a **scope**: the ticket itself, or one run of a sub-process inside it. A scope is done
+when it holds no token; the ticket is done when its outermost scope is.
+
+**Staff members** ("Agent 1", "Agent 2", ...) belong to a role's **pool**: the pool keeps one
+first-come-first-served queue per priority class (P1 before P2 before P3) and the members who
+are on shift and idle. These classes use ``__slots__``: the engine makes millions of them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+__all__ = ["Call", "Token", "Scope", "StaffMember", "Pool", "MOVING", "QUEUED", "SERVICE",
+           "DELAY", "WAITING", "INSIDE", "JOINED"]
+
+# Token states: what a token is doing at its node.
+MOVING, QUEUED, SERVICE, DELAY, WAITING, INSIDE, JOINED = range(7)
+
+
+class Call:
+    """A scheduled callback: the cheapest object simpy's event loop accepts as an event.
+
+    ``callbacks`` holds the one function to call with this object; ``tok`` and ``arg`` are
+    what it needs (the token, and the visit number that proves the token is still there).
+    """
+
+    __slots__ = ("callbacks", "tok", "arg")
+    _ok = True
+
+    def __init__(self, fn, tok, arg) -> None:
+        self.callbacks = [fn]
+        self.tok = tok
+        self.arg = arg
+
+
+class Scope:
+    """A ticket (``parent is None``) or one run of a sub-process within it."""
+
+    __slots__ = ("case", "tokens", "parent", "ptok", "children", "joins", "orwait")
+
+    def __init__(self, case: int, parent: Scope | None = None, ptok: Token | None = None) -> None:
+        self.case = case
+        self.tokens: set[Token] = set()
+        self.parent = parent
+        self.ptok = ptok
+        self.joins: dict[int, list[list[Token]]] = {}
+        self.orwait: dict[int, list[list[Token]]] = {}
+
+
+class Token:
+    """A marker walking the flow for one ticket."""
+
+    __slots__ = ("key", "cls", "scope", "node", "visit", "state", "staff", "dead", "aux")
+
+    def __init__(self, key: int, cls: int, scope: Scope, node: int) -> None:
+        self.key = key  # case number << 32, ready to be or-ed into a record
+        self.cls = cls
+        self.scope = scope
+        self.node = node
+        self.visit = 0
+        self.state = MOVING
+        self.staff: StaffMember | None = None
+        self.dead = False
+        self.aux = None
+
+
+class StaffMember:
+    """One person of a role: "Agent 2", working when their shift's calendar is open."""
+
+    __slots__ = ("index", "name", "pool", "shift", "bits", "on_shift", "tok", "since", "busy", "tasks")
+
+    def __init__(self, index: int, name: str, pool: Pool, shift: int) -> None:
+        self.index = index
+        self.name = name
+        self.pool = pool
+        self.shift = shift
+        self.bits = index + 1  # resource code in records (0 = nobody)
+        self.on_shift = False
+        self.tok: Token | None = None
+        self.since = 0.0
+        self.busy = 0.0
+        self.tasks = 0
+
+
+class Pool:
+    """The people of one role, their queues (one per priority class) and who is idle."""
+
+    __slots__ = ("name", "index", "staff", "idle", "queues")
+
+    def __init__(self, name: str, index: int, classes: int) -> None:
+        self.name = name
+        self.index = index
+        self.staff: list[StaffMember] = []
+        self.idle: deque[StaffMember] = deque()
+        self.queues: list[deque[Token]] = [deque() for _ in range(classes)]
+
+    def pull(self) -> Token | None:
+        """The most urgent, longest-waiting live token, removed from its queue."""
+        for q in self.queues:
+            while q:
+                tok = q.popleft()
+                if not tok.dead:
+                    return tok
+        return None
