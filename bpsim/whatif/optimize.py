@@ -145,12 +145,13 @@ def _knobs(bound, roles: Sequence[str] | None, shifts: Mapping[str, Sequence[str
         minimum = 1 if name in used else 0
         wanted = list((shifts or {}).get(name, []) or [])
         if wanted:
-            by_name = {s.name: s for s in role.shifts}
+            by_name = {s.name: s for s in role.shifts if s.name}
+            by_name.update({str(i): s for i, s in enumerate(role.shifts)})
             for shift in wanted:
                 if shift not in by_name:
                     raise ScenarioError(
                         f"role {name!r} has no shift {shift!r}.", key=f"roles.{name}.shifts",
-                        hint=f"its shifts are: {', '.join(str(s) for s in by_name) or 'none'}.")
+                        hint="name a shift by its name: or its position (0, 1, ...).")
                 cal = by_name[shift].calendar
                 knobs.append(Knob(f"{name}/{shift}", vary_path(name, shift), name,
                                   role.cost_per_hour * _week_hours(cal), 0))
@@ -402,11 +403,12 @@ def _climb(search: _Search, current: tuple[int, ...], max_staff: int) -> _Evalua
 
 def _reason(e: _Evaluation) -> str:
     failed = [f for f in e.figures if not f["met"]] or [e.worst()]
+    from bpsim.report.format import fmt_pct, fmt_pm
+
     parts = []
     for f in failed:
-        parts.append(f"{f['name']}: breach rate {f['breach_rate']:.1%} "
-                     f"± {f['breach_rate_ci95']:.1%} (upper bound {f['upper']:.1%}) "
-                     f"vs allowed {f['limit']:.1%}")
+        parts.append(f"{f['name']}: breach rate {fmt_pm(f['breach_rate'], f['breach_rate_ci95'], 'pct')} "
+                     f"(upper bound {fmt_pct(f['upper'])}) vs allowed {fmt_pct(f['limit'])}")
     return "; ".join(parts)
 
 
