@@ -22,6 +22,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -159,6 +160,15 @@ def _hours(value: Any) -> Any:
     )
 
 
+def _mix(value: dict[str, float]) -> dict[str, float]:
+    total = sum(value.values())
+    if not value or abs(total - 1.0) > 1e-9:
+        raise _custom(
+            f"class shares sum to {total:.6g}, not 1.", "make the priority mix add up to 1 (100 %)."
+        )
+    return value
+
+
 Seconds = Annotated[float, BeforeValidator(_seconds), PlainSerializer(duration_text)]
 Law = Annotated[Any, BeforeValidator(_law), PlainSerializer(lambda d: d.spec())]
 Probability = Annotated[float, BeforeValidator(_probability)]
@@ -245,7 +255,7 @@ class ArrivalModel(_Section):
     interarrival: Law | None = None
     profile: ProfileModel | None = None
     trace: str | list[Any] | None = None
-    classes: dict[str, Probability] | None = None
+    classes: Annotated[dict[str, Probability], AfterValidator(_mix)] | None = None
     scale: Rate = 1.0
     first_at: Seconds = 0.0
     limit: Count | None = None
@@ -259,13 +269,6 @@ class ArrivalModel(_Section):
                 + (f" (got {' and '.join(given)})." if given else "."),
                 "e.g. interarrival: exponential(mean=6m).",
             )
-        if self.classes:
-            total = sum(self.classes.values())
-            if abs(total - 1.0) > 1e-9:
-                raise _custom(
-                    f"class shares sum to {total:.6g}, not 1.",
-                    "make the priority mix add up to 1 (100 %).",
-                )
         return self
 
 
