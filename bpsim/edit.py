@@ -569,3 +569,14 @@ class ProcessEditor:
             p.diagram.shapes.pop(oid, None)
             self._retired().append(oid)
         p.diagram.shapes.pop(kid, None)
+
+    # -- drawing -------------------------------------------------------------------------
+    def layout(self, *, relayout: bool = False) -> None:
+        """Give the process a diagram (``process.diagram``) from :func:`bpsim.layout.layout`.
+
+        Writers lay out by themselves; call this to inspect positions, or to silence
+        ``bpsim.validate``'s "no diagram" warning on a process built in code.
+        """
+        from bpsim.layout import layout
+
+        self.process.diagram = layout(self.process, relayout=relayout)
