@@ -105,12 +105,11 @@ def find_element(scenario: Scenario, process: Process, name: str, loc: tuple, ty
         )
     names = {_fold(n) for _, n in process.graph.nodes(data="name") if n} | set(process.graph)
     close = difflib.get_close_matches(_fold(name), sorted(names), n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(map(repr, close))}? " if close else ""
+    hint = (
+        f"did you mean {' or '.join(map(repr, close))}?" if close else _candidates(process, types)
+    )
     raise scenario_error(
-        scenario,
-        f"no element of the process is named {name!r} (by id or name).",
-        loc,
-        hint=hint + _candidates(process, types),
+        scenario, f"no element of the process is named {name!r} (by id or name).", loc, hint=hint
     )
 
 
@@ -166,7 +165,7 @@ def _branch(scenario: Scenario, process: Process, gateway: str, key: str, loc: t
     )
     raise scenario_error(
         scenario,
-        f"gateway {_describe(process, gateway)} has no outgoing branch {key!r}.",
+        f"this gateway has no outgoing branch {key!r}.",
         loc,
         hint=f"name a branch by its flow name or id, or by its target: {shown or 'none'}.",
         element_id=gateway,
@@ -311,8 +310,15 @@ def check_form(s: Scenario) -> None:
     and class a key names exists. Run when a scenario is loaded or built."""
     calendars = build_calendars(s)
     classes = s.class_order()
+    mixed = [k for k, a in s.arrivals.items() if a.classes]
     for key, a in s.arrivals.items():
         loc = ("arrivals", key)
+        if mixed and not a.classes:
+            raise s.error(
+                f"this channel has no priority mix while {mixed[0]!r} has one.",
+                loc,
+                f"add classes: {{...}} here too (classes: {', '.join(classes)}).",
+            )
         if a.profile is not None:
             cal = _calendar(s, calendars, a.profile.calendar, (*loc, "profile", "calendar"))
             _profile(s, a.profile, cal, loc)

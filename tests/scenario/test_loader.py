@@ -97,6 +97,7 @@ def test_round_trip_through_to_dict(tmp_path):
         ("roles:\n  Agent: {staff: 2, shifts: []}\n", "roles.Agent", "Agent", "staff"),
         ("tasks:\n  T: {duration: 1m, role: Agnet}\n", "tasks.T.role", "Agnet", "no role"),
         ("start: next monday\n", "start", "start", "ISO"),
+        ("arrivals:\n  A: {interarrival: 1m, classes: {P1: 1}}\n  B: {interarrival: 1m}\n", "arrivals.B", "B:", "no priority mix"),
         ("arrivals:\n  A:\n    profile: {per_hour: {mon-fri 09-12: 5, mon 11-13: 2}}\n", "arrivals.A.profile.per_hour.mon 11-13", "per_hour", "overlap"),
     ],
 )  # fmt: skip
