@@ -39,7 +39,13 @@ from bpsim.whatif.load import WEEK, role_loads
 from bpsim.whatif.metrics import breach_key
 from bpsim.whatif.queueing import servers_for_wait_target, square_root_staffing
 from bpsim.whatif.stats import estimate, upper_bound
-from bpsim.whatif.sweep import _replications, make_variant, resolve_seed, run_variants
+from bpsim.whatif.sweep import (
+    _as_data,
+    _replications,
+    make_variant,
+    resolve_seed,
+    run_variants,
+)
 
 __all__ = ["optimize_staffing", "StaffingResult", "Knob"]
 
@@ -131,8 +137,15 @@ def _week_hours(calendar) -> float:
     return 168.0 * float(np.mean([calendar.is_open(float(t)) for t in grid]))
 
 
+def _has_shifts(scenario_data: Any, role: str) -> bool:
+    try:
+        return scenario_data["roles"][role].get("shifts") is not None
+    except (KeyError, TypeError, AttributeError):
+        return False
+
+
 def _knobs(bound, roles: Sequence[str] | None, shifts: Mapping[str, Sequence[str]] | None,
-           vary_path) -> list[Knob]:
+           vary_path, scenario_data: Any = None) -> list[Knob]:
     used = {t.role for t in bound.tasks.values() if t.role}
     if roles is None:
         roles = [r for r in bound.roles if r in used]
@@ -144,6 +157,9 @@ def _knobs(bound, roles: Sequence[str] | None, shifts: Mapping[str, Sequence[str
                                 hint=f"choose among: {', '.join(bound.roles) or 'none'}.")
         minimum = 1 if name in used else 0
         wanted = list((shifts or {}).get(name, []) or [])
+        if not wanted and _has_shifts(scenario_data, name):
+            # a role written as shifts has no single head-count to vary: staff each shift
+            wanted = [s.name if s.name else str(i) for i, s in enumerate(role.shifts)]
         if wanted:
             by_name = {s.name: s for s in role.shifts if s.name}
             by_name.update({str(i): s for i, s in enumerate(role.shifts)})
@@ -306,7 +322,8 @@ def optimize_staffing(
     executor : {"process", "serial", "dask"} or Runner
         Where the simulations run.
     shifts : mapping, optional
-        Role -> shift names to staff separately (``{"Agent": ["early", "late"]}``).
+        Role -> shift names to staff separately (``{"Agent": ["early", "late"]}``). A role
+        the scenario writes as ``shifts:`` is always staffed shift by shift.
     slas : list of str, optional
         The SLAs to meet (default: every SLA of the scenario).
     seed : int, optional
@@ -342,7 +359,7 @@ def optimize_staffing(
     if reps < 2:
         raise ScenarioError("the optimiser needs at least 2 replications per plan for a "
                             "confidence bound.", hint="use --replications 5 or more.")
-    knobs = _knobs(bound, roles, shifts, _default_vary_path)
+    knobs = _knobs(bound, roles, shifts, _default_vary_path, _as_data(scenario))
     seed_plan, loads = _seed_plan(process, bound, knobs, chosen_slas, int(max_staff))
     if start:
         unknown = [k for k in start if k not in seed_plan]

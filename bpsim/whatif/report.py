@@ -102,7 +102,9 @@ def plot_metric(df: pd.DataFrame, metric: str, ax=None):
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-    grid = df.loc[~df["baseline"]] if "baseline" in df and (~df["baseline"]).any() else df
+    named = "variant" in keys
+    grid = (df.loc[~df["baseline"]]
+            if not named and "baseline" in df and (~df["baseline"]).any() else df)
     x_key, others = keys[0], keys[1:]
     kind = metric_kind(metric)
     scale, unit = 1.0, ""

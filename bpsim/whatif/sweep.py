@@ -71,10 +71,11 @@ def get_path(scenario, key: str) -> Any:
 
 
 def _as_data(scenario) -> Any:
+    """The scenario as plain data, defaults included."""
+    if hasattr(scenario, "model_dump"):
+        return scenario.model_dump(mode="json", by_alias=True)
     if hasattr(scenario, "to_dict"):
         return scenario.to_dict()
-    if hasattr(scenario, "model_dump"):
-        return scenario.model_dump()
     return scenario
 
 
@@ -161,7 +162,7 @@ def run_variants(
 def sweep(
     process,
     scenario,
-    vary: Mapping[str, Any],
+    vary: Mapping[str, Any] | None = None,
     replications: int | None = None,
     seed: int | None = None,
     executor: str | Runner = "process",
@@ -169,6 +170,8 @@ def sweep(
     workers: int | None = None,
     progress: bool = False,
     confidence: float = 0.95,
+    *,
+    variants: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Run every combination of the varied values and compare it with the baseline.
 
@@ -196,6 +199,12 @@ def sweep(
         Show a progress bar over work items.
     confidence : float
         Confidence level of every interval (default 95 %).
+    variants : mapping, optional
+        Instead of a grid, named sets of changes made together, e.g.
+        ``{"volume +30 %": {"arrivals.E-mail received.scale": 1.3, ...},
+        "one more specialist": {"roles.Specialist.staff": 4}}``. The table then has a
+        ``variant`` column (the names; ``"baseline"`` for the scenario as given) and one
+        column per changed key.
 
     Returns
     -------
@@ -212,37 +221,65 @@ def sweep(
     >>> df = bpsim.sweep(process, scenario, {"roles.Agent.staff": [2, 3, 4]})  # doctest: +SKIP
     >>> df[["roles.Agent.staff", "breach_rate[taken in charge]", "cycle_time_diff"]]  # doctest: +SKIP
     """
-    grid_changes = expand_grid(vary)
-    keys = list(grid_changes[0])
     if not 0.0 < confidence < 1.0:
         raise ScenarioError(f"confidence must be between 0 and 1, got {confidence}.",
                             hint="use e.g. 0.95.")
+    labels, grid_changes, keys = _plan_rows(scenario, vary, variants)
     _bind_check(process, scenario, {})
-    variants = [make_variant(process, scenario, c) for c in grid_changes]
-    baseline_index = next((k for k, v in enumerate(variants) if _same(v, scenario)), None)
-    changes = list(grid_changes)
+    scenarios = [make_variant(process, scenario, c) for c in grid_changes]
+    baseline_index = next((k for k, v in enumerate(scenarios) if _same(v, scenario)), None)
     if baseline_index is None:
-        variants.insert(0, scenario)
-        changes.insert(0, {k: get_path(scenario, k) for k in keys})
+        scenarios.insert(0, scenario)
+        base_label = {k: get_path(scenario, k) for k in keys}
+        if variants is not None:
+            base_label["variant"] = "baseline"
+        labels.insert(0, base_label)
         baseline_index = 0
-        flags = [True] + [False] * len(grid_changes)
-    else:
-        flags = [k == baseline_index for k in range(len(variants))]
+    flags = [k == baseline_index for k in range(len(scenarios))]
     reps = _replications(replications, scenario, process)
     seed = resolve_seed(seed, scenario)
     runner, owned = make_runner(executor, workers=workers, dask_address=dask_address,
                                 progress=progress)
     try:
-        grid = run_variants(process, variants, replications=reps, seed=seed, runner=runner,
-                            changes=changes, desc="sweep")
+        grid = run_variants(process, scenarios, replications=reps, seed=seed, runner=runner,
+                            changes=labels, desc="sweep")
     finally:
         if owned:
             runner.close()
     df = compare(grid, baseline_index, confidence)
-    df.insert(len(keys), "baseline", flags)
-    df.attrs.update({"seed": seed, "replications": reps, "vary": keys,
+    metrics = df.attrs["metrics"]
+    label_columns = (["variant"] if variants is not None else []) + keys
+    df = df[label_columns + [c for c in df.columns if c not in label_columns]]
+    df.insert(len(label_columns), "baseline", flags)
+    keys = label_columns
+    df.attrs.update({"metrics": metrics, "seed": seed, "replications": reps, "vary": keys,
                      "confidence": confidence, "executor": runner.kind})
     return df
+
+
+def _plan_rows(scenario, vary, variants) -> tuple[list[dict], list[dict], list[str]]:
+    """(row labels, changes per row, varied keys) for a grid or for named variants."""
+    if variants is None:
+        grid = expand_grid(vary)
+        return [dict(c) for c in grid], grid, list(grid[0])
+    if vary:
+        raise ScenarioError("give either vary (a grid) or variants (named changes), not both.",
+                            hint="fold the grid into named variants.")
+    if not isinstance(variants, Mapping) or not variants:
+        raise ScenarioError("no variant given.",
+                            hint='pass e.g. variants={"one more agent": {"roles.Agent.staff": 4}}.')
+    keys: list[str] = []
+    for name, change in variants.items():
+        if not isinstance(change, Mapping):
+            raise ScenarioError(f"variant {name!r} is not a mapping of changes.",
+                                hint='write it like {"roles.Agent.staff": 4}.')
+        keys += [k for k in change if k not in keys]
+    labels, changes = [], []
+    for name, change in variants.items():
+        labels.append({"variant": str(name),
+                       **{k: change[k] if k in change else get_path(scenario, k) for k in keys}})
+        changes.append(dict(change))
+    return labels, changes, keys
 
 
 def _replications(replications: int | None, scenario, process) -> int:

@@ -89,3 +89,18 @@ def test_bad_grids_are_scenario_errors(desk, vary):
     process, scenario = desk
     with pytest.raises(ScenarioError):
         bpsim.sweep(process, scenario, vary, replications=2, executor="serial")
+
+
+def test_named_variants_change_several_keys_together(desk):
+    process, scenario = desk
+    df = bpsim.sweep(process, scenario, variants={
+        "busier, one more agent": {"arrivals.Ticket received.scale": 1.2,
+                                   "roles.Agent.staff": 6},
+        "one more agent": {"roles.Agent.staff": 6}}, replications=2, executor="serial")
+    assert df["variant"].tolist() == ["baseline", "busier, one more agent", "one more agent"]
+    assert df["roles.Agent.staff"].tolist() == [5, 6, 6]
+    assert df["arrivals.Ticket received.scale"].tolist() == [1.0, 1.2, 1.0]
+    assert df["baseline"].tolist() == [True, False, False]
+    assert df.attrs["vary"][0] == "variant"
+    with pytest.raises(ScenarioError):
+        bpsim.sweep(process, scenario, {"roles.Agent.staff": [6]}, variants={"x": {}})
