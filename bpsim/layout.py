@@ -483,10 +483,18 @@ def _route_all(process: Process, d: Diagram, keep: set[str]) -> None:
                                [b for n, b in obstacles if n not in (f.source, f.target)],
                                boundary=boundary, gateway=gateway)
     _spread(process, d, keep)
+    pool_of = {part.process: part.id for part in process.participants.values() if part.process}
+
+    def pool(end: str) -> Bounds | None:
+        key = end if end in process.participants else pool_of.get(
+            g.nodes[end].get("process") if end in g else None)
+        return d.shapes.get(key) if key else None
+
     for m in process.message_flows.values():
         if m.id in keep or m.source not in d.shapes or m.target not in d.shapes:
             continue
-        d.edges[m.id] = _route_message(d.shapes[m.source], d.shapes[m.target])
+        d.edges[m.id] = _route_message(d.shapes[m.source], d.shapes[m.target],
+                                       pool(m.source), pool(m.target))
 
 
 def _spread(process: Process, d: Diagram, keep: set[str]) -> None:
@@ -551,7 +559,10 @@ def _route(s: Bounds, t: Bounds, obstacles: list[Bounds], *, boundary: bool = Fa
     return _simplify(candidates[best])
 
 
-def _route_message(s: Bounds, t: Bounds) -> list[Point]:
+def _route_message(s: Bounds, t: Bounds, s_pool: Bounds | None = None,
+                   t_pool: Bounds | None = None) -> list[Point]:
+    """A message flow: out of the top or bottom of one shape, along the gap between the two
+    pools, into the other shape (a straight line when the shapes face each other)."""
     scx, tcx = s.center[0], t.center[0]
     if s.y + s.height <= t.y:
         y1, y2 = s.y + s.height, t.y
@@ -564,6 +575,10 @@ def _route_message(s: Bounds, t: Bounds) -> list[Point]:
         x = tcx if s.width > t.width else scx
         return [(x, y1), (x, y2)]
     mid = (y1 + y2) / 2
+    if s_pool is not None and t_pool is not None and s_pool != t_pool:
+        upper, lower = (s_pool, t_pool) if s_pool.y <= t_pool.y else (t_pool, s_pool)
+        if upper.y + upper.height <= lower.y:
+            mid = (upper.y + upper.height + lower.y) / 2
     return _simplify([(scx, y1), (scx, mid), (tcx, mid), (tcx, y2)])
 
 
