@@ -27,6 +27,8 @@ or a ``[tool.bpsim.validate]`` table in a ``pyproject.toml`` above it changes th
 from __future__ import annotations
 
 import os
+import sys
+import types
 from typing import Any
 
 from bpsim.model import Finding, Process
@@ -129,3 +131,15 @@ def _config(process: Process, config) -> ValidateConfig:
     if source and source != "<bytes>" and os.path.exists(source):
         return load_config(source)
     return ValidateConfig()
+
+
+class _CallableModule(types.ModuleType):
+    """``bpsim.validate`` is both this package and the function :func:`validate`: once the
+    package is imported, Python binds the name ``bpsim.validate`` to the package, so the
+    package itself answers calls (``bpsim.validate(process)``) by running :func:`validate`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> list[Finding]:
+        return validate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

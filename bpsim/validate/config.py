@@ -134,7 +134,7 @@ def _table(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
     """The validate table of a parsed TOML document, or ``None`` when it has none."""
     found = data.get("tool", {}).get("bpsim", {}).get("validate")
     if found is None and path.name == ".bpsim.toml":
-        found = data.get("validate", data if "rules" in data else None)
+        found = data.get("validate", data)
     if found is not None and not isinstance(found, dict):
         raise _error(str(path), "tool.bpsim.validate", "must be a table.")
     return found

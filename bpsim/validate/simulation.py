@@ -1,1 +1,323 @@
-"""Simulation parameters (placeholder; filled in when bpsim.scenario lands)."""
+"""Simulation parameters: what a scenario must add to the drawing before a run means anything.
+
+The drawing of the service desk says *that* a ticket is triaged; the scenario says how long
+triage takes, who does it and how many of them there are, how often tickets arrive on each
+channel, and how tickets split at each decision ("need more information?": one in four).
+These rules run when :func:`bpsim.validate` is given a scenario (``bpsim validate --scenario``)
+and report each gap once, on the element that needs the number:
+
+* ``sim-unknown-element``: a scenario key (task, gateway branch, event, SLA point ...) that
+  names no element of the model, or several; what :meth:`Scenario.bind` raises becomes a
+  finding here, never a crash;
+* ``sim-missing-probabilities``, ``sim-probabilities-sum``: decisions without branch shares
+  (or conditions), shares of an exclusive decision that do not add up to 1;
+* ``sim-missing-duration``, ``sim-missing-role``, ``sim-no-staff``: work without a duration,
+  human work nobody is assigned to (default role: the lane's name), roles with no people;
+* ``sim-no-arrivals``, ``sim-missing-delay``: start events no ticket arrives at, catch events
+  (message, signal, conditional; timers without a BPMN duration) with no waiting time.
+
+Keys are resolved with :func:`bpsim.scenario.resolve`, so names mean what they mean to
+``bpsim simulate``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bpsim.errors import ScenarioError
+from bpsim.model import SUBPROCESS_TYPES, TASK_TYPES
+from bpsim.validate.registry import rule
+from bpsim.validate.topology import has_condition, is_event_subprocess, is_link_event, scopes
+
+_SECTIONS = ("arrivals", "tasks", "gateways", "events", "boundaries")
+_DECISIONS = {"exclusiveGateway", "inclusiveGateway", "complexGateway"}
+#: Task types that are automatic by nature: no role needed.
+_AUTOMATIC = {"serviceTask", "scriptTask", "businessRuleTask", "sendTask"}
+
+
+def _scenario_finding(ctx, message, loc, *, element_id=None, line=None):
+    """A finding about a scenario key: file and line point into the scenario file."""
+    s = ctx.scenario
+    f = ctx.finding(element_id, message)
+    where = None
+    if hasattr(s, "error"):
+        try:
+            where = s.error(message, loc)
+        except Exception:  # noqa: BLE001 - a location is a nicety, never a reason to fail
+            where = None
+    if where is not None and where.line is not None:
+        f.file, f.line = where.file or f.file, where.line
+    elif line is not None:
+        f.line = line
+    return f
+
+
+def _resolved(ctx) -> dict[str, Any]:
+    """Per section ``{element id: scenario key}`` plus the keys that name nothing (cached)."""
+    if "sim" in ctx.cache:
+        return ctx.cache["sim"]
+    from bpsim.scenario import resolve
+
+    s, p = ctx.scenario, ctx.process
+    result: dict[str, Any] = {"unknown": []}
+    for section in _SECTIONS:
+        found: dict[str, str] = {}
+        for key in getattr(s, section, {}) or {}:
+            try:
+                node = resolve(s, p, f"{section}.{key}")
+            except ScenarioError as exc:
+                result["unknown"].append((section, key, exc))
+                continue
+            found[node] = key
+        result[section] = found
+    result["bind_errors"] = _bind_errors(s, p)
+    ctx.cache["sim"] = result
+    return result
+
+
+def _bind_errors(s, p, tries: int = 25) -> list[ScenarioError]:
+    """Every error :meth:`Scenario.bind` raises, not just the first: bind, drop the entry the
+    error is about, bind again (at most ``tries`` times)."""
+    import re
+
+    errors: list[ScenarioError] = []
+    data = s.to_dict()
+    scenario = s
+    for _ in range(tries):
+        try:
+            scenario.bind(p)
+            return errors
+        except ScenarioError as exc:
+            errors.append(exc)
+            key = exc.key or ""
+            section, _, rest = key.partition(".")
+            index = re.match(r"^(\w+)\[(\d+)\]", key)
+            if index and isinstance(data.get(index.group(1)), list):
+                items = data[index.group(1)]
+                position = int(index.group(2))
+                if position >= len(items):
+                    return errors
+                items[position] = None
+                data[index.group(1)] = items
+            elif isinstance(data.get(section), dict):
+                names = sorted(data[section], key=len, reverse=True)
+                hit = next((k for k in names if rest == k or rest.startswith(k + ".")), None)
+                if hit is None:
+                    return errors
+                del data[section][hit]
+            else:
+                return errors
+        cleaned = {k: ([x for x in v if x is not None] if isinstance(v, list) else v)
+                   for k, v in data.items()}
+        try:
+            scenario = type(s).from_dict(cleaned, source=s.source,
+                                         lines=getattr(s, "_lines", None))
+        except ScenarioError:
+            return errors
+    return errors
+
+
+def _is_scenario(ctx) -> bool:
+    return ctx.scenario is not None and hasattr(ctx.scenario, "bind")
+
+
+@rule("sim-unknown-element", "error", group="simulation", needs_scenario=True)
+def sim_unknown_element(process, ctx):
+    """A scenario key (task, gateway, branch, event, arrival, SLA point) names no element of
+    the model, or several."""
+    if not _is_scenario(ctx):
+        return
+    res = _resolved(ctx)
+    seen_keys = set()
+    for section, key, exc in res["unknown"]:
+        seen_keys.add((section, key))
+        text = exc.message + (f" Fix: {exc.hint}" if exc.hint else "")
+        f = _scenario_finding(ctx, f"scenario key {section}.{key}: {text}", (section, key),
+                              element_id=exc.element_id)
+        if exc.file or getattr(ctx.scenario, "source", None):
+            f.file, f.line = exc.file or ctx.scenario.source, exc.line
+        yield f
+    for exc in res["bind_errors"]:
+        key = exc.key or ""
+        if any(key == f"{s}.{k}" or key.startswith(f"{s}.{k}.") for s, k in seen_keys):
+            continue
+        if "sum to" in exc.message:
+            continue  # sim-probabilities-sum says it, per gateway
+        f = ctx.finding(exc.element_id, f"scenario key {key}: {exc.message}"
+                        + (f" Fix: {exc.hint}" if exc.hint else ""))
+        f.file, f.line = exc.file or getattr(ctx.scenario, "source", None) or f.file, exc.line
+        yield f
+
+
+def _decisions(ctx):
+    """Splitting exclusive / inclusive / complex gateways: a ticket must pick a way."""
+    for node in ctx.nodes(_DECISIONS):
+        if len(ctx.outgoing(node)) > 1:
+            yield node
+
+
+@rule("sim-missing-probabilities", "error", group="simulation", needs_scenario=True)
+def sim_missing_probabilities(process, ctx):
+    """A decision (exclusive / inclusive split) without branch probabilities or conditions."""
+    if not _is_scenario(ctx):
+        return
+    given = _resolved(ctx)["gateways"]
+    for node in _decisions(ctx):
+        if node in given:
+            continue
+        out = ctx.outgoing(node)
+        if all(has_condition(ctx, f) or f.default for f in out):
+            continue
+        branches = ", ".join(f'"{f.name}"' if f.name else f.id for f in out)
+        yield ctx.finding(node, f"the scenario gives no branch probabilities for this decision "
+                          f"(branches: {branches}). Add it under gateways: with a share per "
+                          "branch.")
+
+
+@rule("sim-probabilities-sum", "error", group="simulation", needs_scenario=True)
+def sim_probabilities_sum(process, ctx):
+    """The branch probabilities of an exclusive decision do not add up to 1 (or a share of an
+    inclusive decision lies outside [0, 1])."""
+    if not _is_scenario(ctx):
+        return
+    s = ctx.scenario
+    given = _resolved(ctx)["gateways"]
+    for node, key in given.items():
+        shares = getattr(s, "gateways", {}).get(key) or {}
+        values = [float(v) for v in shares.values()]
+        kind = ctx.type_of(node)
+        if kind == "exclusiveGateway" and abs(sum(values) - 1.0) > 1e-9:
+            yield _scenario_finding(ctx, f"the branch probabilities of this decision sum to "
+                                    f"{sum(values):.6g}, not 1: a ticket takes exactly one "
+                                    "branch.", ("gateways", key), element_id=node)
+        elif any(v < 0 or v > 1 for v in values):
+            yield _scenario_finding(ctx, "a branch probability lies outside [0, 1].",
+                                    ("gateways", key), element_id=node)
+
+
+def _work(ctx):
+    """Activities a ticket spends time in: tasks, call activities, and sub-processes drawn
+    empty (collapsed, their content not modelled)."""
+    for node in ctx.nodes():
+        kind = ctx.type_of(node)
+        if kind in TASK_TYPES or kind == "callActivity":
+            yield node
+        elif kind in SUBPROCESS_TYPES and not scopes(ctx).get(node) \
+                and not is_event_subprocess(ctx, node):
+            yield node
+
+
+def _task_entry(ctx, node):
+    key = _resolved(ctx)["tasks"].get(node)
+    return None if key is None else ctx.scenario.tasks.get(key)
+
+
+@rule("sim-missing-duration", "error", group="simulation", needs_scenario=True)
+def sim_missing_duration(process, ctx):
+    """A task (or call activity, or empty sub-process) has no duration in the scenario."""
+    if not _is_scenario(ctx):
+        return
+    events = _resolved(ctx)["events"]
+    for node in _work(ctx):
+        entry = _task_entry(ctx, node)
+        if entry is not None and (entry.duration is not None or entry.by_class):
+            continue
+        if ctx.type_of(node) == "receiveTask" and node in events:
+            continue  # a receive task may wait like an event
+        yield ctx.finding(node, "the scenario gives no duration for this task. Add it under "
+                          "tasks: (e.g. {duration: exponential(mean=6m)}).")
+
+
+def _roles(ctx) -> dict[str, str | None]:
+    """Task id -> role name (explicit, else the lane's name when such a role exists)."""
+    from bpsim.scenario import resolve
+
+    try:
+        return resolve(ctx.scenario, ctx.process, "roles")
+    except ScenarioError:  # a task key names nothing: sim-unknown-element says so
+        from bpsim.scenario.bind import default_role
+
+        roles = ctx.scenario.roles
+        result = {}
+        for node in ctx.nodes():
+            entry = _task_entry(ctx, node)
+            if entry is not None and "role" in entry.model_fields_set:
+                result[node] = entry.role
+            else:
+                result[node] = default_role(ctx.process, node, roles)
+        return result
+
+
+@rule("sim-missing-role", "warning", group="simulation", needs_scenario=True)
+def sim_missing_role(process, ctx):
+    """Human work with no role: no role named in the scenario and no role named like its lane
+    (automatic task types, and ``role: null``, are automatic work)."""
+    if not _is_scenario(ctx):
+        return
+    roles = _roles(ctx)
+    for node in _work(ctx):
+        if roles.get(node) is not None or ctx.type_of(node) in _AUTOMATIC:
+            continue
+        entry = _task_entry(ctx, node)
+        if entry is not None and "role" in entry.model_fields_set:
+            continue  # role: null, said on purpose
+        lane = process.lane_of(node)
+        where = f'its lane "{lane.name}" names no role' if lane and lane.name else "it has no lane"
+        yield ctx.finding(node, f"nobody does this task: the scenario gives it no role and "
+                          f"{where}, so it would hold no staff. Give it a role, or role: null "
+                          "for automatic work.")
+
+
+@rule("sim-no-staff", "error", group="simulation", needs_scenario=True)
+def sim_no_staff(process, ctx):
+    """A role that tasks need has no staff: its tickets would wait forever."""
+    if not _is_scenario(ctx):
+        return
+    used: dict[str, list[str]] = {}
+    for node, role in _roles(ctx).items():
+        if role is not None:
+            used.setdefault(role, []).append(node)
+    for name, r in (ctx.scenario.roles or {}).items():
+        staff = r.staff if r.staff is not None else sum(sh.staff for sh in r.shifts or [])
+        if staff <= 0 and name in used:
+            tasks = ", ".join(used[name][:5])
+            yield _scenario_finding(ctx, f'role "{name}" has no staff, but tasks need it '
+                                    f"({tasks}): their tickets would wait forever.",
+                                    ("roles", name), element_id=used[name][0])
+
+
+@rule("sim-no-arrivals", "warning", group="simulation", needs_scenario=True)
+def sim_no_arrivals(process, ctx):
+    """A start event of a process at which the scenario makes no ticket arrive (an error when
+    no start event has arrivals at all)."""
+    if not _is_scenario(ctx):
+        return
+    given = _resolved(ctx)["arrivals"]
+    starts = [n for n in ctx.nodes({"startEvent"}) if ctx.attr(n, "parent") is None]
+    none_at_all = not any(s in given for s in starts)
+    for node in starts:
+        if node in given:
+            continue
+        f = ctx.finding(node, "no ticket arrives here: the scenario has no arrivals for this "
+                        "start event" + (" (nor for any other)." if none_at_all else "."))
+        if none_at_all:
+            f.severity = "error" if f.severity != "info" else f.severity
+        yield f
+
+
+@rule("sim-missing-delay", "error", group="simulation", needs_scenario=True)
+def sim_missing_delay(process, ctx):
+    """A catch event the ticket waits at (message, signal, conditional, a timer without a
+    BPMN duration) has no waiting time in the scenario."""
+    if not _is_scenario(ctx):
+        return
+    given = _resolved(ctx)["events"]
+    for node in ctx.nodes({"intermediateCatchEvent"}):
+        if node in given or is_link_event(ctx, node):
+            continue
+        timer = ctx.attr(node, "timer") or {}
+        if timer.get("kind") == "timeDuration" and (timer.get("value") or "").strip():
+            continue
+        what = ctx.attr(node, "event") or "blank"
+        yield ctx.finding(node, f"the scenario gives no waiting time for this {what} event. "
+                          "Add it under events: (e.g. {duration: exponential(mean=1d)}).")

@@ -109,13 +109,10 @@ def livelocks(ctx) -> list[list[str]]:
     if cached is not None:
         return cached
     cached = []
-    for scope, members in scopes(ctx).items():
+    for scope in scopes(ctx):
         g = scope_graph(ctx, scope)
         alive = _can_end(ctx, scope)
-        if any(ctx.type_of(n) == "endEvent" and "terminate" in (ctx.attr(n, "events") or [])
-               and n in alive for n in members):
-            # a parallel branch ends the whole scope with a terminate end event: a loop that
-            # waits (e.g. answering "where is my order?") is cancelled then, not stuck
+        if _terminated(ctx, scope):
             continue
         for comp in nx.strongly_connected_components(g):
             if len(comp) == 1:
@@ -127,6 +124,15 @@ def livelocks(ctx) -> list[list[str]]:
             cached.append(sorted(comp, key=lambda n: (ctx.attr(n, "line", 0), n)))
     ctx.cache["livelocks"] = cached
     return cached
+
+
+def _terminated(ctx, scope) -> bool:
+    """The scope has a reachable terminate end event: a parallel branch that reaches it ends
+    the whole scope, so a loop that waits (e.g. answering "where is my pizza?") is cancelled
+    then, not stuck. (Approximation: the terminate is assumed to run in parallel.)"""
+    alive = _can_end(ctx, scope)
+    return any(ctx.type_of(n) == "endEvent" and "terminate" in (ctx.attr(n, "events") or [])
+               and n in alive and n in reachable(ctx) for n in scopes(ctx).get(scope, []))
 
 
 def _can_end(ctx, scope) -> set[str]:
@@ -148,6 +154,8 @@ def no_path_to_end(process, ctx):
     looped = {n for comp in livelocks(ctx) for n in comp}
     for scope, members in scopes(ctx).items():
         if scope_kind(ctx, scope) == "adHocSubProcess" or is_event_subprocess(ctx, scope):
+            continue
+        if _terminated(ctx, scope):
             continue
         g = scope_graph(ctx, scope)
         alive = _can_end(ctx, scope)
