@@ -105,8 +105,10 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     def stop_now(_ev=None) -> None:
         raise _Stop
 
+    stop_when_done = horizon is None or max_cases is not None  # else the clock runs to the horizon
+
     def stop_soon() -> None:
-        if not state["stopping"]:
+        if stop_when_done and not state["stopping"]:
             state["stopping"] = True
             schedule(Call(stop_now, None, None), URGENT, 0.0)
 

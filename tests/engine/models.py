@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from bpsim.model import Flow, Process, ProcessInfo
 from bpsim.scenario.distributions import Exponential, Fixed
@@ -18,7 +19,7 @@ from bpsim.scenario.spec import (
 )
 
 __all__ = ["build", "line", "bound", "mmc", "Exponential", "Fixed", "TaskSpec", "GatewaySpec",
-           "EventSpec", "BoundarySpec", "Arrival", "Role", "Shift", "MONDAY"]
+           "EventSpec", "BoundarySpec", "Arrival", "Role", "Shift", "MONDAY", "ROOT_MODELS"]
 
 MONDAY = dt.datetime(2026, 1, 5)
 
@@ -74,3 +75,6 @@ def mmc(lam_mean: float, mu_mean: float, c: int, **kw) -> tuple[Process, BoundSc
     """M/M/c as Start -> Serve (role Server, c staff) -> End."""
     return line("Serve"), bound({"Serve": (mu_mean, "Server")}, {"Server": c},
                                 interarrival=Exponential(mean=lam_mean), **kw)
+
+
+ROOT_MODELS = Path(__file__).resolve().parents[2] / "models"
