@@ -36,7 +36,10 @@ MAX_NODES = 1_000_000
 Loc = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when available
+
+
+class _Loader(_SAFE):  # type: ignore[misc,valid-type]
     """SafeLoader with YAML 1.2-like scalars: no yes/no booleans, no base-60 numbers."""
 
 
@@ -188,11 +191,16 @@ def read_yaml(source: str | Path | bytes, *, file: str | None = None) -> tuple[A
             hint="save the file as UTF-8.",
         ) from None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        lines: dict[Loc, int] = {}
-        if node is not None:
-            _walk(node, (), lines, file, [MAX_NODES])
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        loader = _Loader(text)  # a SafeLoader: plain data only
+        try:
+            node = loader.get_single_node()
+            lines: dict[Loc, int] = {}
+            data = None
+            if node is not None:
+                _walk(node, (), lines, file, [MAX_NODES])  # before expanding any alias
+                data = loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ScenarioError(
