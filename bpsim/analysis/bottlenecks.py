@@ -58,7 +58,8 @@ def bottleneck_table(stages: pd.DataFrame, roles: pd.DataFrame, visits: pd.DataF
         columns=["element", "replication", "share"])
     rows = []
     for st in stages.itertuples(index=False):
-        u = util.get(st.role, math.nan) if st.role else math.nan
+        staffed = isinstance(st.role, str)
+        u = util.get(st.role, math.nan) if staffed else math.nan
         u = 0.0 if u is None or math.isnan(u) else float(u)
         sh = shares.loc[shares["element"] == st.id].set_index("replication")["share"]
         w, _ = mean_ci(sh.reindex(replications).fillna(0.0))
@@ -73,7 +74,7 @@ def bottleneck_table(stages: pd.DataFrame, roles: pd.DataFrame, visits: pd.DataF
             per_day, per_day_ci = mean_ci((q["second_half"] - q["first_half"]) / half * 86400.0)
         score = (WEIGHTS["utilization"] * u + WEIGHTS["wait_share"] * w
                  + WEIGHTS["growth"] * growth)
-        who = f"{st.role}: {fmt_pct(u)} busy" if st.role else "no staff"
+        who = f"{st.role}: {fmt_pct(u)} busy" if staffed else "no staff"
         reason = (f"{who}; tickets wait {fmt_pm(st.wait_mean, st.wait_ci95)} here, "
                   f"{fmt_pct(w)} of the cycle time")
         # say so only when the growth stands out of the noise: beyond its CI, or (with a

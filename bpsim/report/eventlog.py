@@ -34,6 +34,7 @@ import os
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+import numpy as np
 import pandas as pd
 
 from bpsim._atomic import atomic_path
@@ -74,8 +75,10 @@ def event_log(results) -> pd.DataFrame:
     elements = ev["element"].astype(object)
     names = {e: element_name(results.process, e) for e in elements.unique()}
     start = pd.Timestamp(_start(results))
-    stamps = start + pd.to_timedelta(ev["time"].astype(float).to_numpy(), unit="s")
-    iso = pd.Series(stamps.strftime("%Y-%m-%dT%H:%M:%S.%f"), index=ev.index).str[:-3]
+    base = np.datetime64(start.tz_localize(None) if start.tzinfo else start, "ms")
+    millis = np.round(ev["time"].astype(float).to_numpy() * 1000.0).astype("timedelta64[ms]")
+    iso = pd.Series(np.datetime_as_string(base + millis, unit="ms"), index=ev.index,
+                    dtype=object)
     if start.tzinfo is not None:
         iso = iso + start.strftime("%z")[:3] + ":" + start.strftime("%z")[3:]
     lc = ev["lifecycle"].astype(str)
@@ -117,13 +120,63 @@ def _case_info(results) -> tuple[dict, list[str]]:
     return info, sla_cols
 
 
+def _q(values: pd.Series) -> np.ndarray:
+    """Attribute values XML-quoted (each distinct value escaped once); None for missing."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    quoted = np.array([quoteattr(str(u)) for u in uniques] + [None], dtype=object)
+    return quoted[codes]
+
+
+def _traces_header(results, log: pd.DataFrame) -> pd.Series:
+    info, sla_cols = _case_info(results)
+    heads = {}
+    for case, prio, rep in log[["case:concept:name", "case:priority", "replication"]] \
+            .drop_duplicates("case:concept:name").itertuples(index=False, name=None):
+        text = ("  <trace>\n    " + _attr("string", "concept:name", case) + "\n    "
+                + _attr("string", "priority", prio) + "\n    "
+                + _attr("int", "replication", rep) + "\n")
+        row = info.get(case)
+        if row is not None:
+            text += "    " + _attr("string", "channel", row.get("start")) + "\n"
+            for c in sla_cols:
+                v = row.get(c)
+                if v is not None and not (isinstance(v, float) and math.isnan(v)):
+                    key = "sla:" + c[: -len(" breached")] + ":breached"
+                    text += "    " + _attr("boolean", key, "true" if v else "false") + "\n"
+        heads[case] = text
+    return log["case:concept:name"].map(heads)
+
+
 def write_xes(results, path: str | os.PathLike) -> Path:
-    """Write the event log as XES 1849-2016, streaming one trace per ticket."""
+    """Write the event log as XES 1849-2016: one trace per ticket, events in time order."""
     log = event_log(results)
     log["_order"] = range(len(log))
     log["_case"] = log["case:concept:name"].str.split("-").str[1].astype(int)
     log = log.sort_values(["replication", "_case", "_order"], kind="stable")
-    info, sla_cols = _case_info(results)
+    case = log["case:concept:name"]
+    first = case.ne(case.shift()).to_numpy()
+    last = case.ne(case.shift(-1)).to_numpy()
+    heads = _traces_header(results, log).to_numpy()
+    stamps = log["time:timestamp"].to_numpy(dtype=object)   # ISO digits: nothing to escape
+    columns = zip(first, last, heads, _q(log["concept:name"]), stamps,
+                  _q(log["lifecycle:transition"]), _q(log["org:resource"]),
+                  _q(log["org:role"]), _q(log["element"]), _q(log["bpsim:lifecycle"]))
+    parts = []
+    add = parts.append
+    for is_first, is_last, head, name, ts, trans, res, role, elem, raw in columns:
+        if is_first:
+            add(head)
+        add(f'    <event>\n      <string key="concept:name" value={name}/>\n'
+            f'      <date key="time:timestamp" value="{ts}"/>\n'
+            f'      <string key="lifecycle:transition" value={trans}/>\n')
+        if res is not None:
+            add(f'      <string key="org:resource" value={res}/>\n')
+        if role is not None:
+            add(f'      <string key="org:role" value={role}/>\n')
+        add(f'      <string key="element" value={elem}/>\n'
+            f'      <string key="bpsim:lifecycle" value={raw}/>\n    </event>\n')
+        if is_last:
+            add("  </trace>\n")
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         w = f.write
         w('<?xml version="1.0" encoding="UTF-8"?>\n')
@@ -142,40 +195,7 @@ def write_xes(results, path: str | os.PathLike) -> Path:
           'keys="concept:name lifecycle:transition"/>\n')
         w('  <classifier name="Resource" keys="org:resource"/>\n')
         w("  " + _attr("string", "concept:name", results.scenario_name or "bpsim run") + "\n")
-        cols = ["case:concept:name", "concept:name", "time:timestamp", "lifecycle:transition",
-                "org:resource", "org:role", "case:priority", "replication", "element",
-                "bpsim:lifecycle"]
-        current = None
-        for (case, name, ts, trans, res, role, prio, rep, elem, raw) in log[cols].itertuples(
-                index=False, name=None):
-            if case != current:
-                if current is not None:
-                    w("  </trace>\n")
-                current = case
-                w("  <trace>\n    " + _attr("string", "concept:name", case) + "\n")
-                w("    " + _attr("string", "priority", prio) + "\n")
-                w("    " + _attr("int", "replication", rep) + "\n")
-                row = info.get(case)
-                if row is not None:
-                    w("    " + _attr("string", "channel", row.get("start")) + "\n")
-                    for c in sla_cols:
-                        v = row.get(c)
-                        if v is not None and not (isinstance(v, float) and math.isnan(v)):
-                            key = "sla:" + c[: -len(" breached")] + ":breached"
-                            w("    " + _attr("boolean", key, "true" if v else "false") + "\n")
-            w("    <event>\n")
-            w("      " + _attr("string", "concept:name", name) + "\n")
-            w("      " + _attr("date", "time:timestamp", ts) + "\n")
-            w("      " + _attr("string", "lifecycle:transition", trans) + "\n")
-            if isinstance(res, str):
-                w("      " + _attr("string", "org:resource", res) + "\n")
-            if isinstance(role, str):
-                w("      " + _attr("string", "org:role", role) + "\n")
-            w("      " + _attr("string", "element", elem) + "\n")
-            w("      " + _attr("string", "bpsim:lifecycle", raw) + "\n")
-            w("    </event>\n")
-        if current is not None:
-            w("  </trace>\n")
+        w("".join(parts))
         w("</log>\n")
     return Path(path)
 

@@ -70,7 +70,7 @@ def fmt_num(x: float, digits: int = 2) -> str:
     """A count or amount: thousands separated, sensible decimals."""
     if _bad(x):
         return "n/a"
-    if abs(x) >= 1000 or float(x).is_integer():
+    if abs(x) >= 100 or float(x).is_integer():
         return f"{x:,.0f}"
     if abs(x) >= 10:
         return f"{x:,.1f}"

@@ -74,10 +74,14 @@ def _stages(results) -> list[str]:
         return ["", "Stages: none reached."]
     rows = []
     for s in st.itertuples(index=False):
-        rows.append([str(s.name), str(s.role or "-"), fmt_num(s.count),
-                     fmt_pm(s.wait_mean, s.wait_ci95), fmt_duration(s.wait_p90),
+        staffed = isinstance(s.role, str)
+        queued = staffed or (s.queue_max or 0) > 0
+        rows.append([str(s.name), s.role if staffed else "-", fmt_num(s.count),
+                     fmt_pm(s.wait_mean, s.wait_ci95) if queued else "-",
+                     fmt_duration(s.wait_p90) if queued else "-",
                      fmt_duration(s.service_mean), fmt_duration(s.sojourn_mean),
-                     f"{s.queue_mean:.2f}", f"{s.queue_max:.0f}"])
+                     f"{s.queue_mean:.2f}" if queued else "-",
+                     f"{s.queue_max:.0f}" if queued else "-"])
     return ["", "Stages (wait = until taken in charge; queue = tickets waiting)",
             table(["stage", "role", "count", "wait mean", "wait P90", "service",
                    "sojourn", "queue avg", "max"], rows, right={2, 3, 4, 5, 6, 7, 8})]
@@ -96,6 +100,9 @@ def _roles(results) -> list[str]:
     out = ["", "Roles (utilisation = busy / on shift)",
            table(["role", "staff", "utilisation", "busy h", "on shift h", "cases",
                   "handling", "work/case"], rows)]
+    if (ro["utilization"] > 1.0).any():
+        out.append("  (over 100 %: staff finish the task in hand after their shift ends, so "
+                   "busy time exceeds on-shift time; the role is overloaded)")
     sf = results.staff
     if not sf.empty and len(sf) <= 40:
         srows = [[str(s.resource), fmt_pct(s.utilization), _hours(s.busy_hours),
@@ -175,6 +182,9 @@ def _little(results) -> list[str]:
     for r in ll.itertuples(index=False):
         out.append(f"  {r.name}: L = {r.L:.3f}, lambda W = {r.lambda_W:.3f} "
                    f"(gap {fmt_pct(r.gap, 1)})")
+    if (ll["gap"] > 0.05).any():
+        out.append("  A gap above 5 % means the window is not in steady state: tickets queued "
+                   "before the warm-up ended, or a queue that keeps growing (see Bottlenecks).")
     return out
 
 
