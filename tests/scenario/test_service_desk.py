@@ -74,3 +74,27 @@ def test_offered_agent_load_is_realistic(bound):
     shift_hours = sum(sh.staff * sh.calendar.open_per_week for sh in bound.roles["Agent"].shifts)
     load = weekly * per_ticket / shift_hours
     assert 0.70 <= load <= 0.85
+
+
+def test_shifts_are_varied_by_name_or_position():
+    s = bpsim.load_scenario(YAML)
+    v = s.vary({"roles.Agent.shifts.early.staff": 4, "roles.Agent.shifts.1.staff": 2})
+    assert [(sh.name, sh.staff) for sh in v.roles["Agent"].shifts] == [("early", 4), ("late", 2)]
+    assert [sh.staff for sh in s.roles["Agent"].shifts] == [3, 3]
+
+
+def test_the_design_contract_example_loads(tmp_path):
+    """The scenario shown in DESIGN.md is a valid scenario."""
+    from tests.conftest import SHARED
+
+    design = SHARED / "DESIGN.md"
+    if not design.exists():
+        pytest.skip(f"{design} not beside the clone")
+    text = design.read_text(encoding="utf-8")
+    block = text.split("## Scenario file (YAML)", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    path = tmp_path / "design.yaml"
+    path.write_text(block, encoding="utf-8")
+    s = bpsim.load_scenario(path)
+    assert s.roles["Agent"].billing_increment == 1800
+    assert s.slas[1].target == {"P1": 8 * 3600, "P2": 2 * 86400, "P3": 5 * 86400}
+    assert s.class_order() == ["P1", "P2", "P3"]
