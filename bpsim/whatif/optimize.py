@@ -59,6 +59,7 @@ class Knob:
     role: str
     weight: float       # weekly cost of one person (or 1.0 when nothing costs anything)
     minimum: int = 1
+    hours: float = 168.0  # hours on duty per week of one person
 
 
 @dataclass
@@ -168,18 +169,18 @@ def _knobs(bound, roles: Sequence[str] | None, shifts: Mapping[str, Sequence[str
                     raise ScenarioError(
                         f"role {name!r} has no shift {shift!r}.", key=f"roles.{name}.shifts",
                         hint="name a shift by its name: or its position (0, 1, ...).")
-                cal = by_name[shift].calendar
+                hours = _week_hours(by_name[shift].calendar)
                 knobs.append(Knob(f"{name}/{shift}", vary_path(name, shift), name,
-                                  role.cost_per_hour * _week_hours(cal), 0))
+                                  role.cost_per_hour * hours, 0, hours))
         else:
-            cal = role.shifts[0].calendar if role.shifts else None
+            hours = _week_hours(role.shifts[0].calendar if role.shifts else None)
             knobs.append(Knob(name, vary_path(name, None), name,
-                              role.cost_per_hour * _week_hours(cal), minimum))
+                              role.cost_per_hour * hours, minimum, hours))
     if not knobs:
         raise ScenarioError("no staffed role to optimise.",
                             hint="give the scenario a role that some task uses (roles:).")
     if all(k.weight == 0 for k in knobs):
-        knobs = [Knob(k.label, k.path, k.role, 1.0, k.minimum) for k in knobs]
+        knobs = [Knob(k.label, k.path, k.role, 1.0, k.minimum, k.hours) for k in knobs]
     return knobs
 
 
@@ -205,6 +206,10 @@ def _seed_plan(process, bound, knobs: list[Knob], slas, max_staff: int) -> tuple
                     c = servers_for_wait_target(lam, mu, target, 1.0 - sla.attain, max_staff)
                     if c is not None:
                         seed, basis = c, f"Erlang C for {sla.name!r}"
+        siblings = [k.hours for k in knobs if k.role == knob.role]
+        if len(siblings) > 1:  # shifts share the role's work in proportion to their hours
+            seed = math.ceil(seed * knob.hours / sum(siblings))
+            basis += f", split over {len(siblings)} shifts"
         seed = int(min(max(seed, knob.minimum, 1 if load and load.load > 0 else 0), max_staff))
         plan[knob.label] = seed
         rows.append({"role": knob.label, "offered_load": load.load if load else 0.0,

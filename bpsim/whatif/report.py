@@ -59,7 +59,9 @@ def sweep_text(df: pd.DataFrame, metrics: list[str] | None = None) -> str:
              "(common random numbers), * = the interval excludes 0."]
     table = []
     for _, row in df.iterrows():
-        label = ", ".join(f"{k}={row[k]}" for k in keys) + ("  (baseline)" if row.get("baseline") else "")
+        label = (str(row["variant"]) if "variant" in keys
+                 else ", ".join(f"{k}={row[k]}" for k in keys))
+        label += "  (baseline)" if row.get("baseline") and label != "baseline" else ""
         for m in metrics:
             kind = metric_kind(m)
             table.append({"variant": label, "metric": m,
