@@ -8,10 +8,11 @@ import itertools
 import networkx as nx
 import pytest
 
+import bpsim
 from bpsim.build import ProcessBuilder
 from bpsim.layout import EVENT_SIZE, GATEWAY_SIZE, TASK_SIZE, layout
 from bpsim.model import EVENT_TYPES, GATEWAY_TYPES, TASK_TYPES, Bounds
-from tests.conftest import MODELS
+from tests.conftest import MODELS, corpus_files, require_corpus
 
 
 def _service_desk():
@@ -163,3 +164,27 @@ def test_process_without_pool_or_lanes():
     assert set(d.edges) == set(b.process.flows)
     xs = [d.shapes[n].x for n in b.process.graph]
     assert xs == sorted(xs) and len(set(xs)) == 3
+
+
+CORPUS_FILES = corpus_files("bpmn-miwg", "real-world")
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_every_corpus_process_is_laid_out(path):
+    p = bpsim.read(path)
+    fresh = layout(p, relayout=True)
+    for element in [*p.graph, *p.lanes, *p.participants]:
+        assert element in fresh.shapes, element
+    for f in p.flows.values():
+        points = fresh.edges[f.id]
+        for (ax, ay), (bx, by) in itertools.pairwise(points):
+            assert ax == pytest.approx(bx) or ay == pytest.approx(by), f.id
+    kept = layout(p)  # the file's own drawing stays where it is
+    for key, box in p.diagram.shapes.items():
+        assert kept.shapes[key] == box
+    assert set(kept.edges) >= set(p.flows)
+
+
+def test_the_corpus_is_there_for_layout():
+    require_corpus()
+    assert len(CORPUS_FILES) >= 70
