@@ -18,7 +18,7 @@ The table of contents:
   :mod:`~bpsim.scenario.profile` -- opening hours, working time, hourly arrival rates;
 * :mod:`~bpsim.scenario.schema`, :mod:`~bpsim.scenario.loader`, :mod:`~bpsim.scenario.core`
   -- the file, read safely, checked key by key, with line numbers in errors;
-* :mod:`~bpsim.scenario.bind` -- names to ids: the :class:`~bpsim.scenario.spec.BoundScenario`
+* :mod:`~bpsim.scenario.lookup`, :mod:`~bpsim.scenario.sources`, :mod:`~bpsim.scenario.bind` -- names to ids: the :class:`~bpsim.scenario.spec.BoundScenario`
   the engine consumes (:mod:`~bpsim.scenario.spec`).
 """
 

@@ -120,7 +120,7 @@ class Scenario(ScenarioModel):
         self._check()
 
     def _check(self) -> None:
-        from bpsim.scenario.bind import check_form
+        from bpsim.scenario.sources import check_form
 
         check_form(self)
 

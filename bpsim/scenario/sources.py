@@ -1,0 +1,163 @@
+"""Calendars, rate profiles and arrival traces: the scenario's time-dependent inputs.
+
+Built once per scenario, anchored at its ``start``: the calendars by name (``office``, and
+the built-in ``24/7``), the weekly rate profiles of the arrival channels, and recorded arrival
+times read from CSV files next to the scenario file. :func:`check_form` runs the checks that
+need no process when a scenario is loaded or built.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bpsim.errors import ScenarioError
+from bpsim.scenario.calendar import WeeklyCalendar
+from bpsim.scenario.lookup import ALWAYS, scenario_error
+from bpsim.scenario.profile import WeeklyRateProfile
+
+if TYPE_CHECKING:
+    from bpsim.scenario.core import Scenario
+
+__all__ = ["build_calendars", "calendar_named", "read_trace", "build_profile", "check_form"]
+
+
+def calendar_named(scenario: Scenario, calendars: dict, name: str | None, loc: tuple):
+    if name is None:
+        return None
+    if name in calendars:
+        return calendars[name]
+    if name.strip().lower() in ALWAYS:
+        return WeeklyCalendar(name, scenario.start, hours="24/7")
+    close = difflib.get_close_matches(name, list(calendars), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise scenario_error(
+        scenario,
+        f"no calendar is named {name!r}.",
+        loc,
+        hint=hint + f"define it under calendars: (known: {', '.join(calendars) or 'none'}; "
+        "'24/7' needs no definition).",
+    )
+
+
+def read_trace(scenario: Scenario, value: Any, loc: tuple) -> list[float]:
+    start = scenario.start.replace(tzinfo=None)
+
+    def when(text: Any, where: str) -> float:
+        if isinstance(text, (int, float)) and not isinstance(text, bool):
+            return float(text)
+        if isinstance(text, dt.datetime):
+            return (text.replace(tzinfo=None) - start).total_seconds()
+        s = str(text).strip()
+        try:
+            return float(s)
+        except ValueError:
+            pass
+        try:
+            return (dt.datetime.fromisoformat(s).replace(tzinfo=None) - start).total_seconds()
+        except ValueError:
+            raise scenario_error(
+                scenario,
+                f"{where}: {s!r} is neither seconds nor an ISO date-time.",
+                loc,
+                hint="write one time per line: seconds since the start, or 2026-01-05T09:12:00.",
+            ) from None
+
+    if isinstance(value, list):
+        times = [when(v, f"trace item {i + 1}") for i, v in enumerate(value)]
+    else:
+        base = Path(scenario.source).parent if scenario.source else Path.cwd()
+        path = base / value
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise scenario_error(
+                scenario, f"cannot read trace file {str(path)!r}: {exc.strerror or exc}.", loc,
+                hint="give a CSV path relative to the scenario file.",
+            ) from None  # fmt: skip
+        rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+        column, first = 0, 0
+        if rows:
+            header = [c.strip().lower() for c in rows[0]]
+            named = [i for i, c in enumerate(header) if c in ("time", "timestamp")]
+            if named:
+                column, first = named[0], 1
+            elif len(header) > 1:
+                raise scenario_error(
+                    scenario, f"trace file {value!r} has several columns but none named time or timestamp.",
+                    loc, hint="name the column of arrival times 'time' or 'timestamp'.",
+                )  # fmt: skip
+        times = [when(r[column], f"{value}:{i + 1 + first}") for i, r in enumerate(rows[first:])]
+    if any(t < 0 for t in times):
+        raise scenario_error(
+            scenario, "the trace has arrivals before the scenario start.", loc,
+            hint="move start earlier or drop those rows.",
+        )  # fmt: skip
+    return sorted(times)
+
+
+def _suffix(exc: ScenarioError, prefix: str) -> tuple[str, ...]:
+    key = exc.key or prefix
+    rest = key[len(prefix) :].lstrip(".") if key.startswith(prefix) else ""
+    return tuple(rest.split(".", 1)) if rest else ()
+
+
+def build_calendars(s: Scenario) -> dict[str, WeeklyCalendar]:
+    """Every calendar of the scenario, anchored at its start (errors at their key/line)."""
+    calendars: dict[str, WeeklyCalendar] = {}
+    for name, c in s.calendars.items():
+        prefix = f"calendars.{name}"
+        try:
+            calendars[name] = WeeklyCalendar(name, s.start, c.days, c.hours, c.holidays, key=prefix)
+        except ScenarioError as exc:
+            raise s.error(
+                exc.message, ("calendars", name, *_suffix(exc, prefix)), exc.hint
+            ) from None
+    return calendars
+
+
+def build_profile(s: Scenario, p: Any, cal: WeeklyCalendar | None, loc: tuple) -> WeeklyRateProfile:
+    try:
+        return WeeklyRateProfile(s.start, p.per_hour, cal, p.holidays, key="profile")
+    except ScenarioError as exc:
+        raise s.error(exc.message, (*loc, "profile", *_suffix(exc, "profile")), exc.hint) from None
+
+
+def check_form(s: Scenario) -> None:
+    """The checks that need no process: calendars and profiles build, every calendar, role
+    and class a key names exists. Run when a scenario is loaded or built."""
+    calendars = build_calendars(s)
+    classes = s.class_order()
+    mixed = [k for k, a in s.arrivals.items() if a.classes]
+    for key, a in s.arrivals.items():
+        loc = ("arrivals", key)
+        if mixed and not a.classes:
+            raise s.error(
+                f"this channel has no priority mix while {mixed[0]!r} has one.",
+                loc,
+                f"add classes: {{...}} here too (classes: {', '.join(classes)}).",
+            )
+        if a.profile is not None:
+            cal = calendar_named(s, calendars, a.profile.calendar, (*loc, "profile", "calendar"))
+            build_profile(s, a.profile, cal, loc)
+        for c in a.classes or {}:
+            if c not in classes:
+                raise s.error(f"class {c!r} is not in the classes: list ({', '.join(classes)}).",
+                              (*loc, "classes", c), "add it to classes: or fix the name.")  # fmt: skip
+    for name, r in s.roles.items():
+        calendar_named(s, calendars, r.calendar, ("roles", name, "calendar"))
+        for i, sh in enumerate(r.shifts or ()):
+            calendar_named(s, calendars, sh.calendar, ("roles", name, "shifts", i, "calendar"))
+    for i, sla in enumerate(s.slas):
+        calendar_named(s, calendars, sla.calendar, ("slas", i, "calendar"))
+    for key, t in s.tasks.items():
+        if t.role is not None and t.role not in s.roles:
+            close = difflib.get_close_matches(t.role, list(s.roles), n=1)
+            raise s.error(f"no role is named {t.role!r}.", ("tasks", key, "role"),
+                          (f"did you mean {close[0]!r}? " if close else "")
+                          + f"define it under roles: (known: {', '.join(s.roles) or 'none'}), "
+                          "or write role: null for automatic work.")  # fmt: skip
