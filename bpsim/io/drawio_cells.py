@@ -18,7 +18,8 @@ from typing import Any
 
 from bpsim.model import Bounds
 
-__all__ = ["Cell", "Kind", "parse_cells", "parse_style", "plain_label", "classify"]
+__all__ = ["Cell", "Kind", "parse_cells", "parse_style", "plain_label", "classify", "ncname",
+           "NODE_KINDS", "ARTIFACT_KINDS"]
 
 WRAPPERS = ("object", "UserObject")
 
@@ -361,3 +362,19 @@ def loop_kind(cell: Cell) -> str | None:
     if cell.flag("isLoopMultiSeq"):
         return "sequential"
     return None
+
+
+#: Kinds that become flow nodes, and kinds kept as artifacts (arrows to them are associations).
+NODE_KINDS = frozenset({Kind.TASK, Kind.EVENT, Kind.GATEWAY, Kind.RECTANGLE, Kind.GUESS_GATEWAY,
+                        Kind.GUESS_EVENT, Kind.UNKNOWN})
+ARTIFACT_KINDS = frozenset({Kind.DATA_OBJECT, Kind.DATA_STORE, Kind.ANNOTATION, Kind.TEXT,
+                            Kind.MESSAGE})
+_NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+
+
+def ncname(text: str) -> str:
+    """``text`` made a valid XML id (NCName): BPMN ids must not start with a digit."""
+    if _NCNAME.match(text):
+        return text
+    out = re.sub(r"[^\w.\-]", "_", text)
+    return out if re.match(r"[A-Za-z_]", out) else "_" + out

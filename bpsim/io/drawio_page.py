@@ -19,52 +19,37 @@ The service-desk drawing, read in the order a person would read it:
    a pool, named by the rotated text in it).
 5. **Where each node sits.** Its lane, pool and sub-process come from the parent chain, else
    from geometry; an event drawn on a task's border is a boundary event of that task.
+
+Steps 2 and 5's lane lookups live in :mod:`bpsim.io.drawio_lanes`, step 3 and the routing of
+the diagram in :mod:`bpsim.io.drawio_arrows`; the shape vocabulary in
+:mod:`bpsim.io.drawio_cells`.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from bpsim.io.drawio_arrows import SNAP, Arrows
 from bpsim.io.drawio_cells import (
+    ARTIFACT_KINDS,
+    NODE_KINDS,
     Cell,
     Kind,
     classify,
     event_type,
     gateway_type,
     loop_kind,
+    ncname,
     parse_cells,
     task_type,
 )
-from bpsim.io.drawio_geometry import (
-    border_distance,
-    contains,
-    orthogonal_route,
-    point_to_bounds,
-    union,
-)
-from bpsim.model import (
-    ACTIVITY_TYPES,
-    Bounds,
-    Finding,
-    Flow,
-    Lane,
-    MessageFlow,
-    Participant,
-    Process,
-    ProcessInfo,
-)
+from bpsim.io.drawio_geometry import border_distance, contains
+from bpsim.io.drawio_lanes import Swimlanes
+from bpsim.model import ACTIVITY_TYPES, Finding, Process
 
 __all__ = ["read_page", "SNAP"]
 
-#: How far (pixels) a loose arrow end may lie from a shape's outline and still snap to it.
-SNAP = 10.0
-
-_NODE_KINDS = {Kind.TASK, Kind.EVENT, Kind.GATEWAY, Kind.RECTANGLE, Kind.GUESS_GATEWAY,
-               Kind.GUESS_EVENT, Kind.UNKNOWN}
-_ARTIFACT_KINDS = {Kind.DATA_OBJECT, Kind.DATA_STORE, Kind.ANNOTATION, Kind.TEXT, Kind.MESSAGE}
 _TIMER_KEYS = ("timeDuration", "timeDate", "timeCycle")
-_NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 
 
 def read_page(model: Any, *, index: int = 0, name: str | None = None,
@@ -74,12 +59,12 @@ def read_page(model: Any, *, index: int = 0, name: str | None = None,
     return _Page(model, index, name, page_id, file, with_lines).read()
 
 
-class _Page:
+class _Page(Swimlanes, Arrows):
     def __init__(self, model: Any, index: int, name: str | None, page_id: str | None,
                  file: str | None, with_lines: bool) -> None:
         self.cells = parse_cells(model, with_lines)
         self.index, self.page, self.file = index, name, file
-        self.token = _ncname(page_id) if page_id else f"page{index + 1}"
+        self.token = ncname(page_id) if page_id else f"page{index + 1}"
         self.p = Process(source=file)
         self.p.format = "drawio"
         self.kind: dict[str, str] = {}
@@ -97,7 +82,6 @@ class _Page:
         self.consumed: set[str] = set()
         self.edges: list[tuple[Cell, str, str]] = []
 
-    # -- helpers -------------------------------------------------------------------------
     def finding(self, rule: str, severity: str, cell: Cell | None, message: str) -> None:
         self.p.findings.append(Finding(
             rule, severity, cell.id if cell else None, cell.label if cell else None, message,
@@ -106,7 +90,7 @@ class _Page:
     def eid(self, cell_id: str) -> str:
         """An XML-safe id (an NCName) for a cell, unique on the page."""
         if cell_id not in self.ids:
-            base = _ncname(cell_id)
+            base = ncname(cell_id)
             out, n = base, 1
             while out in self.used:
                 n += 1
@@ -127,7 +111,6 @@ class _Page:
         cell = self.cells[cell_id]
         return f"{cell_id} ({cell.label!r})" if cell.label else cell_id
 
-    # -- the steps -----------------------------------------------------------------------
     def read(self) -> Process:
         self.classify()
         self.swimlanes()
@@ -181,113 +164,14 @@ class _Page:
 
     def candidates(self) -> list[Cell]:
         return [c for c in self.cells.values()
-                if self.kind.get(c.id) in _NODE_KINDS and c.id not in self.fold]
-
-    def swimlanes(self) -> None:
-        cells = self.cells
-        swim = [c for c in cells.values() if self.kind.get(c.id) == Kind.SWIMLANE]
-        swim_ids = {c.id for c in swim}
-        nodes = self.candidates()
-        touched = {e for c in cells.values() if c.edge for e in (c.source, c.target) if e}
-        lone: list[Cell] = []
-        for s in swim:
-            up = next((a for a in self.ancestors(s) if a.id in swim_ids), None)
-            if up is not None:
-                continue  # a lane: filed under its pool below
-            has_lanes = any(k in swim_ids for k in s.children)
-            if has_lanes or s.style.get("childLayout") == "stackLayout":
-                self.pools[s.id] = {"cell": s, "lanes": [], "kind": "pool"}
-                self.file_lanes(s, s.id, None, swim_ids)
-            else:
-                lone.append(s)
-        for s in lone:
-            holds = any(s.id in {a.id for a in self.ancestors(n)} for n in nodes) or any(
-                n.bounds and s.bounds and contains(s.bounds, n.bounds) for n in nodes
-                if not any(a.id in swim_ids for a in self.ancestors(n)))
-            if not holds and s.id in touched:
-                self.pools[s.id] = {"cell": s, "lanes": [], "kind": "black-box"}
-                continue
-            if self.implied is None:
-                self.implied = f"Participant_{self.token}"
-                self.pools[self.implied] = {"cell": None, "lanes": [], "kind": "implied"}
-            self.pools[self.implied]["lanes"].append(s.id)
-            self.lane_pool[s.id] = self.implied
-            self.lane_parent[s.id] = None
-            self.file_lanes(s, self.implied, s.id, swim_ids)
-
-    def file_lanes(self, container: Cell, pool: str, parent_lane: str | None,
-                   swim_ids: set[str]) -> None:
-        for kid in container.children:
-            if kid in swim_ids:
-                if parent_lane is None:
-                    self.pools[pool]["lanes"].append(kid)
-                self.lane_pool[kid] = pool
-                self.lane_parent[kid] = parent_lane
-                self.file_lanes(self.cells[kid], pool, kid, swim_ids)
-
-    def ends(self) -> list[Cell]:
-        """Shapes an arrow may end on: nodes, artifacts, swimlanes."""
-        return [c for c in self.cells.values() if c.bounds is not None and c.id not in self.fold
-                and (self.kind.get(c.id) in _NODE_KINDS | _ARTIFACT_KINDS | {Kind.SWIMLANE})]
-
-    def snap(self, edge: Cell, which: str) -> str | None:
-        point = edge.geo.get("sourcePoint" if which == "source" else "targetPoint")
-        if point is None:
-            return None
-        parent = self.cells.get(edge.parent) if edge.parent else None
-        if parent is not None and parent.bounds is not None:
-            point = (point[0] + parent.bounds.x, point[1] + parent.bounds.y)
-        best: tuple[float, float, str] | None = None
-        for c in self.ends():
-            d = border_distance(point, c.bounds)
-            if d <= SNAP:
-                key = (d, c.bounds.width * c.bounds.height, c.id)
-                if best is None or key < best:
-                    best = key
-        return best[2] if best else None
-
-    def resolve_edges(self) -> None:
-        for e in self.cells.values():
-            if not e.edge:
-                continue
-            ends = {}
-            for which in ("source", "target"):
-                ref = getattr(e, which)
-                ends[which] = self.follow(ref) if ref in self.cells else None
-            if ends["source"] is None and ends["target"] is None:
-                self.finding("drawio-loose-edge", "warning", e,
-                             "a line with neither end on a shape (a separator or decoration); "
-                             "not read.")
-                continue
-            for which in ("source", "target"):
-                if ends[which] is None:
-                    snapped = self.snap(e, which)
-                    if snapped is None:
-                        other = ends["target" if which == "source" else "source"]
-                        self.finding("drawio-loose-edge", "warning", e,
-                                     f"the arrow's {which} end touches no shape (other end: "
-                                     f"{self.describe(other)}); the arrow is dropped.")
-                        break
-                    ends[which] = snapped
-                    self.finding("drawio-loose-edge", "info", e,
-                                 f"the arrow's {which} end was drawn loose; it was snapped to "
-                                 f"{self.describe(snapped)}, which lies within {SNAP:g} px.")
-            else:
-                self.edges.append((e, ends["source"], ends["target"]))
-
-    def follow(self, ref: str) -> str:
-        seen = set()
-        while ref in self.fold and ref not in seen:
-            seen.add(ref)
-            ref = self.fold[ref]
-        return ref
+                if self.kind.get(c.id) in NODE_KINDS and c.id not in self.fold]
 
     def boxes(self) -> None:
         """Decide what rectangles and unknown shapes are; find what each box holds."""
         nodes = self.candidates()
         flowing = set()
         for _e, s, t in self.edges:
-            if self.kind.get(s) not in _ARTIFACT_KINDS and self.kind.get(t) not in _ARTIFACT_KINDS:
+            if self.kind.get(s) not in ARTIFACT_KINDS and self.kind.get(t) not in ARTIFACT_KINDS:
                 flowing.update((s, t))
         self.holds: dict[str, list[str]] = {}
         for c in nodes:
@@ -297,7 +181,7 @@ class _Page:
             inside = [n.id for n in nodes if n.id != c.id and n.bounds is not None
                       and contains(c.bounds, n.bounds) and (
                           c.id in {a.id for a in self.ancestors(n)}
-                          or not any(self.kind.get(a.id) in _NODE_KINDS
+                          or not any(self.kind.get(a.id) in NODE_KINDS
                                      for a in self.ancestors(n)))]
             if inside:
                 self.holds[c.id] = inside
@@ -365,99 +249,6 @@ class _Page:
             self.finding("drawio-guessed-shape", "info", self.cells[f],
                          "a box drawn around other shapes with no arrows of its own; read as a "
                          "pool. Draw pools with draw.io's Pool/Lane shapes to say so.")
-
-    def pools_and_processes(self) -> None:
-        for f in self.frames:
-            cell = self.cells[f]
-            title = None
-            for c in self.cells.values():
-                if self.kind.get(c.id) == Kind.TEXT and c.label and c.bounds and \
-                        contains(cell.bounds, c.bounds) and c.style.get("horizontal") == "0":
-                    title = c
-                    break
-            if title is not None:
-                self.consumed.add(title.id)
-                cell.label = title.label
-            self.pools[f] = {"cell": cell, "lanes": [], "kind": "frame"}
-        self.pool_process: dict[str, str | None] = {}
-        for pid, pool in self.pools.items():
-            cell = pool["cell"]
-            if pool["kind"] == "black-box":
-                participant = Participant(self.eid(pid), cell.label, None, cell.line)
-                self.p.participants[participant.id] = participant
-                self.pool_process[pid] = None
-                continue
-            if pool["kind"] == "implied":
-                proc_id, proc_name, label, line = f"Process_{self.token}", None, None, None
-                self.used.add(pid)
-                self.ids[pid] = pid
-            else:
-                attrs = cell.attributes
-                proc_id = attrs.get("process") or f"Process_{self.eid(pid)}"
-                proc_name = attrs.get("processName") or cell.label
-                label, line = cell.label, cell.line
-            proc_id = self.reserve(proc_id)
-            self.p.participants[self.eid(pid)] = Participant(self.eid(pid), label, proc_id, line)
-            self.p.processes[proc_id] = ProcessInfo(proc_id, proc_name, self.eid(pid), label,
-                                                    line=line)
-            self.pool_process[pid] = proc_id
-
-    def reserve(self, wanted: str) -> str:
-        out = _ncname(wanted)
-        n = 1
-        while out in self.used:
-            n += 1
-            out = f"{_ncname(wanted)}_{n}"
-        self.used.add(out)
-        return out
-
-    def default_process(self) -> str:
-        if self.implied is not None:
-            return self.pool_process[self.implied]
-        pid = f"Process_{self.token}"
-        if pid not in self.p.processes:
-            pid = self.reserve(pid)
-            self.p.processes[pid] = ProcessInfo(pid, self.page)
-        return pid
-
-    # -- where nodes sit -------------------------------------------------------------------
-    def lane_of(self, cell: Cell) -> str | None:
-        for a in self.ancestors(cell):
-            if a.id in self.lane_pool:
-                return a.id
-            if a.id in self.pools:
-                return None
-        if cell.bounds is None:
-            return None
-        center = cell.bounds.center
-        best = None
-        for lane in self.lane_pool:
-            b = self.cells[lane].bounds
-            if b is not None and point_to_bounds(center, b) == 0:
-                if best is None or b.width * b.height < best[0]:
-                    best = (b.width * b.height, lane)
-        return best[1] if best else None
-
-    def pool_of(self, cell: Cell) -> str | None:
-        if cell.id in self.pools:
-            return cell.id
-        if cell.id in self.lane_pool:
-            return self.lane_pool[cell.id]
-        lane = self.lane_of(cell)
-        if lane is not None:
-            return self.lane_pool[lane]
-        for a in self.ancestors(cell):
-            if a.id in self.pools:
-                return a.id
-        if cell.bounds is None:
-            return None
-        best = None
-        for pid, pool in self.pools.items():
-            b = pool["cell"].bounds if pool["cell"] is not None else None
-            if b is not None and point_to_bounds(cell.bounds.center, b) == 0:
-                if best is None or b.width * b.height < best[0]:
-                    best = (b.width * b.height, pid)
-        return best[1] if best else None
 
     def nodes(self) -> None:
         g = self.p.graph
@@ -567,67 +358,6 @@ class _Page:
         if cell.style.get("symbol") == "parallelMultiple":
             attrs["parallel_multiple"] = True
 
-    # -- arrows ------------------------------------------------------------------------------
-    def flows(self) -> None:
-        g, p = self.p.graph, self.p
-        self.associations: list[tuple[Cell, str, str]] = []
-        for e, s, t in self.edges:
-            ks, kt = self.kind.get(s), self.kind.get(t)
-            name = e.label or (" ".join(self.labels.get(e.id, [])) or None)
-            style = e.style
-            if ks in _ARTIFACT_KINDS or kt in _ARTIFACT_KINDS or (
-                    e.dashed and style.get("endArrow") in ("none", "openThin", "open")
-                    and style.get("startArrow", "none") in ("none", "")):
-                self.associations.append((e, s, t))
-                continue
-            ends_ok = all(x in self.node_type or x in self.pools or x in self.lane_pool
-                          for x in (s, t))
-            if not ends_ok:
-                bad = next(x for x in (s, t) if not (x in self.node_type or x in self.pools
-                                                     or x in self.lane_pool))
-                self.finding("drawio-loose-edge", "warning", e,
-                             f"the arrow ends on {self.describe(bad)}, which is not a task, "
-                             "event, gateway or pool; the arrow is dropped.")
-                continue
-            pool_s = self.pool_of(self.cells[self.attached.get(s, s)])
-            pool_t = self.pool_of(self.cells[self.attached.get(t, t)])
-            on_pool = any(x in self.pools or x in self.lane_pool for x in (s, t))
-            message = e.dashed and style.get("startArrow") == "oval"
-            if not message and (on_pool or pool_s != pool_t):
-                if not e.dashed:
-                    self.finding("drawio-flow-across-pools", "warning", e,
-                                 "a solid arrow between two pools; read as a message flow "
-                                 "(sequence flows stay inside one pool).")
-                message = True
-            if message:
-                src = self.eid(s) if s in self.node_type else self.eid(self.pool_end(s))
-                tgt = self.eid(t) if t in self.node_type else self.eid(self.pool_end(t))
-                p.message_flows[self.eid(e.id)] = MessageFlow(self.eid(e.id), src, tgt, name,
-                                                              e.line)
-                continue
-            if e.dashed:
-                self.finding("drawio-dashed-flow", "info", e,
-                             "a dashed arrow inside one pool; read as a sequence flow.")
-            fid, src, tgt = self.eid(e.id), self.eid(s), self.eid(t)
-            default = style.get("startArrow") == "dash"
-            condition = e.attributes.get("condition") or None
-            language = e.attributes.get("conditionLanguage") or None if condition else None
-            process = g.nodes[src]["process"]
-            p.flows[fid] = Flow(fid, src, tgt, name, condition, language, default, process,
-                                e.line)
-            if default:
-                if g.nodes[src]["default"] is None:
-                    g.nodes[src]["default"] = fid
-            if g.has_edge(src, tgt):
-                g.edges[src, tgt]["ids"].append(fid)
-            else:
-                g.add_edge(src, tgt, id=fid, name=name, condition=condition,
-                           condition_language=language, default=default, line=e.line,
-                           ids=[fid], process=process)
-
-    def pool_end(self, cid: str) -> str:
-        return self.lane_pool.get(cid, cid)
-
     def fix_event_kinds(self) -> None:
         """Where an event's arrows contradict its outline, the arrows win (with a finding)."""
         g = self.p.graph
@@ -659,28 +389,11 @@ class _Page:
                              "drawn as an event sub-process, but sequence flows connect it; "
                              "read as a plain sub-process.")
 
-    # -- lanes, artifacts, geometry -----------------------------------------------------------
-    def lanes(self) -> None:
-        g = self.p.graph
-        for lane_cell, pool in self.lane_pool.items():
-            cell = self.cells[lane_cell]
-            parent = self.lane_parent.get(lane_cell)
-            lane = Lane(self.eid(lane_cell), cell.label, self.pool_process.get(pool),
-                        self.eid(parent) if parent else None, line=cell.line)
-            self.p.lanes[lane.id] = lane
-        for lane_cell, parent in self.lane_parent.items():
-            if parent:
-                self.p.lanes[self.eid(parent)].children.append(self.eid(lane_cell))
-        for nid, lane in g.nodes(data="lane"):
-            while lane is not None:
-                self.p.lanes[lane].nodes.append(nid)
-                lane = self.p.lanes[lane].parent
-
     def artifacts(self) -> None:
         art = self.p.artifacts
         for c in self.cells.values():
             kind = self.kind.get(c.id)
-            if kind not in _ARTIFACT_KINDS or c.id in self.fold or c.id in self.consumed:
+            if kind not in ARTIFACT_KINDS or c.id in self.fold or c.id in self.consumed:
                 continue
             if kind == Kind.TEXT:
                 if not c.label:
@@ -701,61 +414,3 @@ class _Page:
             art[self.eid(e.id)] = {"type": "association", "name": e.label, "sourceRef": ref(s),
                                    "targetRef": ref(t), "process": None, "parent": None,
                                    "line": e.line, "cell": e.id, "page": self.page}
-
-    def diagram(self) -> None:
-        d = self.p.diagram
-        for cid in self.node_type:
-            b = self.cells[cid].bounds
-            if b is not None:
-                d.shapes[self.eid(cid)] = b
-            if self.node_type[cid] in ("subProcess", "adHocSubProcess", "transaction"):
-                d.expanded[self.eid(cid)] = cid in self.holds
-        for lane in self.lane_pool:
-            cell = self.cells[lane]
-            if cell.bounds is not None:
-                d.shapes[self.eid(lane)] = cell.bounds
-                d.horizontal[self.eid(lane)] = cell.style.get("horizontal", "1") == "0"
-        for pid, pool in self.pools.items():
-            cell = pool["cell"]
-            if cell is not None and cell.bounds is not None:
-                d.shapes[self.eid(pid)] = cell.bounds
-                d.horizontal[self.eid(pid)] = (cell.style.get("horizontal", "1") == "0"
-                                               or pool["kind"] == "frame")
-            elif pool["kind"] == "implied":
-                boxes = [self.cells[x].bounds for x in pool["lanes"] if self.cells[x].bounds]
-                horizontal = all(self.cells[x].style.get("horizontal", "1") == "0"
-                                 for x in pool["lanes"])
-                box = union(boxes)
-                if box is not None:
-                    grow = 30.0
-                    d.shapes[pid] = (Bounds(box.x - grow, box.y, box.width + grow, box.height)
-                                     if horizontal else
-                                     Bounds(box.x, box.y - grow, box.width, box.height + grow))
-                d.horizontal[pid] = horizontal
-        for aid, a in self.p.artifacts.items():
-            cell = self.cells.get(a["cell"])
-            if cell is not None and cell.bounds is not None:
-                d.shapes[aid] = cell.bounds
-        routed = [(f.id, f.source, f.target) for f in self.p.flows.values()]
-        routed += [(m.id, m.source, m.target) for m in self.p.message_flows.values()]
-        routed += [(aid, a["sourceRef"], a["targetRef"]) for aid, a in self.p.artifacts.items()
-                   if a["type"] == "association"]
-        by_id = {v: k for k, v in self.ids.items()}
-        for fid, s, t in routed:
-            sb, tb = d.shapes.get(s), d.shapes.get(t)
-            if sb is None or tb is None:
-                continue
-            edge = self.cells[by_id[fid]]
-            parent = self.cells.get(edge.parent) if edge.parent else None
-            ox, oy = (parent.bounds.x, parent.bounds.y) if parent is not None and \
-                parent.bounds is not None else (0.0, 0.0)
-            points = [(x + ox, y + oy) for x, y in edge.geo.get("points", [])]
-            d.edges[fid] = orthogonal_route(sb, tb, points)
-
-
-def _ncname(text: str) -> str:
-    """``text`` made a valid XML id (NCName): BPMN ids must not start with a digit."""
-    if _NCNAME.match(text):
-        return text
-    out = re.sub(r"[^\w.\-]", "_", text)
-    return out if re.match(r"[A-Za-z_]", out) else "_" + out

@@ -1,0 +1,172 @@
+"""Pools and lanes of a draw.io page, and which of them each shape sits in.
+
+The service desk's pool "Service desk" holds four lanes, Customer, Agent, Specialist and
+Ticketing system: the roles that do the work. draw.io draws them as swimlane cells; people
+also draw lanes without a pool, or a plain box around a process. This mixin of
+:class:`bpsim.io.drawio_page._Page` decides which swimlanes are pools and which are lanes,
+makes a pool for lanes drawn without one, gives each pool its process, and answers "in which
+lane and pool is this shape?" by the parent chain first and by position second.
+"""
+
+from __future__ import annotations
+
+from bpsim.io.drawio_cells import Cell, Kind, ncname
+from bpsim.io.drawio_geometry import contains, point_to_bounds
+from bpsim.model import Lane, Participant, ProcessInfo
+
+__all__ = ["Swimlanes"]
+
+
+class Swimlanes:
+    """Swimlane handling for a page reader (uses its ``cells``, ``kind``, ``pools`` ...)."""
+
+    def swimlanes(self) -> None:
+        cells = self.cells
+        swim = [c for c in cells.values() if self.kind.get(c.id) == Kind.SWIMLANE]
+        swim_ids = {c.id for c in swim}
+        nodes = self.candidates()
+        touched = {e for c in cells.values() if c.edge for e in (c.source, c.target) if e}
+        lone: list[Cell] = []
+        for s in swim:
+            up = next((a for a in self.ancestors(s) if a.id in swim_ids), None)
+            if up is not None:
+                continue  # a lane: filed under its pool below
+            has_lanes = any(k in swim_ids for k in s.children)
+            if has_lanes or s.style.get("childLayout") == "stackLayout":
+                self.pools[s.id] = {"cell": s, "lanes": [], "kind": "pool"}
+                self.file_lanes(s, s.id, None, swim_ids)
+            else:
+                lone.append(s)
+        for s in lone:
+            holds = any(s.id in {a.id for a in self.ancestors(n)} for n in nodes) or any(
+                n.bounds and s.bounds and contains(s.bounds, n.bounds) for n in nodes
+                if not any(a.id in swim_ids for a in self.ancestors(n)))
+            if not holds and s.id in touched:
+                self.pools[s.id] = {"cell": s, "lanes": [], "kind": "black-box"}
+                continue
+            if self.implied is None:
+                self.implied = f"Participant_{self.token}"
+                self.pools[self.implied] = {"cell": None, "lanes": [], "kind": "implied"}
+            self.pools[self.implied]["lanes"].append(s.id)
+            self.lane_pool[s.id] = self.implied
+            self.lane_parent[s.id] = None
+            self.file_lanes(s, self.implied, s.id, swim_ids)
+
+    def file_lanes(self, container: Cell, pool: str, parent_lane: str | None,
+                   swim_ids: set[str]) -> None:
+        for kid in container.children:
+            if kid in swim_ids:
+                if parent_lane is None:
+                    self.pools[pool]["lanes"].append(kid)
+                self.lane_pool[kid] = pool
+                self.lane_parent[kid] = parent_lane
+                self.file_lanes(self.cells[kid], pool, kid, swim_ids)
+
+    def pools_and_processes(self) -> None:
+        for f in self.frames:
+            cell = self.cells[f]
+            title = None
+            for c in self.cells.values():
+                if self.kind.get(c.id) == Kind.TEXT and c.label and c.bounds and \
+                        contains(cell.bounds, c.bounds) and c.style.get("horizontal") == "0":
+                    title = c
+                    break
+            if title is not None:
+                self.consumed.add(title.id)
+                cell.label = title.label
+            self.pools[f] = {"cell": cell, "lanes": [], "kind": "frame"}
+        self.pool_process: dict[str, str | None] = {}
+        for pid, pool in self.pools.items():
+            cell = pool["cell"]
+            if pool["kind"] == "black-box":
+                participant = Participant(self.eid(pid), cell.label, None, cell.line)
+                self.p.participants[participant.id] = participant
+                self.pool_process[pid] = None
+                continue
+            if pool["kind"] == "implied":
+                proc_id, proc_name, label, line = f"Process_{self.token}", None, None, None
+                self.used.add(pid)
+                self.ids[pid] = pid
+            else:
+                attrs = cell.attributes
+                proc_id = attrs.get("process") or f"Process_{self.eid(pid)}"
+                proc_name = attrs.get("processName") or cell.label
+                label, line = cell.label, cell.line
+            proc_id = self.reserve(proc_id)
+            self.p.participants[self.eid(pid)] = Participant(self.eid(pid), label, proc_id, line)
+            self.p.processes[proc_id] = ProcessInfo(proc_id, proc_name, self.eid(pid), label,
+                                                    line=line)
+            self.pool_process[pid] = proc_id
+
+    def reserve(self, wanted: str) -> str:
+        out = ncname(wanted)
+        n = 1
+        while out in self.used:
+            n += 1
+            out = f"{ncname(wanted)}_{n}"
+        self.used.add(out)
+        return out
+
+    def default_process(self) -> str:
+        if self.implied is not None:
+            return self.pool_process[self.implied]
+        pid = f"Process_{self.token}"
+        if pid not in self.p.processes:
+            pid = self.reserve(pid)
+            self.p.processes[pid] = ProcessInfo(pid, self.page)
+        return pid
+
+    def lane_of(self, cell: Cell) -> str | None:
+        for a in self.ancestors(cell):
+            if a.id in self.lane_pool:
+                return a.id
+            if a.id in self.pools:
+                return None
+        if cell.bounds is None:
+            return None
+        center = cell.bounds.center
+        best = None
+        for lane in self.lane_pool:
+            b = self.cells[lane].bounds
+            if b is not None and point_to_bounds(center, b) == 0:
+                if best is None or b.width * b.height < best[0]:
+                    best = (b.width * b.height, lane)
+        return best[1] if best else None
+
+    def pool_of(self, cell: Cell) -> str | None:
+        if cell.id in self.pools:
+            return cell.id
+        if cell.id in self.lane_pool:
+            return self.lane_pool[cell.id]
+        lane = self.lane_of(cell)
+        if lane is not None:
+            return self.lane_pool[lane]
+        for a in self.ancestors(cell):
+            if a.id in self.pools:
+                return a.id
+        if cell.bounds is None:
+            return None
+        best = None
+        for pid, pool in self.pools.items():
+            b = pool["cell"].bounds if pool["cell"] is not None else None
+            if b is not None and point_to_bounds(cell.bounds.center, b) == 0:
+                if best is None or b.width * b.height < best[0]:
+                    best = (b.width * b.height, pid)
+        return best[1] if best else None
+
+    def lanes(self) -> None:
+        g = self.p.graph
+        for lane_cell, pool in self.lane_pool.items():
+            cell = self.cells[lane_cell]
+            parent = self.lane_parent.get(lane_cell)
+            lane = Lane(self.eid(lane_cell), cell.label, self.pool_process.get(pool),
+                        self.eid(parent) if parent else None, line=cell.line)
+            self.p.lanes[lane.id] = lane
+        for lane_cell, parent in self.lane_parent.items():
+            if parent:
+                self.p.lanes[self.eid(parent)].children.append(self.eid(lane_cell))
+        for nid, lane in g.nodes(data="lane"):
+            while lane is not None:
+                self.p.lanes[lane].nodes.append(nid)
+                lane = self.p.lanes[lane].parent
+
