@@ -192,8 +192,9 @@ class Scenario(ScenarioModel):
         return bind(self, process)
 
     def __repr__(self) -> str:
-        where = f" from {self._source}" if self._source else ""
-        return f"<Scenario {self.name!r}{where}>"
+        private = getattr(self, "__pydantic_private__", None) or {}
+        where = f" from {private['_source']}" if private.get("_source") else ""
+        return f"<Scenario {getattr(self, 'name', '?')!r}{where}>"
 
 
 _SECTION_FIELDS = {"roles", "tasks", "arrivals", "gateways", "events", "boundaries", "calendars"}
