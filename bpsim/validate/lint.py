@@ -147,8 +147,8 @@ def event_sub_process_typed_start_event(process, ctx):
 
 @rule("fake-join", "warning")
 def fake_join(process, ctx):
-    """A task or event is entered by at most one flow (join with a gateway instead)."""
-    for node in ctx.nodes(TASK_TYPES | EVENT_TYPES):
+    """An activity or event is entered by at most one flow (join with a gateway instead)."""
+    for node in ctx.nodes(ACTIVITY_TYPES | EVENT_TYPES):
         if len(ctx.incoming(node)) > 1:
             yield ctx.finding(node, f"{len(ctx.incoming(node))} flows enter this element; it "
                               "does not join them. Merge them with a gateway first.")
@@ -262,8 +262,8 @@ def no_implicit_end(process, ctx):
 
 @rule("no-implicit-split", "error")
 def no_implicit_split(process, ctx):
-    """A task or event does not split the flow by itself (use a parallel gateway)."""
-    for node in ctx.nodes(TASK_TYPES | EVENT_TYPES):
+    """An activity or event does not split the flow by itself (use a parallel gateway)."""
+    for node in ctx.nodes(ACTIVITY_TYPES | EVENT_TYPES):
         plain = [f for f in ctx.outgoing(node)
                  if not has_condition(ctx, f) and not _is_default(ctx, f)]
         if len(plain) > 1:

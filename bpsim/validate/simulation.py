@@ -126,6 +126,11 @@ def sim_unknown_element(process, ctx):
     """A scenario key (task, gateway, branch, event, arrival, SLA point) names no element of
     the model, or several."""
     if not _is_scenario(ctx):
+        f = ctx.finding(None, "the simulation checks need the scenario as written (a "
+                        "bpsim.Scenario, e.g. from load_scenario), not a bound scenario; "
+                        "they were skipped.")
+        f.severity = "warning"
+        yield f
         return
     res = _resolved(ctx)
     seen_keys = set()

@@ -148,3 +148,20 @@ def test_unknown_names_are_findings_not_crashes(desk):
 
 def test_scenario_rules_do_not_run_without_a_scenario(desk):
     assert not [f for f in bpsim.validate(desk) if f.rule.startswith("sim-")]
+
+
+def test_bound_scenario_is_refused_with_a_finding(desk):
+    bound = bpsim.Scenario.from_dict(SCENARIO).bind(desk)
+    findings = [f for f in bpsim.validate(desk, bound) if f.rule.startswith("sim-")]
+    assert [f.rule for f in findings] == ["sim-unknown-element"]
+    assert "bound scenario" in findings[0].message
+
+
+def test_drawio_service_desk_has_no_error():
+    path = MODELS / "service_desk.drawio"
+    if not path.exists():
+        pytest.skip("models/service_desk.drawio not written yet")
+    process = bpsim.read(path)
+    findings = bpsim.validate(process)
+    assert not [f for f in findings if f.severity == "error"], findings
+    assert all(f.page is not None for f in findings)
