@@ -241,3 +241,14 @@ def test_write_is_atomic(tmp_path, monkeypatch):
         write_bpmn(read_drawio(DRAWIO), target)
     assert target.read_bytes() == before
     assert [x.name for x in tmp_path.iterdir()] == ["out.bpmn"]
+
+
+def test_without_the_layout_module_a_grid_places_everything(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "bpsim.layout", None)  # importing it now fails
+    p = built_process()
+    root = parse_xml(generate_bpmn(p))
+    shapes = {s.get("bpmnElement") for s in root.iter(f"{{{NS['bpmndi']}}}BPMNShape")}
+    assert set(p.graph) <= shapes
+    assert len(list(root.iter(f"{{{NS['bpmndi']}}}BPMNEdge"))) == len(p.flows)

@@ -326,3 +326,43 @@ def test_ids_become_valid_xml_ids_and_keep_the_cell():
     p = read_drawio(mxfile(cells))
     assert sorted(p.graph) == ["_1a", "_2_b"]
     assert p.graph.nodes["_2_b"]["cell"] == "2 b" and list(p.flows) == ["_3"]
+
+
+def test_activity_vocabulary_task2_call_transaction_loops():
+    styles = {
+        "a": "shape=mxgraph.bpmn.task2;taskMarker=script;isLoopStandard=1;",
+        "b": "shape=mxgraph.bpmn.task;bpmnShapeType=call;",
+        "c": "shape=mxgraph.bpmn.task;bpmnShapeType=transaction;isLoopMultiParallel=1;",
+        "d": "shape=mxgraph.bpmn.task;taskMarker=businessRule;isLoopMultiSeq=1;",
+    }
+    cells = [vertex(k, v, k.upper(), 200 * i, 0) for i, (k, v) in enumerate(styles.items())]
+    g = read_drawio(mxfile(cells)).graph
+    assert {n: (d["type"], d["loop"]) for n, d in g.nodes(data=True)} == {
+        "a": ("scriptTask", "standard"), "b": ("callActivity", None),
+        "c": ("transaction", "parallel"), "d": ("businessRuleTask", "sequential")}
+
+
+def test_nested_lanes_and_a_dashed_boundary_event():
+    lane = "swimlane;horizontal=0;startSize=20;"
+    cells = [
+        vertex("P", lane + "childLayout=stackLayout;", "Desk", 0, 0, 820, 400),
+        vertex("A", lane, "Support", 20, 0, 800, 400, parent="P"),
+        vertex("A1", lane, "First line", 20, 0, 780, 200, parent="A"),
+        vertex("A2", lane, "Second line", 20, 200, 780, 200, parent="A"),
+        vertex("t1", TASK.format("user"), "Triage", 40, 40, parent="A1"),
+        vertex("t2", TASK.format("user"), "Fix", 40, 40, parent="A2"),
+        vertex("b", "shape=mxgraph.bpmn.event;outline=boundInt;symbol=timer;dashed=1;", "",
+               100, 82, 36, 36, parent="A2"),
+        edge("f", "t1", "t2"),
+    ]
+    p = read_drawio(mxfile(cells))
+    assert p.lanes["A"].children == ["A1", "A2"] and p.lanes["A1"].parent == "A"
+    assert p.graph.nodes["t2"]["lane"] == "A2" and "t2" in p.lanes["A"].nodes
+    assert p.graph.nodes["b"]["attached_to"] == "t2"
+    assert p.graph.nodes["b"]["cancel_activity"] is False  # dashed outline
+    from bpsim.io.bpmn import read_bpmn
+    from bpsim.io.bpmn_writer import generate_bpmn
+
+    copy = read_bpmn(generate_bpmn(p))
+    assert copy.lanes["A"].children == ["A1", "A2"] and copy.lanes["A2"].parent == "A"
+    assert copy.graph.nodes["t2"]["lane"] == "A2"
