@@ -55,8 +55,9 @@ def validate(
     ----------
     process : Process
         A process read with :func:`bpsim.read` (or built in code).
-    scenario : Scenario or BoundScenario, optional
-        When given, the simulation-parameter rules (``sim-*``) run too.
+    scenario : Scenario or path, optional
+        When given (a :class:`bpsim.Scenario`, or the path of a scenario file), the
+        simulation-parameter rules (``sim-*``) run too.
     config : ValidateConfig, dict, path, optional
         Severities per rule. ``None``: the configuration file found beside / above
         ``process.source`` (see :mod:`bpsim.validate.config`), else the defaults. A dict is
@@ -71,6 +72,10 @@ def validate(
         Sorted by file position (line), errors first on the same line. Findings whose
         severity the configuration sets to ``"off"`` are left out.
     """
+    if isinstance(scenario, (str, os.PathLike)):
+        from bpsim.scenario import load_scenario
+
+        scenario = load_scenario(scenario)
     cfg = _config(process, config)
     ctx = Context(process, severities=dict(cfg.severities), options=dict(cfg.options),
                   scenario=scenario)

@@ -26,6 +26,7 @@ from bpsim.model import (
 )
 from bpsim.validate.registry import rule
 from bpsim.validate.topology import (
+    event_conditions,
     has_compensation_association,
     has_condition,
     in_adhoc,
@@ -80,8 +81,8 @@ def conditional_event(process, ctx):
         info = process.processes.get(ctx.attr(node, "process"))
         if info is None or not info.executable:
             continue
-        data = process.graph.nodes[node]
-        if "condition" in data and not (data["condition"] or "").strip():
+        condition = event_conditions(ctx).get(node)
+        if condition is not None and not condition:
             yield ctx.finding(node, "the conditional event has no condition.")
 
 

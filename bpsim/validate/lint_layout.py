@@ -13,7 +13,7 @@ from collections import Counter
 
 from bpsim.model import ACTIVITY_TYPES, EVENT_TYPES, GATEWAY_TYPES, SUBPROCESS_TYPES, Bounds
 from bpsim.validate.registry import rule
-from bpsim.validate.topology import has_condition, scopes
+from bpsim.validate.topology import has_condition, message_refs, scopes
 
 _NO_SHAPE = {"dataObject", "dataStore", "dataInputAssociation", "dataOutputAssociation"}
 
@@ -51,10 +51,13 @@ def global_(process, ctx):
     for _, ref in process.graph.nodes(data="message_ref"):
         if ref:
             used.add(ref)
-    # The reader does not keep messageRef on send/receive tasks and message flows; while a
-    # file has any, its messages count as used (no false "unused" warning).
-    opaque_messages = bool(process.message_flows) or any(
-        True for _ in ctx.nodes({"sendTask", "receiveTask"}))
+    # The reader does not keep messageRef on send/receive tasks and message flows: read them
+    # from the BPMN source; without one (a process built in code), messages count as used
+    # while the process has any message flow or send/receive task.
+    refs = message_refs(ctx)
+    used |= refs
+    opaque_messages = not refs and (bool(process.message_flows) or any(
+        True for _ in ctx.nodes({"sendTask", "receiveTask"})))
     names = Counter((v["type"], (v.get("name") or "").strip()) for v in defs.values())
     for did, d in defs.items():
         name = (d.get("name") or "").strip()

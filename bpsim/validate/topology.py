@@ -40,6 +40,9 @@ __all__ = [
     "end_nodes",
     "conditional_ids",
     "has_condition",
+    "source_root",
+    "event_conditions",
+    "message_refs",
 ]
 
 THROW_TYPES = frozenset({"intermediateThrowEvent", "endEvent"})
@@ -223,6 +226,23 @@ def end_nodes(ctx: Context, scope: str) -> list[str]:
 _BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 
+def source_root(ctx: Context):
+    """The parsed BPMN source of the process (cached), for the few facts the reader does not
+    keep; ``None`` for draw.io, processes built in code, or unreadable sources."""
+    if "source_root" in ctx.cache:
+        return ctx.cache["source_root"]
+    p = ctx.process
+    root = None
+    if p.format == "bpmn" and p.source and os.path.isfile(p.source):
+        try:
+            data, name = read_source(p.source)
+            root = parse_xml(data, file=name)
+        except BpsimError:
+            root = None
+    ctx.cache["source_root"] = root
+    return root
+
+
 def conditional_ids(ctx: Context) -> set[str]:
     """Ids of sequence flows that carry a ``<conditionExpression>``, even an empty one.
 
@@ -236,16 +256,11 @@ def conditional_ids(ctx: Context) -> set[str]:
     p = ctx.process
     cached = {f.id for f in p.flows.values() if f.condition or getattr(f, "conditional", False)}
     said = any(hasattr(f, "conditional") for f in p.flows.values())
-    if not said and p.format == "bpmn" and p.source and os.path.isfile(p.source):
-        try:
-            data, name = read_source(p.source)
-            root = parse_xml(data, file=name)
-        except BpsimError:
-            root = None
-        if root is not None:
-            for el in root.iter(_BPMN + "sequenceFlow"):
-                if el.find(_BPMN + "conditionExpression") is not None and el.get("id") in p.flows:
-                    cached.add(el.get("id"))
+    root = None if said else source_root(ctx)
+    if root is not None:
+        for el in root.iter(_BPMN + "sequenceFlow"):
+            if el.find(_BPMN + "conditionExpression") is not None and el.get("id") in p.flows:
+                cached.add(el.get("id"))
     ctx.cache["conditional_ids"] = cached
     return cached
 
@@ -253,3 +268,40 @@ def conditional_ids(ctx: Context) -> set[str]:
 def has_condition(ctx: Context, flow) -> bool:
     """The flow is conditional (has a ``conditionExpression``, empty or not)."""
     return bool(flow.condition) or flow.id in conditional_ids(ctx)
+
+
+def event_conditions(ctx: Context) -> dict[str, str]:
+    """Conditional event id -> its condition text ("" when empty): from the node attribute
+    ``condition`` when the reader sets one, else from the BPMN source."""
+    cached = ctx.cache.get("event_conditions")
+    if cached is not None:
+        return cached
+    cached = {}
+    for n, data in ctx.process.graph.nodes(data=True):
+        if "conditional" in (data.get("events") or []) and "condition" in data:
+            cached[n] = (data.get("condition") or "").strip()
+    root = source_root(ctx)
+    if root is not None:
+        for d in root.iter(_BPMN + "conditionalEventDefinition"):
+            event = d.getparent()
+            eid = event.get("id") if event is not None else None
+            if eid in ctx.process.graph and eid not in cached:
+                cond = d.find(_BPMN + "condition")
+                cached[eid] = "".join(cond.itertext()).strip() if cond is not None else ""
+    ctx.cache["event_conditions"] = cached
+    return cached
+
+
+def message_refs(ctx: Context) -> set[str]:
+    """Every ``messageRef`` in the BPMN source (tasks, message flows, event definitions)."""
+    cached = ctx.cache.get("message_refs")
+    if cached is None:
+        cached = set()
+        root = source_root(ctx)
+        if root is not None:
+            for el in root.iter():
+                ref = el.get("messageRef") if isinstance(el.tag, str) else None
+                if ref:
+                    cached.add(ref.strip())
+        ctx.cache["message_refs"] = cached
+    return cached

@@ -60,6 +60,9 @@ def _node_xml(n, nodes, flows, indent):
                         "</bpmn:timeDuration></bpmn:timerEventDefinition>")
         elif kind == "link":
             body.append(f'<bpmn:linkEventDefinition name="{arg}" />')
+        elif kind == "conditional":
+            body.append("<bpmn:conditionalEventDefinition><bpmn:condition>"
+                        f"{escape(arg)}</bpmn:condition></bpmn:conditionalEventDefinition>")
         elif kind == "message" and arg:
             body.append(f'<bpmn:messageEventDefinition messageRef="{arg}" />')
         else:
@@ -189,6 +192,14 @@ def build() -> None:  # noqa: PLR0915 - one model after the other
         N("Task_Read", "task", "Read", parent="AdHoc"),
         N("Task_Write", "task", "Write", parent="AdHoc"), N("End", "endEvent", "End")],
         [F("F1", "Start", "AdHoc"), F("F2", "AdHoc", "End")])
+    # conditional-event (in an executable process)
+    def waiting(condition):
+        nodes, flows = line("Start", "Event_Stock", "End")
+        nodes[1] = N("Event_Stock", "intermediateCatchEvent", "Stock arrived",
+                     events=[f"conditional:{condition}"])
+        return nodes, flows
+    model("conditional-event", *waiting(""), executable=True)
+    model("conditional-event.clean", *waiting("${stock > 0}"), executable=True)
     # conditional-flows
     xor = [N("Start", "startEvent", "Start"), N("Gateway_Check", "exclusiveGateway", "Urgent?"),
            N("Task_A", "task", "Escalate"), N("Task_B", "task", "Queue"),

@@ -165,3 +165,13 @@ def test_drawio_service_desk_has_no_error():
     findings = bpsim.validate(process)
     assert not [f for f in findings if f.severity == "error"], findings
     assert all(f.page is not None for f in findings)
+
+
+def test_scenario_may_be_given_as_a_path(desk, tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: arrivals only\nhorizon: 1d\narrivals:\n  E-mail received:\n"
+                    "    interarrival: exponential(mean=10m)\n")
+    findings = bpsim.validate(desk, str(path))
+    rules = {f.rule for f in findings}
+    assert {"sim-missing-duration", "sim-no-arrivals"} <= rules
+    assert "Start_Email" not in {f.element_id for f in findings if f.rule == "sim-no-arrivals"}
