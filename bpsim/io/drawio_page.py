@@ -371,7 +371,7 @@ class _Page(Swimlanes, Arrows):
                 new = ("startEvent" if ins == 0 else "endEvent" if outs == 0
                        else "intermediateThrowEvent")
                 self.finding("drawio-guessed-shape", "info", cell,
-                             f"a flowchart {cell.shape!r} shape; read as a {new}.")
+                             f"a flowchart {cell.shape!r} shape; read as {_a(new)}.")
             elif t == "startEvent" and ins:
                 new = "intermediateCatchEvent"
             elif t == "endEvent" and outs:
@@ -379,8 +379,8 @@ class _Page(Swimlanes, Arrows):
             if new is not None:
                 if t != "event?":
                     self.finding("drawio-event-kind", "info", cell,
-                                 f"drawn as a {t} but arrows {'enter' if ins else 'leave'} it; "
-                                 f"read as an {new}.")
+                                 f"drawn as {_a(t)} but arrows {'enter' if ins else 'leave'} it; "
+                                 f"read as {_a(new)}.")
                 node["type"] = new
                 node["interrupting"] = True if new == "startEvent" else None
             if node.get("triggered_by_event") and (ins or outs):
@@ -414,3 +414,8 @@ class _Page(Swimlanes, Arrows):
             art[self.eid(e.id)] = {"type": "association", "name": e.label, "sourceRef": ref(s),
                                    "targetRef": ref(t), "process": None, "parent": None,
                                    "line": e.line, "cell": e.id, "page": self.page}
+
+
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "an endEvent", "a startEvent"."""
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
