@@ -92,20 +92,21 @@ def run(
         if len(ids) > 1:
             bar = tqdm(total=len(ids), desc=f"simulating {bound.name}", unit="rep")
         else:
-            total = bound.horizon or 100.0
-            bar = tqdm(total=round(total), desc=f"simulating {bound.name}", unit="s")
+            by_time = bound.horizon is not None
+            total = bound.horizon if by_time else (bound.cases or 0)
+            bar = tqdm(total=round(total), desc=f"simulating {bound.name}",
+                       unit="s" if by_time else "case")
 
             def tick(now: float, cases: int) -> None:
-                bar.n = min(round(now), bar.total)
                 bar.set_postfix(cases=cases, refresh=False)
-                bar.refresh()
+                bar.update(max(min(round(now if by_time else cases), bar.total) - bar.n, 0))
     try:
         for r in ids:
             result = run_replication(plan, bound, Streams(entropy, r), record_events=record_events,
                                      progress=tick)
             parts.append((r, result))
-            if bar is not None and len(ids) > 1:
-                bar.update(1)
+            if bar is not None:
+                bar.update(1 if len(ids) > 1 else bar.total - bar.n)
     finally:
         if bar is not None:
             bar.close()
