@@ -33,11 +33,16 @@ def draw_utilization(results, ax):
             color="#4c72b0")
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("utilisation (% of on-shift time)")
-    for yi, v in zip(y, vals):
+    top = float(np.nanmax(vals)) if len(vals) and not np.all(np.isnan(vals)) else 0.0
+    right = max(100.0, top) * 1.12
+    ax.set_xlim(0, right)
+    ax.axvline(100, color="grey", linestyle=":", linewidth=1)
+    ax.set_xlabel("utilisation (% of on-shift time; over 100 %: work finished after the "
+                  "shift)" if top > 100 else "utilisation (% of on-shift time)")
+    cis = np.nan_to_num(ro["utilization_ci95"].to_numpy(dtype=float) * 100)
+    for yi, v, ci in zip(y, vals, cis):
         if not math.isnan(v):
-            ax.text(min(v, 88) + 2, yi, f"{v:.0f} %", va="center")
+            ax.text(v + ci + right * 0.012, yi, f"{v:.0f} %", va="center", ha="left")
     ax.set_title(_title("Utilisation per role", results))
     ax.grid(axis="x", alpha=0.3)
     return ax
@@ -78,22 +83,39 @@ def draw_queues(results, ax, max_stages: int = 8, points: int = 600):
         ax.plot(grid / 86400.0, curve, label=str(row.name), linewidth=1.2)
     warm = float(results.windows["warmup"].max()) if not results.windows.empty else 0.0
     if warm > 0:
-        ax.axvline(warm / 86400.0, color="grey", linestyle="--", linewidth=1)
-        ax.text(warm / 86400.0, 1.0, " end of warm-up", color="grey", va="top",
-                transform=ax.get_xaxis_transform())
+        ax.axvline(warm / 86400.0, color="grey", linestyle="--", linewidth=1,
+                   label="end of warm-up")
     ax.set_xlabel("time since start (days)")
     ax.set_ylabel("tickets waiting to be taken in charge")
     n = results.replications
     ax.set_title("Queue length over time" + (f"\n(mean across {n} replications)" if n > 1
                                               else ""))
     if len(st):
-        ax.legend(loc="upper left", fontsize="small", framealpha=0.8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                  title="stage", title_fontsize="small")
     else:
         ax.text(0.5, 0.5, "no ticket ever waited", ha="center", transform=ax.transAxes)
     ax.set_xlim(0, end / 86400.0 if end else 1)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     return ax
+
+
+def _kind(results, element) -> str:
+    from bpsim.analysis.stages import element_type
+
+    return element_type(results.process, element) or ""
+
+
+def _is_arrival(results, point) -> bool:
+    return point.moment == "arrive" and (
+        point.element is None or _kind(results, point.element) == "startEvent")
+
+
+def _is_end(results, point) -> bool:
+    if point.element is None:
+        return point.moment == "end"
+    return _kind(results, point.element) == "endEvent"
 
 
 def draw_cycle_time(results, ax):
@@ -105,8 +127,8 @@ def draw_cycle_time(results, ax):
     p99 = float(np.percentile(ct, 99)) if len(ct) else 3600.0
     targets = []
     for sla in getattr(results.scenario, "slas", None) or []:
-        if sla.start.element is not None:
-            continue
+        if not (_is_arrival(results, sla.start) and _is_end(results, sla.end)):
+            continue                      # only SLAs that measure arrival -> end
         classes = results.scenario.classes if sla.target.keys() - {None} else [None]
         for cls in classes:
             t = sla_target(sla, cls)
@@ -114,17 +136,31 @@ def draw_cycle_time(results, ax):
                 targets.append((sla.name, cls, t))
     top = max([p99] + [t for _, _, t in targets])
     unit, scale = duration_unit(top)
-    ax.hist(np.clip(ct, 0, p99) / scale, bins=40, color="#55a868", alpha=0.85)
+    ax.hist(np.clip(ct, 0, p99) / scale, bins=40, color="#55a868", alpha=0.85,
+            label="tickets (left axis)")
+    legend_ax = ax
+    if len(ct):
+        legend_ax = ax.twinx()
+        xs = np.sort(ct)
+        legend_ax.plot(np.clip(xs, 0, p99) / scale, np.arange(1, len(xs) + 1) / len(xs) * 100,
+                       color="#2f4b7c", linewidth=1.5, label="% completed within (right axis)")
+        legend_ax.set_ylim(0, 101)
+        legend_ax.set_ylabel("% of tickets completed within")
     colors = ["#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c", "#ccb974"]
     for i, (name, cls, t) in enumerate(targets):
-        label = f"{name}{' ' + str(cls) if cls else ''}: {fmt_duration(t)} (SLA clock)"
-        ax.axvline(t / scale, color=colors[i % len(colors)], linestyle="--", label=label)
+        label = f"{name}{' ' + str(cls) if cls else ''}: {fmt_duration(t)}"
+        ax.axvline(t / scale, color=colors[i % len(colors)], linestyle="--",
+                   label="SLA " + label)
     ax.set_xlabel(f"cycle time, arrival to end ({unit}; longest 1 % shown at the edge)")
     ax.set_ylabel("tickets")
     ax.set_title("Cycle time of completed tickets")
-    if targets:
-        ax.legend(fontsize="small", title="SLA targets on working time",
-                  title_fontsize="small")
+    handles, labels = ax.get_legend_handles_labels()
+    if legend_ax is not ax:
+        h2, l2 = legend_ax.get_legend_handles_labels()
+        handles, labels = handles + h2, labels + l2
+    legend_ax.legend(handles, labels, fontsize="small", loc="center right",
+                     title="SLA targets are on the SLA's calendar" if targets else None,
+                     title_fontsize="small")
     ax.grid(axis="y", alpha=0.3)
     return ax
 
@@ -143,13 +179,19 @@ def draw_slas(results, ax):
                label="allowed breach rate (1 - attain)")
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
-    top = np.nanmax(np.concatenate([vals + np.nan_to_num(sl["breach_rate_ci95"] * 100),
-                                    allowed, [1.0]])) if len(y) else 1.0
-    ax.set_xlim(0, min(100.0, top * 1.15 + 1))
+    ends = vals + np.nan_to_num(sl["breach_rate_ci95"].to_numpy(dtype=float) * 100)
+    top = np.nanmax(np.concatenate([ends, allowed, [1.0]])) if len(y) else 1.0
+    right = min(100.0, top * 1.2 + 1)
+    ax.set_xlim(0, right)
+    for yi, v, e in zip(y, vals, ends):
+        if not math.isnan(v):
+            ax.text(min(e + right * 0.01, right * 0.9), yi, f"{v:.1f} %", va="center",
+                    fontsize="small")
     ax.set_xlabel("breach rate (% of tickets)")
     ax.set_title(_title("SLA breach rates", results))
     if len(y):
-        ax.legend(fontsize="small", loc="lower right")
+        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.14),
+                  frameon=False)
     else:
         ax.text(0.5, 0.5, "the scenario defines no SLA", ha="center", transform=ax.transAxes)
     ax.grid(axis="x", alpha=0.3)
@@ -166,8 +208,8 @@ def _size(results, kind: str) -> tuple[float, float]:
     if kind == "waits":
         return 9, 1.8 + 0.4 * max(len(results.stages), 1)
     if kind == "slas":
-        return 9, 1.8 + 0.45 * max(len(results.slas), 1)
-    return 10, 5.5
+        return 9, 2.2 + 0.45 * max(len(results.slas), 1)
+    return (11, 5.5) if kind == "queues" else (10, 5.5)
 
 
 def figure(results, kind: str):

@@ -124,3 +124,41 @@ def test_unwritable_out_is_a_user_error(files, tmp_path, capsys):
                  str(blocker / "sub")])
     assert code == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+# -- bpsim demo ----------------------------------------------------------------------------
+def test_demo_runs_the_bundled_model(tmp_path, capsys):
+    from bpsim.cli import demo
+
+    try:
+        demo.find_models()
+    except Exception:  # pragma: no cover - the clone always has models/
+        pytest.skip("models/service_desk.yaml not found")
+    out = tmp_path / "desk"
+    assert main(["demo", "--out", str(out), "--replications", "1", "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    for part in ("Triage ticket", "taken in charge", "Specialist", "Bottlenecks"):
+        assert part in text
+    names = {p.name for p in out.iterdir()}
+    assert {"report.txt", "results.json", "events.xes", "events.csv"} | set(PLOTS.values()) \
+        <= names
+    assert json.loads((out / "results.json").read_text())["replications"] == 1
+
+
+def test_demo_says_where_it_looked(tmp_path, monkeypatch, capsys):
+    from bpsim.cli import demo
+
+    monkeypatch.setattr(demo, "candidate_folders", lambda: [tmp_path / "a", tmp_path / "b"])
+    assert main(["demo", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot find the bundled example" in err and str(tmp_path / "a") in err
+    assert "BPSIM_MODELS" in err and "Traceback" not in err
+
+
+def test_demo_models_from_environment(tmp_path, monkeypatch):
+    from bpsim.cli import demo
+
+    (tmp_path / demo.MODEL).write_text(BPMN)
+    (tmp_path / demo.SCENARIO).write_text(YAML)
+    monkeypatch.setenv("BPSIM_MODELS", str(tmp_path))
+    assert demo.find_models() == (tmp_path / demo.MODEL, tmp_path / demo.SCENARIO)
