@@ -37,6 +37,7 @@ Bounds(x=..., y=..., width=100, height=80)
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
@@ -360,21 +361,25 @@ def _order(process: Process, core: list[str], layer: dict[str, int], band_of,
     n_layers = max(layer.values(), default=-1) + 1
     core_set = set(core)
 
-    def position() -> dict[str, float]:
-        return {n: band_index.get(key, 0) * 1000 + i
-                for (_, key), ns in cells.items() for i, n in enumerate(ns)}
+    by_layer: dict[int, list[tuple[Hashable, list[str]]]] = {}
+    for (ly, key), ns in cells.items():
+        by_layer.setdefault(ly, []).append((key, ns))
+    pos = {n: band_index.get(key, 0) * 1000 + i
+           for (_, key), ns in cells.items() for i, n in enumerate(ns)}
 
     def sweep(layers: Iterable[int], neighbours) -> None:
         for lay in layers:
-            pos = position()
-            for (ly, _key), ns in cells.items():
-                if ly != lay or len(ns) < 2:
+            for key, ns in by_layer.get(lay, []):
+                if len(ns) < 2:
                     continue
                 keys = {}
                 for i, n in enumerate(ns):
                     near = [pos[m] for m in neighbours(n) if m in core_set and m in pos]
                     keys[n] = (sum(near) / len(near) if near else pos[n], i)
                 ns.sort(key=keys.__getitem__)
+                base = band_index.get(key, 0) * 1000
+                for i, n in enumerate(ns):
+                    pos[n] = base + i
 
     for _ in range(4):
         sweep(range(n_layers), g.predecessors)
@@ -472,16 +477,15 @@ Point = tuple[float, float]
 
 def _route_all(process: Process, d: Diagram, keep: set[str]) -> None:
     g = process.graph
-    obstacles = [(n, d.shapes[n]) for n in g if n in d.shapes and not (
-        g.nodes[n].get("type") in SUBPROCESS_TYPES and d.expanded.get(n))]
+    obstacles = _Obstacles([(n, d.shapes[n]) for n in g if n in d.shapes and not (
+        g.nodes[n].get("type") in SUBPROCESS_TYPES and d.expanded.get(n))])
     for f in process.flows.values():
         if f.id in keep or f.source not in d.shapes or f.target not in d.shapes:
             continue
         boundary = g.nodes[f.source].get("type") == "boundaryEvent" if f.source in g else False
         gateway = g.nodes[f.source].get("type") in GATEWAY_TYPES if f.source in g else False
-        d.edges[f.id] = _route(d.shapes[f.source], d.shapes[f.target],
-                               [b for n, b in obstacles if n not in (f.source, f.target)],
-                               boundary=boundary, gateway=gateway)
+        d.edges[f.id] = _route(d.shapes[f.source], d.shapes[f.target], obstacles,
+                               boundary=boundary, gateway=gateway, ends=(f.source, f.target))
     _spread(process, d, keep)
     pool_of = {part.process: part.id for part in process.participants.values() if part.process}
 
@@ -523,8 +527,28 @@ def _spread(process: Process, d: Diagram, keep: set[str]) -> None:
                 d.edges[fid] = [(x0, y0), (nx_, y1), (nx_, y2), end]
 
 
-def _route(s: Bounds, t: Bounds, obstacles: list[Bounds], *, boundary: bool = False,
-           gateway: bool = False) -> list[Point]:
+class _Obstacles:
+    """Shapes arrows should not cross, sorted by x so a route only looks at those near it."""
+
+    def __init__(self, boxes: list[tuple[str, Bounds]]) -> None:
+        self.items = sorted(boxes, key=lambda nb: nb[1].x)
+        self.lefts = [b.x for _, b in self.items]
+        self.widest = max((b.width for _, b in self.items), default=0.0)
+
+    def near(self, points: list[Point], skip: tuple[str, ...]) -> list[Bounds]:
+        x1 = min(p[0] for p in points)
+        x2 = max(p[0] for p in points)
+        y1 = min(p[1] for p in points)
+        y2 = max(p[1] for p in points)
+        lo = bisect.bisect_left(self.lefts, x1 - self.widest)
+        hi = bisect.bisect_right(self.lefts, x2)
+        return [b for n, b in self.items[lo:hi] if n not in skip and b.x + b.width >= x1
+                and b.y <= y2 and b.y + b.height >= y1]
+
+
+def _route(s: Bounds, t: Bounds, obstacles: list[Bounds] | _Obstacles, *,
+           boundary: bool = False, gateway: bool = False,
+           ends: tuple[str, ...] = ()) -> list[Point]:
     """Orthogonal waypoints from shape ``s`` to shape ``t``, crossing as few shapes as can be."""
     scx, scy = s.center
     tcx, tcy = t.center
@@ -554,6 +578,8 @@ def _route(s: Bounds, t: Bounds, obstacles: list[Bounds], *, boundary: bool = Fa
         candidates.append([(scx, s.y + s.height), (scx, below), (tcx, below),
                            (tcx, t.y + t.height)])
         candidates.append([(scx, s.y), (scx, above), (tcx, above), (tcx, t.y)])
+    if isinstance(obstacles, _Obstacles):
+        obstacles = obstacles.near([p for c in candidates for p in c], ends)
     best = min(range(len(candidates)),
                key=lambda i: (_crossings(candidates[i], obstacles), i))
     return _simplify(candidates[best])
