@@ -11,8 +11,8 @@ lane and pool is this shape?" by the parent chain first and by position second.
 from __future__ import annotations
 
 from bpsim.io.drawio_cells import Cell, Kind, ncname
-from bpsim.io.drawio_geometry import contains, point_to_bounds
-from bpsim.model import Lane, Participant, ProcessInfo
+from bpsim.io.drawio_geometry import contains, point_to_bounds, union
+from bpsim.model import Bounds, Lane, Participant, ProcessInfo
 
 __all__ = ["Swimlanes"]
 
@@ -37,20 +37,42 @@ class Swimlanes:
                 self.file_lanes(s, s.id, None, swim_ids)
             else:
                 lone.append(s)
+        lanes: list[Cell] = []
         for s in lone:
             holds = any(s.id in {a.id for a in self.ancestors(n)} for n in nodes) or any(
                 n.bounds and s.bounds and contains(s.bounds, n.bounds) for n in nodes
                 if not any(a.id in swim_ids for a in self.ancestors(n)))
             if not holds and s.id in touched:
                 self.pools[s.id] = {"cell": s, "lanes": [], "kind": "black-box"}
-                continue
-            if self.implied is None:
-                self.implied = f"Participant_{self.token}"
-                self.pools[self.implied] = {"cell": None, "lanes": [], "kind": "implied"}
-            self.pools[self.implied]["lanes"].append(s.id)
-            self.lane_pool[s.id] = self.implied
+            else:
+                lanes.append(s)
+        self.imply_pools(lanes, swim_ids)
+
+    def imply_pools(self, lanes: list[Cell], swim_ids: set[str]) -> None:
+        """Group lanes drawn without a pool into implied pools, top to bottom (left to right
+        for vertical lanes); a group stops growing where its box would cover a drawn pool."""
+        drawn = [p["cell"].bounds for p in self.pools.values()
+                 if p["cell"] is not None and p["cell"].bounds is not None]
+
+        def place(c: Cell) -> tuple[float, float]:
+            b = c.bounds or Bounds(0, 0, 0, 0)
+            return (b.y, b.x) if c.style.get("horizontal", "1") == "0" else (b.x, b.y)
+
+        group: list[Cell] = []
+        pool_id: str | None = None
+        for s in sorted(lanes, key=place):
+            box = union([c.bounds for c in [*group, s] if c.bounds is not None])
+            if pool_id is None or (box is not None and any(_overlap(box, d) for d in drawn)):
+                n = sum(1 for p in self.pools.values() if p["kind"] == "implied")
+                pool_id = f"Participant_{self.token}" + (f"_{n + 1}" if n else "")
+                self.pools[pool_id] = {"cell": None, "lanes": [], "kind": "implied"}
+                self.implied = self.implied or pool_id
+                group = []
+            group.append(s)
+            self.pools[pool_id]["lanes"].append(s.id)
+            self.lane_pool[s.id] = pool_id
             self.lane_parent[s.id] = None
-            self.file_lanes(s, self.implied, s.id, swim_ids)
+            self.file_lanes(s, pool_id, s.id, swim_ids)
 
     def file_lanes(self, container: Cell, pool: str, parent_lane: str | None,
                    swim_ids: set[str]) -> None:
@@ -170,3 +192,7 @@ class Swimlanes:
                 self.p.lanes[lane].nodes.append(nid)
                 lane = self.p.lanes[lane].parent
 
+
+def _overlap(a: Bounds, b: Bounds) -> bool:
+    return (a.x < b.x + b.width and b.x < a.x + a.width
+            and a.y < b.y + b.height and b.y < a.y + a.height)

@@ -8,8 +8,9 @@ The service-desk drawing, read in the order a person would read it:
    choreography task fold into it.
 2. **Swimlanes.** A swimlane holding swimlanes (or a ``stackLayout`` pool) is a pool and its
    children are lanes ("Agent", "Specialist" ...). A lone swimlane that holds shapes is a
-   lane of an implied pool (people draw lanes without a pool); a lone empty swimlane that
-   arrows touch is a black-box pool (often "Customer").
+   lane of an implied pool (people draw lanes without a pool; stacked lanes share one unless
+   a drawn pool lies between them); a lone empty swimlane that arrows touch is a black-box
+   pool (often "Customer").
 3. **Arrows.** Ends are resolved through the folds; an end drawn loose (only a point) snaps
    to a shape within :data:`SNAP` pixels, else the arrow is dropped. Each is then a sequence
    flow, a message flow (dashed with a circle at the start, or dashed between pools) or an

@@ -366,3 +366,27 @@ def test_nested_lanes_and_a_dashed_boundary_event():
     copy = read_bpmn(generate_bpmn(p))
     assert copy.lanes["A"].children == ["A1", "A2"] and copy.lanes["A2"].parent == "A"
     assert copy.graph.nodes["t2"]["lane"] == "A2"
+
+
+def test_lanes_without_a_pool_share_one_unless_a_pool_lies_between():
+    lane = "swimlane;horizontal=0;startSize=20;"
+    pool = lane + "childLayout=stackLayout;"
+    cells = [
+        vertex("A", lane, "Agent", 0, 0, 600, 100),
+        vertex("B", lane, "Back office", 0, 100, 600, 100),
+        vertex("P", pool, "Partner", 0, 250, 600, 100),
+        vertex("PL", lane, "Partner desk", 20, 0, 580, 100, parent="P"),
+        vertex("D", lane, "Development", 0, 400, 600, 100),
+        vertex("a", TASK.format("user"), "Answer", 40, 20, parent="A"),
+        vertex("b", TASK.format("user"), "File", 40, 20, parent="B"),
+        vertex("p", TASK.format("user"), "Check", 40, 20, parent="PL"),
+        vertex("d", TASK.format("user"), "Fix", 40, 20, parent="D"),
+        edge("f", "a", "b"),
+    ]
+    p = read_drawio(mxfile(cells))
+    pool_of = {lane_id: p.lanes[lane_id].process for lane_id in p.lanes}
+    assert pool_of["A"] == pool_of["B"]  # stacked lanes: one implied pool
+    assert len({pool_of["A"], pool_of["PL"], pool_of["D"]}) == 3  # the drawn pool separates
+    assert len(p.participants) == 3 and p.flows["f"].source == "a"
+    box = p.diagram.shapes[p.processes[pool_of["A"]].participant]
+    assert box.y + box.height <= 250  # the implied pool does not cover the drawn one
