@@ -19,6 +19,7 @@ results.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -68,6 +69,9 @@ class Runner:
         Show a tqdm progress bar over work items.
     connect_timeout : float
         Seconds to wait for the scheduler at ``dask_address``.
+    start_method : {"fork", "spawn", "forkserver"}, optional
+        How the process pool starts its workers (default: the platform's). Work items are
+        plain picklable data and module-level functions, so every method works.
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -80,6 +84,7 @@ class Runner:
         dask_address: str | None = None,
         progress: bool = False,
         connect_timeout: float = 10.0,
+        start_method: str | None = None,
     ) -> None:
         if kind not in EXECUTORS:
             raise SimulationError(
@@ -96,6 +101,7 @@ class Runner:
         self.dask_address = dask_address
         self.progress = progress
         self.connect_timeout = connect_timeout
+        self.start_method = start_method
         self._pool: cf.ProcessPoolExecutor | None = None
         self._client = None
         self._cluster = None
@@ -121,7 +127,10 @@ class Runner:
 
     def _get_pool(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(max_workers=self.workers or os.cpu_count() or 1)
+            context = (multiprocessing.get_context(self.start_method)
+                       if self.start_method else None)
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers or os.cpu_count() or 1, mp_context=context)
         return self._pool
 
     def _get_client(self):

@@ -387,6 +387,12 @@ def optimize_staffing(
     return _result(search, best, loads, reps, confidence)
 
 
+def _preference(e: _Evaluation) -> tuple[float, int, float]:
+    """Cheapest first; then fewest people; then the widest margin under the SLA limits."""
+    margin = max((f["upper"] - f["limit"]) for f in e.figures) if e.figures else 0.0
+    return (e.cost, sum(e.plan), margin)
+
+
 def _climb(search: _Search, current: tuple[int, ...], max_staff: int) -> _Evaluation:
     knobs = search.knobs
     here = search.evaluate([current], "seed")[0]
@@ -399,7 +405,7 @@ def _climb(search: _Search, current: tuple[int, ...], max_staff: int) -> _Evalua
         tried = search.evaluate(ups, "up")
         ok = [e for e in tried if e.feasible]
         if ok:
-            here = min(ok, key=lambda e: (e.cost, sum(e.plan)))
+            here = min(ok, key=_preference)
             break
         gain = [(here.violation() - e.violation()) / max(e.cost - here.cost, 1e-9)
                 for e in tried]
@@ -420,7 +426,7 @@ def _climb(search: _Search, current: tuple[int, ...], max_staff: int) -> _Evalua
         ok = [e for e in tried if e.feasible and e.cost < here.cost]
         if not ok:
             return here
-        here = min(ok, key=lambda e: (e.cost, sum(e.plan)))
+        here = min(ok, key=_preference)
 
 
 def _reason(e: _Evaluation) -> str:

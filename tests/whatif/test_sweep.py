@@ -104,3 +104,18 @@ def test_named_variants_change_several_keys_together(desk):
     assert df.attrs["vary"][0] == "variant"
     with pytest.raises(ScenarioError):
         bpsim.sweep(process, scenario, {"roles.Agent.staff": [6]}, variants={"x": {}})
+
+
+def test_process_and_scenario_pickle_and_spawned_workers_agree(desk, serial):
+    import pickle
+
+    from bpsim.whatif.executors import Runner
+
+    process, scenario = desk
+    assert pickle.loads(pickle.dumps(scenario)).model_dump() == scenario.model_dump()
+    again = pickle.loads(pickle.dumps(process))
+    assert sorted(again.graph.nodes) == sorted(process.graph.nodes)
+    # spawn starts fresh interpreters: nothing but pickled data reaches them
+    with Runner("process", workers=2, start_method="spawn") as runner:
+        spawned = bpsim.sweep(process, scenario, VARY, executor=runner)
+    pd.testing.assert_frame_equal(spawned, serial)
