@@ -61,6 +61,7 @@ class ScopeNet:
                 self.boundaries.setdefault(host, []).append(n)
         self.outcomes = {n: self._outcomes(n) for n in members}
         self.or_reach = {n: self._or_reach(n) for n in members if ctx.type_of(n) in OR}
+        self._prepare_masks()
 
     # -- what each node may produce ----------------------------------------------------
     def _plain_outcomes(self, node: str) -> list[tuple[int, ...]]:
@@ -119,55 +120,78 @@ class ScopeNet:
             result |= set(self.outputs.get(b, []))
         return result
 
-    # -- firing ----------------------------------------------------------------------
-    def successors(self, marking: tuple[int, ...]):
-        """``(node, consumed, produced-marking)`` for every way one node can fire."""
+    # -- firing (markings as bit masks: bit i set = a token on flow i) ------------------
+    def _prepare_masks(self) -> None:
         ctx = self.ctx
-        candidates = dict.fromkeys(self.flows[i].target for i, c in enumerate(marking) if c)
-        for node in candidates:
-            kind = ctx.type_of(node)
-            ins = self.inputs[node]
+        self.target_of = [f.target for f in self.flows]
+        self.in_mask = {n: _mask(ins) for n, ins in self.inputs.items()}
+        self.kind = {n: ctx.type_of(n) for n in self.members}
+        self.out_masks = {n: [_mask(o) for o in outs] for n, outs in self.outcomes.items()}
+        self.terminate = {n for n in self.members if self.kind[n] == "endEvent"
+                          and "terminate" in (ctx.attr(n, "events", []) or [])}
+        self.reach_mask = {j: [_mask(r) for r in reach] for j, reach in self.or_reach.items()}
+
+    def successors(self, marking: int):
+        """``(node, new marking, reached an end, doubled flows mask)`` for every way one node
+        can fire in ``marking``; ``doubled`` is non-zero when a produced token lands on a flow
+        that already holds one (that successor is not a safe marking)."""
+        seen_nodes = set()
+        m = marking
+        while m:
+            low = m & -m
+            i = low.bit_length() - 1
+            m ^= low
+            node = self.target_of[i]
+            if node in seen_nodes:
+                continue
+            seen_nodes.add(node)
+            kind = self.kind[node]
+            ins = self.in_mask[node]
             if kind == "parallelGateway":
-                if all(marking[i] for i in ins):
-                    yield from self._fire(node, marking, ins)
+                if marking & ins == ins:
+                    yield from self._fire(node, marking & ~ins)
             elif kind in OR:
-                marked = [i for i in ins if marking[i]]
-                empty = set(ins) - set(marked)
-                reach = self.or_reach[node]
-                waiting = any(
-                    c and i not in ins and reach[i] & empty for i, c in enumerate(marking))
+                empty = ins & ~marking
+                others = marking & ~ins
+                reach = self.reach_mask[node]
+                waiting = False
+                while others and empty:
+                    low2 = others & -others
+                    if reach[low2.bit_length() - 1] & empty:
+                        waiting = True
+                        break
+                    others ^= low2
                 if not waiting:
-                    yield from self._fire(node, marking, marked)
+                    yield from self._fire(node, marking & ~ins)
             else:
-                for i in ins:
-                    if marking[i]:
-                        yield from self._fire(node, marking, [i])
+                rest = marking & ins
+                while rest:
+                    low2 = rest & -rest
+                    rest ^= low2
+                    yield from self._fire(node, marking & ~low2)
 
-    def _fire(self, node, marking, consumed):
-        base = list(marking)
-        for i in consumed:
-            base[i] -= 1
-        if self.ctx.type_of(node) == "endEvent":
-            events = self.ctx.attr(node, "events", []) or []
-            if "terminate" in events:
-                yield node, consumed, tuple(0 for _ in base), True
-            else:
-                yield node, consumed, tuple(base), True
+    def _fire(self, node: str, base: int):
+        if self.kind[node] == "endEvent":
+            yield node, (0 if node in self.terminate else base), True, 0
             return
-        for produced in self.outcomes[node]:
-            new = list(base)
-            for i in produced:
-                new[i] += 1
-            yield node, consumed, tuple(new), not produced and not self.outputs[node]
+        ends = not self.outputs[node]
+        for produced in self.out_masks[node]:
+            yield node, base | produced, ends and not produced, base & produced
 
-    def initial(self, seed: str) -> list[tuple[int, ...]]:
-        result = []
-        for produced in self.outcomes[seed]:
-            m = [0] * len(self.flows)
-            for i in produced:
-                m[i] += 1
-            result.append(tuple(m))
-        return result
+    def initial(self, seed: str) -> list[int]:
+        """The markings right after ``seed`` fired (one per outcome)."""
+        return list(dict.fromkeys(self.out_masks[seed]))
+
+    def decode(self, marking: int) -> tuple[int, ...]:
+        """A bit-mask marking as a tuple of token counts per flow."""
+        return tuple((marking >> i) & 1 for i in range(len(self.flows)))
+
+
+def _mask(indices) -> int:
+    result = 0
+    for i in indices:
+        result |= 1 << i
+    return result
 
 
 def _subsets(items: list[int]) -> list[tuple[int, ...]]:
@@ -179,33 +203,35 @@ def _subsets(items: list[int]) -> list[tuple[int, ...]]:
 def explore(ctx, scope: str, max_markings: int = MAX_MARKINGS) -> dict:
     """Search the markings of one scope; return what went wrong (cached per scope).
 
-    Returns a dict with ``dead`` (list of ``(marking, ended)`` dead states), ``unsafe``
-    (``{flow index: marking}`` where the flow would carry two tokens), ``states`` (how many
-    were explored), ``bounded`` (True when ``max_markings`` stopped the search) and ``net``.
+    Returns a dict with ``dead`` (list of ``(marking, ended)`` dead states, markings as
+    tuples of token counts per flow of ``net.flows``), ``unsafe`` (``{flow index: marking}``
+    where the flow would carry two tokens), ``states`` (how many were explored), ``bounded``
+    (True when ``max_markings`` stopped the search) and ``net``.
     """
     key = f"explore:{scope}:{max_markings}"
     if key in ctx.cache:
         return ctx.cache[key]
     net = ScopeNet(ctx, scope)
     result = {"dead": [], "unsafe": {}, "states": 0, "bounded": False, "net": net}
-    seeds = [s for s in start_nodes(ctx, scope) if s in net.members]
     queue: deque = deque()
     seen: set = set()
-    for s in seeds:
-        for m in net.initial(s):
-            state = (m, False)
-            if state not in seen and max(m, default=0) <= 1:
-                seen.add(state)
-                queue.append(state)
+    for s in start_nodes(ctx, scope):
+        if s in net.members:
+            for m in net.initial(s):
+                if (m, False) not in seen:
+                    seen.add((m, False))
+                    queue.append((m, False))
+    unsafe = result["unsafe"]
     while queue:
         marking, ended = queue.popleft()
         moved = False
-        for _node, _consumed, new, reached_end in net.successors(marking):
+        for _node, new, reached_end, doubled in net.successors(marking):
             moved = True
-            over = [i for i, c in enumerate(new) if c > 1]
-            if over:
-                for i in over:
-                    result["unsafe"].setdefault(i, new)
+            if doubled:
+                while doubled:
+                    low = doubled & -doubled
+                    unsafe.setdefault(low.bit_length() - 1, net.decode(new))
+                    doubled ^= low
                 continue
             state = (new, ended or reached_end)
             if state in seen:
@@ -215,8 +241,8 @@ def explore(ctx, scope: str, max_markings: int = MAX_MARKINGS) -> dict:
                 continue
             seen.add(state)
             queue.append(state)
-        if not moved and any(marking):
-            result["dead"].append((marking, ended))
+        if not moved and marking:
+            result["dead"].append((net.decode(marking), ended))
     result["states"] = len(seen)
     ctx.cache[key] = result
     return result
