@@ -76,32 +76,67 @@ def _occurrences(events: pd.DataFrame, cases: pd.DataFrame, point) -> pd.DataFra
     return ev
 
 
-def _pauses(visits: pd.DataFrame, elements, wins: pd.DataFrame) -> dict:
-    """``{(replication, case): [(from, to), ...]}`` for waits at pause elements."""
+class WorkClock:
+    """Cumulative open time of a calendar, vectorised: ``clock(t1) - clock(t0)`` equals
+    ``calendar.working_time(t0, t1)``.
+
+    The calendar's open intervals over ``[lo, hi]`` are listed once with ``next_open`` /
+    ``next_close`` (a few hundred for a year of office hours); the cumulative open time at
+    any instant is then one ``searchsorted``. No calendar: the wall clock.
+    """
+
+    def __init__(self, calendar, lo: float, hi: float) -> None:
+        self.calendar = calendar
+        if calendar is None:
+            return
+        starts, ends = [], []
+        t = float(lo)
+        for _ in range(1_000_000):
+            o = float(calendar.next_open(t))
+            if not math.isfinite(o) or o > hi:
+                break
+            c = float(calendar.next_close(o))
+            starts.append(o)
+            ends.append(c)
+            if not math.isfinite(c) or c <= o:
+                break
+            t = c
+        self.starts = np.asarray(starts, dtype=float)
+        self.lengths = np.asarray(ends, dtype=float) - self.starts
+        self.before = np.concatenate([[0.0], np.cumsum(self.lengths)[:-1]]) if starts else \
+            np.zeros(0)
+
+    def __call__(self, t) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        if self.calendar is None:
+            return t
+        if len(self.starts) == 0:
+            return np.zeros_like(t)
+        i = np.searchsorted(self.starts, t, side="right") - 1
+        j = np.clip(i, 0, None)
+        inside = np.minimum(np.maximum(t - self.starts[j], 0.0), self.lengths[j])
+        out = np.where(i >= 0, self.before[j] + inside, 0.0)
+        return np.where(np.isnan(t), np.nan, out)
+
+
+def _pauses(visits: pd.DataFrame, elements, wins: pd.DataFrame) -> pd.DataFrame:
+    """Waits at pause elements per ticket, overlapping waits merged (a ticket waiting for
+    "Customer replies" and "No reply within 5 days" at once pauses once):
+    ``replication``, ``case``, ``a``, ``b`` (open waits end at the run's end)."""
+    cols = ["replication", "case", "a", "b"]
     if not elements or visits.empty:
-        return {}
-    p = visits.loc[visits["element"].isin(list(elements))]
-    out: dict = {}
-    for rep, case, a, b in zip(p["replication"], p["case"], p["enabled"], p["end"]):
-        if math.isnan(b):
-            b = float(wins.loc[rep, "end"])
-        out.setdefault((rep, case), []).append((float(a), float(b)))
-    return out
-
-
-def _clock(calendar, t0: float, t1: float) -> float:
-    if t1 <= t0:
-        return 0.0
-    return float(calendar.working_time(t0, t1)) if calendar is not None else t1 - t0
-
-
-def _elapsed(sla, t0: float, t1: float, pauses) -> float:
-    total = _clock(sla.calendar, t0, t1)
-    for a, b in pauses:
-        lo, hi = max(a, t0), min(b, t1)
-        if hi > lo:
-            total -= _clock(sla.calendar, lo, hi)
-    return max(total, 0.0)
+        return pd.DataFrame(columns=cols)
+    p = visits.loc[visits["element"].isin(list(elements)), ["replication", "case", "enabled",
+                                                             "end"]]
+    p = p.rename(columns={"enabled": "a", "end": "b"})
+    p["b"] = p["b"].fillna(p["replication"].map(wins["end"]))
+    p = p.sort_values(["replication", "case", "a"], kind="stable")
+    reach = p.groupby(["replication", "case"])["b"].cummax()
+    prev = reach.groupby([p["replication"], p["case"]]).shift()
+    block = (prev.isna() | (p["a"] > prev)).cumsum()
+    merged = p.groupby(block).agg(replication=("replication", "first"),
+                                  case=("case", "first"), a=("a", "min"), b=("b", "max"))
+    return merged[cols].reset_index(drop=True)
 
 
 def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFrame,
@@ -124,27 +159,29 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
     ends = _occurrences(events, c, sla.end).merge(c[key + ["t0"]], on=key)
     ends = ends.loc[ends["time"] >= ends["t0"]].groupby(key)["time"].min().rename("t1")
     c = c.merge(ends, left_on=key, right_index=True, how="left")
+    c = c.reset_index(drop=True)
+    run_end = c["replication"].map(wins["end"]).astype(float)
+    stop = c["t1"].fillna(run_end)                       # open tickets: up to the run's end
+    lo = float(wins["warmup"].min()) if len(wins) else 0.0
+    hi = float(wins["end"].max()) if len(wins) else 0.0
+    clock = WorkClock(sla.calendar, min(lo, float(c["t0"].min()) if len(c) else lo), hi)
+    elapsed = pd.Series(np.maximum(clock(stop) - clock(c["t0"]), 0.0), index=c.index)
     pauses = _pauses(visits, sla.pause_at, wins)
-    elapsed, status = [], []
-    for rep, case, t0, t1, target, done in zip(c["replication"], c["case"], c["t0"], c["t1"],
-                                               c["target"], c["completed"].astype(bool)):
-        if math.isnan(t0):
-            elapsed.append(math.nan)
-            status.append("not-started")
-            continue
-        ps = pauses.get((rep, case), ())
-        if not math.isnan(t1):
-            e = _elapsed(sla, t0, t1, ps)
-            elapsed.append(e)
-            status.append("breached" if e > target else "met")
-        elif done:
-            elapsed.append(math.nan)
-            status.append("never")
-        else:
-            e = _elapsed(sla, t0, float(wins.loc[rep, "end"]), ps)
-            elapsed.append(e)
-            status.append("open-breached" if e > target else "open")
-    c["elapsed"] = np.asarray(elapsed, dtype=float)
+    if not pauses.empty and len(c):
+        pz = pauses.merge(c[key].assign(_row=c.index, _t0=c["t0"], _t1=stop), on=key)
+        a = np.maximum(pz["a"], pz["_t0"])
+        b = np.minimum(pz["b"], pz["_t1"])
+        paused = np.where(b > a, clock(b) - clock(a), 0.0)
+        paused = pd.Series(paused, index=pz.index).groupby(pz["_row"]).sum()
+        elapsed = (elapsed - paused.reindex(c.index, fill_value=0.0)).clip(lower=0.0)
+    started = c["t0"].notna()
+    reached = c["t1"].notna()
+    done = c["completed"].astype(bool)
+    late = elapsed > c["target"].astype(float)
+    status = np.select(
+        [~started, reached & late, reached, done, late],
+        ["not-started", "breached", "met", "never", "open-breached"], default="open")
+    c["elapsed"] = elapsed.where(started & (reached | ~done))
     c["status"] = status
     counted = c["status"].isin(["met", "breached", "open-breached"])
     c["breached"] = (c["status"] != "met").where(counted)

@@ -106,3 +106,32 @@ def test_breach_rate_ci_across_replications():
     assert row["breach_rate"] == pytest.approx(0.5)
     # per-replication rates 0.5, 0, 1: s = 0.5, t(0.975, 2) = 4.302652730
     assert row["breach_rate_ci95"] == pytest.approx(4.30265273 * 0.5 / 3 ** 0.5)
+
+
+def test_work_clock_agrees_with_calendar_working_time():
+    import numpy as np
+
+    from bpsim.analysis.slas import WorkClock
+
+    cal = WeeklyCalendar("office", MONDAY, days="mon-fri", hours="09:00-12:30, 13:30-18:00",
+                         holidays=["2026-01-06"])
+    rng = np.random.default_rng(5)
+    t0 = rng.uniform(0, 20 * DAY, 300)
+    t1 = t0 + rng.exponential(2 * DAY, 300)
+    clock = WorkClock(cal, 0.0, float(t1.max()))
+    expected = [cal.working_time(a, b) for a, b in zip(t0, t1)]
+    assert np.allclose(clock(t1) - clock(t0), expected)
+    wall = WorkClock(None, 0.0, 1.0)
+    assert wall(5.0) - wall(2.0) == 3.0
+
+
+def test_overlapping_pauses_count_once():
+    # two pause elements waited on at once (an event-based gateway race): 10-60 and 10-200;
+    # the clock stops from 10 to 200 once, not twice
+    sla = SLA("resolution", SLAPoint(None, "arrive"), SLAPoint(None, "end"), {None: 100.0},
+              pause_at=frozenset({"Event_Reply", "Event_Timeout"}))
+    rows = ticket(1, 1, 0, [("Event_Reply", 10, None, 60, None, None),
+                            ("Event_Timeout", 10, None, 200, None, None),
+                            ("Task_A", 200, 200, 250, *A)], end=250)
+    r = run(rows, [sla], end=300)
+    assert r.sla_cases.iloc[0]["elapsed"] == pytest.approx(250 - 190)
