@@ -124,6 +124,15 @@ class _Writer:
         self.diagram = self.complete_diagram()
         self.pool_of_process: dict[str, str] = {}
         self.home = self.artifact_homes()
+        p = process
+        self.taken = set(self.g) | set(p.flows) | set(p.lanes) | set(p.participants) \
+            | set(p.processes) | set(p.message_flows) | set(p.artifacts) | set(p.definitions)
+        self.incoming: dict[str, list[str]] = {}
+        self.outgoing: dict[str, list[str]] = {}
+        for f in p.flows.values():
+            if f.source in self.g and f.target in self.g:
+                self.incoming.setdefault(f.target, []).append(f.id)
+                self.outgoing.setdefault(f.source, []).append(f.id)
 
     # -- diagram ---------------------------------------------------------------------------
     def complete_diagram(self) -> Diagram:
@@ -223,13 +232,12 @@ class _Writer:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
     def fresh(self, wanted: str) -> str:
-        taken = set(self.g) | set(self.p.flows) | set(self.p.lanes) | set(self.p.participants) \
-            | set(self.p.processes) | set(self.p.message_flows) | set(self.p.artifacts) \
-            | self.written
+        """An id not used by the process nor by anything written so far."""
         out, n = wanted, 1
-        while out in taken:
+        while out in self.taken or out in self.written:
             n += 1
             out = f"{wanted}_{n}"
+        self.taken.add(out)
         return out
 
     def nodes_of(self, pid: str, parent: str | None = None) -> list[str]:
@@ -332,12 +340,10 @@ class _Writer:
                 el.set("calledElement", d["called_element"])
             if kind == "receiveTask" and d.get("instantiate"):
                 el.set("instantiate", "true")
-        for f in self.p.flows.values():
-            if f.target == n:
-                etree.SubElement(el, _q("incoming")).text = f.id
-        for f in self.p.flows.values():
-            if f.source == n and f.target in self.g:
-                etree.SubElement(el, _q("outgoing")).text = f.id
+        for fid in self.incoming.get(n, []):
+            etree.SubElement(el, _q("incoming")).text = fid
+        for fid in self.outgoing.get(n, []):
+            etree.SubElement(el, _q("outgoing")).text = fid
         if kind in EVENT_TYPES:
             self.event_definitions(el, d)
         if kind in ACTIVITY_TYPES:
@@ -349,7 +355,7 @@ class _Writer:
         default = self.g.nodes[n].get("default")
         if default in self.p.flows and self.p.flows[default].source == n:
             return default
-        return next((f.id for f in self.p.flows.values() if f.source == n and f.default), None)
+        return next((f for f in self.outgoing.get(n, []) if self.p.flows[f].default), None)
 
     def extensions(self, el: Any, raw: list[str]) -> None:
         parsed = []
