@@ -366,7 +366,11 @@ class ProcessBuilder(ProcessEditor, _Placer):
 
     @classmethod
     def edit(cls, process: Process) -> ProcessBuilder:
-        """A builder on an existing process (read from a file, or built); edits it in place."""
+        """A builder on an existing process (read from a file, or built); edits it in place.
+
+        New lanes made with :meth:`lane` go to the first process of the file (give
+        ``parent=`` to nest one in an existing lane of another process).
+        """
         self = cls.__new__(cls)
         ProcessEditor.__init__(self, process)
         self._editor = self

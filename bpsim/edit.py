@@ -214,6 +214,9 @@ class ProcessEditor:
         if parent_id is not None and p.graph.nodes[parent_id]["type"] not in SUBPROCESS_TYPES:
             raise self._error(parent_id, "only a sub-process can hold other nodes.",
                               "add the node at the top level or inside a sub-process.")
+        if parent_id is not None and lane_id is not None:
+            raise self._error(parent_id, "a node inside a sub-process takes no lane of its own.",
+                              "give either lane= or parent=, not both.")
         pid = process or (p.lanes[lane_id].process if lane_id else None) or (
             p.graph.nodes[parent_id]["process"] if parent_id else None)
         if pid is None and len(p.processes) == 1:
