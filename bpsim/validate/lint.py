@@ -343,12 +343,17 @@ def superfluous_label(process, ctx):
 @rule("superfluous-termination", "warning")
 def superfluous_termination(process, ctx):
     """A terminate end event where no other token can be left to cancel."""
-    for members in scopes(ctx).values():
+    from bpsim.validate.structure import can_end
+
+    for scope, members in scopes(ctx).items():
         ends = [n for n in members if not ctx.outgoing(n)]
         terminates = [n for n in ends if ctx.type_of(n) == "endEvent"
                       and "terminate" in _events(ctx, n)]
         if len(terminates) != 1:
             continue
+        alive = can_end(ctx, scope)
+        if any(n not in alive for n in members):
+            continue  # a loop with no way out runs in parallel: the termination ends it
         if all(n in terminates or _interrupting_event_sub(ctx, n) for n in ends):
             yield ctx.finding(terminates[0], "the termination is superfluous: no other path "
                               "can still hold a token; a plain end event does the same.")

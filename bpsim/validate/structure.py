@@ -111,7 +111,7 @@ def livelocks(ctx) -> list[list[str]]:
     cached = []
     for scope in scopes(ctx):
         g = scope_graph(ctx, scope)
-        alive = _can_end(ctx, scope)
+        alive = can_end(ctx, scope)
         if _terminated(ctx, scope):
             continue
         for comp in nx.strongly_connected_components(g):
@@ -130,12 +130,13 @@ def _terminated(ctx, scope) -> bool:
     """The scope has a reachable terminate end event: a parallel branch that reaches it ends
     the whole scope, so a loop that waits (e.g. answering "where is my pizza?") is cancelled
     then, not stuck. (Approximation: the terminate is assumed to run in parallel.)"""
-    alive = _can_end(ctx, scope)
+    alive = can_end(ctx, scope)
     return any(ctx.type_of(n) == "endEvent" and "terminate" in (ctx.attr(n, "events") or [])
                and n in alive and n in reachable(ctx) for n in scopes(ctx).get(scope, []))
 
 
-def _can_end(ctx, scope) -> set[str]:
+def can_end(ctx, scope) -> set[str]:
+    """Nodes of ``scope`` from which an end can be reached (cached)."""
     key = f"can_end:{scope}"
     if key not in ctx.cache:
         g = scope_graph(ctx, scope)
@@ -158,7 +159,7 @@ def no_path_to_end(process, ctx):
         if _terminated(ctx, scope):
             continue
         g = scope_graph(ctx, scope)
-        alive = _can_end(ctx, scope)
+        alive = can_end(ctx, scope)
         for node in members:
             if node in alive or node in looped or node not in seen:
                 continue

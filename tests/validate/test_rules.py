@@ -177,6 +177,8 @@ def test_terminate_end_removes_every_token():
     flow(p, "FL2", "Loop", "Wait")
     assert not [f for f in rules_of(p) if f.rule.startswith("soundness") or
                 f.rule == "no-path-to-end"]
+    # here the termination is what ends the waiting loop: it is not superfluous
+    assert rules_of(p, "superfluous-termination") == []
 
 
 def test_rules_filter_and_off_severity():
