@@ -90,6 +90,12 @@ class Results:
             return None
         return p.source or p.name
 
+    @property
+    def events_recorded(self) -> bool:
+        """Whether the run kept its event records (``record_events=True``, the default);
+        without them stage, queue, SLA and billing figures cannot be computed."""
+        return not (self.output.events.empty and not self.output.cases.empty)
+
     @cached_property
     def windows(self) -> pd.DataFrame:
         """Measured window per replication (index ``replication``: ``warmup``, ``end``)."""
@@ -127,6 +133,16 @@ class Results:
         """Queue length over time: ``replication``, ``element``, ``time``, ``length``."""
         return _queues.queue_series(self.visits, "queue")
 
+    def queue_curve(self, element: str, points: int = 500) -> pd.DataFrame:
+        """Mean queue length across replications at ``element`` on an even time grid from
+        0 to the end of the run: columns ``time`` (s) and ``length`` (tickets)."""
+        import numpy as np
+
+        end = float(self.windows["end"].max()) if not self.windows.empty else 0.0
+        grid = np.linspace(0.0, end, points)
+        return pd.DataFrame({"time": grid, "length": _queues.queue_curve(
+            self.queues, element, grid, self.replication_ids)})
+
     @cached_property
     def queue_stats(self) -> pd.DataFrame:
         return _queues.queue_stats(self.queues, self.windows)
@@ -148,8 +164,9 @@ class Results:
     def sla_cases(self) -> pd.DataFrame:
         """Per SLA x measured ticket: its clock and status (see :mod:`bpsim.analysis.slas`)."""
         base = _visits.measured_cases(self.output)
+        slas = (getattr(self.scenario, "slas", None) or []) if self.events_recorded else []
         parts = [_slas.sla_cases(s, self.output.events, base, self.visits, self.windows)
-                 for s in getattr(self.scenario, "slas", None) or []]
+                 for s in slas]
         cols = ["sla", "replication", "case", "cls", "target", "t0", "t1", "elapsed",
                 "status", "breached"]
         parts = [p for p in parts if not p.empty]

@@ -70,6 +70,9 @@ def _cases(results) -> list[str]:
 
 def _stages(results) -> list[str]:
     st = results.stages
+    if not results.events_recorded:
+        return ["", "Stages, queues, SLAs and billing: not measured: the run kept no event "
+                    "records (record_events=False)."]
     if st.empty:
         return ["", "Stages: none reached."]
     rows = []

@@ -110,3 +110,22 @@ def test_loop_visits_pair_in_order():
     v = Results(make_output(rows), None, make_scenario()).visits
     assert list(v["visit"]) == [1, 2]
     assert list(v["wait"]) == [5, 6]
+
+
+def test_without_process_or_scenario(results, tmp_path):
+    # a bare RunOutput still gives every table and the report (ids for names, no costs)
+    bare = Results(results.output)
+    assert bare.stages.iloc[0]["name"] == "Task_A" and bare.stages.iloc[0]["role"] is None
+    assert "Stages" in bare.summary()
+    assert bare.to_dict()["cost"]["total"] == 0.0
+    assert {p.name for p in bare.write(tmp_path)} >= {"report.txt", "events.xes"}
+
+
+def test_run_without_event_records_says_so(results):
+    out = results.output
+    bare = type(out)(events=out.events.iloc[0:0], cases=out.cases, staff=out.staff,
+                     windows=out.windows)
+    r = Results(bare, None, results.scenario)
+    assert not r.events_recorded
+    assert "no event records" in r.summary()
+    assert r.roles.set_index("name").loc["Agent", "utilization"] == pytest.approx(0.9)

@@ -116,3 +116,10 @@ def test_queue_curve_is_mean_over_replications(results):
     curve = queue_curve(q, "Serve", np.array([t]), results.replication_ids)
     assert curve[0] == pytest.approx(np.mean(per_rep))
     assert not math.isnan(curve[0])
+
+
+def test_results_queue_curve_table(results):
+    curve = results.queue_curve("Serve", points=50)
+    assert list(curve.columns) == ["time", "length"] and len(curve) == 50
+    assert curve["time"].iloc[-1] == results.windows["end"].max()
+    assert (curve["length"] >= 0).all()
