@@ -4,8 +4,9 @@ Think of one simulated month at the service desk. E-mails and calls arrive at ra
 becomes a ticket whose token walks the drawing: it waits in the Agent queue until an agent on
 shift is free, is served, takes the "Yes" or "No" branch of a gateway, and so on until an end
 event. This module builds, for every element of the :class:`~bpsim.engine.plan.Plan`, a small
-function ``enter(token, position)`` that does what the element does, then runs simpy's event
-loop over plain callbacks (no generator process per ticket: fewer events, more speed).
+function ``enter(token, position)`` that does what the element does (tasks, staff and shifts
+here; gateways, events and sub-processes in :mod:`bpsim.engine.flow`), then runs simpy's
+event loop over plain callbacks (no generator process per ticket: fewer events, more speed).
 
 Every moment worth reporting is appended to two ``array.array`` columns: one 64-bit integer
 packing (case, element, lifecycle, staff member) and one float (time).
@@ -15,17 +16,16 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_right
-from itertools import accumulate
 
 import simpy
 
+from bpsim.engine.arrivals import schedule_arrivals
+from bpsim.engine.flow import Kit, flow_builders
 from bpsim.engine.plan import Plan
 from bpsim.engine.streams import Streams
 from bpsim.engine.tokens import (
     DELAY,
     INSIDE,
-    JOINED,
     MOVING,
     QUEUED,
     SERVICE,
@@ -246,39 +246,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         for tok in doomed:
             abort(tok, now, WITHDRAWN)
         sc.tokens.clear()
-        sc.joins.clear()
-        sc.orwait.clear()
-
-    # -- OR-join ---------------------------------------------------------------------------
-    def or_check(sc: Scope) -> None:
-        for j, waiting in list(sc.orwait.items()):
-            if sc.orwait.get(j) is not waiting:
-                continue
-            up = nodes[j].or_up
-            filled = [k for k, w in enumerate(waiting) if w]
-            if not filled:
-                del sc.orwait[j]
-                continue
-            empty = [k for k, w in enumerate(waiting) if not w]
-            blocked = False
-            for t in sc.tokens:
-                if t.state == JOINED and t.node == j:
-                    continue
-                n = t.node
-                if any(n in up[k] for k in empty) and not any(n in up[k] for k in filled):
-                    blocked = True
-                    break
-            if blocked:
-                continue
-            taken = [waiting[k].pop(0) for k in filled]
-            if not any(waiting):
-                del sc.orwait[j]
-            keep = taken[0]
-            for t in taken[1:]:
-                t.dead = True
-                sc.tokens.discard(t)
-            keep.state = MOVING
-            or_split[j](keep, env.now)
+        sc.joins = None
+        sc.orwait = None
 
     # -- builders per kind -----------------------------------------------------------------
     or_split: dict[int, object] = {}
@@ -458,222 +427,13 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
 
         return enter_delay
 
-    def make_pass(node, lifecycle=PASS):
-        i = node.index
-        code = _code(i, lifecycle)
-        lv = leave[i]
-
-        def enter_pass(tok: Token, pos: int) -> None:
-            tok.node = i
-            ak(tok.key | code)
-            at(env.now)
-            lv(tok, env.now)
-        return enter_pass
-
-    def make_link(node):
-        i, target = node.index, node.link_target
-        code = _code(i, PASS)
-
-        def enter_link(tok: Token, pos: int) -> None:
-            tok.node = i
-            ak(tok.key | code)
-            at(env.now)
-            enter[target](tok, 0)
-        return enter_link
-
-    def make_end(node):
-        i = node.index
-        code = _code(i, END)
-        terminate = node.terminate
-
-        def enter_end(tok: Token, pos: int) -> None:
-            now = env.now
-            tok.node = i
-            ak(tok.key | code)
-            at(now)
-            if terminate:
-                sc = tok.scope
-                tok.dead = True
-                sc.tokens.discard(tok)
-                kill_scope(sc, now)
-                scope_done(sc, now)
-            else:
-                consume(tok, now)
-        return enter_end
-
-    def make_split(node):
-        """Choose outgoing flows at a splitting gateway (after any join)."""
-        i = node.index
-        out = [(t, p) for (_f, t, p) in node.out]
-        code = _code(i, PASS)
-        if len(out) <= 1 or node.kind == "and":
-            lv = leave[i]
-
-            def split_all(tok: Token, now: float) -> None:
-                ak(tok.key | code)
-                at(now)
-                lv(tok, now)
-            return split_all
-        uni = streams.uniform(f"gateway:{node.id}")
-        probs = node.probs
-        if node.kind == "xor":
-            cum = list(accumulate(probs))
-            total = cum[-1]
-            last = len(out) - 1
-
-            def split_one(tok: Token, now: float) -> None:
-                tok.node = i
-                ak(tok.key | code)
-                at(now)
-                sc = tok.scope
-                k = bisect_right(cum, uni() * total)
-                t, p = out[k if k <= last else last]
-                enter[t](tok, p)
-                if sc.orwait:
-                    or_check(sc)
-            return split_one
-        fallback = node.default_out if node.default_out is not None else max(range(len(out)), key=probs.__getitem__)
-
-        def split_some(tok: Token, now: float) -> None:
-            tok.node = i
-            ak(tok.key | code)
-            at(now)
-            sc = tok.scope
-            chosen = [k for k, pr in enumerate(probs) if uni() < pr] or [fallback]
-            toks = [tok] + [clone(tok) for _ in chosen[1:]]
-            for tk, k in zip(toks, chosen):
-                t, p = out[k]
-                enter[t](tk, p)
-            if sc.orwait:
-                or_check(sc)
-        return split_some
-
-    def make_gateway(node):
-        i = node.index
-        split = make_split(node)
-        if node.n_in <= 1 or node.kind == "xor":
-            def enter_gateway(tok: Token, pos: int) -> None:
-                tok.node = i
-                split(tok, env.now)
-            return enter_gateway
-        n_in = node.n_in
-        if node.kind == "and":
-            def enter_join(tok: Token, pos: int) -> None:
-                sc = tok.scope
-                tok.node = i
-                tok.state = JOINED
-                waiting = sc.joins.get(i)
-                if waiting is None:
-                    waiting = sc.joins[i] = [[] for _ in range(n_in)]
-                waiting[pos].append(tok)
-                if all(waiting):
-                    taken = [w.pop(0) for w in waiting]
-                    keep = taken[0]
-                    for t in taken[1:]:
-                        t.dead = True
-                        sc.tokens.discard(t)
-                    keep.state = MOVING
-                    split(keep, env.now)
-            return enter_join
-        or_split[i] = split
-
-        def enter_or_join(tok: Token, pos: int) -> None:
-            sc = tok.scope
-            tok.node = i
-            tok.state = JOINED
-            waiting = sc.orwait.get(i)
-            if waiting is None:
-                waiting = sc.orwait[i] = [[] for _ in range(n_in)]
-            waiting[pos].append(tok)
-            or_check(sc)
-        return enter_or_join
-
-    def make_event_gateway(node):
-        i = node.index
-        code = _code(i, PASS)
-        cands = []
-        for (_f, t, _p) in node.out:
-            target = nodes[t]
-            if target.kind != "delay":
-                raise SimulationError(
-                    "event-based gateway leads to an element that is not a catch event with a delay",
-                    element_id=target.id, element_name=target.name,
-                    hint="give the catch event a duration under events:")
-            if target.task is not None:
-                draw = class_draws(target, target.task)
-            elif target.delay is not None:
-                draw = [streams.law(f"event:{target.id}", target.delay)] * ncls
-            else:
-                draw = None
-            cands.append((t, draw, target.at, _code(t, ENABLED), _code(t, START), _code(t, COMPLETE),
-                          _code(t, WITHDRAWN)))
-
-        def enter_evgw(tok: Token, pos: int) -> None:
-            now = env.now
-            tok.node = i
-            tok.visit += 1
-            tok.state = WAITING
-            ak(tok.key | code)
-            at(now)
-            best, win = math.inf, 0
-            for k, (_t, draw, absolute, c_en, c_st, _c, _w) in enumerate(cands):
-                ak(tok.key | c_en)
-                at(now)
-                ak(tok.key | c_st)
-                at(now)
-                d = draw[tok.cls]() if draw is not None else max(absolute - now, 0.0)
-                if d < best:
-                    best, win = d, k
-            schedule(Call(fire, tok, (tok.visit, win)), NORMAL, best)
-
-        def fire(ev: Call) -> None:
-            tok = ev.tok
-            visit, win = ev.arg
-            if tok.dead or tok.visit != visit:
-                return
-            now = env.now
-            for k, (_t, _d, _a, _e, _s, _c, c_wd) in enumerate(cands):
-                if k != win:
-                    ak(tok.key | c_wd)
-                    at(now)
-            t, _d, _a, _e, _s, c_co, _w = cands[win]
-            ak(tok.key | c_co)
-            at(now)
-            tok.visit += 1
-            tok.state = MOVING
-            tok.node = t
-            finish[t](tok, now)
-        return enter_evgw
-
-    def make_sub(node):
-        i = node.index
-        c_en, c_st = _code(i, ENABLED), _code(i, START)
-        entries = [(e, _code(e, PASS)) for e in node.entries]
-        timed = bool(node_timers[i])
-
-        def enter_sub(tok: Token, pos: int) -> None:
-            now = env.now
-            tok.node = i
-            tok.visit += 1
-            tok.state = INSIDE
-            ak(tok.key | c_en)
-            at(now)
-            ak(tok.key | c_st)
-            at(now)
-            if timed:
-                arm_timers(node, tok, now)
-            inner = Scope(tok.scope.case, tok.scope, tok)
-            tok.aux = inner
-            starts = []
-            for e, code in entries:
-                t = Token(tok.key, tok.cls, inner, e)
-                inner.tokens.add(t)
-                starts.append((t, e, code))
-            for t, e, code in starts:
-                ak(t.key | code)
-                at(now)
-                leave[e](t, now)
-        return enter_sub
+    kit = Kit(env=env, ak=ak, at=at, nodes=nodes, enter=enter, leave=leave, finish=finish, streams=streams,
+              ncls=ncls, clone=clone, consume=consume, kill_scope=kill_scope, arm_timers=arm_timers,
+              node_timers=node_timers, class_draws=class_draws, or_split=or_split, scope_done=scope_done)
+    flow = flow_builders(kit)
+    or_check = kit.or_check = flow.or_check
+    make_pass, make_link, make_end = flow.make_pass, flow.make_link, flow.make_end
+    make_gateway, make_event_gateway, make_sub = flow.make_gateway, flow.make_event_gateway, flow.make_sub
 
     for node in nodes:
         leave[node.index] = make_leave(node)
@@ -709,7 +469,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         c_arr.append(now)
         c_end.append(math.nan)
         state["active"] += 1
-        ak(tok.key | _code(start, ARRIVE))
+        ak(tok.key | (start << 19))  # _code(start, ARRIVE)
         at(now)
         leave[start](tok, now)
 
@@ -736,7 +496,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
                 stop_soon()
 
     for start in plan.arrivals:
-        _source(env, schedule, nodes[start], bound.arrivals[nodes[start].id], streams, cls_index,
+        schedule_arrivals(env, schedule, nodes[start], bound.arrivals[nodes[start].id], streams, cls_index,
                 arrive, count_arrival, source_done, horizon)
 
     if horizon is not None:
@@ -789,106 +549,3 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         "staff_names": [m.name for m in members],
         "window": (warmup, end),
     }
-
-
-def _source(env, schedule, node, arrival, streams: Streams, cls_index, arrive, count_arrival, source_done,
-            horizon) -> None:
-    """Schedule the arrivals of one start event (one channel)."""
-    start = node.index
-    names = list(arrival.classes)
-    for c in names:
-        if c not in cls_index:
-            raise SimulationError(f"arrival class {c!r} is not one of the scenario's classes",
-                                  element_id=node.id, element_name=node.name,
-                                  hint="list it under classes: or fix the arrival's class mix")
-    weights = [float(arrival.classes[c]) for c in names]
-    cum = list(accumulate(weights))
-    total = cum[-1] if cum else 1.0
-    codes = [cls_index[c] for c in names] or [0]
-    last = len(codes) - 1
-    pick = streams.uniform(f"class:{node.id}") if len(codes) > 1 else None
-    limit = arrival.limit if arrival.limit is not None else math.inf
-    scale = float(arrival.scale or 1.0)
-    count = [0]
-    end = math.inf if horizon is None else float(horizon)
-
-    def one(now: float) -> bool:
-        if count[0] >= limit or not count_arrival(now):
-            return False
-        if pick is None:
-            cls = codes[0]
-        else:
-            k = bisect_right(cum, pick() * total)
-            cls = codes[k if k <= last else last]
-        count[0] += 1
-        arrive(start, cls, now)
-        return count[0] < limit
-
-    if arrival.trace is not None:
-        trace = sorted(float(t) for t in arrival.trace)
-
-        def by_trace(ev: Call) -> None:
-            k = ev.arg
-            if one(env.now) and k + 1 < len(trace) and trace[k + 1] < end:
-                schedule(Call(by_trace, None, k + 1), NORMAL, trace[k + 1] - env.now)
-            else:
-                source_done()
-        if trace and trace[0] < end:
-            schedule(Call(by_trace, None, 0), NORMAL, trace[0])
-        else:
-            source_done()
-        return
-
-    if arrival.interarrival is not None:
-        gap = streams.law(f"interarrival:{node.id}", arrival.interarrival)
-
-        def renewal(_ev: Call) -> None:
-            now = env.now
-            if one(now):
-                d = gap() / scale
-                if now + d < end:
-                    schedule(Call(renewal, None, None), NORMAL, d)
-                    return
-            source_done()
-        d0 = float(arrival.first_at or 0.0) + gap() / scale
-        if d0 < end:
-            schedule(Call(renewal, None, None), NORMAL, d0)
-        else:
-            source_done()
-        return
-
-    if arrival.profile is None:
-        raise SimulationError("arrival has no inter-arrival law, rate profile or trace",
-                              element_id=node.id, element_name=node.name,
-                              hint="give the start event an interarrival: under arrivals:")
-    # Non-homogeneous Poisson: ceil(scale) independent copies, each thinned to scale/ceil(scale).
-    copies = max(1, math.ceil(scale))
-    keep = scale / copies
-    profile = arrival.profile
-    running = [copies]
-
-    def copy_done() -> None:
-        running[0] -= 1
-        if running[0] == 0:
-            source_done()
-
-    for c in range(copies):
-        rng = streams.rng(f"profile:{node.id}:{c}")
-        thin = streams.uniform(f"thinning:{node.id}:{c}") if keep < 1.0 else None
-
-        def nhpp(ev: Call, rng=rng, thin=thin) -> None:
-            now = env.now
-            if thin is None or thin() < keep:
-                if not one(now):
-                    copy_done()
-                    return
-            t = profile.next_arrival(now, rng)
-            if t < end and math.isfinite(t):
-                schedule(Call(nhpp, None, True), NORMAL, max(t - now, 0.0))
-            else:
-                copy_done()
-        t0 = profile.next_arrival(float(arrival.first_at or 0.0), rng)
-        if t0 < end and math.isfinite(t0):
-            schedule(Call(nhpp, None, True), NORMAL, t0)
-        else:
-            copy_done()

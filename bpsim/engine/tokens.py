@@ -40,15 +40,16 @@ class Call:
 class Scope:
     """A ticket (``parent is None``) or one run of a sub-process within it."""
 
-    __slots__ = ("case", "tokens", "parent", "ptok", "children", "joins", "orwait")
+    __slots__ = ("case", "tokens", "parent", "ptok", "joins", "orwait")
 
     def __init__(self, case: int, parent: Scope | None = None, ptok: Token | None = None) -> None:
         self.case = case
         self.tokens: set[Token] = set()
         self.parent = parent
         self.ptok = ptok
-        self.joins: dict[int, list[list[Token]]] = {}
-        self.orwait: dict[int, list[list[Token]]] = {}
+        # tokens waiting at parallel joins / OR-joins, by join; created on first use
+        self.joins: dict[int, list[list[Token]]] | None = None
+        self.orwait: dict[int, list[list[Token]]] | None = None
 
 
 class Token:

@@ -182,3 +182,25 @@ def test_service_desk_model_end_to_end():
     won = ev[ev.element.isin(["Event_CustomerReplies", "Event_NoReply"]) & (ev.lifecycle == "complete")].shape[0]
     assert won <= races and races - won <= 2 * out.cases[~out.cases.completed].shape[0] + 2
     assert math.isclose(out.windows.end.iloc[0], bound_.horizon)
+
+
+def test_streams_follow_purposes_not_model_order():
+    # the same desk with an extra (automatic) step in front: same arrivals, same service times
+    p1, b1 = mmc(60, 100, 2, cases=200, seed=6)
+    p2 = line("Log", "Serve")
+    _, b2 = mmc(60, 100, 2, cases=200, seed=6)
+    from .models import Fixed, TaskSpec
+
+    b2.tasks["Log"] = TaskSpec("Log", Fixed(0.0))
+    o1, o2 = run(p1, b1), run(p2, b2)
+    np.testing.assert_array_equal(o1.cases.arrival.to_numpy(), o2.cases.arrival.to_numpy())
+    np.testing.assert_allclose(o1.cases.end.to_numpy(), o2.cases.end.to_numpy())
+
+
+def test_simulate_returns_results_from_a_scenario_or_a_bound_scenario():
+    process = bpsim.read(ROOT_MODELS / "service_desk.bpmn")
+    scenario = bpsim.load_scenario(ROOT_MODELS / "service_desk.yaml")
+    results = bpsim.simulate(process, scenario, replications=1, seed=3)
+    assert type(results).__name__ == "Results"
+    again = bpsim.simulate(process, scenario.bind(process), replications=1, seed=3)
+    pd.testing.assert_frame_equal(results.events, again.events)

@@ -1,0 +1,132 @@
+"""Arrivals: when tickets come in, at each start event (channel).
+
+E-mails arrive around the clock, calls only in office hours, portal requests mostly on weekday
+mornings. Each start event of the scenario's ``arrivals`` is a source of tickets:
+
+* a renewal process: inter-arrival times drawn from a law (``interarrival``), the first one
+  draw after ``first_at``; ``scale`` divides the gaps (1.3 = 30 % more tickets);
+* a rate profile (non-homogeneous Poisson process): the profile inverts its integrated rate
+  (exact over nights and weekends); ``scale`` s superposes ceil(s) independent copies, each
+  thinned to s / ceil(s), which is again Poisson with s times the rate;
+* a trace of absolute arrival times (``scale`` does not apply).
+
+Each new ticket gets a priority class drawn from the source's class mix. ``limit`` caps the
+number of tickets of a source. Arrivals stop at the horizon.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from itertools import accumulate
+
+from bpsim.engine.streams import Streams
+from bpsim.engine.tokens import Call
+from bpsim.errors import SimulationError
+
+__all__ = ["schedule_arrivals"]
+
+NORMAL = 1
+
+
+def schedule_arrivals(env, schedule, node, arrival, streams: Streams, cls_index, arrive, count_arrival, source_done,
+            horizon) -> None:
+    """Schedule the arrivals of one start event (one channel)."""
+    start = node.index
+    names = list(arrival.classes)
+    for c in names:
+        if c not in cls_index:
+            raise SimulationError(f"arrival class {c!r} is not one of the scenario's classes",
+                                  element_id=node.id, element_name=node.name,
+                                  hint="list it under classes: or fix the arrival's class mix")
+    weights = [float(arrival.classes[c]) for c in names]
+    cum = list(accumulate(weights))
+    total = cum[-1] if cum else 1.0
+    codes = [cls_index[c] for c in names] or [0]
+    last = len(codes) - 1
+    pick = streams.uniform(f"class:{node.id}") if len(codes) > 1 else None
+    limit = arrival.limit if arrival.limit is not None else math.inf
+    scale = float(arrival.scale or 1.0)
+    count = [0]
+    end = math.inf if horizon is None else float(horizon)
+
+    def one(now: float) -> bool:
+        if count[0] >= limit or not count_arrival(now):
+            return False
+        if pick is None:
+            cls = codes[0]
+        else:
+            k = bisect_right(cum, pick() * total)
+            cls = codes[k if k <= last else last]
+        count[0] += 1
+        arrive(start, cls, now)
+        return count[0] < limit
+
+    if arrival.trace is not None:
+        trace = sorted(float(t) for t in arrival.trace)
+
+        def by_trace(ev: Call) -> None:
+            k = ev.arg
+            if one(env.now) and k + 1 < len(trace) and trace[k + 1] < end:
+                schedule(Call(by_trace, None, k + 1), NORMAL, trace[k + 1] - env.now)
+            else:
+                source_done()
+        if trace and trace[0] < end:
+            schedule(Call(by_trace, None, 0), NORMAL, trace[0])
+        else:
+            source_done()
+        return
+
+    if arrival.interarrival is not None:
+        gap = streams.law(f"interarrival:{node.id}", arrival.interarrival)
+
+        def renewal(_ev: Call) -> None:
+            now = env.now
+            if one(now):
+                d = gap() / scale
+                if now + d < end:
+                    schedule(Call(renewal, None, None), NORMAL, d)
+                    return
+            source_done()
+        d0 = float(arrival.first_at or 0.0) + gap() / scale
+        if d0 < end:
+            schedule(Call(renewal, None, None), NORMAL, d0)
+        else:
+            source_done()
+        return
+
+    if arrival.profile is None:
+        raise SimulationError("arrival has no inter-arrival law, rate profile or trace",
+                              element_id=node.id, element_name=node.name,
+                              hint="give the start event an interarrival: under arrivals:")
+    # Non-homogeneous Poisson: ceil(scale) independent copies, each thinned to scale/ceil(scale).
+    copies = max(1, math.ceil(scale))
+    keep = scale / copies
+    profile = arrival.profile
+    running = [copies]
+
+    def copy_done() -> None:
+        running[0] -= 1
+        if running[0] == 0:
+            source_done()
+
+    for c in range(copies):
+        rng = streams.rng(f"profile:{node.id}:{c}")
+        thin = streams.uniform(f"thinning:{node.id}:{c}") if keep < 1.0 else None
+
+        def nhpp(ev: Call, rng=rng, thin=thin) -> None:
+            now = env.now
+            if thin is None or thin() < keep:
+                if not one(now):
+                    copy_done()
+                    return
+            t = profile.next_arrival(now, rng)
+            if t < end and math.isfinite(t):
+                schedule(Call(nhpp, None, True), NORMAL, max(t - now, 0.0))
+            else:
+                copy_done()
+        t0 = profile.next_arrival(float(arrival.first_at or 0.0), rng)
+        if t0 < end and math.isfinite(t0):
+            schedule(Call(nhpp, None, True), NORMAL, t0)
+        else:
+            copy_done()
