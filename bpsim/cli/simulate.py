@@ -55,9 +55,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def _reader_options(args: argparse.Namespace) -> dict[str, Any]:
     page = getattr(args, "page", None)
-    if page is None:
-        return {}
-    return {"page": int(page) if str(page).isdigit() else page}
+    # the reader takes a page name, or a string of digits counted from 1 as people count
+    return {} if page is None else {"page": str(page)}
 
 
 def _require_file(path: str, what: str) -> None:

@@ -72,3 +72,27 @@ def test_report_on_engine_output(mm2):
     for heading in ("Stages", "Roles", "SLAs", "Bottlenecks", "Cost", "Little's law"):
         assert heading in text
     assert "Traceback" not in text
+
+
+def test_bottleneck_is_the_saturated_stage():
+    # tandem: Sort (3 sorters, rho = 0.25) then Fix (1 fixer, rho = 0.9): Fix ranks first
+    import datetime as dt
+
+    from bpsim.scenario.distributions import Exponential
+    from bpsim.scenario.spec import Arrival, BoundScenario, Role, Shift, TaskSpec
+
+    from .queueing_models import line_process
+
+    process = line_process("Sort", "Fix")
+    bound = BoundScenario(
+        name="tandem", seed=5, replications=4, horizon=200_000.0, cases=None, warmup=10_000.0,
+        start=dt.datetime(2026, 1, 5),
+        arrivals={"Start": Arrival("Start", interarrival=Exponential(mean=100.0))},
+        roles={"Sorter": Role("Sorter", [Shift(3)]), "Fixer": Role("Fixer", [Shift(1)])},
+        tasks={"Sort": TaskSpec("Sort", Exponential(mean=75.0), "Sorter"),
+               "Fix": TaskSpec("Fix", Exponential(mean=90.0), "Fixer")})
+    r = Results(run(process, bound), process, bound)
+    b = r.bottlenecks.set_index("id")
+    assert list(r.bottlenecks["id"][:1]) == ["Fix"]
+    assert b.loc["Fix", "utilization"] == pytest.approx(0.9, abs=0.03)
+    assert b.loc["Fix", "wait_share"] > 0.5 > b.loc["Sort", "wait_share"]

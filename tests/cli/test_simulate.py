@@ -162,3 +162,17 @@ def test_demo_models_from_environment(tmp_path, monkeypatch):
     (tmp_path / demo.SCENARIO).write_text(YAML)
     monkeypatch.setenv("BPSIM_MODELS", str(tmp_path))
     assert demo.find_models() == (tmp_path / demo.MODEL, tmp_path / demo.SCENARIO)
+
+
+def test_drawio_page_option(capsys):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "models"
+    drawio, scenario = root / "service_desk.drawio", root / "service_desk.yaml"
+    if not (drawio.is_file() and scenario.is_file()):  # pragma: no cover
+        pytest.skip("models/service_desk.drawio or .yaml missing")
+    args = ["simulate", str(drawio), "-s", str(scenario), "-r", "1", "--json"]
+    assert main(args + ["--page", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["model"].endswith("service_desk.drawio")
+    assert main(args + ["--page", "9"]) == 2
+    assert "no page" in capsys.readouterr().err
