@@ -228,6 +228,8 @@ def sla_table(slas, per_case: pd.DataFrame, replications: list[int], classes=(),
         g = per_case.loc[per_case["sla"] == sla.name]
         rows.append(_row(sla, "all", g, replications, process))
         present = list(dict.fromkeys(list(classes) + list(g["cls"].astype(object).unique())))
+        if sla.classes is not None:
+            present = [k for k in present if k in sla.classes]
         for cls in present:
             gc = g.loc[g["cls"].astype(object) == cls]
             if gc.empty and sla_target(sla, cls) is None:

@@ -135,3 +135,14 @@ def test_overlapping_pauses_count_once():
                             ("Task_A", 200, 200, 250, *A)], end=250)
     r = run(rows, [sla], end=300)
     assert r.sla_cases.iloc[0]["elapsed"] == pytest.approx(250 - 190)
+
+
+def test_sla_limited_to_some_classes():
+    sla = SLA("P1 resolution", SLAPoint(None, "arrive"), SLAPoint(None, "end"), {None: 50.0},
+              classes=frozenset({"P1"}))
+    rows = (ticket(1, 1, 0, [("Task_A", 0, 0, 100, *A)], end=100, cls="P1")
+            + ticket(1, 2, 0, [("Task_A", 0, 100, 200, *A)], end=200, cls="P2"))
+    r = run(rows, [sla], end=300, classes=("P1", "P2"))
+    assert list(r.sla_cases["case"]) == [1]
+    assert set(r.slas["cls"]) == {"all"}             # P2 gets no row of its own
+    assert r.slas.iloc[0]["breach_rate"] == 1.0
