@@ -217,20 +217,26 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
         if b.probability is not None or b.duration is not None or b.at is not None:
             host.boundaries.append(b)
 
-    for node in nodes:  # link throw -> link catch of the same name
+    for node in nodes:  # link throw -> link catch: same link name, else same label, else the only one
         if node.kind == "link":
             data = g.nodes[node.id]
-            match = [
-                m.index
+            catches = [
+                m
                 for m in nodes
                 if m.type == "intermediateCatchEvent"
                 and g.nodes[m.id].get("event") == "link"
-                and m.name == node.name
                 and g.nodes[m.id].get("process") == data.get("process")
+                and g.nodes[m.id].get("parent") == data.get("parent")
             ]
+            link = data.get("link_name")
+            match = [m.index for m in catches if link and g.nodes[m.id].get("link_name") == link]
+            match = match or [m.index for m in catches if node.name and m.name == node.name]
+            match = match or ([catches[0].index] if len(catches) == 1 else [])
             if not match:
-                raise _error(process, node.id, "link throw event has no link catch event of the same name",
-                             "name a link catch event like the throw event")
+                problems.setdefault(node.index, _error(
+                    process, node.id, "link throw event has no matching link catch event",
+                    "give the link catch event the same link name (or label) as the throw event"))
+                continue
             node.link_target = match[0]
             reach.add_edge(node.index, match[0])
 
