@@ -6,8 +6,9 @@ mornings. Each start event of the scenario's ``arrivals`` is a source of tickets
 * a renewal process: inter-arrival times drawn from a law (``interarrival``), the first one
   draw after ``first_at``; ``scale`` divides the gaps (1.3 = 30 % more tickets);
 * a rate profile (non-homogeneous Poisson process): the profile inverts its integrated rate
-  (exact over nights and weekends); ``scale`` s superposes ceil(s) independent copies, each
-  thinned to s / ceil(s), which is again Poisson with s times the rate;
+  (exact over nights and weekends); ``scale`` s multiplies the rate (``profile.scaled(s)``
+  when the profile offers it, else ceil(s) independent copies each thinned to s / ceil(s),
+  which is again Poisson with s times the rate);
 * a trace of absolute arrival times (``scale`` does not apply).
 
 Each new ticket gets a priority class drawn from the source's class mix. ``limit`` caps the
@@ -99,10 +100,12 @@ def schedule_arrivals(env, schedule, node, arrival, streams: Streams, cls_index,
         raise SimulationError("arrival has no inter-arrival law, rate profile or trace",
                               element_id=node.id, element_name=node.name,
                               hint="give the start event an interarrival: under arrivals:")
-    # Non-homogeneous Poisson: ceil(scale) independent copies, each thinned to scale/ceil(scale).
+    profile = arrival.profile
+    if scale != 1.0 and hasattr(profile, "scaled"):  # the profile scales its own rate
+        profile, scale = profile.scaled(scale), 1.0
+    # Otherwise: ceil(scale) independent copies, each thinned to scale/ceil(scale).
     copies = max(1, math.ceil(scale))
     keep = scale / copies
-    profile = arrival.profile
     running = [copies]
 
     def copy_done() -> None:

@@ -204,3 +204,33 @@ def test_simulate_returns_results_from_a_scenario_or_a_bound_scenario():
     assert type(results).__name__ == "Results"
     again = bpsim.simulate(process, scenario.bind(process), replications=1, seed=3)
     pd.testing.assert_frame_equal(results.events, again.events)
+
+
+class SteadyRate:
+    """A constant-rate profile without a ``scaled`` method (the engine superposes copies)."""
+
+    def __init__(self, per_second: float) -> None:
+        self.per_second = per_second
+
+    def rate(self, t: float) -> float:
+        return self.per_second
+
+    def next_arrival(self, t, rng):
+        return t + rng.exponential(1 / self.per_second)
+
+
+@pytest.mark.parametrize("scale", [0.4, 2.5])
+def test_rate_profile_scale_multiplies_the_rate(scale):
+    from bpsim.scenario.profile import WeeklyRateProfile
+    from bpsim.scenario.spec import Arrival
+
+    from .models import MONDAY
+
+    horizon, per_hour = 20 * 86400.0, 6.0
+    expected = scale * per_hour * horizon / 3600  # Poisson count: mean = variance
+    profiles = [SteadyRate(per_hour / 3600), WeeklyRateProfile(MONDAY, per_hour)]
+    for profile in profiles:
+        b = bound({}, horizon=horizon, seed=2,
+                  arrivals={"Start": Arrival("Start", profile=profile, scale=scale)})
+        got = len(run(line(), b).cases)
+        assert abs(got - expected) < 4 * math.sqrt(expected), (type(profile).__name__, got, expected)
