@@ -227,3 +227,20 @@ def test_non_interrupting_timer_starts_a_side_path_and_the_task_goes_on():
     # the case ends when both paths are done: the side path ends at 60 + 300 s
     np.testing.assert_allclose(cycle(out), 360.0)
     assert n(out, "Work", "complete") == 10 and n(out, "Note", "complete") == 10
+
+
+def test_timer_cycle_waits_one_period_and_timer_date_waits_until_that_instant():
+    nodes = {"Start": "startEvent",
+             "Cycle": {"type": "intermediateCatchEvent", "event": "timer",
+                       "timer": {"kind": "timeCycle", "value": "R3/PT10M"}},
+             "Date": {"type": "intermediateCatchEvent", "event": "timer",
+                      "timer": {"kind": "timeDate", "value": "2026-01-06T00:00:00"}},
+             "End": "endEvent"}
+    p = build(nodes, [("Start", "Cycle"), ("Cycle", "Date"), ("Date", "End")])
+    b = bound({}, horizon=3 * 86400.0, arrivals={"Start": Arrival("Start", trace=[0.0, 3600.0, 90000.0])})
+    out = run(p, b)
+    ev = out.events
+    cycle_done = ev[(ev.element == "Cycle") & (ev.lifecycle == "complete")].time.to_numpy()
+    np.testing.assert_allclose(cycle_done, [600.0, 4200.0, 90600.0])
+    # the scenario starts on Monday 5 January 00:00: the date is 86400 s later (or now, if past)
+    np.testing.assert_allclose(out.cases.end.to_numpy(), [86400.0, 86400.0, 90600.0])
