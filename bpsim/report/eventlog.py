@@ -29,6 +29,7 @@ trace and event attributes and classifiers, and is written as a stream.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 from pathlib import Path
@@ -64,6 +65,10 @@ def _start(results) -> dt.datetime:
 
 def event_log(results) -> pd.DataFrame:
     """The event log as a DataFrame with the process-mining column names above."""
+    return _event_frame(results).drop(columns=["_case"])
+
+
+def _event_frame(results) -> pd.DataFrame:
     from bpsim.analysis.stages import element_name, element_type
 
     ev = results.output.events
@@ -94,6 +99,7 @@ def event_log(results) -> pd.DataFrame:
         "replication": ev["replication"].astype(int),
         "element": elements,
         "bpsim:lifecycle": lc,
+        "_case": ev["case"].astype(int),
     })
     return log.reset_index(drop=True)
 
@@ -106,8 +112,13 @@ def write_csv(results, path: str | os.PathLike) -> Path:
     return Path(path)
 
 
+@functools.lru_cache(maxsize=4096)
+def _quote(text: str) -> str:
+    return quoteattr(text)
+
+
 def _attr(kind: str, key: str, value) -> str:
-    return f"<{kind} key={quoteattr(key)} value={quoteattr(str(value))}/>"
+    return f"<{kind} key={_quote(key)} value={_quote(str(value))}/>"
 
 
 def _case_info(results) -> tuple[dict, list[str]]:
@@ -132,7 +143,7 @@ def _traces_header(results, log: pd.DataFrame) -> pd.Series:
     heads = {}
     for case, prio, rep in log[["case:concept:name", "case:priority", "replication"]] \
             .drop_duplicates("case:concept:name").itertuples(index=False, name=None):
-        text = ("  <trace>\n    " + _attr("string", "concept:name", case) + "\n    "
+        text = (f'  <trace>\n    <string key="concept:name" value="{case}"/>\n    '
                 + _attr("string", "priority", prio) + "\n    "
                 + _attr("int", "replication", rep) + "\n")
         row = info.get(case)
@@ -149,9 +160,8 @@ def _traces_header(results, log: pd.DataFrame) -> pd.Series:
 
 def write_xes(results, path: str | os.PathLike) -> Path:
     """Write the event log as XES 1849-2016: one trace per ticket, events in time order."""
-    log = event_log(results)
+    log = _event_frame(results)
     log["_order"] = range(len(log))
-    log["_case"] = log["case:concept:name"].str.split("-").str[1].astype(int)
     log = log.sort_values(["replication", "_case", "_order"], kind="stable")
     case = log["case:concept:name"]
     first = case.ne(case.shift()).to_numpy()
