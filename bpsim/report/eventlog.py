@@ -212,9 +212,11 @@ def write_xes(results, path: str | os.PathLike) -> Path:
 
 def write_event_log(results, path: str | os.PathLike) -> Path:
     """Write the event log to ``path``: XES for ``.xes``, CSV for ``.csv``."""
+    from bpsim.report.files import readable
+
     suffix = Path(path).suffix.lower()
     if suffix == ".xes":
-        return write_xes(results, path)
+        return readable([write_xes(results, path)])[0]
     if suffix == ".csv":
-        return write_csv(results, path)
+        return readable([write_csv(results, path)])[0]
     raise ValueError(f"unknown event-log format {suffix!r}: use a .csv or .xes file name")

@@ -2,6 +2,7 @@
 
 import json
 import math
+import os
 
 import pytest
 
@@ -91,6 +92,9 @@ def test_write_all_files(results, tmp_path):
     for png in PLOTS.values():
         assert (tmp_path / "out" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert all(p.stat().st_mode & 0o777 == 0o666 & ~mask for p in paths)
 
 
 @pytest.mark.parametrize("kind", list(PLOTS))
