@@ -22,3 +22,25 @@ def test_formula_inside_confidence_interval(name):
             f"{row.model}: {row.quantity}: formula {row.formula:.4f} outside "
             f"{row.mean:.4f} +/- {row.half_width:.4f}"
         )
+
+
+def test_exclusive_split_frequencies_inside_binomial_intervals():
+    import math
+
+    from bpsim.engine import run
+    from bpsim.scenario.spec import GatewaySpec
+
+    from .models import Exponential, bound, build
+
+    probs = {"F2": 0.1, "F3": 0.6, "F4": 0.3}
+    p = build({"Start": "startEvent", "X": "exclusiveGateway", "A": "endEvent", "B": "endEvent",
+               "C": "endEvent"}, [("Start", "X"), ("X", "A"), ("X", "B"), ("X", "C")])
+    b = bound({}, interarrival=Exponential(mean=10.0), cases=20000, seed=31,
+              gateways={"X": GatewaySpec("X", probs)})
+    ends = run(p, b).events.query("lifecycle == 'end'").element.astype(str)
+    n = len(ends)
+    assert n == 20000
+    for end, prob in zip("ABC", probs.values()):
+        share = float((ends == end).mean())
+        half = 1.96 * math.sqrt(share * (1 - share) / n)
+        assert abs(share - prob) <= half, (end, share, prob, half)
