@@ -14,3 +14,23 @@ def test_hierarchy_and_exit_codes():
     assert issubclass(ScenarioError, BpsimError)
     assert ScenarioError("x", key="roles.Agent.staff").exit_code == 1
     assert "key roles.Agent.staff" in str(ScenarioError("x", key="roles.Agent.staff"))
+
+
+def test_atomic_write_is_whole_and_has_normal_permissions(tmp_path):
+    import os
+
+    import pytest
+
+    from bpsim._atomic import atomic_path, write_text
+
+    target = write_text(tmp_path / "out.txt", "hello")
+    assert target.read_text() == "hello"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (target.stat().st_mode & 0o777) == (0o666 & ~umask)
+    with pytest.raises(RuntimeError):
+        with atomic_path(tmp_path / "half.txt") as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("crash while writing")
+    assert not (tmp_path / "half.txt").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
