@@ -3,7 +3,10 @@
 A stage is an activity (Triage ticket, Resolve as specialist) or a catch event (Customer
 replies) that tickets reach. For each stage, over the tickets that arrived after the warm-up:
 
-``count``     visits per replication (a ticket looping through Review twice counts twice)
+``count``     visits per replication (a ticket looping through Review twice counts twice);
+              a visit withdrawn unserved (the losing branch of an event-based gateway: "no
+              reply within 5 days" when the customer did reply) is not a visit: it counts
+              in ``withdrawn`` instead
 ``wait``      enabled -> start: the time a ticket waits to be taken in charge
 ``service``   start -> complete: the time someone (or something) works on it
 ``sojourn``   enabled -> complete: wait plus service
@@ -54,7 +57,7 @@ _COLUMNS = [
     "wait_mean", "wait_ci95", "wait_p50", "wait_p90", "wait_p95",
     "service_mean", "service_ci95", "service_p50", "service_p90", "service_p95",
     "sojourn_mean", "sojourn_ci95", "sojourn_p50", "sojourn_p90", "sojourn_p95",
-    "queue_mean", "queue_ci95", "queue_max", "interrupted", "unfinished",
+    "queue_mean", "queue_ci95", "queue_max", "interrupted", "unfinished", "withdrawn",
 ]
 
 
@@ -81,7 +84,9 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
     for element in elements:
         g = m.loc[m["element"] == element]
         per_rep = g.groupby("replication")
-        counts = per_rep.size().reindex(replications, fill_value=0)
+        withdrawn = g["outcome"] == "withdrawn"
+        counts = g.loc[~withdrawn].groupby("replication").size().reindex(
+            replications, fill_value=0)
         row = {"id": element, "name": element_name(process, element),
                "type": element_type(process, element), "role": stage_role(scenario, element)}
         row["count"], row["count_ci95"] = mean_ci(counts)
@@ -98,5 +103,6 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
         n = max(len(replications), 1)
         row["interrupted"] = float((g["outcome"] == "interrupted").sum()) / n
         row["unfinished"] = float(g["outcome"].isna().sum()) / n
+        row["withdrawn"] = float(withdrawn.sum()) / n
         rows.append(row)
     return pd.DataFrame(rows, columns=_COLUMNS)
