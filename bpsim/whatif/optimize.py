@@ -291,6 +291,35 @@ class _Search:
         return [self.done[p] for p in plans]
 
 
+def _prepare(process, scenario, roles, shifts, slas, replications, start, max_staff):
+    """Check the request against the scenario; the knobs and the starting plan."""
+    bound = scenario.bind(process)
+    chosen_slas = list(bound.slas)
+    if slas is not None:
+        names = {s.name for s in bound.slas}
+        missing = [s for s in slas if s not in names]
+        if missing:
+            raise ScenarioError(f"the scenario has no SLA {missing[0]!r}.", key="slas",
+                                hint=f"its SLAs are: {', '.join(sorted(names)) or 'none'}.")
+        chosen_slas = [s for s in bound.slas if s.name in set(slas)]
+    if not chosen_slas:
+        raise ScenarioError("the scenario has no SLA to meet.", key="slas",
+                            hint="add one under slas: (e.g. taken in charge within 4h, attain 95%).")
+    reps = _replications(replications, scenario, process)
+    if reps < 2:
+        raise ScenarioError("the optimiser needs at least 2 replications per plan for a "
+                            "confidence bound.", hint="use --replications 5 or more.")
+    knobs = _knobs(bound, roles, shifts, _default_vary_path, _as_data(scenario))
+    seed_plan, loads = _seed_plan(process, bound, knobs, chosen_slas, max_staff)
+    if start:
+        unknown = [k for k in start if k not in seed_plan]
+        if unknown:
+            raise ScenarioError(f"start names {unknown[0]!r}, which is not optimised.",
+                                hint=f"use: {', '.join(seed_plan)}.")
+        seed_plan.update({k: int(v) for k, v in start.items()})
+    return bound, chosen_slas, reps, knobs, seed_plan, loads
+
+
 def optimize_staffing(
     process,
     scenario,
@@ -348,30 +377,13 @@ def optimize_staffing(
     if not 0.5 <= confidence < 1.0:
         raise ScenarioError(f"confidence must be in [0.5, 1), got {confidence}.",
                             hint="use e.g. 0.95.")
-    bound = scenario.bind(process)
-    chosen_slas = list(bound.slas)
-    if slas is not None:
-        names = {s.name for s in bound.slas}
-        missing = [s for s in slas if s not in names]
-        if missing:
-            raise ScenarioError(f"the scenario has no SLA {missing[0]!r}.", key="slas",
-                                hint=f"its SLAs are: {', '.join(sorted(names)) or 'none'}.")
-        chosen_slas = [s for s in bound.slas if s.name in set(slas)]
-    if not chosen_slas:
-        raise ScenarioError("the scenario has no SLA to meet.", key="slas",
-                            hint="add one under slas: (e.g. taken in charge within 4h, attain 95%).")
-    reps = _replications(replications, scenario, process)
-    if reps < 2:
-        raise ScenarioError("the optimiser needs at least 2 replications per plan for a "
-                            "confidence bound.", hint="use --replications 5 or more.")
-    knobs = _knobs(bound, roles, shifts, _default_vary_path, _as_data(scenario))
-    seed_plan, loads = _seed_plan(process, bound, knobs, chosen_slas, int(max_staff))
-    if start:
-        unknown = [k for k in start if k not in seed_plan]
-        if unknown:
-            raise ScenarioError(f"start names {unknown[0]!r}, which is not optimised.",
-                                hint=f"use: {', '.join(seed_plan)}.")
-        seed_plan.update({k: int(v) for k, v in start.items()})
+    try:
+        bound, chosen_slas, reps, knobs, seed_plan, loads = _prepare(
+            process, scenario, roles, shifts, slas, replications, start, int(max_staff))
+    except ScenarioError as exc:
+        if exc.file is None:  # name the scenario file in messages about its contents
+            exc.file = getattr(scenario, "source", None)
+        raise
     current = tuple(min(max(seed_plan[k.label], k.minimum), int(max_staff)) for k in knobs)
     runner, owned = make_runner(executor, workers=workers, dask_address=dask_address,
                                 progress=progress)
