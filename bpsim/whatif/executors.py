@@ -19,6 +19,7 @@ results.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -152,6 +153,8 @@ class Runner:
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
+                    silence_logs=logging.CRITICAL,  # no port or shutdown chatter; task
+                    # errors still reach us through the futures
                 )
                 self._client = distributed.Client(self._cluster)
         return self._client
