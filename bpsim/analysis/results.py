@@ -265,10 +265,13 @@ class Results:
 
         return plot(self, kind, ax=ax)
 
-    def write(self, out_dir: str | os.PathLike) -> list[Path]:
+    def write(self, out_dir: str | os.PathLike, event_log: str = "all") -> list[Path]:
         """Write tables (CSV), results.json, report.txt, plots (PNG) and the event log
-        (events.csv, events.xes) into ``out_dir``; return the paths written."""
+        (events.csv, events.xes) into ``out_dir``; return the paths written.
+
+        ``event_log``: ``"all"`` replications, the ``"first"`` only, or ``"none"``.
+        """
         from bpsim.report.files import write_all
 
-        return write_all(self, out_dir)
+        return write_all(self, out_dir, event_log=event_log)
 

@@ -37,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"folder for plots, tables and the event log (default: "
                              f"{DEFAULT_OUT})")
     add_run_options(parser)
+    parser.add_argument("--event-log", choices=["all", "first", "none"], default="first",
+                        help="which replications go into events.csv/.xes (default: the first "
+                             "only, one realistic month of tickets; 'all' writes every one)")
 
 
 def candidate_folders() -> list[Path]:
@@ -84,12 +87,15 @@ def run(args: argparse.Namespace) -> int:
           file=sys.stderr)
     results = simulate(process, scenario, args)
     sys.stdout.write(results.summary())
-    paths = write_out(results, args.out)
+    paths = write_out(results, args.out, args.event_log)
     out = Path(args.out)
     print(f"\nWrote {len(paths)} files to {out}{os.sep}:")
     print("  report      report.txt, results.json")
     print("  plots       " + ", ".join(p.name for p in paths if p.suffix == ".png"))
     print("  tables      " + ", ".join(p.name for p in paths
                                        if p.suffix == ".csv" and p.name != "events.csv"))
-    print("  event log   events.csv, events.xes (for pm4py and other process-mining tools)")
+    if args.event_log != "none":
+        which = "first replication" if args.event_log == "first" else "all replications"
+        print(f"  event log   events.csv, events.xes ({which}; for pm4py and other "
+              "process-mining tools)")
     return 0

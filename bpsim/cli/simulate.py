@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "and the event log (events.csv, events.xes) into DIR")
     parser.add_argument("--page", metavar="P",
                         help="draw.io: the page to simulate (name or 1-based number)")
+    parser.add_argument("--event-log", choices=["all", "first", "none"], default="all",
+                        help="with --out: which replications go into events.csv/.xes "
+                             "(default: all)")
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -94,10 +97,10 @@ def simulate(process, scenario, args: argparse.Namespace, quiet: bool = False):
                            progress=bool(progress))
 
 
-def write_out(results, out: str | Path) -> list[Path]:
+def write_out(results, out: str | Path, event_log: str = "all") -> list[Path]:
     """Write every output file into ``out``; an unwritable folder is a user error."""
     try:
-        return results.write(out)
+        return results.write(out, event_log=event_log)
     except OSError as exc:
         raise BpsimError(f"cannot write the results: {exc.strerror or exc}.", file=str(out),
                          hint="choose a folder you can write to (--out DIR).") from exc
@@ -111,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(results.summary())
     if args.out:
-        paths = write_out(results, args.out)
+        paths = write_out(results, args.out, args.event_log)
         print(f"Wrote {len(paths)} files to {args.out}: "
               + ", ".join(p.name for p in paths), file=sys.stderr)
     return 0

@@ -63,15 +63,20 @@ def _start(results) -> dt.datetime:
     return start if isinstance(start, dt.datetime) else dt.datetime(1970, 1, 1)
 
 
-def event_log(results) -> pd.DataFrame:
-    """The event log as a DataFrame with the process-mining column names above."""
-    return _event_frame(results).drop(columns=["_case"])
+def event_log(results, replications: list[int] | None = None) -> pd.DataFrame:
+    """The event log as a DataFrame with the process-mining column names above.
+
+    ``replications`` keeps only those replications (``None``: all).
+    """
+    return _event_frame(results, replications).drop(columns=["_case"])
 
 
-def _event_frame(results) -> pd.DataFrame:
+def _event_frame(results, replications: list[int] | None = None) -> pd.DataFrame:
     from bpsim.analysis.stages import element_name, element_type
 
     ev = results.output.events
+    if replications is not None:
+        ev = ev.loc[ev["replication"].astype(int).isin(list(replications))]
     elements = ev["element"].astype(object)
     gateways = {e for e in elements.unique()
                 if (element_type(results.process, e) or "").endswith("Gateway")}
@@ -104,9 +109,10 @@ def _event_frame(results) -> pd.DataFrame:
     return log.reset_index(drop=True)
 
 
-def write_csv(results, path: str | os.PathLike) -> Path:
+def write_csv(results, path: str | os.PathLike,
+              replications: list[int] | None = None) -> Path:
     """Write the event log as CSV (one row per event, header = the names above)."""
-    log = event_log(results)
+    log = event_log(results, replications)
     with atomic_path(path) as tmp:
         log.to_csv(tmp, index=False)
     return Path(path)
@@ -158,9 +164,10 @@ def _traces_header(results, log: pd.DataFrame) -> pd.Series:
     return log["case:concept:name"].map(heads)
 
 
-def write_xes(results, path: str | os.PathLike) -> Path:
+def write_xes(results, path: str | os.PathLike,
+              replications: list[int] | None = None) -> Path:
     """Write the event log as XES 1849-2016: one trace per ticket, events in time order."""
-    log = _event_frame(results)
+    log = _event_frame(results, replications)
     log["_order"] = range(len(log))
     log = log.sort_values(["replication", "_case", "_order"], kind="stable")
     case = log["case:concept:name"]

@@ -98,3 +98,24 @@ def test_pm4py_reads_the_xes(results, tmp_path):
 def test_unknown_suffix_refused(results, tmp_path):
     with pytest.raises(ValueError, match="csv or .xes"):
         results.to_event_log(tmp_path / "events.parquet")
+
+
+def test_event_log_of_chosen_replications_only(tmp_path):
+    """``write_all(..., event_log="first")`` keeps one replication; ``"none"`` writes no log."""
+    import bpsim
+    from bpsim.report.files import write_all
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[2] / "models"
+    process = bpsim.read(root / "service_desk.bpmn")
+    scenario = bpsim.load_scenario(root / "service_desk.yaml").vary({"horizon": "9d"})
+    results = bpsim.simulate(process, scenario, replications=2, seed=3)
+    first = write_all(results, tmp_path / "first", event_log="first")
+    log = __import__("pandas").read_csv(tmp_path / "first" / "events.csv")
+    assert set(log["replication"]) == {int(results.output.events["replication"].min())}
+    rep = int(log["replication"][0])
+    cases = results.output.cases
+    assert log["case:concept:name"].nunique() == (cases["replication"] == rep).sum()
+    assert any(p.name == "events.xes" for p in first)
+    none = write_all(results, tmp_path / "none", event_log="none")
+    assert not any(p.name.startswith("events.") for p in none)
+    assert not (tmp_path / "none" / "events.csv").exists()
