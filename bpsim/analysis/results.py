@@ -158,7 +158,7 @@ class Results:
 
     @cached_property
     def staff(self) -> pd.DataFrame:
-        return _roles.staff_table(self.output.staff, self.visits, self.windows)
+        return _roles.staff_table(self.output.staff, self.visits, self.windows, self.scenario)
 
     @cached_property
     def sla_cases(self) -> pd.DataFrame:

@@ -4,10 +4,14 @@ The service desk's agents and specialists work shifts. For each person the engin
 within the measured window [warm-up, end], the seconds they were **on shift** and the seconds
 they were **busy** on a task. From those and the visits they served:
 
-``utilization``     busy / on shift: the share of paid hours spent working (over the hours
-                    they were on shift, so a night with nobody on shift does not dilute it)
+``utilization``     busy / (on shift + overtime): the share of the hours they were at work
+                    that they spent working (over the hours they were on shift, so a night
+                    with nobody on shift does not dilute it). A person finishes the task in
+                    hand after the shift ends; that **overtime** counts as time at work, so
+                    utilisation never exceeds 100 %
 ``busy_hours``      hours worked (person-hours spent on tickets)
 ``on_shift_hours``  hours on shift (paid hours)
+``overtime_hours``  hours worked outside the shift (finishing the task in hand)
 ``tasks``           tasks started in the window
 ``cases_handled``   distinct tickets the person (the role) worked on in the window
 ``handling_mean``   mean service time (start -> complete) of the tasks they completed
@@ -21,14 +25,52 @@ handling time, person-hours (per operator and overall).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from bpsim.analysis.stats import ci_table
 
 __all__ = ["staff_table", "role_table", "handled"]
 
-_FIGS = ["utilization", "busy_hours", "on_shift_hours", "tasks", "cases_handled",
-         "handling_mean", "person_hours_per_case"]
+_FIGS = ["utilization", "busy_hours", "on_shift_hours", "overtime_hours", "tasks",
+         "cases_handled", "handling_mean", "person_hours_per_case"]
+
+
+def shift_calendars(scenario) -> dict[str, object]:
+    """Staff member name -> the calendar of their shift (``None``: around the clock).
+
+    Members are numbered across a role's shifts in order, as the engine names them.
+    """
+    out: dict[str, object] = {}
+    for name, role in (getattr(scenario, "roles", None) or {}).items():
+        i = 0
+        for shift in role.shifts:
+            for _ in range(shift.staff):
+                i += 1
+                out[f"{name} {i}"] = shift.calendar
+    return out
+
+
+def overtime(visits: pd.DataFrame, wins: pd.DataFrame, scenario) -> pd.DataFrame:
+    """Per replication x staff member: seconds worked outside their shift within the window
+    (``overtime``), from the served visits' start -> end intervals."""
+    cals = shift_calendars(scenario)
+    v = visits.loc[visits["resource"].notna() & visits["start"].notna()]
+    cols = ["replication", "resource", "overtime"]
+    if v.empty or not cals:
+        return pd.DataFrame(columns=cols)
+    w0 = v["replication"].map(wins["warmup"]).to_numpy(float)
+    w1 = v["replication"].map(wins["end"]).to_numpy(float)
+    a = np.maximum(v["start"].to_numpy(float), w0)
+    b = np.minimum(np.nan_to_num(v["end"].to_numpy(float), nan=np.inf), w1)
+    extra = np.zeros(len(v))
+    for k, (res, t0, t1) in enumerate(zip(v["resource"], a, b)):
+        cal = cals.get(res)
+        if cal is not None and t1 > t0:
+            extra[k] = (t1 - t0) - cal.working_time(t0, t1)
+    frame = pd.DataFrame({"replication": v["replication"].to_numpy(),
+                          "resource": v["resource"].to_numpy(), "overtime": extra})
+    return frame.groupby(["replication", "resource"], sort=False)["overtime"].sum().reset_index()
 
 
 def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -46,12 +88,17 @@ def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def _per_replication(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
-                     by: str) -> pd.DataFrame:
+                     by: str, scenario=None) -> pd.DataFrame:
     keys = ["replication", by] if by == "role" else ["replication", "role", "resource"]
+    ot = overtime(visits, wins, scenario)
+    staff = staff.merge(ot, on=["replication", "resource"], how="left")
+    staff["overtime"] = staff["overtime"].fillna(0.0).clip(lower=0.0)
     s = staff.groupby(keys, sort=False, observed=True).agg(
         busy=("busy", "sum"), on_shift=("on_shift", "sum"), tasks=("tasks", "sum"),
-        staff=("resource", "nunique")).reset_index()
-    s["utilization"] = s["busy"] / s["on_shift"].where(s["on_shift"] > 0)
+        overtime=("overtime", "sum"), staff=("resource", "nunique")).reset_index()
+    at_work = s["on_shift"] + s["overtime"]
+    s["utilization"] = (s["busy"] / at_work.where(at_work > 0)).clip(upper=1.0)
+    s["overtime_hours"] = s["overtime"] / 3600.0
     s["busy_hours"] = s["busy"] / 3600.0
     s["on_shift_hours"] = s["on_shift"] / 3600.0
     h = handled(visits, wins, by)
@@ -73,13 +120,14 @@ def _clean_staff(staff: pd.DataFrame) -> pd.DataFrame:
     return s
 
 
-def staff_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame) -> pd.DataFrame:
+def staff_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
+                scenario=None) -> pd.DataFrame:
     """The ``staff`` table: one row per staff member (see the module docstring)."""
     cols = ["resource", "role", "shift"] + [c for f in _FIGS for c in (f, f"{f}_ci95")]
     if staff.empty:
         return pd.DataFrame(columns=cols)
     s = _clean_staff(staff)
-    per = _per_replication(s, visits, wins, "resource")
+    per = _per_replication(s, visits, wins, "resource", scenario)
     out = ci_table(per, ["role", "resource"], _FIGS)
     shifts = s.drop_duplicates("resource").set_index("resource")["shift"]
     out["shift"] = out["resource"].map(shifts)
@@ -96,7 +144,7 @@ def role_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
     if staff.empty:
         per = pd.DataFrame(columns=["replication", "role", *figs])
     else:
-        per = _per_replication(_clean_staff(staff), visits, wins, "role")
+        per = _per_replication(_clean_staff(staff), visits, wins, "role", scenario)
     out = ci_table(per, "role", figs).rename(columns={"role": "name"})
     names = list(dict.fromkeys(list(roles) + list(out["name"])))
     out = out.set_index("name").reindex(names).reset_index()

@@ -37,8 +37,7 @@ def draw_utilization(results, ax):
     right = max(100.0, top) * 1.12
     ax.set_xlim(0, right)
     ax.axvline(100, color="grey", linestyle=":", linewidth=1)
-    ax.set_xlabel("utilisation (% of on-shift time; over 100 %: work finished after the "
-                  "shift)" if top > 100 else "utilisation (% of on-shift time)")
+    ax.set_xlabel("utilisation (% of time at work: on shift plus overtime)")
     cis = np.nan_to_num(ro["utilization_ci95"].to_numpy(dtype=float) * 100)
     for yi, v, ci in zip(y, vals, cis):
         if not math.isnan(v):

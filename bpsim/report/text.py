@@ -100,12 +100,12 @@ def _roles(results) -> list[str]:
                      _hours(r.busy_hours), _hours(r.on_shift_hours), fmt_num(r.cases_handled),
                      fmt_duration(r.handling_mean),
                      fmt_duration(r.person_hours_per_case * 3600.0)])
-    out = ["", "Roles (utilisation = busy / on shift)",
+    out = ["", "Roles (utilisation = busy / (on shift + overtime))",
            table(["role", "staff", "utilisation", "busy h", "on shift h", "cases",
                   "handling", "work/case"], rows)]
-    if (ro["utilization"] > 1.0).any():
-        out.append("  (over 100 %: staff finish the task in hand after their shift ends, so "
-                   "busy time exceeds on-shift time; the role is overloaded)")
+    if "overtime_hours" in ro and (ro["overtime_hours"] > 0.05 * ro["on_shift_hours"]).any():
+        out.append("  (staff of a role above worked more than 5 % of their shift hours as "
+                   "overtime, finishing tasks after the shift ended: the role is overloaded)")
     sf = results.staff
     if not sf.empty and len(sf) <= 40:
         srows = [[str(s.resource), fmt_pct(s.utilization), _hours(s.busy_hours),
