@@ -37,7 +37,7 @@ import numpy as np
 
 from bpsim.errors import SimulationError
 from bpsim.model import ACTIVITY_TYPES, SUBPROCESS_TYPES, TASK_TYPES, Flow, Process
-from bpsim.scenario.spec import BoundScenario
+from bpsim.scenario.spec import BoundScenario, LoopSpec
 
 __all__ = ["Plan", "NodePlan", "BoundaryPlan", "Constant", "compile_plan"]
 
@@ -92,6 +92,7 @@ class NodePlan:
     entries: list[int] = field(default_factory=list)
     link_target: int | None = None
     or_up: list[frozenset[int]] = field(default_factory=list)
+    loop: LoopSpec | None = None  # loop / multi-instance marker that the run honours
 
 
 @dataclass
@@ -199,6 +200,10 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
         except SimulationError as exc:  # raised below only when tickets can get there
             problems[node.index] = exc
             node.kind = "pass"
+
+    for node in nodes:  # loop and multi-instance markers (only where the scenario or BPMN says how often)
+        if node.kind in ("task", "delay", "sub"):
+            node.loop = _loop(g.nodes[node.id], bound.loops.get(node.id), node.id)
 
     for node in nodes:  # boundary events hang on their host
         data = g.nodes[node.id]
@@ -327,6 +332,18 @@ def _kind(process, bound, node, data, children, entries_of, index) -> None:
                      "give it a duration (and role) under tasks:")
     else:
         node.kind = "pass"
+
+
+def _loop(data: dict, spec: LoopSpec | None, nid: str) -> LoopSpec | None:
+    """The loop behaviour of an activity: the scenario's, else an integer loopCardinality."""
+    if spec is not None:
+        return spec
+    marker = data.get("loop")
+    if marker in ("parallel", "sequential"):
+        text = str(data.get("loop_cardinality") or "").strip()
+        if text.isdigit():
+            return LoopSpec(nid, marker, instances=Constant(int(text)))
+    return None
 
 
 def _delay(process, bound, node, *, required: bool) -> None:

@@ -21,6 +21,7 @@ import simpy
 
 from bpsim.engine.arrivals import schedule_arrivals
 from bpsim.engine.flow import Kit, flow_builders
+from bpsim.engine.loops import loop_finish, parallel_instances
 from bpsim.engine.plan import Plan
 from bpsim.engine.streams import Streams
 from bpsim.engine.tokens import (
@@ -439,6 +440,14 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         leave[node.index] = make_leave(node)
     for node in nodes:
         finish[node.index] = make_finish(node)
+    parallel = {}
+    for node in nodes:  # loop / multi-instance activities only
+        if node.loop is not None:
+            i = node.index
+            if node.loop.kind == "parallel":
+                parallel[i], finish[i] = parallel_instances(node, finish[i], streams, clone)
+            else:
+                finish[i] = loop_finish(node, enter, finish[i], streams)
     for node in nodes:
         k = node.kind
         if k == "task":
@@ -457,6 +466,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             enter[node.index] = make_link(node)
         else:
             enter[node.index] = make_pass(node)
+    for i, make_enter in parallel.items():
+        enter[i] = make_enter(enter[i])
 
     # -- arrivals ------------------------------------------------------------------------
     def arrive(start: int, cls: int, now: float) -> None:

@@ -40,6 +40,7 @@ from bpsim.scenario.spec import (
     BoundScenario,
     EventSpec,
     GatewaySpec,
+    LoopSpec,
     Role,
     Shift,
     TaskSpec,
@@ -115,6 +116,7 @@ def bind(scenario: Scenario, process: Process) -> BoundScenario:
         roles[name] = Role(name, shifts, r.cost_per_hour, r.billing_increment, r.bill_rate)
 
     tasks: dict[str, TaskSpec] = {}
+    loops: dict[str, LoopSpec] = {}
     for key, t in s.tasks.items():
         loc = ("tasks", key)
         node = find_element(s, process, key, loc, SECTIONS["tasks"])
@@ -134,6 +136,8 @@ def bind(scenario: Scenario, process: Process) -> BoundScenario:
             duration = by_class[classes[0]]  # every class has its own law: never used
         if duration is not None:
             tasks[node] = TaskSpec(node, duration, role, by_class)
+        if t.loop is not None or t.instances is not None:
+            loops[node] = _loop(s, process, node, t, loc)
 
     gateways: dict[str, GatewaySpec] = {}
     for key, branches in s.gateways.items():
@@ -249,7 +253,27 @@ def bind(scenario: Scenario, process: Process) -> BoundScenario:
         calendars=calendars,
         classes=classes,
         source=s.source,
+        loops=loops,
     )
+
+
+def _loop(s: Scenario, process: Process, node: str, t: Any, loc: tuple) -> LoopSpec:
+    """The :class:`LoopSpec` of a ``tasks:`` entry with ``loop:`` or ``instances:``."""
+    marker = process.graph.nodes[node].get("loop")
+    if t.loop is not None and t.instances is not None:
+        raise s.error("give loop (a repeating activity) or instances (multi-instance), not both.", loc,
+                      "loop: for a standard loop marker, instances: for a multi-instance marker.")
+    if t.instances is not None:
+        if marker not in ("parallel", "sequential"):
+            raise s.error(f"{describe(process, node)} has no multi-instance marker; instances: "
+                          "needs one.", (*loc, "instances"),
+                          "draw the multi-instance marker (three bars) on it, or use loop:.")  # fmt: skip
+        return LoopSpec(node, marker, instances=t.instances)
+    if marker in ("parallel", "sequential"):
+        raise s.error(f"{describe(process, node)} is a multi-instance activity; it takes instances:, "
+                      "not loop:.", (*loc, "loop"), "write e.g. instances: 3.")  # fmt: skip
+    return LoopSpec(node, "standard", repeat=t.loop.repeat, iterations=t.loop.iterations,
+                    maximum=t.loop.maximum)
 
 
 def resolve(scenario: Scenario, process: Process, key: str) -> Any:

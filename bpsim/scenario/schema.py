@@ -222,7 +222,7 @@ def _duration_shorthand(data: Any) -> Any:
     if isinstance(data, Distribution):
         return {"duration": data}
     if isinstance(data, dict) and data and not set(map(str, data)) & {
-        "duration", "role", "by_class", "pauses_sla", "probability"
+        "duration", "role", "by_class", "pauses_sla", "probability", "loop", "instances"
     }:  # fmt: skip
         return {"duration": data}  # a law written as a mapping: {exponential: {mean: 6m}}
     return data
@@ -307,13 +307,41 @@ class RoleModel(_Section):
         return self
 
 
+class LoopModel(_Section):
+    """``loop: {repeat: 0.3}`` (another iteration with probability 0.3 after each one), or
+    ``loop: {iterations: uniform(1, 4)}``; ``maximum: 5`` caps the iterations."""
+
+    repeat: Probability | None = None
+    iterations: Law | None = None
+    maximum: Positive | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, (int, float)) and not isinstance(data, bool) and data >= 1:
+            return {"iterations": data}
+        return data
+
+    @model_validator(mode="after")
+    def _one(self) -> LoopModel:
+        if (self.repeat is None) == (self.iterations is None):
+            raise _custom("give repeat (a probability) or iterations (a number or law), exactly one.",
+                          "e.g. loop: {repeat: 0.3} or loop: {iterations: 3}.")
+        if self.repeat is not None and self.repeat >= 1 and self.maximum is None:
+            raise _custom("repeat: 1 never stops.", "give a probability below 1, or a maximum.")
+        return self
+
+
 class TaskModel(_Section):
     """``Triage ticket: {duration: exponential(mean=6m), role: Agent}``; ``role: null`` is
-    automatic work that holds no staff."""
+    automatic work that holds no staff. ``loop:`` and ``instances:`` say how often an
+    activity with a loop or multi-instance marker runs."""
 
     duration: Law | None = None
     role: str | None = None
     by_class: dict[str, Law] = Field(default_factory=dict)
+    loop: LoopModel | None = None
+    instances: Law | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -322,10 +350,13 @@ class TaskModel(_Section):
 
 
 class EventModel(_Section):
-    """``Customer replies: {duration: exponential(mean=1d), pauses_sla: true}``."""
+    """``Customer replies: {duration: exponential(mean=1d), pauses_sla: true}``. The start
+    event of an event sub-process also takes ``probability`` (the trigger happens in that
+    share of the enclosing scopes, ``duration`` after the scope started)."""
 
     duration: Law | None = None
     pauses_sla: bool = False
+    probability: Probability | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -34,6 +34,8 @@ __all__ = [
     "GatewaySpec",
     "EventSpec",
     "BoundarySpec",
+    "LoopSpec",
+    "StartTrigger",
     "SLAPoint",
     "SLA",
     "BoundScenario",
@@ -208,6 +210,38 @@ class BoundarySpec:
 
 
 @dataclass
+class LoopSpec:
+    """How often an activity with a loop or multi-instance marker runs.
+
+    ``kind`` is ``"standard"`` (the activity repeats), ``"parallel"`` or ``"sequential"``
+    (multi-instance). Standard loops repeat with probability ``repeat`` after each
+    iteration, or run ``iterations`` times (a law, rounded, at least 1); ``maximum`` caps the
+    number of iterations. Multi-instance activities run ``instances`` times (a law, rounded,
+    at least 1), all at once (parallel) or one after another (sequential).
+    """
+
+    element: str
+    kind: str = "standard"
+    repeat: float | None = None
+    iterations: Distribution | None = None
+    instances: Distribution | None = None
+    maximum: int | None = None
+
+
+@dataclass
+class StartTrigger:
+    """When the start event of an event sub-process fires in a running scope.
+
+    With ``probability`` p the trigger happens, ``duration`` (a law) after the enclosing
+    scope started (timer starts: probability 1, the timer's duration).
+    """
+
+    element: str
+    probability: float = 1.0
+    duration: Distribution | None = None
+
+
+@dataclass
 class SLAPoint:
     """A point in a ticket's life: ``element`` id and which ``moment`` of it.
 
@@ -268,3 +302,5 @@ class BoundScenario:
     calendars: dict[str, Calendar] = field(default_factory=dict)
     classes: list[str] = field(default_factory=lambda: ["default"])
     source: str | None = None
+    loops: dict[str, LoopSpec] = field(default_factory=dict)  # activity id -> loop behaviour
+    triggers: dict[str, StartTrigger] = field(default_factory=dict)  # event sub-process starts

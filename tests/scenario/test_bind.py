@@ -154,3 +154,26 @@ def test_missing_parameters_are_left_to_the_validator():
     )
     assert b.arrivals == {} and "Task_Handle" not in b.tasks
     assert b.classes == ["default"]
+
+
+def test_loop_and_instances_bind_to_loop_specs():
+    desk = small_desk()
+    desk.graph.nodes["Task_Resolve"]["loop"] = "sequential"
+    tasks = {"Handle ticket": {"duration": "5m", "loop": {"repeat": 0.3, "maximum": 4}},
+             "Resolve": {"duration": "30m", "instances": 3}}
+    b = scenario(tasks=tasks).bind(desk)
+    assert b.loops["Task_Handle"].kind == "standard"
+    assert (b.loops["Task_Handle"].repeat, b.loops["Task_Handle"].maximum) == (0.3, 4)
+    assert b.loops["Task_Resolve"].kind == "sequential"
+    assert b.loops["Task_Resolve"].instances == Fixed(3.0)
+    assert b.tasks["Task_Resolve"].duration == Fixed(1800.0)
+
+
+def test_instances_need_a_multi_instance_marker():
+    with pytest.raises(ScenarioError, match="multi-instance marker"):
+        scenario(tasks={"Handle ticket": {"duration": "5m", "instances": 3}}).bind(small_desk())
+
+
+def test_a_loop_needs_repeat_or_iterations():
+    with pytest.raises(ScenarioError, match="repeat"):
+        scenario(tasks={"Handle ticket": {"duration": "5m", "loop": {"maximum": 3}}})

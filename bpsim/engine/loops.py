@@ -1,0 +1,93 @@
+"""Loop and multi-instance activities: the same work done several times for one ticket.
+
+At the service desk a "Call the customer" task may be retried until someone answers (a
+*standard loop*: after each attempt, another one with some probability), and a "Collect
+approvals" task may ask three managers at once (*parallel multi-instance*: three work items,
+perhaps done by three people at the same time; the task is done when all three are) or one
+after another (*sequential multi-instance*).
+
+:mod:`bpsim.engine.replication` wraps the ``enter`` and ``finish`` callbacks of exactly the
+activities whose plan carries a :class:`~bpsim.scenario.spec.LoopSpec` with these builders;
+every other element keeps its plain callbacks, so models without loops pay nothing. Every iteration or instance is recorded like a
+visit (``enabled``, ``start``, ``complete``).
+"""
+
+from __future__ import annotations
+
+from bpsim.engine.tokens import Token
+
+__all__ = ["loop_finish", "parallel_instances"]
+
+
+def _count(draw, maximum: int | None):
+    def count() -> int:
+        n = max(1, int(round(draw())))
+        return min(n, maximum) if maximum else n
+    return count
+
+
+def loop_finish(node, enter: list, fin, streams):
+    """The ``finish`` callback of a standard loop or sequential multi-instance activity."""
+    i, spec = node.index, node.loop
+    again: dict[Token, int] = {}  # tokens in their 2nd, 3rd ... iteration -> iterations left / done
+    if spec.kind == "standard" and spec.repeat is not None:
+        uni = streams.uniform(f"loop:{node.id}")
+        p, cap = spec.repeat, spec.maximum or 0
+
+        def finish_repeat(tok: Token, now: float) -> None:
+            k = again.pop(tok, 1)
+            if (not cap or k < cap) and uni() < p:
+                again[tok] = k + 1
+                enter[i](tok, 0)
+            else:
+                fin(tok, now)
+        return finish_repeat
+    law = spec.iterations if spec.kind == "standard" else spec.instances
+    count = _count(streams.law(f"loop:{node.id}", law), spec.maximum)
+
+    def finish_count(tok: Token, now: float) -> None:
+        left = again.pop(tok, None)
+        if left is None:
+            left = count()
+        left -= 1
+        if left > 0:
+            again[tok] = left
+            enter[i](tok, 0)
+        else:
+            fin(tok, now)
+    return finish_count
+
+
+def parallel_instances(node, fin, streams, clone):
+    """``(make_enter, finish)`` of a parallel multi-instance activity: ``make_enter(inner)``
+    wraps the activity's plain ``enter`` callback.
+
+    On entry, n instances (n drawn from the instances law) each get a token of the ticket's
+    scope and enter the activity; each is a separate work item (its own queue place, its own
+    person). The activity completes, and the ticket moves on, when the last instance does.
+    """
+    spec = node.loop
+    count = _count(streams.law(f"loop:{node.id}", spec.instances), spec.maximum)
+    group: dict[Token, list[int]] = {}
+
+    def make_enter(inner_enter):
+        def enter_instances(tok: Token, pos: int) -> None:
+            n = count()
+            left = [n]
+            toks = [tok] + [clone(tok) for _ in range(n - 1)]
+            for tk in toks:
+                group[tk] = left
+            for tk in toks:
+                inner_enter(tk, pos)
+        return enter_instances
+
+    def finish_instance(tok: Token, now: float) -> None:
+        left = group.pop(tok, None)
+        if left is not None:
+            left[0] -= 1
+            if left[0] > 0:  # others still at work: this instance's token is done
+                tok.dead = True
+                tok.scope.tokens.discard(tok)
+                return
+        fin(tok, now)
+    return make_enter, finish_instance

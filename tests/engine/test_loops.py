@@ -1,0 +1,108 @@
+"""Loop and multi-instance activities against their formulas (fixed seeds, 95 % intervals)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bpsim.engine import run
+from bpsim.scenario.spec import LoopSpec
+
+from .models import Exponential, Fixed, TaskSpec, bound, build, line
+
+SPARSE = Exponential(mean=36000.0)  # tickets far apart: no queueing
+MINUTE = Fixed(60.0)
+
+
+def per_case(out, element: str, lifecycle: str = "complete") -> np.ndarray:
+    ev = out.events
+    hit = ev[(ev.element == element) & (ev.lifecycle == lifecycle)]
+    counts = hit.groupby("case").size()
+    return counts.reindex(range(len(out.cases)), fill_value=0).to_numpy()
+
+
+def inside_ci(sample: np.ndarray, expected: float) -> bool:
+    half = 1.96 * sample.std(ddof=1) / math.sqrt(len(sample))
+    return abs(sample.mean() - expected) <= half
+
+
+def looped(spec: LoopSpec, duration=MINUTE, role=None, staff=None, cases=20000, marker=None):
+    p = line("Work")
+    if marker:
+        p.graph.nodes["Work"]["loop"] = marker
+    b = bound({"Work": TaskSpec("Work", duration, role=role)}, {role: staff} if role else None,
+              interarrival=SPARSE, cases=cases, loops={"Work": spec})
+    return p, b
+
+
+def test_standard_loop_repeats_with_mean_one_over_one_minus_p():
+    p, b = looped(LoopSpec("Work", "standard", repeat=0.3))
+    out = run(p, b, seed=3)
+    k = per_case(out, "Work")
+    assert k.min() >= 1 and out.cases.completed.all()
+    assert inside_ci(k, 1 / (1 - 0.3))
+    assert (per_case(out, "Work", "enabled") == k).all()  # every iteration is recorded as a visit
+
+
+def test_loop_maximum_caps_the_iterations():
+    p, b = looped(LoopSpec("Work", "standard", repeat=0.5, maximum=3))
+    k = per_case(run(p, b, seed=5), "Work")
+    assert k.max() == 3
+    assert inside_ci(k, 1 + 0.5 + 0.25)  # sum_{j<3} p^j
+
+
+def test_loop_with_an_iteration_count_runs_that_many_times():
+    p, b = looped(LoopSpec("Work", "standard", iterations=Fixed(4.0)), cases=200)
+    out = run(p, b, seed=1)
+    assert (per_case(out, "Work") == 4).all()
+    assert np.allclose(out.cases.end - out.cases.arrival, 4 * 60.0)
+
+
+def test_parallel_instances_finish_with_the_slowest_harmonic_mean():
+    n, mean = 3, 600.0
+    p, b = looped(LoopSpec("Work", "parallel", instances=Fixed(n)), Exponential(mean=mean), "Staff", 3 * n,
+                  marker="parallel")
+    out = run(p, b, seed=2)
+    assert (per_case(out, "Work") == n).all()
+    cycle = (out.cases.end - out.cases.arrival).to_numpy()
+    harmonic = sum(1 / k for k in range(1, n + 1))
+    assert inside_ci(cycle, harmonic * mean)
+    starts = out.events[(out.events.element == "Work") & (out.events.lifecycle == "start")]
+    people = starts.groupby("case").resource.nunique()
+    assert (people == n).all()  # the instances are served by different people at once
+
+
+def test_sequential_instances_run_one_after_another():
+    n, mean = 3, 600.0
+    p, b = looped(LoopSpec("Work", "sequential", instances=Fixed(n)), Exponential(mean=mean), "Staff", 3 * n,
+                  marker="sequential")
+    out = run(p, b, seed=4)
+    cycle = (out.cases.end - out.cases.arrival).to_numpy()
+    assert inside_ci(cycle, n * mean)
+    ev = out.events[out.events.element == "Work"]
+    for _case, rows in list(ev.groupby("case"))[:200]:
+        life = rows.lifecycle.astype(str).tolist()
+        assert life == ["enabled", "start", "complete"] * n  # never two at once
+
+
+def test_bpmn_loop_cardinality_literal_sets_the_instances():
+    p = build({"Start": "startEvent", "Work": {"type": "userTask", "loop": "parallel", "loop_cardinality": "4"},
+               "End": "endEvent"}, [("Start", "Work"), ("Work", "End")])
+    b = bound({"Work": TaskSpec("Work", Fixed(60.0), role=None)}, interarrival=SPARSE, cases=50)
+    out = run(p, b, seed=1)
+    assert (per_case(out, "Work") == 4).all()
+    assert np.allclose(out.cases.end - out.cases.arrival, 60.0)  # automatic: all four at once
+
+
+def test_parallel_instances_of_a_sub_process_each_get_a_scope():
+    p = build({"Start": "startEvent", "Sub": {"type": "subProcess", "loop": "parallel"},
+               "In": {"type": "startEvent", "parent": "Sub"}, "Do": {"type": "serviceTask", "parent": "Sub"},
+               "Out": {"type": "endEvent", "parent": "Sub"}, "End": "endEvent"},
+              [("Start", "Sub"), ("Sub", "End"), ("In", "Do"), ("Do", "Out")])
+    b = bound({"Do": TaskSpec("Do", Fixed(30.0))}, interarrival=SPARSE, cases=20,
+              loops={"Sub": LoopSpec("Sub", "parallel", instances=Fixed(2.0))})
+    out = run(p, b, seed=1)
+    assert (per_case(out, "Do") == 2).all()
+    assert (per_case(out, "Sub") == 2).all()  # each instance completes; the ticket goes on once
+    assert (per_case(out, "End", "end") == 1).all()
