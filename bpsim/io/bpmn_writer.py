@@ -15,8 +15,11 @@ What is written
   lanes inside a pool); other pool-less processes stay pool-less, as in the source (bpmn.io
   draws them too). ``messageFlow`` elements between pools.
 * Each ``process`` with its ``laneSet`` (nested lanes as ``childLaneSet``), flow nodes with
-  ``incoming``/``outgoing``, event definitions (timer values as ``tFormalExpression``),
-  gateway and activity ``default`` flows, sub-processes with their children, boundary events
+  ``incoming``/``outgoing``, event definitions (timer values as ``tFormalExpression``, link
+  names, conditional-event conditions, and the ``messageRef``/``signalRef``/``errorRef``/
+  ``escalationRef``/``activityRef`` the reader kept, written as they were), the global
+  ``message``/``signal``/``error``/``escalation`` definitions they point to,
+  ``gatewayDirection``, gateway and activity ``default`` flows, sub-processes with their children, boundary events
   (``attachedToRef``, ``cancelActivity``), call activities (``calledElement``), loop markers,
   sequence flows with names and ``conditionExpression``; text annotations, data object and
   data store references, and associations between elements that were written.
@@ -66,6 +69,9 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 NSMAP = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI, "xsi": XSI}
 _SKIP_ATTR_NS = (BPMN, XSI)
 _DEFINITION_KINDS = ("message", "signal", "error", "escalation")
+#: Which event definition carries which reference attribute.
+_REF_KIND = {"messageRef": "message", "operationRef": "message", "signalRef": "signal",
+             "errorRef": "error", "escalationRef": "escalation", "activityRef": "compensate"}
 _KEEP_ARTIFACTS = ("textAnnotation", "dataObject", "dataObjectReference", "dataStoreReference",
                    "group")
 
@@ -184,7 +190,7 @@ class _Writer:
                 el = etree.SubElement(root, _q(kind), id=did)
                 if entry.get("name"):
                     el.set("name", entry["name"])
-                for key in ("errorCode", "escalationCode", "structureRef"):
+                for key in ("errorCode", "escalationCode", "structureRef", "itemRef"):
                     if entry.get(key):
                         el.set(key, entry[key])
                 self.written.add(did)
@@ -327,6 +333,8 @@ class _Writer:
             if d.get("parallel_multiple"):
                 el.set("parallelMultiple", "true")
         elif kind.endswith("Gateway"):
+            if d.get("gateway_direction"):
+                el.set("gatewayDirection", str(d["gateway_direction"]))
             if default:
                 el.set("default", default)
             if kind == "eventBasedGateway" and d.get("instantiate"):
@@ -374,19 +382,22 @@ class _Writer:
                 holder.append(ext)
 
     def event_definitions(self, el: Any, d: dict[str, Any]) -> None:
+        """One ``<...EventDefinition>`` per kind, with the references the reader kept
+        (``event_refs``: ``messageRef``, ``signalRef``, ``errorRef``, ``escalationRef``,
+        ``activityRef`` ...) written as they were, and the link name."""
         kinds = list(d.get("events") or [])
         if not kinds and d.get("event") and d["event"] != "multiple":
             kinds = [d["event"]]
-        refs = d.get("event_refs") or {}
+        refs = dict(d.get("event_refs") or {})
+        written = []
         for kind in kinds:
             tag = "compensateEventDefinition" if kind == "compensate" else f"{kind}EventDefinition"
             de = etree.SubElement(el, _q(tag),
                                   id=self.fresh(f"{kind.capitalize()}Def_{el.get('id')}"))
+            written.append((kind, de))
             self.written.add(de.get("id"))
-            ref_key = {"message": "messageRef", "signal": "signalRef", "error": "errorRef",
-                       "escalation": "escalationRef"}.get(kind)
-            if ref_key and refs.get(ref_key) in self.written:
-                de.set(ref_key, refs[ref_key])
+            for key in [k for k, owner in _REF_KIND.items() if owner == kind and k in refs]:
+                de.set(key, str(refs.pop(key)))
             if kind == "timer" and d.get("timer"):
                 t = etree.SubElement(de, _q(d["timer"].get("kind") or "timeDuration"))
                 t.set(_q("type", XSI), "bpmn:tFormalExpression")
@@ -394,8 +405,17 @@ class _Writer:
             elif kind == "conditional":
                 c = etree.SubElement(de, _q("condition"))
                 c.set(_q("type", XSI), "bpmn:tFormalExpression")
+                if d.get("condition"):
+                    c.text = d["condition"]
             elif kind == "link":
-                de.set("name", d.get("link_name") or d.get("name") or el.get("id"))
+                # the BPMN reader says link_name=None for an unnamed link: keep it unnamed;
+                # draw.io has no link name, its label plays the part (as the validator reads it)
+                name = d["link_name"] if "link_name" in d else d.get("name")
+                if name:
+                    de.set("name", name)
+        for key, value in refs.items():  # a reference of no known kind: on the first one
+            if written and key not in _REF_KIND and value:
+                written[0][1].set(key, str(value))
 
     def loop(self, el: Any, d: dict[str, Any]) -> None:
         loop = d.get("loop")

@@ -1,7 +1,9 @@
 """Round trips over every corpus file: read -> write -> read gives the same process.
 
 BPMN: ``read -> generate_bpmn -> read_bpmn`` must keep node ids, types, names, lanes,
-parents, boundary attachments, event kinds, timers (an empty timer value counts as none),
+parents, boundary attachments, event kinds, link names, event definition references
+(messageRef, signalRef, errorRef, escalationRef, activityRef), gateway directions, the global
+message/signal/error/escalation definitions, timers (an empty timer value counts as none),
 loop markers, flows (ends, names, conditions, defaults), lanes, message flows and the named
 pools exactly (a process without a pool may gain one named after it, as the writer
 documents), and vendor extensions as the writer documents (extension elements and namespaced
@@ -32,6 +34,8 @@ DRAWIO_FILES = sorted(p for p in (CORPUS / "drawio").glob("*") if p.suffix in ("
 
 NODE_KEYS = ("type", "name", "lane", "parent", "attached_to", "event", "cancel_activity",
              "timer", "default", "loop", "called_element", "triggered_by_event")
+#: kept by BPMN only: draw.io has no place for them (a link's label is its name there)
+BPMN_NODE_KEYS = ("link_name", "event_refs", "gateway_direction")
 FLOW_KEYS = ("source", "target", "name", "condition", "default")
 
 
@@ -61,7 +65,7 @@ def differences(a: Process, b: Process, *, drawio: bool = False) -> list[str]:
         out.append(f"nodes only in the original: {sorted(set(ga) - set(gb))[:5]}; "
                    f"only in the copy: {sorted(set(gb) - set(ga))[:5]}")
     for n in sorted(set(ga) & set(gb)):
-        for key in NODE_KEYS:
+        for key in NODE_KEYS + (() if drawio else BPMN_NODE_KEYS):
             x, y = ga.nodes[n].get(key), gb.nodes[n].get(key)
             if key == "name":
                 x, y = fold(x), fold(y)
@@ -108,6 +112,10 @@ def differences(a: Process, b: Process, *, drawio: bool = False) -> list[str]:
     if len(pools_b) < len(pools_a) or any(name not in new_pools for name in extra) or \
             set(pools_a) - set(pools_b):
         out.append(f"named pools: {pools_a} became {pools_b}")
+    defs_a = {k: (v.get("type"), v.get("name")) for k, v in a.definitions.items()}
+    defs_b = {k: (v.get("type"), v.get("name")) for k, v in b.definitions.items()}
+    if not drawio and defs_a != defs_b:
+        out.append(f"global definitions: {defs_a} became {defs_b}")
     if _processes(a) != _processes(b):
         out.append("the nodes are grouped into processes differently")
     return out
@@ -178,3 +186,40 @@ def test_the_corpus_is_there():
     """The parametrised tests above are empty without the corpus: say so visibly."""
     require_corpus()
     assert len(BPMN_FILES) >= 70 and DRAWIO_FILES
+
+
+def test_the_corpus_exercises_link_names_event_refs_and_gateway_directions():
+    """The BPMN-only keys above are compared on real values, not only on None == None."""
+    require_corpus()
+    seen = {key: 0 for key in BPMN_NODE_KEYS}
+    definitions = 0
+    for path in BPMN_FILES:
+        p = bpsim.read(path)
+        definitions += len(p.definitions)
+        for _, data in p.graph.nodes(data=True):
+            for key in BPMN_NODE_KEYS:
+                seen[key] += bool(data.get(key))
+    assert all(seen.values()), seen
+    assert definitions
+
+
+def test_written_event_refs_point_at_written_definitions():
+    """A messageRef/signalRef/errorRef/escalationRef to a known definition is written with
+    that definition (one <message>/<signal>/... element with the same id)."""
+    from lxml import etree
+
+    from bpsim.io.bpmn_writer import generate_bpmn
+
+    require_corpus()
+    checked = 0
+    for path in BPMN_FILES:
+        p = bpsim.read(path)
+        root = etree.fromstring(generate_bpmn(p))
+        ids = {el.get("id"): etree.QName(el).localname for el in root.iter() if el.get("id")}
+        for _, data in p.graph.nodes(data=True):
+            for key, ref in (data.get("event_refs") or {}).items():
+                if ref in p.definitions:
+                    assert ids.get(ref) == p.definitions[ref]["type"], (path, key, ref)
+                    checked += 1
+        assert not set(p.definitions) - set(ids), path
+    assert checked
