@@ -401,7 +401,7 @@ class ProcessEditor:
                               "or pool border.", "connect nodes of the same level and pool.")
         fid = self._claim(id, "Flow", None)
         flow = Flow(fid, s, t, name, condition or None, condition_language if condition
-                    else None, False, sd.get("process"))
+                    else None, False, sd.get("process"), conditional=bool(condition))
         p.flows[fid] = flow
         if g.has_edge(s, t):
             g.edges[s, t]["ids"].append(fid)

@@ -38,7 +38,12 @@ Node attributes (always present; ``None`` when the file says nothing):
 ==================  =====================================================================
 
 Readers may add more attributes (``gateway_direction``, ``instantiate``, ``cell`` and ``page``
-for draw.io, ...). Edge attributes: ``id``, ``name``, ``condition`` (raw expression text or
+for draw.io, ...). The BPMN reader also sets, when the file says so: ``link_name`` (link
+events: the linkEventDefinition's name, ``None`` when unnamed), ``event_refs`` (the event
+definitions' ``messageRef``/``signalRef``/``errorRef``/``escalationRef``/``activityRef``, a
+dict), ``message_ref`` (send and receive tasks: their ``messageRef``) and ``condition``
+(conditional events: the condition text, ``""`` when the ``<condition>`` element is empty,
+``None`` when there is none). Edge attributes: ``id``, ``name``, ``condition`` (raw expression text or
 ``None``; an empty expression counts as none), ``condition_language``, ``default`` (bool),
 ``line``, and ``ids`` (every flow id between the same two nodes; usually one).
 """
@@ -143,7 +148,13 @@ class Participant:
 
 @dataclass
 class Flow:
-    """A sequence flow, exactly as drawn."""
+    """A sequence flow, exactly as drawn.
+
+    ``conditional`` (added after the first release; default ``False``) is ``True`` when the
+    flow is conditional: it has a ``condition``, or the BPMN file gives it a
+    ``<conditionExpression>`` that is empty (drawn with the small diamond; ``condition`` stays
+    ``None`` then).
+    """
 
     id: str
     source: str
@@ -154,17 +165,21 @@ class Flow:
     default: bool = False
     process: str | None = None
     line: int | None = None
+    conditional: bool = False
 
 
 @dataclass
 class MessageFlow:
-    """A message flow between pools; ``source``/``target`` are node or participant ids."""
+    """A message flow between pools; ``source``/``target`` are node or participant ids;
+    ``message`` (added after the first release) is the ``messageRef``: the id of a global
+    message in :attr:`Process.definitions`, or ``None``."""
 
     id: str
     source: str
     target: str
     name: str | None = None
     line: int | None = None
+    message: str | None = None
 
 
 @dataclass

@@ -384,6 +384,8 @@ class _Reader:
             attrs["called_element"] = (el.get("calledElement") or "").strip() or None
         if kind.endswith("Gateway"):
             attrs["gateway_direction"] = el.get("gatewayDirection")
+        if kind in ("sendTask", "receiveTask") and (el.get("messageRef") or "").strip():
+            attrs["message_ref"] = el.get("messageRef").strip()
         if kind in ("eventBasedGateway", "receiveTask"):
             attrs["instantiate"] = _bool(el.get("instantiate"), False)
         if kind == "eventBasedGateway":
@@ -416,6 +418,13 @@ class _Reader:
                                  "the timer has no value (timeDuration, timeDate or timeCycle).")
             if kind == "link":
                 attrs["link_name"] = _name(d)
+            if kind == "conditional" and attrs.get("condition") is None:
+                for ck, cond in _children(d):
+                    if ck == "condition":
+                        attrs["condition"] = _text(cond)
+                        break
+                else:
+                    attrs.setdefault("condition", None)
         attrs["events"] = kinds
         attrs["event"] = kinds[0] if len(kinds) == 1 else ("multiple" if kinds else None)
         if refs:
@@ -502,13 +511,15 @@ class _Reader:
     def add_flow(self, el: Any, fid: str, source: str, target: str, pid: str) -> None:
         g = self.p.graph
         condition = language = None
+        conditional = False
         for kind, child in _children(el):
             if kind == "conditionExpression":
+                conditional = True  # even when empty: bpmnlint and the tools draw a diamond
                 condition = "".join(child.itertext()).strip() or None
                 language = child.get("language") if condition else None
         is_default = g.nodes[source].get("default") == fid
         flow = Flow(fid, source, target, _name(el), condition, language, is_default, pid,
-                    el.sourceline)
+                    el.sourceline, conditional=conditional)
         self.p.flows[fid] = flow
         if g.has_edge(source, target):
             g.edges[source, target]["ids"].append(fid)
@@ -569,7 +580,8 @@ class _Reader:
                             "message flow.")
                 continue
             self.p.message_flows[el.get("id")] = MessageFlow(
-                el.get("id"), source, target, _name(el), el.sourceline)
+                el.get("id"), source, target, _name(el), el.sourceline,
+                message=(el.get("messageRef") or "").strip() or None)
 
     def diagram(self) -> None:
         d = self.p.diagram

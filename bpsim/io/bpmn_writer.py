@@ -228,6 +228,8 @@ class _Writer:
                                           targetRef=m.target)
                     if m.name:
                         el.set("name", m.name)
+                    if m.message:
+                        el.set("messageRef", m.message)
                     self.written.add(m.id)
         first = root.find(_q("process"))
         self.loose_artifacts(collab if collab is not None else first if first is not None
@@ -295,12 +297,12 @@ class _Writer:
                                       targetRef=f.target)
                 if f.name:
                     el.set("name", f.name)
-                if f.condition:
+                if f.condition or f.conditional:
                     cond = etree.SubElement(el, _q("conditionExpression"))
                     cond.set(_q("type", XSI), "bpmn:tFormalExpression")
                     if f.condition_language:
                         cond.set("language", f.condition_language)
-                    cond.text = f.condition
+                    cond.text = f.condition or None
                 self.written.add(f.id)
         for aid, a in self.p.artifacts.items():
             if a.get("type") in _KEEP_ARTIFACTS and self.home.get(aid) == pid and \
@@ -348,6 +350,8 @@ class _Writer:
                 el.set("calledElement", d["called_element"])
             if kind == "receiveTask" and d.get("instantiate"):
                 el.set("instantiate", "true")
+            if kind in ("sendTask", "receiveTask") and d.get("message_ref"):
+                el.set("messageRef", d["message_ref"])
         for fid in self.incoming.get(n, []):
             etree.SubElement(el, _q("incoming")).text = fid
         for fid in self.outgoing.get(n, []):
@@ -402,7 +406,8 @@ class _Writer:
                 t = etree.SubElement(de, _q(d["timer"].get("kind") or "timeDuration"))
                 t.set(_q("type", XSI), "bpmn:tFormalExpression")
                 t.text = d["timer"].get("value") or None
-            elif kind == "conditional":
+            elif kind == "conditional" and d.get("condition", "") is not None:
+                # condition=None: the BPMN source had no <condition> element: none written
                 c = etree.SubElement(de, _q("condition"))
                 c.set(_q("type", XSI), "bpmn:tFormalExpression")
                 if d.get("condition"):

@@ -126,7 +126,7 @@ class Arrows:
             language = e.attributes.get("conditionLanguage") or None if condition else None
             process = g.nodes[src]["process"]
             p.flows[fid] = Flow(fid, src, tgt, name, condition, language, default, process,
-                                e.line)
+                                e.line, conditional=condition is not None)
             if default:
                 if g.nodes[src]["default"] is None:
                     g.nodes[src]["default"] = fid

@@ -13,13 +13,10 @@ sequence flow between two nodes of the scope (from ``sourceRef``/``targetRef``),
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 
 import networkx as nx
 
-from bpsim.errors import BpsimError
-from bpsim.io.safexml import parse_xml, read_source
 from bpsim.model import ACTIVITY_TYPES, SUBPROCESS_TYPES
 from bpsim.validate.registry import Context
 
@@ -40,7 +37,6 @@ __all__ = [
     "end_nodes",
     "conditional_ids",
     "has_condition",
-    "source_root",
     "event_conditions",
     "message_refs",
 ]
@@ -223,45 +219,18 @@ def end_nodes(ctx: Context, scope: str) -> list[str]:
     return ends
 
 
-_BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
-
-
-def source_root(ctx: Context):
-    """The parsed BPMN source of the process (cached), for the few facts the reader does not
-    keep; ``None`` for draw.io, processes built in code, or unreadable sources."""
-    if "source_root" in ctx.cache:
-        return ctx.cache["source_root"]
-    p = ctx.process
-    root = None
-    if p.format == "bpmn" and p.source and os.path.isfile(p.source):
-        try:
-            data, name = read_source(p.source)
-            root = parse_xml(data, file=name)
-        except BpsimError:
-            root = None
-    ctx.cache["source_root"] = root
-    return root
-
-
 def conditional_ids(ctx: Context) -> set[str]:
     """Ids of sequence flows that carry a ``<conditionExpression>``, even an empty one.
 
     bpmnlint counts an empty expression as a condition (the flow is drawn with the small
-    diamond); the reader keeps ``Flow.condition`` ``None`` for it. When the reader does not
-    say (no ``conditional`` attribute on flows), the BPMN source is looked at once more.
+    diamond); the reader keeps ``Flow.condition`` ``None`` for it and says
+    ``Flow.conditional``.
     """
     cached = ctx.cache.get("conditional_ids")
-    if cached is not None:
-        return cached
-    p = ctx.process
-    cached = {f.id for f in p.flows.values() if f.condition or getattr(f, "conditional", False)}
-    said = any(hasattr(f, "conditional") for f in p.flows.values())
-    root = None if said else source_root(ctx)
-    if root is not None:
-        for el in root.iter(_BPMN + "sequenceFlow"):
-            if el.find(_BPMN + "conditionExpression") is not None and el.get("id") in p.flows:
-                cached.add(el.get("id"))
-    ctx.cache["conditional_ids"] = cached
+    if cached is None:
+        cached = {f.id for f in ctx.process.flows.values()
+                  if f.condition or getattr(f, "conditional", False)}
+        ctx.cache["conditional_ids"] = cached
     return cached
 
 
@@ -271,37 +240,35 @@ def has_condition(ctx: Context, flow) -> bool:
 
 
 def event_conditions(ctx: Context) -> dict[str, str]:
-    """Conditional event id -> its condition text ("" when empty): from the node attribute
-    ``condition`` when the reader sets one, else from the BPMN source."""
+    """Conditional event id -> its condition text ("" when empty), from the node attribute
+    ``condition`` the BPMN reader sets (``None`` there: no ``<condition>`` element; draw.io
+    and processes built in code say nothing, and are not listed)."""
     cached = ctx.cache.get("event_conditions")
-    if cached is not None:
-        return cached
-    cached = {}
-    for n, data in ctx.process.graph.nodes(data=True):
-        if "conditional" in (data.get("events") or []) and "condition" in data:
-            cached[n] = (data.get("condition") or "").strip()
-    root = source_root(ctx)
-    if root is not None:
-        for d in root.iter(_BPMN + "conditionalEventDefinition"):
-            event = d.getparent()
-            eid = event.get("id") if event is not None else None
-            if eid in ctx.process.graph and eid not in cached:
-                cond = d.find(_BPMN + "condition")
-                cached[eid] = "".join(cond.itertext()).strip() if cond is not None else ""
-    ctx.cache["event_conditions"] = cached
+    if cached is None:
+        cached = {}
+        for n, data in ctx.process.graph.nodes(data=True):
+            if "conditional" in (data.get("events") or []) and "condition" in data:
+                cached[n] = (data.get("condition") or "").strip()
+        ctx.cache["event_conditions"] = cached
     return cached
 
 
 def message_refs(ctx: Context) -> set[str]:
-    """Every ``messageRef`` in the BPMN source (tasks, message flows, event definitions)."""
+    """Every ``messageRef`` the process states: on send/receive tasks (``message_ref``), on
+    message event definitions (``event_refs``) and on message flows (``MessageFlow.message``).
+    """
     cached = ctx.cache.get("message_refs")
     if cached is None:
+        p = ctx.process
         cached = set()
-        root = source_root(ctx)
-        if root is not None:
-            for el in root.iter():
-                ref = el.get("messageRef") if isinstance(el.tag, str) else None
-                if ref:
-                    cached.add(ref.strip())
+        for _, data in p.graph.nodes(data=True):
+            if data.get("message_ref"):
+                cached.add(data["message_ref"])
+            ref = (data.get("event_refs") or {}).get("messageRef")
+            if ref:
+                cached.add(ref)
+        for m in p.message_flows.values():
+            if getattr(m, "message", None):
+                cached.add(m.message)
         ctx.cache["message_refs"] = cached
     return cached

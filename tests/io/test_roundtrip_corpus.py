@@ -35,8 +35,9 @@ DRAWIO_FILES = sorted(p for p in (CORPUS / "drawio").glob("*") if p.suffix in ("
 NODE_KEYS = ("type", "name", "lane", "parent", "attached_to", "event", "cancel_activity",
              "timer", "default", "loop", "called_element", "triggered_by_event")
 #: kept by BPMN only: draw.io has no place for them (a link's label is its name there)
-BPMN_NODE_KEYS = ("link_name", "event_refs", "gateway_direction")
+BPMN_NODE_KEYS = ("link_name", "event_refs", "gateway_direction", "message_ref", "condition")
 FLOW_KEYS = ("source", "target", "name", "condition", "default")
+BPMN_FLOW_KEYS = ("conditional",)  # an empty conditionExpression: draw.io has no place for it
 
 
 def _fold(text: str | None) -> str | None:
@@ -81,7 +82,7 @@ def differences(a: Process, b: Process, *, drawio: bool = False) -> list[str]:
     if set(a.flows) != set(b.flows):
         out.append(f"flows differ: {sorted(set(a.flows) ^ set(b.flows))[:5]}")
     for f in sorted(set(a.flows) & set(b.flows)):
-        for key in FLOW_KEYS:
+        for key in FLOW_KEYS + (() if drawio else BPMN_FLOW_KEYS):
             x, y = getattr(a.flows[f], key), getattr(b.flows[f], key)
             if key == "name":
                 x, y = fold(x), fold(y)
@@ -96,8 +97,10 @@ def differences(a: Process, b: Process, *, drawio: bool = False) -> list[str]:
     lanes_b = sorted((lane.id, fold(lane.name), lane.parent) for lane in b.lanes.values())
     if lanes_a != lanes_b:
         out.append(f"lanes: {lanes_a} became {lanes_b}")
-    msgs_a = sorted((m.id, m.source, m.target, fold(m.name)) for m in a.message_flows.values())
-    msgs_b = sorted((m.id, m.source, m.target, fold(m.name)) for m in b.message_flows.values())
+    msgs_a = sorted((m.id, m.source, m.target, fold(m.name), None if drawio else m.message)
+                    for m in a.message_flows.values())
+    msgs_b = sorted((m.id, m.source, m.target, fold(m.name), None if drawio else m.message)
+                    for m in b.message_flows.values())
     if msgs_a != msgs_b:
         out.append(f"message flows: {msgs_a[:3]} became {msgs_b[:3]}")
     pools_a = sorted(fold(p.name) for p in a.participants.values() if p.name)
