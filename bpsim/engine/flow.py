@@ -270,6 +270,8 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
         c_en, c_st = _code(i, ENABLED), _code(i, START)
         entries = [(e, _code(e, PASS)) for e in node.entries]
         timed = bool(node_timers[i])
+        triggers = node.triggers
+        arm = kit.arm_triggers if triggers else None
 
         def enter_sub(tok: Token, pos: int) -> None:
             now = env.now
@@ -284,6 +286,8 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
                 arm_timers(node, tok, now)
             inner = Scope(tok.scope.case, tok.scope, tok)
             tok.aux = inner
+            if arm is not None:
+                arm(inner, triggers, tok, now)
             starts = []
             for e, code in entries:
                 t = Token(tok.key, tok.cls, inner, e)

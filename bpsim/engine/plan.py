@@ -20,6 +20,8 @@ or         inclusive gateway: OR-join (waits while a token can still arrive), sp
 evgw       event-based gateway: the first of its catch events to happen wins
 sub        embedded sub-process or call activity: its inner start events begin a scope;
            it completes when the scope holds no token
+evsub      event sub-process: never reached by a flow; its start event's *trigger* fires
+           in a running scope (see :class:`TriggerPlan`)
 =========  ==============================================================================
 
 The plan is the same for every replication; :mod:`bpsim.engine.replication` turns it into
@@ -39,7 +41,7 @@ from bpsim.errors import SimulationError
 from bpsim.model import ACTIVITY_TYPES, SUBPROCESS_TYPES, TASK_TYPES, Flow, Process
 from bpsim.scenario.spec import BoundScenario, LoopSpec
 
-__all__ = ["Plan", "NodePlan", "BoundaryPlan", "Constant", "compile_plan"]
+__all__ = ["Plan", "NodePlan", "BoundaryPlan", "TriggerPlan", "Constant", "compile_plan"]
 
 
 class Constant:
@@ -71,6 +73,23 @@ class BoundaryPlan:
 
 
 @dataclass
+class TriggerPlan:
+    """The start event of an event sub-process, armed whenever its enclosing scope starts.
+
+    With ``probability`` it fires ``duration`` (a law; or at the absolute time ``at``) after
+    the scope started, if the scope is still running; ``evsub`` is the event sub-process.
+    """
+
+    start: int
+    evsub: int
+    id: str
+    interrupting: bool
+    probability: float = 1.0
+    duration: object | None = None
+    at: float | None = None
+
+
+@dataclass
 class NodePlan:
     """One element: its kind and everything a token needs there."""
 
@@ -93,6 +112,7 @@ class NodePlan:
     link_target: int | None = None
     or_up: list[frozenset[int]] = field(default_factory=list)
     loop: LoopSpec | None = None  # loop / multi-instance marker that the run honours
+    triggers: list[TriggerPlan] = field(default_factory=list)  # event sub-processes of the scope begun here
 
 
 @dataclass
@@ -259,6 +279,7 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
 
     for node in nodes:
         reach.add_edges_from((node.index, e) for e in node.entries)
+    top_triggers = _triggers(process, bound, nodes, index)
     arrivals = []
     for start in bound.arrivals:
         if start not in index:
@@ -268,6 +289,16 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
                 hint="name a start event of the model under arrivals:",
             )
         arrivals.append(index[start])
+    for node in nodes:  # a scope's event sub-processes are armed where the scope begins
+        data = g.nodes[node.id]
+        owner = None
+        if node.index in arrivals:
+            owner = data.get("process")
+        elif node.kind == "sub" and node.type == "callActivity":
+            owner = data.get("called_element")
+        if owner is not None:
+            node.triggers = node.triggers + top_triggers.get(owner, [])
+        reach.add_edges_from((node.index, t.start) for t in node.triggers)
     reachable = set(arrivals)
     for a in arrivals:
         reachable |= nx.descendants(reach, a)
@@ -314,6 +345,8 @@ def _kind(process, bound, node, data, children, entries_of, index) -> None:
     elif t == "receiveTask" and nid in bound.events:
         node.kind = "delay"
         _delay(process, bound, node, required=True)
+    elif t in SUBPROCESS_TYPES and data.get("triggered_by_event"):
+        node.kind = "evsub"
     elif t in SUBPROCESS_TYPES or t == "callActivity":
         inner = children.get(nid, [])
         if t == "callActivity":
@@ -332,6 +365,34 @@ def _kind(process, bound, node, data, children, entries_of, index) -> None:
                      "give it a duration (and role) under tasks:")
     else:
         node.kind = "pass"
+
+
+def _triggers(process, bound, nodes, index) -> dict[str, list[TriggerPlan]]:
+    """Attach every event sub-process start with a trigger to the sub-process whose scope it
+    watches; return those watching a whole process (by process id)."""
+    g = process.graph
+    top: dict[str, list[TriggerPlan]] = {}
+    for node in nodes:
+        data = g.nodes[node.id]
+        es = data.get("parent")
+        if node.type != "startEvent" or es not in index or not g.nodes[es].get("triggered_by_event"):
+            continue
+        spec = bound.triggers.get(node.id)
+        interrupting = data.get("interrupting") is not False
+        t = TriggerPlan(node.index, index[es], node.id, interrupting)
+        if spec is not None:
+            t.probability = float(spec.probability)
+            t.duration = spec.duration
+        if t.duration is None and data.get("event") == "timer":
+            t.duration, t.at = timer_delay(process, node.id, bound.start)
+        if t.duration is None and t.at is None:
+            continue  # a trigger the scenario does not describe never happens
+        owner = g.nodes[es].get("parent")
+        if owner is None:
+            top.setdefault(g.nodes[es].get("process"), []).append(t)
+        elif owner in index:
+            nodes[index[owner]].triggers.append(t)
+    return top
 
 
 def _loop(data: dict, spec: LoopSpec | None, nid: str) -> LoopSpec | None:

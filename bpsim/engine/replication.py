@@ -20,6 +20,7 @@ from array import array
 import simpy
 
 from bpsim.engine.arrivals import schedule_arrivals
+from bpsim.engine.eventsub import trigger_builder
 from bpsim.engine.flow import Kit, flow_builders
 from bpsim.engine.loops import loop_finish, parallel_instances
 from bpsim.engine.plan import Plan
@@ -431,6 +432,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     kit = Kit(env=env, ak=ak, at=at, nodes=nodes, enter=enter, leave=leave, finish=finish, streams=streams,
               ncls=ncls, clone=clone, consume=consume, kill_scope=kill_scope, arm_timers=arm_timers,
               node_timers=node_timers, class_draws=class_draws, or_split=or_split, scope_done=scope_done)
+    all_triggers = [t for node in nodes for t in node.triggers]
+    kit.arm_triggers = arm_triggers = trigger_builder(kit, all_triggers) if all_triggers else None
     flow = flow_builders(kit)
     or_check = kit.or_check = flow.or_check
     make_pass, make_link, make_end = flow.make_pass, flow.make_link, flow.make_end
@@ -482,6 +485,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         state["active"] += 1
         ak(tok.key | (start << 19))  # _code(start, ARRIVE)
         at(now)
+        if arm_triggers is not None and nodes[start].triggers:
+            arm_triggers(sc, nodes[start].triggers, tok, now)
         leave[start](tok, now)
 
     def count_arrival(now: float) -> bool:

@@ -43,6 +43,7 @@ from bpsim.scenario.spec import (
     LoopSpec,
     Role,
     Shift,
+    StartTrigger,
     TaskSpec,
 )
 
@@ -175,10 +176,17 @@ def bind(scenario: Scenario, process: Process) -> BoundScenario:
         gateways[node] = GatewaySpec(node, probabilities)
 
     events: dict[str, EventSpec] = {}
+    triggers: dict[str, StartTrigger] = {}
     pausing: set[str] = set()
     for key, e in s.events.items():
         loc = ("events", key)
         node = find_element(s, process, key, loc, SECTIONS["events"])
+        if process.graph.nodes[node].get("type") == "startEvent":
+            triggers[node] = _trigger(s, process, node, e, loc)
+            continue
+        if e.probability is not None:
+            raise s.error("probability: is for the start event of an event sub-process.", (*loc, "probability"),
+                          "give this event a duration only.")  # fmt: skip
         if e.pauses_sla:
             pausing.add(node)
         duration = e.duration if e.duration is not None else timer_law(process, node)
@@ -254,7 +262,24 @@ def bind(scenario: Scenario, process: Process) -> BoundScenario:
         classes=classes,
         source=s.source,
         loops=loops,
+        triggers=triggers,
     )
+
+
+def _trigger(s: Scenario, process: Process, node: str, e: Any, loc: tuple) -> StartTrigger:
+    """The :class:`StartTrigger` of an event sub-process start event under ``events:``."""
+    g = process.graph
+    parent = g.nodes[node].get("parent")
+    if not parent or not g.nodes[parent].get("triggered_by_event"):
+        raise s.error(f"{describe(process, node)} is not the start event of an event sub-process; "
+                      "arrivals: says how tickets arrive at a start event.", loc,
+                      "move this entry under arrivals:.")  # fmt: skip
+    duration = e.duration if e.duration is not None else timer_law(process, node)
+    if duration is None:
+        raise s.error(f"the trigger of {describe(process, node)} needs a duration (the delay after "
+                      "its scope starts).", loc,
+                      "e.g. {probability: 0.1, duration: exponential(mean=2h)}.")  # fmt: skip
+    return StartTrigger(node, 1.0 if e.probability is None else e.probability, duration)
 
 
 def _loop(s: Scenario, process: Process, node: str, t: Any, loc: tuple) -> LoopSpec:

@@ -32,14 +32,14 @@ SECTIONS = {
     "arrivals": {"startEvent"},
     "tasks": ACTIVITY_TYPES,
     "gateways": SPLIT_TYPES | {"eventBasedGateway", "parallelGateway"},
-    "events": EVENT_TYPES,
+    "events": EVENT_TYPES | {"startEvent"},  # start events: of event sub-processes only
     "boundaries": {"boundaryEvent"},
 }
 _WHAT = {
     "arrivals": "a start event",
     "tasks": "a task (or sub-process / call activity)",
     "gateways": "an exclusive or inclusive gateway",
-    "events": "an intermediate catch event or receive task",
+    "events": "an intermediate catch event, receive task or event sub-process start event",
     "boundaries": "a boundary event",
 }
 

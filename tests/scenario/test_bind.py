@@ -177,3 +177,29 @@ def test_instances_need_a_multi_instance_marker():
 def test_a_loop_needs_repeat_or_iterations():
     with pytest.raises(ScenarioError, match="repeat"):
         scenario(tasks={"Handle ticket": {"duration": "5m", "loop": {"maximum": 3}}})
+
+
+def desk_with_event_subprocess():
+    desk = small_desk()
+    pid = desk.graph.nodes["Task_Handle"].get("process")
+    base = {"process": pid, "lane": None, "event": None, "timer": None}
+    desk.graph.add_node("Esc", **{**base, "type": "subProcess", "name": "Escalate", "parent": None,
+                                  "triggered_by_event": True})
+    desk.graph.add_node("EStart", **{**base, "type": "startEvent", "name": "Customer cancels",
+                                     "parent": "Esc", "event": "message", "interrupting": True})
+    return desk
+
+
+def test_event_subprocess_start_takes_a_probability_and_a_delay():
+    events = {"Customer cancels": {"probability": 0.1, "duration": "exponential(mean=2h)"}}
+    b = scenario(events=events).bind(desk_with_event_subprocess())
+    trig = b.triggers["EStart"]
+    assert trig.probability == 0.1 and trig.duration.mean == 7200.0
+    assert "EStart" not in b.events
+
+
+def test_event_subprocess_trigger_needs_a_delay_and_probability_needs_a_start():
+    with pytest.raises(ScenarioError, match="needs a duration"):
+        scenario(events={"Customer cancels": {"probability": 0.1}}).bind(desk_with_event_subprocess())
+    with pytest.raises(ScenarioError, match="event sub-process"):
+        scenario(events={"Customer replies": {"duration": "1d", "probability": 0.5}}).bind(small_desk())

@@ -1,0 +1,103 @@
+"""Event sub-processes: triggers measured from the scope's start, against their formulas."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bpsim.engine import run
+from bpsim.scenario.spec import StartTrigger
+
+from .models import Exponential, Fixed, TaskSpec, bound, build
+
+SPARSE = Exponential(mean=36000.0)
+MEAN, T = 600.0, 300.0
+
+
+def model(interrupting: bool, event: str = "timer", inside_sub: bool = False):
+    """Start -> Work -> End, and an event sub-process Esc (EStart -> Notify -> EEnd) watching the
+    ticket (or, with ``inside_sub``, watching sub-process Sub that holds Work; then -> After)."""
+    scope = "Sub" if inside_sub else None
+    timer = {"kind": "timeDuration", "value": "PT5M"} if event == "timer" else None
+    nodes = {
+        "Start": "startEvent",
+        "Work": {"type": "serviceTask", "parent": scope},
+        "End": "endEvent",
+        "Esc": {"type": "subProcess", "triggered_by_event": True, "parent": scope},
+        "EStart": {"type": "startEvent", "parent": "Esc", "event": event, "timer": timer,
+                   "interrupting": interrupting},
+        "Notify": {"type": "serviceTask", "parent": "Esc"},
+        "EEnd": {"type": "endEvent", "parent": "Esc"},
+    }
+    flows = [("EStart", "Notify"), ("Notify", "EEnd")]
+    if inside_sub:
+        nodes.update({"Sub": "subProcess", "In": {"type": "startEvent", "parent": "Sub"},
+                      "Out": {"type": "endEvent", "parent": "Sub"}, "After": "serviceTask"})
+        flows += [("Start", "Sub"), ("Sub", "After"), ("After", "End"), ("In", "Work"), ("Work", "Out")]
+    else:
+        flows += [("Start", "Work"), ("Work", "End")]
+    tasks = {"Work": TaskSpec("Work", Exponential(mean=MEAN)), "Notify": TaskSpec("Notify", Fixed(10.0)),
+             "After": TaskSpec("After", Fixed(1.0))}
+    return build(nodes, flows), tasks
+
+
+def flags(out, element, lifecycle) -> np.ndarray:
+    ev = out.events
+    hit = set(ev[(ev.element == element) & (ev.lifecycle == lifecycle)].case)
+    return np.array([c in hit for c in range(len(out.cases))], dtype=float)
+
+
+def inside_ci(sample: np.ndarray, expected: float) -> bool:
+    half = 1.96 * sample.std(ddof=1) / math.sqrt(len(sample))
+    return abs(sample.mean() - expected) <= half
+
+
+def test_interrupting_timer_start_fires_when_the_work_outlasts_the_timer():
+    p, tasks = model(interrupting=True)
+    out = run(p, bound(tasks, interarrival=SPARSE, cases=20000), seed=1)
+    fired = flags(out, "EStart", "pass")
+    assert inside_ci(fired, math.exp(-T / MEAN))  # P(Exp service > T)
+    assert (flags(out, "Work", "withdrawn") == fired).all()  # the rest of the scope is cancelled
+    assert (flags(out, "Work", "complete") == 1 - fired).all()
+    assert out.cases.completed.all()
+    ends = out.cases.end - out.cases.arrival
+    assert np.allclose(ends[fired == 1], T + 10.0)  # the ticket ends with the event sub-process
+
+
+def test_non_interrupting_timer_start_runs_alongside():
+    p, tasks = model(interrupting=False)
+    out = run(p, bound(tasks, interarrival=SPARSE, cases=20000), seed=2)
+    fired = flags(out, "EStart", "pass")
+    assert inside_ci(fired, math.exp(-T / MEAN))
+    assert (flags(out, "Work", "complete") == 1).all()
+    assert (flags(out, "Esc", "complete") == fired).all()
+    ev = out.events
+    work_end = ev[(ev.element == "Work") & (ev.lifecycle == "complete")].set_index("case").time
+    esc_end = ev[(ev.element == "Esc") & (ev.lifecycle == "complete")].set_index("case").time
+    end = out.cases.end
+    assert np.allclose(end[work_end.index], np.maximum(work_end, esc_end.reindex(work_end.index).fillna(0)))
+
+
+def test_message_start_fires_with_its_probability_and_delay():
+    p, tasks = model(interrupting=True, event="message")
+    prob, delay = 0.5, 600.0
+    b = bound(tasks, interarrival=SPARSE, cases=20000,
+              triggers={"EStart": StartTrigger("EStart", prob, Exponential(mean=delay))})
+    fired = flags(run(p, b, seed=3), "EStart", "pass")
+    assert inside_ci(fired, prob * MEAN / (MEAN + delay))  # p * P(Exp(delay) < Exp(service))
+
+
+def test_message_start_without_a_trigger_never_fires():
+    p, tasks = model(interrupting=True, event="message")
+    out = run(p, bound(tasks, interarrival=SPARSE, cases=200), seed=3)
+    assert flags(out, "EStart", "pass").sum() == 0 and out.cases.completed.all()
+
+
+def test_interrupting_start_inside_a_sub_process_ends_only_the_sub_process():
+    p, tasks = model(interrupting=True, inside_sub=True)
+    out = run(p, bound(tasks, interarrival=SPARSE, cases=20000), seed=4)
+    fired = flags(out, "EStart", "pass")
+    assert inside_ci(fired, math.exp(-T / MEAN))  # measured from the sub-process's start
+    assert (flags(out, "After", "complete") == 1).all()  # the ticket goes on after the sub-process
+    assert (flags(out, "Sub", "complete") == 1).all()
