@@ -18,7 +18,9 @@ What is read
   optional ``<incoming>``/``<outgoing>`` tags are compared with the flows and a disagreement is
   reported as a finding (rule ``import-incoming-outgoing``), never trusted;
 * participants (pools, black-box ones too), several processes per file, message flows, lane
-  sets including nested ``childLaneSet``; every node knows its innermost lane and its process;
+  sets including nested ``childLaneSet``; every node knows its innermost lane and its process
+  (a node no lane lists takes its host's lane: a boundary event that of its activity, a node
+  inside a sub-process that of the sub-process);
 * global definitions (:attr:`Process.definitions`), text annotations, data objects, data
   stores, groups and (data) associations (:attr:`Process.artifacts`);
 * DI shapes, edge waypoints, ``isExpanded`` and ``isHorizontal`` (:attr:`Process.diagram`;
@@ -268,11 +270,7 @@ class _Reader:
         shown = {pt.process for pt in p.participants.values() if pt.process}
         for el in processes:
             self.process(el, shown)
-        # a node inside a sub-process that no lane lists inherits the sub-process's lane
-        # (nodes were added parents first, so the parent's lane is already final)
-        for _, d in p.graph.nodes(data=True):
-            if d["lane"] is None and d["parent"] is not None:
-                d["lane"] = p.graph.nodes[d["parent"]]["lane"]
+        self.inherit_lanes()
         self.sequence_flows()
         self.check_io_tags()
         self.check_defaults()
@@ -281,6 +279,23 @@ class _Reader:
         self.diagram()
         p.name = self.title(collaborations)
         return p
+
+    def inherit_lanes(self) -> None:
+        """A node no lane lists takes its host's lane: a boundary event that of the activity
+        it is attached to, a node inside a sub-process that of the sub-process (as the
+        draw.io reader does, where such shapes sit inside their host's lane)."""
+        g = self.p.graph
+        listed = {n for n, lane in g.nodes(data="lane") if lane is not None}
+        for n in list(g):
+            seen, up = {n}, n
+            while g.nodes[n]["lane"] is None:
+                data = g.nodes[up]
+                up = data["attached_to"] or data["parent"]
+                if up is None or up not in g or up in seen:
+                    break
+                seen.add(up)
+                if up in listed or g.nodes[up]["lane"] is not None:
+                    g.nodes[n]["lane"] = g.nodes[up]["lane"]
 
     def definition(self, kind: str, el: Any) -> None:
         entry = {"type": kind, "name": _name(el), "line": el.sourceline}

@@ -111,3 +111,50 @@ def test_lanes_listed_nodes_match_flow_node_refs():
         for n in lane.nodes:
             if not any(n in process.lanes[c].nodes for c in lane.children):
                 assert process.node(n)["lane"] == lane.id
+
+
+def _innermost_lanes(tree) -> dict[str, str]:
+    """Node id -> the innermost lane whose flowNodeRef lists it (read from the XML)."""
+    out: dict[str, tuple[int, str]] = {}
+    for lane_el in _bpmn(tree, "lane"):
+        depth = sum(1 for a in lane_el.iterancestors() if etree.QName(a).localname == "lane")
+        for ref in lane_el.findall(f"{{{BPMN}}}flowNodeRef"):
+            nid = (ref.text or "").strip()
+            if nid not in out or out[nid][0] <= depth:
+                out[nid] = (depth, lane_el.get("id"))
+    return {n: lane for n, (_, lane) in out.items()}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_every_node_is_in_its_innermost_lane_or_its_hosts(path):
+    """A node's lane: the innermost lane listing it by flowNodeRef; when none lists it, its
+    host's (a boundary event: the activity it is attached to; a node inside a sub-process: the
+    sub-process), computed here from the XML alone."""
+    tree = etree.parse(str(path))
+    listed = _innermost_lanes(tree)
+    elements = {e.get("id"): e for e in tree.iter() if isinstance(e.tag, str)
+                and etree.QName(e).namespace == BPMN
+                and etree.QName(e).localname in FLOW_NODE_TYPES}
+
+    def host(el):
+        if el.get("attachedToRef"):
+            return elements.get(el.get("attachedToRef").strip())
+        parent = el.getparent()
+        while parent is not None and etree.QName(parent).localname not in FLOW_NODE_TYPES:
+            if etree.QName(parent).localname == "process":
+                return None
+            parent = parent.getparent()
+        return parent
+
+    def expected(nid):
+        seen, el = set(), elements[nid]
+        while el is not None and el.get("id") not in seen:
+            if el.get("id") in listed:
+                return listed[el.get("id")]
+            seen.add(el.get("id"))
+            el = host(el)
+        return None
+
+    process = read_bpmn(path)
+    for n, lane in process.graph.nodes(data="lane"):
+        assert lane == expected(n), n
