@@ -70,6 +70,7 @@ class BoundaryPlan:
     duration: object | None = None  # Distribution
     at: float | None = None  # timeDate timers: absolute seconds since start
     probability: float | None = None
+    cycles: float = 1  # non-interrupting timers: how many times it fires (inf: unbounded)
 
 
 @dataclass
@@ -173,6 +174,19 @@ def timer_delay(process: Process, node: str, start: dt.datetime) -> tuple[object
         raise _error(process, node, f"timer value {value!r} is not a duration", hint) from None
 
 
+def timer_cycles(data: dict) -> float:
+    """How often a ``timeCycle`` timer fires: ``R3/PT1H`` 3 times, ``R/PT1H`` without end, else once."""
+    timer = data.get("timer") or {}
+    if timer.get("kind") != "timeCycle" or "/" not in str(timer.get("value") or ""):
+        return 1
+    head = str(timer["value"]).strip().split("/", 1)[0].strip().upper()
+    if head == "R":
+        return math.inf
+    if head.startswith("R") and head[1:].isdigit():
+        return max(int(head[1:]), 1)
+    return 1
+
+
 def compile_plan(process: Process, bound: BoundScenario) -> Plan:
     """Compile ``process`` under ``bound`` into a :class:`Plan`.
 
@@ -239,6 +253,8 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
             b.duration = spec.duration
         elif data.get("event") == "timer":
             b.duration, b.at = timer_delay(process, node.id, bound.start)
+        if b.duration is not None and not b.interrupting:
+            b.cycles = spec.cycles if spec is not None and getattr(spec, "cycles", None) else timer_cycles(data)
         if b.probability is not None or b.duration is not None or b.at is not None:
             host.boundaries.append(b)
 

@@ -283,14 +283,16 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     def arm_timers(node, tok: Token, now: float) -> None:
         for b, draw in node_timers[node.index]:
             d = draw() if draw is not None else max(b.at - now, 0.0)
-            schedule(Call(fire_boundary, tok, (tok.visit, b)), NORMAL, d)
+            schedule(Call(fire_boundary, tok, (tok.visit, b, draw, 1)), NORMAL, d)
 
     def fire_boundary(ev: Call) -> None:
         tok = ev.tok
-        visit, b = ev.arg
+        visit, b, draw, k = ev.arg
         if tok.dead or tok.visit != visit:
             return
         now = env.now
+        if k < b.cycles:  # a repeating (timeCycle) non-interrupting timer: arm the next firing
+            schedule(Call(fire_boundary, tok, (visit, b, draw, k + 1)), NORMAL, draw())
         new = clone(tok)
         new.node = b.index
         if b.interrupting:

@@ -203,7 +203,11 @@ def bind(scenario: Scenario, process: Process) -> BoundScenario:
         duration = b.duration if b.probability is None and b.duration is not None else None
         if duration is None and b.probability is None:
             duration = timer_law(process, node)
-        boundaries[node] = BoundarySpec(node, duration, b.probability)
+        if b.cycles is not None and (b.probability is not None or process.graph.nodes[node].get("cancel_activity", True)
+                                     is not False):
+            raise s.error("cycles: is for non-interrupting timer boundary events.", (*loc, "cycles"),
+                          "remove cycles:, or make the boundary event non-interrupting.")  # fmt: skip
+        boundaries[node] = BoundarySpec(node, duration, b.probability, b.cycles)
     for node in process.nodes("boundaryEvent"):
         if node not in boundaries and (law := timer_law(process, node)) is not None:
             boundaries[node] = BoundarySpec(node, law, None)

@@ -222,7 +222,7 @@ def _duration_shorthand(data: Any) -> Any:
     if isinstance(data, Distribution):
         return {"duration": data}
     if isinstance(data, dict) and data and not set(map(str, data)) & {
-        "duration", "role", "by_class", "pauses_sla", "probability", "loop", "instances"
+        "duration", "role", "by_class", "pauses_sla", "probability", "loop", "instances", "cycles"
     }:  # fmt: skip
         return {"duration": data}  # a law written as a mapping: {exponential: {mean: 6m}}
     return data
@@ -365,10 +365,13 @@ class EventModel(_Section):
 
 
 class BoundaryModel(_Section):
-    """Timer: ``{duration: 8h}``; error or other boundary: ``{probability: 0.05}``."""
+    """Timer: ``{duration: 8h}``; error or other boundary: ``{probability: 0.05}``. A
+    non-interrupting timer fires ``cycles`` times (every ``duration``) while its activity runs
+    (default: the BPMN ``timeCycle`` repetitions, ``R3/PT1H``, else once)."""
 
     duration: Law | None = None
     probability: Probability | None = None
+    cycles: Positive | None = None
 
     @model_validator(mode="before")
     @classmethod

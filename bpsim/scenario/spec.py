@@ -207,6 +207,7 @@ class BoundarySpec:
     element: str
     duration: Distribution | None = None
     probability: float | None = None
+    cycles: float | None = None  # non-interrupting timers: firings while the activity runs
 
 
 @dataclass

@@ -101,3 +101,35 @@ def test_interrupting_start_inside_a_sub_process_ends_only_the_sub_process():
     assert inside_ci(fired, math.exp(-T / MEAN))  # measured from the sub-process's start
     assert (flags(out, "After", "complete") == 1).all()  # the ticket goes on after the sub-process
     assert (flags(out, "Sub", "complete") == 1).all()
+
+
+def timer_cycle_model(value: str):
+    nodes = {"Start": "startEvent", "Work": "serviceTask", "End": "endEvent",
+             "Remind": {"type": "boundaryEvent", "attached_to": "Work", "cancel_activity": False,
+                        "event": "timer", "timer": {"kind": "timeCycle", "value": value}},
+             "Ping": "serviceTask", "PEnd": "endEvent"}
+    p = build(nodes, [("Start", "Work"), ("Work", "End"), ("Remind", "Ping"), ("Ping", "PEnd")])
+    tasks = {"Work": TaskSpec("Work", Exponential(mean=MEAN)), "Ping": TaskSpec("Ping", Fixed(1.0))}
+    return p, tasks
+
+
+def firings(out) -> np.ndarray:
+    ev = out.events
+    hit = ev[(ev.element == "Remind") & (ev.lifecycle == "pass")].groupby("case").size()
+    return hit.reindex(range(len(out.cases)), fill_value=0).to_numpy()
+
+
+def test_repeating_timer_boundary_fires_each_period_while_the_activity_runs():
+    p, tasks = timer_cycle_model("R3/PT5M")
+    out = run(p, bound(tasks, interarrival=SPARSE, cases=20000), seed=5)
+    k = firings(out)
+    assert k.max() == 3
+    assert inside_ci(k.astype(float), sum(math.exp(-j * T / MEAN) for j in range(1, 4)))
+    assert (flags(out, "Work", "complete") == 1).all()  # non-interrupting: the work goes on
+
+
+def test_unbounded_timer_cycle_fires_until_the_activity_ends():
+    p, tasks = timer_cycle_model("R/PT5M")
+    k = firings(run(p, bound(tasks, interarrival=SPARSE, cases=20000), seed=6)).astype(float)
+    q = math.exp(-T / MEAN)
+    assert inside_ci(k, q / (1 - q))  # sum over all k >= 1 of exp(-k T / mean)

@@ -203,3 +203,12 @@ def test_event_subprocess_trigger_needs_a_delay_and_probability_needs_a_start():
         scenario(events={"Customer cancels": {"probability": 0.1}}).bind(desk_with_event_subprocess())
     with pytest.raises(ScenarioError, match="event sub-process"):
         scenario(events={"Customer replies": {"duration": "1d", "probability": 0.5}}).bind(small_desk())
+
+
+def test_boundary_cycles_only_on_non_interrupting_timers():
+    with pytest.raises(ScenarioError, match="non-interrupting"):
+        scenario(boundaries={"Late": {"duration": "1h", "cycles": 3}}).bind(small_desk())
+    desk = small_desk()
+    desk.graph.nodes["Boundary_Late"]["cancel_activity"] = False
+    b = scenario(boundaries={"Late": {"duration": "1h", "cycles": 3}}).bind(desk)
+    assert b.boundaries["Boundary_Late"].cycles == 3
