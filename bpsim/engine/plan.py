@@ -451,5 +451,22 @@ def _branches(process, bound, node, data) -> None:
                 raise _error(process, node.id, "branch probabilities sum to zero",
                              "give the gateway's branches probabilities that sum to 1")
     elif len(node.out) > 1:
-        raise _error(process, node.id, f"gateway splits into {len(node.out)} flows but has no branch probabilities",
-                     "give the gateway branch probabilities under gateways:")
+        raise _error(process, node.id, f"gateway splits into {len(node.out)} flows but has no branch probabilities"
+                     " (conditions on flows are not evaluated)", _branch_yaml(process, node))
+
+
+def _branch_yaml(process, node) -> str:
+    """The ``gateways:`` entry to write for ``node``, one line per outgoing flow."""
+    flows = {f.id: f for f in _flows(process) if f.source == node.id}
+    ids = list(process.graph.nodes)
+    share = 1 / len(node.out) if node.kind == "xor" else 0.5
+    lines = []
+    for fid, target, _p in node.out:
+        f = flows.get(fid)
+        key = (f.name or getattr(f, "condition", None) or fid) if f is not None else fid
+        where = process.graph.nodes[ids[target]].get("name") or ids[target]
+        lines.append(f'    "{" ".join(str(key).split())}": {share:.2g}   # flow {fid} -> {where}')
+    label = " ".join(str(node.name or node.id).split())
+    what = "summing to 1" if node.kind == "xor" else "each taken independently"
+    return (f"give the branches probabilities ({what}) in the scenario, e.g.\n"
+            f'gateways:\n  "{label}":\n' + "\n".join(lines))

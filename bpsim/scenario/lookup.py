@@ -116,6 +116,14 @@ def outgoing(process: Process, node: str) -> list[Flow]:
     return out
 
 
+def _condition(text: Any) -> str:
+    """A condition expression compared loosely: ``${approved}`` = ``${ approved }`` = ``approved``."""
+    t = "".join(str(text).split())
+    if t.startswith(("${", "#{")) and t.endswith("}"):
+        t = t[2:-1]
+    return t
+
+
 def find_branch(scenario: Scenario, process: Process, gateway: str, key: str, loc: tuple) -> str:
     flows = outgoing(process, gateway)
     for test in (
@@ -123,6 +131,7 @@ def find_branch(scenario: Scenario, process: Process, gateway: str, key: str, lo
         lambda f: f.name is not None and _fold(f.name) == _fold(key),
         lambda f: f.target == key,
         lambda f: _fold(process.graph.nodes[f.target].get("name") or "") == _fold(key),
+        lambda f: f.condition is not None and _condition(f.condition) == _condition(key),
     ):
         hits = [f.id for f in flows if test(f)]
         if len(hits) == 1:
@@ -135,14 +144,15 @@ def find_branch(scenario: Scenario, process: Process, gateway: str, key: str, lo
                 hint="name the branch by its flow id.",
             )
     shown = "; ".join(
-        f"{f.id}" + (f' "{_fold(f.name)}"' if f.name else "") + f" -> {describe(process, f.target)}"
+        f"{f.id}" + (f' "{_fold(f.name)}"' if f.name else "")
+        + (f" [{_fold(f.condition)}]" if f.condition else "") + f" -> {describe(process, f.target)}"
         for f in flows
     )
     raise scenario_error(
         scenario,
         f"this gateway has no outgoing branch {key!r}.",
         loc,
-        hint=f"name a branch by its flow name or id, or by its target: {shown or 'none'}.",
+        hint=f"name a branch by its flow name, id or condition, or by its target: {shown or 'none'}.",
         element_id=gateway,
         element_name=process.graph.nodes[gateway].get("name"),
     )

@@ -244,3 +244,19 @@ def test_timer_cycle_waits_one_period_and_timer_date_waits_until_that_instant():
     np.testing.assert_allclose(cycle_done, [600.0, 4200.0, 90600.0])
     # the scenario starts on Monday 5 January 00:00: the date is 86400 s later (or now, if past)
     np.testing.assert_allclose(out.cases.end.to_numpy(), [86400.0, 86400.0, 90600.0])
+
+
+def test_gateway_without_probabilities_says_which_yaml_to_write():
+    from bpsim.errors import SimulationError
+
+    nodes = {"Start": "startEvent", "G": {"type": "exclusiveGateway", "name": "Approved?"},
+             "A": "serviceTask", "B": "serviceTask", "End": "endEvent"}
+    p = build(nodes, [("Start", "G"), ("G", "A"), ("G", "B"), ("A", "End"), ("B", "End")])
+    p.flows["F2"].condition = "${approved}"
+    p.flows["F3"].name = "No"
+    b = bound({"A": auto("A", 1.0), "B": auto("B", 1.0)}, interarrival=ARRIVE_EVERY, cases=5)
+    with pytest.raises(SimulationError) as err:
+        run(p, b)
+    hint = err.value.hint
+    assert 'gateways:\n  "Approved?":' in hint
+    assert '"${approved}": 0.5   # flow F2 -> A' in hint and '"No": 0.5   # flow F3 -> B' in hint

@@ -212,3 +212,13 @@ def test_boundary_cycles_only_on_non_interrupting_timers():
     desk.graph.nodes["Boundary_Late"]["cancel_activity"] = False
     b = scenario(boundaries={"Late": {"duration": "1h", "cycles": 3}}).bind(desk)
     assert b.boundaries["Boundary_Late"].cycles == 3
+
+
+def test_branches_can_be_named_by_their_condition_text():
+    desk = small_desk()
+    desk.flows["F_Yes"].condition = "${needInfo}"
+    desk.flows["F_No"].condition = "${!needInfo}"
+    b = scenario(gateways={"Need more info?": {"${needInfo}": 0.25, "${ !needInfo }": 0.75}}).bind(desk)
+    assert b.gateways["Gw_Info"].probabilities == {"F_Yes": 0.25, "F_No": 0.75}
+    with pytest.raises(ScenarioError, match=r"\[\$\{needInfo\}\]"):  # the hint lists conditions
+        scenario(gateways={"Need more info?": {"${other}": 1.0}}).bind(desk)
