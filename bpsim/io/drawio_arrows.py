@@ -147,7 +147,7 @@ class Arrows:
             if b is not None:
                 d.shapes[self.eid(cid)] = b
             if self.node_type[cid] in ("subProcess", "adHocSubProcess", "transaction"):
-                d.expanded[self.eid(cid)] = cid in self.holds
+                d.expanded[self.eid(cid)] = cid in self.holds and not self.cells[cid].collapsed
         for lane in self.lane_pool:
             cell = self.cells[lane]
             if cell.bounds is not None:

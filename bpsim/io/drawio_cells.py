@@ -81,6 +81,7 @@ class Cell:
     line: int | None = None
     bounds: Bounds | None = None
     children: list[str] = field(default_factory=list)
+    collapsed: bool = False  # a folded container: its child cells are hidden, not gone
 
     @property
     def shape(self) -> str | None:
@@ -199,6 +200,7 @@ def parse_cells(model: Any, with_lines: bool) -> dict[str, Cell]:
             source=inner.get("source") or None, target=inner.get("target") or None,
             geo=_geometry(inner), attributes=attributes,
             line=(inner.sourceline if with_lines else None),
+            collapsed=inner.get("collapsed") == "1",
         )
     for cell in cells.values():
         if cell.parent in cells:

@@ -41,8 +41,13 @@ class Swimlanes:
         for s in lone:
             holds = any(s.id in {a.id for a in self.ancestors(n)} for n in nodes) or any(
                 n.bounds and s.bounds and contains(s.bounds, n.bounds) for n in nodes
-                if not any(a.id in swim_ids for a in self.ancestors(n)))
-            if not holds and s.id in touched:
+                if not any(a.id in swim_ids for a in self.ancestors(n))
+                and self.folded_in(n) is None)
+            # an empty swimlane is a black-box pool when a message flow touches it, or when it
+            # stands beside drawn pools (a lane is never a sibling of pools)
+            beside_pools = any(p["cell"].parent == s.parent for p in self.pools.values()
+                               if p["kind"] == "pool")
+            if not holds and (s.id in touched or beside_pools):
                 self.pools[s.id] = {"cell": s, "lanes": [], "kind": "black-box"}
             else:
                 lanes.append(s)
@@ -139,6 +144,9 @@ class Swimlanes:
         return pid
 
     def lane_of(self, cell: Cell) -> str | None:
+        fold = self.folded_in(cell)
+        if fold is not None:  # hidden in a collapsed sub-process: where the sub-process is
+            return self.lane_of(self.cells[fold])
         for a in self.ancestors(cell):
             if a.id in self.lane_pool:
                 return a.id
@@ -156,6 +164,9 @@ class Swimlanes:
         return best[1] if best else None
 
     def pool_of(self, cell: Cell) -> str | None:
+        fold = self.folded_in(cell)
+        if fold is not None:
+            return self.pool_of(self.cells[fold])
         if cell.id in self.pools:
             return cell.id
         if cell.id in self.lane_pool:

@@ -9,15 +9,17 @@ The service-desk drawing, read in the order a person would read it:
 2. **Swimlanes.** A swimlane holding swimlanes (or a ``stackLayout`` pool) is a pool and its
    children are lanes ("Agent", "Specialist" ...). A lone swimlane that holds shapes is a
    lane of an implied pool (people draw lanes without a pool; stacked lanes share one unless
-   a drawn pool lies between them); a lone empty swimlane that arrows touch is a black-box
-   pool (often "Customer").
+   a drawn pool lies between them); a lone empty swimlane that arrows touch, or that stands
+   beside drawn pools, is a black-box pool (often "Customer").
 3. **Arrows.** Ends are resolved through the folds; an end drawn loose (only a point) snaps
    to a shape within :data:`SNAP` pixels, else the arrow is dropped. Each is then a sequence
    flow, a message flow (dashed with a circle at the start, or dashed between pools) or an
    association (it touches a note, data or text, or is dashed without an arrow head).
 4. **Boxes.** A plain rectangle is a task, unless it holds other shapes: then it is an
    expanded sub-process when arrows touch it, else a frame drawn around a process (read as
-   a pool, named by the rotated text in it).
+   a pool, named by the rotated text in it). A container folded in draw.io
+   (``collapsed="1"``) is a collapsed sub-process holding its child cells, wherever their
+   geometry lies; hidden shapes are compared by geometry only with each other.
 5. **Where each node sits.** Its lane, pool and sub-process come from the parent chain, else
    from geometry; an event drawn on a task's border is a boundary event of that task.
 
@@ -179,17 +181,22 @@ class _Page(Swimlanes, Arrows):
             kind = self.kind[c.id]
             if kind not in (Kind.RECTANGLE, Kind.TASK) or c.bounds is None:
                 continue
-            inside = [n.id for n in nodes if n.id != c.id and n.bounds is not None
-                      and contains(c.bounds, n.bounds) and (
-                          c.id in {a.id for a in self.ancestors(n)}
-                          or not any(self.kind.get(a.id) in NODE_KINDS
-                                     for a in self.ancestors(n)))]
+            if c.collapsed:  # folded: what it holds is its child cells, wherever they lie
+                inside = [n.id for n in nodes if c.id in {a.id for a in self.ancestors(n)}]
+            else:
+                fold = self.folded_in(c)  # geometry only compares shapes shown together
+                inside = [n.id for n in nodes if n.id != c.id and n.bounds is not None
+                          and self.folded_in(n) == fold
+                          and contains(c.bounds, n.bounds) and (
+                              c.id in {a.id for a in self.ancestors(n)}
+                              or not any(self.kind.get(a.id) in NODE_KINDS
+                                         for a in self.ancestors(n)))]
             if inside:
                 self.holds[c.id] = inside
         for c in nodes:
             kind = self.kind[c.id]
             if kind == Kind.RECTANGLE:
-                if c.id in self.holds and c.id not in flowing:
+                if c.id in self.holds and c.id not in flowing and not c.collapsed:
                     in_lane = any(self.kind.get(a.id) == Kind.SWIMLANE for a in self.ancestors(c))
                     if not in_lane:
                         self.frames.add(c.id)
@@ -267,9 +274,10 @@ class _Page(Swimlanes, Arrows):
             else:
                 r = min(cell.bounds.width, cell.bounds.height) / 2
                 best = None
+                fold = self.folded_in(cell)
                 for a in activities:
                     ab = self.cells[a].bounds
-                    if a == cid or ab is None:
+                    if a == cid or ab is None or self.folded_in(self.cells[a]) != fold:
                         continue
                     d = border_distance(cell.bounds.center, ab)
                     if d < r and (best is None or d < best[0]):
@@ -328,6 +336,16 @@ class _Page(Swimlanes, Arrows):
             g.add_node(self.eid(cid), **attrs)
         for cid, parent in self.parent_of.items():
             g.nodes[self.eid(cid)]["parent"] = self.eid(parent) if parent else None
+
+    def folded_in(self, cell: Cell) -> str | None:
+        """The outermost collapsed container holding ``cell`` (its child cells keep their
+        geometry relative to the folded box, so they are compared only with each other), or
+        ``None`` for a shape on show."""
+        out = None
+        for a in self.ancestors(cell):
+            if a.collapsed:
+                out = a.id
+        return out
 
     def subprocess_of(self, cell: Cell) -> str | None:
         for a in self.ancestors(cell):

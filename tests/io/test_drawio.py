@@ -390,3 +390,73 @@ def test_lanes_without_a_pool_share_one_unless_a_pool_lies_between():
     assert len(p.participants) == 3 and p.flows["f"].source == "a"
     box = p.diagram.shapes[p.processes[pool_of["A"]].participant]
     assert box.y + box.height <= 250  # the implied pool does not cover the drawn one
+
+
+POOL = "swimlane;childLayout=stackLayout;horizontal=0;startSize=20;"
+LANE = "swimlane;horizontal=0;startSize=20;"
+
+
+def test_an_empty_swimlane_beside_pools_is_a_black_box_pool():
+    """A "Customer" pool drawn empty, with no message flow, next to the service desk's pool:
+    a participant without process, not a lane of an implied pool."""
+    cells = [
+        vertex("P", POOL, "Service desk", 0, 0, 620, 300),
+        vertex("LA", LANE, "Agent", 20, 0, 600, 300, parent="P"),
+        vertex("t1", TASK.format("user"), "Triage", 40, 40, parent="LA"),
+        vertex("C", "swimlane;horizontal=0;startSize=20;", "Customer", 0, 400, 620, 120),
+    ]
+    p = read_drawio(mxfile(cells))
+    assert set(p.lanes) == {"LA"}
+    assert p.participants["C"].process is None and p.participants["C"].name == "Customer"
+    assert p.graph.nodes["t1"]["lane"] == "LA"
+
+
+def test_lone_empty_lanes_without_pools_stay_lanes():
+    """Without a drawn pool beside it, an empty swimlane is still a lane (of an implied pool)."""
+    cells = [
+        vertex("LA", LANE, "Agent", 0, 0, 600, 150),
+        vertex("LB", LANE, "Specialist", 0, 150, 600, 150),
+        vertex("t1", TASK.format("user"), "Triage", 60, 40, parent="LA"),
+    ]
+    p = read_drawio(mxfile(cells))
+    assert set(p.lanes) == {"LA", "LB"}
+    assert all(pt.process for pt in p.participants.values())
+
+
+def _collapsed(cid, value, x, y, children, parent="1"):
+    style = "shape=ext;rounded=1;html=1;whiteSpace=wrap;container=1;collapsible=1;isLoopSub=1;"
+    return ([f'<mxCell id="{cid}" value="{value}" style="{style}" vertex="1" collapsed="1" '
+             f'parent="{parent}"><mxGeometry x="{x}" y="{y}" width="120" height="80" '
+             f'as="geometry"><mxRectangle x="{x}" y="{y}" width="400" height="200" '
+             'as="alternateBounds"/></mxGeometry></mxCell>'] + children)
+
+
+def test_children_of_a_collapsed_container_are_the_sub_process_content():
+    """The folded sub-process "Resolve" holds start -> Diagnose -> end as child cells whose
+    geometry lies outside the folded box (and over its border): they are its content, not
+    boundary events nor top-level nodes."""
+    inner = [
+        vertex("IS", START, "", 0, 20, 40, 40, parent="SP"),
+        vertex("A", TASK.format("user"), "Diagnose", 100, 10, parent="SP"),
+        vertex("IE", END, "", 300, 20, 40, 40, parent="SP"),
+        edge("f1", "IS", "A", parent="SP"), edge("f2", "A", "IE", parent="SP"),
+    ]
+    cells = [
+        vertex("P", POOL, "Service desk", 0, 0, 700, 300),
+        vertex("LA", LANE, "Agent", 20, 0, 680, 300, parent="P"),
+        vertex("S", START, "Ticket in", 40, 120, 36, 36, parent="LA"),
+        *_collapsed("SP", "Resolve", 120, 100, inner, parent="LA"),
+        vertex("E", END, "Done", 400, 120, 36, 36, parent="LA"),
+        edge("f0", "S", "SP"), edge("f3", "SP", "E"),
+    ]
+    p = read_drawio(mxfile(cells))
+    g = p.graph
+    assert g.nodes["SP"]["type"] == "subProcess" and p.diagram.expanded["SP"] is False
+    assert {n: g.nodes[n]["parent"] for n in ("IS", "A", "IE")} == dict.fromkeys(
+        ("IS", "A", "IE"), "SP")
+    assert (g.nodes["IS"]["type"], g.nodes["IE"]["type"]) == ("startEvent", "endEvent")
+    assert not [n for n, t in g.nodes(data="type") if t == "boundaryEvent"]
+    assert {g.nodes[n]["lane"] for n in g} == {"LA"}
+    assert {n: g.nodes[n]["process"] for n in g} == dict.fromkeys(g, g.nodes["S"]["process"])
+    assert set(g.edges) == {("S", "SP"), ("SP", "E"), ("IS", "A"), ("A", "IE")}
+    assert not [f for f in p.findings if f.rule == "drawio-boundary"]
