@@ -23,7 +23,8 @@ What is read
   inside a sub-process that of the sub-process);
 * global definitions (:attr:`Process.definitions`), text annotations, data objects, data
   stores, groups and (data) associations (:attr:`Process.artifacts`);
-* DI shapes, edge waypoints, ``isExpanded`` and ``isHorizontal`` (:attr:`Process.diagram`;
+* DI shapes, edge waypoints, ``isExpanded`` and ``isHorizontal`` (:attr:`Process.diagram`, read by
+  :mod:`bpsim.io.bpmn_di`;
   with several diagrams or planes the first one naming an element wins);
 * vendor ``extensionElements`` (kept raw, as XML strings) and vendor attributes (kept in
   Clark notation), so nothing a tool wrote is lost, and nothing a tool wrote breaks the import.
@@ -54,7 +55,6 @@ invisible in every tool and carries nothing a simulation could run.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -63,12 +63,12 @@ from lxml import etree
 
 from bpsim.errors import ModelError, NotAProcessError
 from bpsim.io import describe_root
+from bpsim.io.bpmn_di import BPMNDI_NS, read_diagram
 from bpsim.io.safexml import parse_xml, read_source
 from bpsim.model import (
     EVENT_TYPES,
     FLOW_NODE_TYPES,
     SUBPROCESS_TYPES,
-    Bounds,
     Finding,
     Flow,
     Lane,
@@ -81,7 +81,6 @@ from bpsim.model import (
 __all__ = ["read_bpmn", "from_xml", "BPMN_NS", "BPMNDI_NS"]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 #: Generic elements whose real kind is given by ``xsi:type`` (``<eventDefinition
@@ -153,14 +152,6 @@ def _extensions(el: Any) -> list[str]:
                 if isinstance(ext.tag, str):
                     out.append(etree.tostring(ext, encoding="unicode", with_tail=False).strip())
     return out
-
-
-def _float(value: str | None) -> float:
-    """A finite coordinate, or ValueError (missing, "NaN", "1e999", junk)."""
-    number = float(value if value is not None else "missing")
-    if not math.isfinite(number):
-        raise ValueError(f"not a finite number: {value}")
-    return number
 
 
 # -- public API ----------------------------------------------------------------------------
@@ -276,7 +267,7 @@ class _Reader:
         self.check_defaults()
         for collab in collaborations:
             self.message_flows(collab)
-        self.diagram()
+        read_diagram(self.root, self.p, self.finding)
         p.name = self.title(collaborations)
         return p
 
@@ -597,45 +588,6 @@ class _Reader:
             self.p.message_flows[el.get("id")] = MessageFlow(
                 el.get("id"), source, target, _name(el), el.sourceline,
                 message=(el.get("messageRef") or "").strip() or None)
-
-    def diagram(self) -> None:
-        d = self.p.diagram
-        diagrams = 0
-        for el in self.root.iter(f"{{{BPMNDI_NS}}}BPMNDiagram"):
-            diagrams += 1
-            for item in el.iter(f"{{{BPMNDI_NS}}}BPMNShape", f"{{{BPMNDI_NS}}}BPMNEdge"):
-                ref = (item.get("bpmnElement") or "").strip()
-                if not ref:
-                    continue
-                try:
-                    if item.tag.endswith("BPMNShape"):
-                        self.shape(item, ref)
-                    elif ref not in d.edges:
-                        points = [(_float(w.get("x")), _float(w.get("y"))) for w in item
-                                  if isinstance(w.tag, str) and w.tag.endswith("}waypoint")]
-                        if points:
-                            d.edges[ref] = points
-                except (ValueError, OverflowError):
-                    self.finding("import-diagram", "warning", item,
-                                 f"the diagram entry for {ref} has unreadable coordinates; "
-                                 "ignored.", element_id=ref)
-        self.p.meta["diagrams"] = diagrams
-
-    def shape(self, item: Any, ref: str) -> None:
-        d = self.p.diagram
-        if ref in d.shapes:
-            return
-        for b in item:
-            if isinstance(b.tag, str) and b.tag.endswith("}Bounds"):
-                d.shapes[ref] = Bounds(_float(b.get("x")), _float(b.get("y")),
-                                       _float(b.get("width")), _float(b.get("height")))
-                break
-        expanded = _bool(item.get("isExpanded"), None)
-        if expanded is not None:
-            d.expanded.setdefault(ref, expanded)
-        horizontal = _bool(item.get("isHorizontal"), None)
-        if horizontal is not None:
-            d.horizontal.setdefault(ref, horizontal)
 
     def title(self, collaborations: list[Any]) -> str | None:
         for el in collaborations:
