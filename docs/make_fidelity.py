@@ -59,6 +59,15 @@ FOOTER = """
 * **Terminate end event**: with A → end and B → terminate, the ticket ends when B does, and A is
   withdrawn when still running: P(A > B) = b/(a+b).
 * **Loop** with exit probability p: geometric number of iterations, mean 1/p.
+* **Loop marker** (standard loop) repeating with probability p after each iteration: mean
+  1/(1−p) iterations.
+* **Multi-instance**, n instances of an exponential task (mean m), staff enough for all: parallel
+  instances end with the slowest, E[max of n] = m·Hₙ = m(1 + 1/2 + … + 1/n); sequential ones take
+  n·m.
+* **Event sub-process** with an interrupting timer start T over exponential work (mean m): it
+  fires when the work outlasts T, P = e^−T/m.
+* **Repeating timer** (timeCycle Rn/T, non-interrupting) on exponential work (mean m): firing k
+  happens when the work outlasts kT; mean firings Σₖ₌₁ⁿ e^−kT/m.
 """
 
 

@@ -58,7 +58,7 @@ def loop_finish(node, enter: list, fin, streams):
     return finish_count
 
 
-def parallel_instances(node, fin, streams, clone):
+def parallel_instances(node, fin, streams, clone, consume):
     """``(make_enter, finish)`` of a parallel multi-instance activity: ``make_enter(inner)``
     wraps the activity's plain ``enter`` callback.
 
@@ -86,8 +86,7 @@ def parallel_instances(node, fin, streams, clone):
         if left is not None:
             left[0] -= 1
             if left[0] > 0:  # others still at work: this instance's token is done
-                tok.dead = True
-                tok.scope.tokens.discard(tok)
+                consume(tok, now)
                 return
         fin(tok, now)
     return make_enter, finish_instance

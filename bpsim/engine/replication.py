@@ -450,7 +450,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         if node.loop is not None:
             i = node.index
             if node.loop.kind == "parallel":
-                parallel[i], finish[i] = parallel_instances(node, finish[i], streams, clone)
+                parallel[i], finish[i] = parallel_instances(node, finish[i], streams, clone, consume)
             else:
                 finish[i] = loop_finish(node, enter, finish[i], streams)
     for node in nodes:

@@ -17,7 +17,7 @@ import numpy as np
 from scipy import stats
 
 from bpsim.engine import run
-from bpsim.scenario.spec import Arrival, BoundarySpec, EventSpec, GatewaySpec, TaskSpec
+from bpsim.scenario.spec import Arrival, BoundarySpec, EventSpec, GatewaySpec, LoopSpec, TaskSpec
 
 from .models import Exponential, Fixed, bound, build, line, mmc
 
@@ -333,6 +333,63 @@ def check_loop(seed: int = 24) -> list[Check]:
                   per_rep(out, lambda o, r: count(o, r, "Work", "complete") / ncases(o, r)))]
 
 
+def check_loop_marker(seed: int = 25) -> list[Check]:
+    repeat = 0.3
+    b = bound({"Work": TaskSpec("Work", Exponential(mean=10.0))}, interarrival=Exponential(mean=60.0),
+              cases=2000, replications=REPS, seed=seed,
+              loops={"Work": LoopSpec("Work", "standard", repeat=repeat)})
+    out = run(line("Work"), b)
+    return [Check("loop marker, repeat p = 0.3", "iterations per ticket = 1/(1-p)", 1 / (1 - repeat),
+                  per_rep(out, lambda o, r: count(o, r, "Work", "complete") / ncases(o, r)))]
+
+
+def check_multi_instance(seed: int = 26) -> list[Check]:
+    n, mean = 3, 100.0
+    rows = []
+    for kind, formula, what in (("parallel", sum(mean / k for k in range(1, n + 1)), "H_n * mean (max of n)"),
+                                ("sequential", n * mean, "n * mean")):
+        p = line("Work")
+        p.graph.nodes["Work"]["loop"] = kind
+        b = bound({"Work": (mean, "Staff")}, {"Staff": 3 * n}, interarrival=Exponential(mean=3600.0),
+                  cases=500, replications=REPS, seed=seed,
+                  loops={"Work": LoopSpec("Work", kind, instances=Fixed(n))})
+        out = run(p, b)
+        rows.append(Check(f"{kind} multi-instance, n = {n}, exp. service mean {mean:g}s, ample staff",
+                          f"activity time = {what}", formula, per_rep(out, lambda o, r: cycle_times(o, r).mean())))
+    return rows
+
+
+def check_event_subprocess(seed: int = 27) -> list[Check]:
+    mean, timer = 600.0, 300.0
+    nodes = {"Start": "startEvent", "Work": "serviceTask", "End": "endEvent",
+             "Esc": {"type": "subProcess", "triggered_by_event": True},
+             "EStart": {"type": "startEvent", "parent": "Esc", "event": "timer", "interrupting": True,
+                        "timer": {"kind": "timeDuration", "value": "PT5M"}},
+             "EEnd": {"type": "endEvent", "parent": "Esc"}}
+    p = build(nodes, [("Start", "Work"), ("Work", "End"), ("EStart", "EEnd")])
+    b = bound({"Work": TaskSpec("Work", Exponential(mean=mean))}, interarrival=Exponential(mean=3600.0),
+              cases=1000, replications=REPS, seed=seed)
+    out = run(p, b)
+    return [Check("interrupting timer event sub-process (T = 300 s) over exp. work (mean 600 s)",
+                  "P(fires) = exp(-T/mean)", math.exp(-timer / mean),
+                  per_rep(out, lambda o, r: count(o, r, "EStart", "pass") / ncases(o, r)))]
+
+
+def check_timer_cycle(seed: int = 28) -> list[Check]:
+    mean, period, reps = 600.0, 300.0, 3
+    nodes = {"Start": "startEvent", "Work": "serviceTask", "End": "endEvent",
+             "Remind": {"type": "boundaryEvent", "attached_to": "Work", "cancel_activity": False,
+                        "event": "timer", "timer": {"kind": "timeCycle", "value": "R3/PT5M"}},
+             "REnd": "endEvent"}
+    p = build(nodes, [("Start", "Work"), ("Work", "End"), ("Remind", "REnd")])
+    b = bound({"Work": TaskSpec("Work", Exponential(mean=mean))}, interarrival=Exponential(mean=3600.0),
+              cases=1000, replications=REPS, seed=seed)
+    out = run(p, b)
+    return [Check("repeating timer R3/PT5M, non-interrupting, on exp. work (mean 600 s)",
+                  "firings per ticket = sum_k exp(-kT/mean)", sum(math.exp(-k * period / mean) for k in range(1, reps + 1)),
+                  per_rep(out, lambda o, r: count(o, r, "Remind", "pass") / ncases(o, r)))]
+
+
 ALL = {
     "mm1": lambda: check_mmc(1, 60.0, 40.0),
     "mm2": lambda: check_mmc(2, 60.0, 100.0, cases=10000),
@@ -349,6 +406,10 @@ ALL = {
     "subprocess": check_subprocess,
     "call_activity": check_call_activity,
     "loop": check_loop,
+    "loop_marker": check_loop_marker,
+    "multi_instance": check_multi_instance,
+    "event_subprocess": check_event_subprocess,
+    "timer_cycle": check_timer_cycle,
 }
 
 __all__ = ["ALL", "Check", "REPS", "Arrival"]

@@ -106,3 +106,15 @@ def test_parallel_instances_of_a_sub_process_each_get_a_scope():
     assert (per_case(out, "Do") == 2).all()
     assert (per_case(out, "Sub") == 2).all()  # each instance completes; the ticket goes on once
     assert (per_case(out, "End", "end") == 1).all()
+
+
+def test_interrupting_timer_on_parallel_instances_still_ends_the_ticket():
+    nodes = {"Start": "startEvent", "Work": {"type": "userTask", "loop": "parallel"}, "End": "endEvent",
+             "Late": {"type": "boundaryEvent", "attached_to": "Work", "cancel_activity": True, "event": "timer",
+                      "timer": {"kind": "timeDuration", "value": "PT1M"}},
+             "LateEnd": "endEvent"}
+    p = build(nodes, [("Start", "Work"), ("Work", "End"), ("Late", "LateEnd")])
+    b = bound({"Work": TaskSpec("Work", Exponential(mean=600.0), role=None)}, interarrival=SPARSE, cases=300,
+              loops={"Work": LoopSpec("Work", "parallel", instances=Fixed(3.0))})
+    out = run(p, b, seed=2)
+    assert out.cases.completed.all()  # no ticket is left hanging
