@@ -22,6 +22,8 @@ sub        embedded sub-process or call activity: its inner start events begin a
            it completes when the scope holds no token
 evsub      event sub-process: never reached by a flow; its start event's *trigger* fires
            in a running scope (see :class:`TriggerPlan`)
+receive    waits for a message of the same ticket from another pool (a message catch event
+           or receive task that a message flow reaches and the scenario gives no delay)
 =========  ==============================================================================
 
 The plan is the same for every replication; :mod:`bpsim.engine.replication` turns it into
@@ -114,6 +116,7 @@ class NodePlan:
     or_up: list[frozenset[int]] = field(default_factory=list)
     loop: LoopSpec | None = None  # loop / multi-instance marker that the run honours
     triggers: list[TriggerPlan] = field(default_factory=list)  # event sub-processes of the scope begun here
+    sends: list[tuple[int, str]] = field(default_factory=list)  # message flows out: (target, "start"|"receive")
 
 
 @dataclass
@@ -227,10 +230,16 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
             and not any(g.nodes[p].get("triggered_by_event") for p in [g.nodes[n].get("parent")] if p)
         ]
 
+    messages = [
+        (m.source, m.target) for m in (process.message_flows or {}).values()
+        if m.source in index and m.target in index
+        and g.nodes[m.source].get("process") != g.nodes[m.target].get("process")
+    ]
+    receivers = {t for _s, t in messages}
     problems: dict[int, SimulationError] = {}
     for node in nodes:
         try:
-            _kind(process, bound, node, g.nodes[node.id], children, entries_of, index)
+            _kind(process, bound, node, g.nodes[node.id], children, entries_of, index, receivers)
         except SimulationError as exc:  # raised below only when tickets can get there
             problems[node.index] = exc
             node.kind = "pass"
@@ -293,6 +302,16 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
                     sources[pos] |= {s} | nx.ancestors(cut, s)
             node.or_up = [frozenset(s) for s in sources]
 
+    for src, tgt in messages:  # a message starts a linked instance, or reaches a waiting catch
+        t = nodes[index[tgt]]
+        if t.kind == "start" and g.nodes[tgt].get("parent") is None and tgt not in bound.arrivals:
+            mode = "start"
+        elif t.kind == "receive":
+            mode = "receive"
+        else:
+            continue
+        nodes[index[src]].sends.append((t.index, mode))
+        reach.add_edge(index[src], t.index)
     for node in nodes:
         reach.add_edges_from((node.index, e) for e in node.entries)
     top_triggers = _triggers(process, bound, nodes, index)
@@ -324,7 +343,7 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
     return Plan(nodes=nodes, index=index, arrivals=arrivals, roles=list(bound.roles), classes=list(bound.classes))
 
 
-def _kind(process, bound, node, data, children, entries_of, index) -> None:
+def _kind(process, bound, node, data, children, entries_of, index, receivers=frozenset()) -> None:
     t = node.type
     nid = node.id
     event = data.get("event")
@@ -341,6 +360,9 @@ def _kind(process, bound, node, data, children, entries_of, index) -> None:
     elif t == "intermediateCatchEvent":
         if event == "link":
             node.kind = "pass"
+            return
+        if nid in receivers and nid not in bound.events and event == "message":
+            node.kind = "receive"
             return
         node.kind = "delay"
         _delay(process, bound, node, required=event is not None)
@@ -361,6 +383,8 @@ def _kind(process, bound, node, data, children, entries_of, index) -> None:
     elif t == "receiveTask" and nid in bound.events:
         node.kind = "delay"
         _delay(process, bound, node, required=True)
+    elif t == "receiveTask" and nid in receivers:
+        node.kind = "receive"
     elif t in SUBPROCESS_TYPES and data.get("triggered_by_event"):
         node.kind = "evsub"
     elif t in SUBPROCESS_TYPES or t == "callActivity":

@@ -23,11 +23,13 @@ from bpsim.engine.arrivals import schedule_arrivals
 from bpsim.engine.eventsub import trigger_builder
 from bpsim.engine.flow import Kit, flow_builders
 from bpsim.engine.loops import loop_finish, parallel_instances
+from bpsim.engine.messages import message_builders
 from bpsim.engine.plan import Plan
 from bpsim.engine.streams import Streams
 from bpsim.engine.tokens import (
     DELAY,
     INSIDE,
+    LINKED,
     MOVING,
     QUEUED,
     SERVICE,
@@ -205,6 +207,9 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         ptok = sc.ptok
         if ptok.dead:
             return
+        if ptok.state == LINKED:  # a linked instance of another pool's process is done
+            consume(ptok, now)
+            return
         i = ptok.node
         ak(ptok.key | _code(i, COMPLETE))
         at(now)
@@ -232,6 +237,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             kill_scope(tok.aux, now)
             ak(tok.key | _code(i, lifecycle))
             at(now)
+        elif st == LINKED:
+            kill_scope(tok.aux, now)
         elif st == QUEUED or st == DELAY:
             ak(tok.key | _code(i, lifecycle))
             at(now)
@@ -443,6 +450,13 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
 
     for node in nodes:
         leave[node.index] = make_leave(node)
+    senders = [node for node in nodes if node.sends]
+    receivers = [node for node in nodes if node.kind == "receive"]
+    if senders or receivers:
+        wrap_send, make_receive = message_builders(kit)
+        for node in senders:
+            if node.kind != "end":
+                leave[node.index] = wrap_send(leave[node.index], node.sends, first=False)
     for node in nodes:
         finish[node.index] = make_finish(node)
     parallel = {}
@@ -473,6 +487,11 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             enter[node.index] = make_pass(node)
     for i, make_enter in parallel.items():
         enter[i] = make_enter(enter[i])
+    for node in receivers:
+        enter[node.index] = make_receive(node)
+    for node in senders:
+        if node.kind == "end":
+            enter[node.index] = wrap_send(enter[node.index], node.sends, first=True)
 
     # -- arrivals ------------------------------------------------------------------------
     def arrive(start: int, cls: int, now: float) -> None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections import deque
 
 __all__ = ["Call", "Token", "Scope", "StaffMember", "Pool", "MOVING", "QUEUED", "SERVICE",
-           "DELAY", "WAITING", "INSIDE", "JOINED"]
+           "DELAY", "WAITING", "INSIDE", "JOINED", "LINKED"]
 
-# Token states: what a token is doing at its node.
-MOVING, QUEUED, SERVICE, DELAY, WAITING, INSIDE, JOINED = range(7)
+# Token states: what a token is doing at its node. LINKED: holds a linked instance of another
+# pool's process (started by a message) inside the ticket.
+MOVING, QUEUED, SERVICE, DELAY, WAITING, INSIDE, JOINED, LINKED = range(8)
 
 
 class Call:
