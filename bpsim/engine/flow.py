@@ -214,6 +214,10 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
         cands = []
         for (_f, t, _p) in node.out:
             target = nodes[t]
+            if target.kind == "receive":  # waits for the ticket's message from another pool
+                cands.append((t, "message", None, _code(t, ENABLED), _code(t, START), _code(t, COMPLETE),
+                              _code(t, WITHDRAWN)))
+                continue
             if target.kind != "delay":
                 raise SimulationError(
                     "event-based gateway leads to an element that is not a catch event with a delay",
@@ -241,10 +245,23 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
                 at(now)
                 ak(tok.key | c_st)
                 at(now)
-                d = draw[tok.cls]() if draw is not None else max(absolute - now, 0.0)
+                if draw == "message":
+                    if kit.await_message(tok, _t, messaged[k]):
+                        d = 0.0
+                    else:
+                        continue
+                else:
+                    d = draw[tok.cls]() if draw is not None else max(absolute - now, 0.0)
                 if d < best:
                     best, win = d, k
-            schedule(Call(fire, tok, (tok.visit, win)), NORMAL, best)
+            if best < math.inf:
+                schedule(Call(fire, tok, (tok.visit, win)), NORMAL, best)
+
+        def on_message(k):
+            def won(tok: Token, now: float) -> None:
+                fire(Call(fire, tok, (tok.visit, k)))
+            return won
+        messaged = [on_message(k) for k in range(len(cands))]
 
         def fire(ev: Call) -> None:
             tok = ev.tok

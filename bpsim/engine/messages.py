@@ -51,15 +51,11 @@ def message_builders(kit):
         key = (tok.key >> 32, target)
         queue = waiting.get(key)
         while queue:
-            w, visit = queue.pop(0)
-            if not w.dead and w.visit == visit and w.state == DELAY:
+            w, visit, on_message = queue.pop(0)
+            if not w.dead and w.visit == visit:
                 if not queue:
                     del waiting[key]
-                w.state = MOVING
-                w.visit += 1
-                ak(w.key | _code(target, COMPLETE))
-                at(now)
-                finish[target](w, now)
+                on_message(w, now)
                 return
         waiting.pop(key, None)
         inbox[key] = inbox.get(key, 0) + 1
@@ -84,6 +80,22 @@ def message_builders(kit):
             fn(tok, now)
         return send_and_go
 
+    def await_message(tok: Token, target: int, on_message) -> bool:
+        """Take a message kept for ``tok``'s ticket at ``target`` (True), or wait for one:
+        ``on_message(tok, now)`` is called when it comes, if ``tok`` is still there."""
+        key = (tok.key >> 32, target)
+        got = inbox.get(key)
+        if got:
+            if got == 1:
+                del inbox[key]
+            else:
+                inbox[key] = got - 1
+            return True
+        waiting.setdefault(key, []).append((tok, tok.visit, on_message))
+        return False
+
+    kit.await_message = await_message
+
     def make_receive(node):
         i = node.index
         c_en, c_st, c_co = _code(i, ENABLED), _code(i, START), _code(i, COMPLETE)
@@ -96,20 +108,16 @@ def message_builders(kit):
             at(now)
             ak(tok.key | c_st)
             at(now)
-            key = (tok.key >> 32, i)
-            got = inbox.get(key)
-            if got:
-                if got == 1:
-                    del inbox[key]
-                else:
-                    inbox[key] = got - 1
-                tok.visit += 1
-                ak(tok.key | c_co)
-                at(now)
-                finish[i](tok, now)
-                return
             tok.state = DELAY
-            waiting.setdefault(key, []).append((tok, tok.visit))
+            if await_message(tok, i, received):
+                received(tok, now)
+
+        def received(tok: Token, now: float) -> None:
+            tok.state = MOVING
+            tok.visit += 1
+            ak(tok.key | c_co)
+            at(now)
+            finish[i](tok, now)
         return enter_receive
 
     return wrap_send, make_receive
