@@ -58,34 +58,47 @@ def loop_finish(node, enter: list, fin, streams):
     return finish_count
 
 
-def parallel_instances(node, fin, streams, clone, consume):
+class Instances:
+    """The instances of one parallel multi-instance visit: how many are still at work, their
+    tokens, and which boundary firings the activity has already seen."""
+
+    __slots__ = ("left", "tokens", "fired")
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.left = len(tokens)
+        self.tokens = tokens
+        self.fired: set = set()
+
+
+def parallel_instances(node, fin, streams, clone, consume, groups: dict):
     """``(make_enter, finish)`` of a parallel multi-instance activity: ``make_enter(inner)``
     wraps the activity's plain ``enter`` callback.
 
     On entry, n instances (n drawn from the instances law) each get a token of the ticket's
     scope and enter the activity; each is a separate work item (its own queue place, its own
     person). The activity completes, and the ticket moves on, when the last instance does.
+    ``groups`` maps every instance token to its :class:`Instances` (shared by all parallel
+    multi-instance activities: boundary events look it up to fire once for the activity).
     """
     spec = node.loop
     count = _count(streams.law(f"loop:{node.id}", spec.instances), spec.maximum)
-    group: dict[Token, list[int]] = {}
 
     def make_enter(inner_enter):
         def enter_instances(tok: Token, pos: int) -> None:
             n = count()
-            left = [n]
             toks = [tok] + [clone(tok) for _ in range(n - 1)]
+            g = Instances(toks)
             for tk in toks:
-                group[tk] = left
+                groups[tk] = g
             for tk in toks:
                 inner_enter(tk, pos)
         return enter_instances
 
     def finish_instance(tok: Token, now: float) -> None:
-        left = group.pop(tok, None)
-        if left is not None:
-            left[0] -= 1
-            if left[0] > 0:  # others still at work: this instance's token is done
+        g = groups.pop(tok, None)
+        if g is not None:
+            g.left -= 1
+            if g.left > 0:  # others still at work: this instance's token is done
                 consume(tok, now)
                 return
         fin(tok, now)

@@ -292,6 +292,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             d = draw() if draw is not None else max(b.at - now, 0.0)
             schedule(Call(fire_boundary, tok, (tok.visit, b, draw, 1)), NORMAL, d)
 
+    mi_groups: dict = {}  # parallel multi-instance: instance token -> its Instances
+
     def fire_boundary(ev: Call) -> None:
         tok = ev.tok
         visit, b, draw, k = ev.arg
@@ -300,9 +302,23 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         now = env.now
         if k < b.cycles:  # a repeating (timeCycle) non-interrupting timer: arm the next firing
             schedule(Call(fire_boundary, tok, (visit, b, draw, k + 1)), NORMAL, draw())
+        g = mi_groups.get(tok) if mi_groups else None
+        if g is not None:  # one activity, several instance tokens: the first to fire speaks for all
+            if (b.index, k) in g.fired:
+                return
+            g.fired.add((b.index, k))
         new = clone(tok)
         new.node = b.index
-        if b.interrupting:
+        if b.interrupting and g is not None:  # abandon every instance still queued or at work
+            live = [t for t in g.tokens if not t.dead]
+            for t in g.tokens:
+                mi_groups.pop(t, None)
+            for t in live:
+                if t.state == QUEUED:
+                    t.dead = True  # so that people freed below do not take them
+            for t in live:
+                abort(t, now, INTERRUPTED)
+        elif b.interrupting:
             abort(tok, now, INTERRUPTED)
         ak(new.key | _code(b.index, PASS))
         at(now)
@@ -464,7 +480,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         if node.loop is not None:
             i = node.index
             if node.loop.kind == "parallel":
-                parallel[i], finish[i] = parallel_instances(node, finish[i], streams, clone, consume)
+                parallel[i], finish[i] = parallel_instances(node, finish[i], streams, clone, consume, mi_groups)
             else:
                 finish[i] = loop_finish(node, enter, finish[i], streams)
     for node in nodes:

@@ -108,13 +108,41 @@ def test_parallel_instances_of_a_sub_process_each_get_a_scope():
     assert (per_case(out, "End", "end") == 1).all()
 
 
-def test_interrupting_timer_on_parallel_instances_still_ends_the_ticket():
+def mi_with_timer(interrupting: bool, staff: int):
     nodes = {"Start": "startEvent", "Work": {"type": "userTask", "loop": "parallel"}, "End": "endEvent",
-             "Late": {"type": "boundaryEvent", "attached_to": "Work", "cancel_activity": True, "event": "timer",
-                      "timer": {"kind": "timeDuration", "value": "PT1M"}},
+             "Late": {"type": "boundaryEvent", "attached_to": "Work", "cancel_activity": interrupting,
+                      "event": "timer", "timer": {"kind": "timeDuration", "value": "PT1M"}},
              "LateEnd": "endEvent"}
     p = build(nodes, [("Start", "Work"), ("Work", "End"), ("Late", "LateEnd")])
-    b = bound({"Work": TaskSpec("Work", Exponential(mean=600.0), role=None)}, interarrival=SPARSE, cases=300,
-              loops={"Work": LoopSpec("Work", "parallel", instances=Fixed(3.0))})
+    b = bound({"Work": TaskSpec("Work", Exponential(mean=600.0), role="Staff")}, {"Staff": staff},
+              interarrival=SPARSE, cases=5000, loops={"Work": LoopSpec("Work", "parallel", instances=Fixed(3.0))})
+    return p, b
+
+
+def test_a_timer_on_parallel_instances_fires_once_for_the_whole_activity():
+    p, b = mi_with_timer(interrupting=True, staff=9)
     out = run(p, b, seed=2)
-    assert out.cases.completed.all()  # no ticket is left hanging
+    fired = per_case(out, "Late", "pass")
+    assert fired.max() == 1 and out.cases.completed.all()
+    # the activity outlasts 60 s unless all three instances end before: 1 - (1 - e^{-60/600})^3
+    assert inside_ci(fired.astype(float), 1 - (1 - math.exp(-60 / 600)) ** 3)
+    assert (per_case(out, "End", "end") == 1 - fired).all()  # interrupted: the normal flow is not taken
+    interrupted = per_case(out, "Work", "interrupted")
+    assert (interrupted[fired == 1] >= 1).all() and (interrupted[fired == 0] == 0).all()
+
+
+def test_an_interrupting_timer_abandons_queued_instances_too():
+    p, b = mi_with_timer(interrupting=True, staff=1)  # one person: two instances wait in the queue
+    out = run(p, b, seed=3)
+    assert out.cases.completed.all()
+    starts, interrupted = per_case(out, "Work", "start"), per_case(out, "Work", "interrupted")
+    completes = per_case(out, "Work", "complete")
+    assert (interrupted + completes == 3).all()  # every instance ends exactly once
+    assert (starts <= 3).all()
+
+
+def test_a_non_interrupting_timer_on_parallel_instances_fires_once():
+    p, b = mi_with_timer(interrupting=False, staff=9)
+    out = run(p, b, seed=4)
+    fired = per_case(out, "Late", "pass")
+    assert fired.max() == 1 and (per_case(out, "End", "end") == 1).all()
