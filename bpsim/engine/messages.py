@@ -45,6 +45,9 @@ def message_builders(kit):
         linked.tokens.add(first)
         ak(tok.key | _code(target, PASS))
         at(now)
+        triggers = kit.nodes[target].triggers
+        if triggers:  # the linked process's own event sub-processes
+            kit.arm_triggers(linked, triggers, first, now)
         leave[target](first, now)
 
     def deliver(tok: Token, target: int, now: float) -> None:

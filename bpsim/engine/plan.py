@@ -324,10 +324,11 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
                 hint="name a start event of the model under arrivals:",
             )
         arrivals.append(index[start])
+    linked_starts = {t for node in nodes for t, mode in node.sends if mode == "start"}
     for node in nodes:  # a scope's event sub-processes are armed where the scope begins
         data = g.nodes[node.id]
         owner = None
-        if node.index in arrivals:
+        if node.index in arrivals or node.index in linked_starts:
             owner = data.get("process")
         elif node.kind == "sub" and node.type == "callActivity":
             owner = data.get("called_element")

@@ -133,3 +133,25 @@ def test_unbounded_timer_cycle_fires_until_the_activity_ends():
     k = firings(run(p, bound(tasks, interarrival=SPARSE, cases=20000), seed=6)).astype(float)
     q = math.exp(-T / MEAN)
     assert inside_ci(k, q / (1 - q))  # sum over all k >= 1 of exp(-k T / mean)
+
+
+def test_event_subprocess_of_a_called_process_watches_each_call():
+    from bpsim.model import ProcessInfo
+
+    timer = {"kind": "timeDuration", "value": "PT5M"}
+    q = {"process": "Q"}
+    nodes = {"Start": "startEvent", "Call": {"type": "callActivity", "called_element": "Q"}, "End": "endEvent",
+             "QStart": {"type": "startEvent", **q}, "Work": {"type": "serviceTask", **q},
+             "QEnd": {"type": "endEvent", **q},
+             "Esc": {"type": "subProcess", "triggered_by_event": True, **q},
+             "EStart": {"type": "startEvent", "parent": "Esc", "event": "timer", "timer": timer,
+                        "interrupting": True, **q},
+             "EEnd": {"type": "endEvent", "parent": "Esc", **q}}
+    p = build(nodes, [("Start", "Call"), ("Call", "End"), ("QStart", "Work"), ("Work", "QEnd"),
+                      ("EStart", "EEnd")])
+    p.processes["Q"] = ProcessInfo(id="Q", name="Q")
+    out = run(p, bound({"Work": TaskSpec("Work", Exponential(mean=MEAN))}, interarrival=SPARSE, cases=20000),
+              seed=7)
+    fired = flags(out, "EStart", "pass")
+    assert inside_ci(fired, math.exp(-T / MEAN))
+    assert (flags(out, "Call", "complete") == 1).all() and (flags(out, "End", "end") == 1).all()

@@ -72,3 +72,28 @@ def test_every_pizza_order_starts_the_pizzeria_and_gets_its_pizza():
     ev = out.events
     bakes = ev[(ev.element == ids["Bake the pizza"]) & (ev.lifecycle == "complete")]
     assert sorted(bakes.case) == list(range(n))  # the linked instance's records carry the ticket's case
+
+
+def test_a_linked_instance_arms_its_own_event_subprocesses():
+    from .models import Fixed, build
+
+    timer = {"kind": "timeDuration", "value": "PT5M"}
+    b_ = {"process": "B"}
+    nodes = {"Start": "startEvent", "Send": "sendTask", "End": "endEvent",
+             "BStart": {"type": "startEvent", "event": "message", **b_}, "Work": {"type": "serviceTask", **b_},
+             "BEnd": {"type": "endEvent", **b_},
+             "Esc": {"type": "subProcess", "triggered_by_event": True, **b_},
+             "EStart": {"type": "startEvent", "parent": "Esc", "event": "timer", "timer": timer,
+                        "interrupting": True, **b_},
+             "EEnd": {"type": "endEvent", "parent": "Esc", **b_}}
+    p = build(nodes, [("Start", "Send"), ("Send", "End"), ("BStart", "Work"), ("Work", "BEnd"),
+                      ("EStart", "EEnd")])
+    from bpsim.model import MessageFlow, ProcessInfo
+
+    p.processes["B"] = ProcessInfo(id="B", name="B")
+    p.message_flows["M1"] = MessageFlow(id="M1", source="Send", target="BStart")
+    tasks = {"Send": TaskSpec("Send", Fixed(1.0)), "Work": TaskSpec("Work", Fixed(600.0))}
+    out = run(p, bound(tasks, interarrival=Exponential(mean=3600.0), cases=50), seed=1)
+    assert count(out, "BStart", "pass") == 50
+    assert count(out, "EStart", "pass") == 50  # 600 s of work always outlasts the 5-minute timer
+    assert count(out, "Work", "withdrawn") == 50 and out.cases.completed.all()
