@@ -155,3 +155,36 @@ def test_event_subprocess_of_a_called_process_watches_each_call():
     fired = flags(out, "EStart", "pass")
     assert inside_ci(fired, math.exp(-T / MEAN))
     assert (flags(out, "Call", "complete") == 1).all() and (flags(out, "End", "end") == 1).all()
+
+
+def test_error_event_subprocess_of_a_vendor_file_fires_by_the_scenario():
+    """bpmn-js-token-simulation's booking: the "Booking Error" event sub-process inside "Booking"
+    (flight and hotel booked in parallel), triggered from the scenario file."""
+    import bpsim
+    from tests.conftest import ROOT
+
+    path = ROOT.parent / "shared" / "corpus" / "real-world" / "bpmn-js-token-simulation__test__spec__booking.bpmn"
+    if not path.exists():
+        import pytest
+
+        pytest.skip("corpus not found beside the clone")
+    p = bpsim.read(path)
+    law = "exponential(mean=30m)"
+    scenario = bpsim.Scenario.from_dict({
+        "cases": 4000, "arrivals": {"Start": {"interarrival": "exponential(mean=10h)"}},
+        "tasks": {t: {"duration": law, "role": None} for t in [
+            "Book Flight", "Book Hotel", "Get Credit Card Information", "Charge Credit Card",
+            "Notify Customer Failed Booking", "Notify Customer Invalid Credit Card"]},
+        "events": {"Booking Error": {"probability": 0.5, "duration": "30m"}},
+        "gateways": {"Gateway_1": {"Gateway_3": 0.5, "Notify Customer Invalid Credit Card": 0.5},
+                     "Gateway_4": {"Gateway_2": 0.0, "Notify Customer Failed Booking": 1.0}},
+    })
+    out = run(p, scenario.bind(p), seed=8)
+    entries = flags(out, "Booking_Sub", "start")
+    fired = flags(out, "Booking_Error_Start", "pass")
+    assert entries.all() and out.cases.completed.all()
+    # the trigger happens in half the bookings, and fires if the booking (max of two
+    # exponentials of mean 30 min) still runs 30 min after it began
+    assert inside_ci(fired, 0.5 * (1 - (1 - math.exp(-1)) ** 2))
+    withdrawn = np.maximum(flags(out, "Book_Flight", "withdrawn"), flags(out, "Book_Hotel", "withdrawn"))
+    assert (withdrawn == fired).all()  # interrupting: the booking still running is cancelled, only then
