@@ -146,3 +146,34 @@ def test_a_non_interrupting_timer_on_parallel_instances_fires_once():
     out = run(p, b, seed=4)
     fired = per_case(out, "Late", "pass")
     assert fired.max() == 1 and (per_case(out, "End", "end") == 1).all()
+
+
+def test_markers_read_from_a_vendor_file_repeat_as_the_scenario_says():
+    """bpmn-js kitchen sink: a sub-process holding a parallel, a sequential and a standard loop task."""
+    import pytest
+
+    import bpsim
+    from tests.conftest import ROOT
+
+    from .test_corpus import plain_scenario
+
+    path = ROOT.parent / "shared" / "corpus" / "real-world" / "bpmn-js-examples__theming__resources__kitchen-sink.bpmn"
+    if not path.exists():
+        pytest.skip("corpus not found beside the clone")
+    p = bpsim.read(path)
+    loops = bpsim.Scenario.from_dict({
+        "horizon": "1d",
+        "tasks": {"Task_11mt25q": {"instances": 3}, "Task_194rzhn": {"instances": "uniform(2, 2)"},
+                  "Task_1ug2w5g": {"loop": {"iterations": 4}}},
+    }).bind(p).loops
+    assert {k: v.kind for k, v in loops.items()} == {
+        "Task_11mt25q": "parallel", "Task_194rzhn": "sequential", "Task_1ug2w5g": "standard"}
+    b = plain_scenario(p)
+    b.loops = loops
+    out = run(p, b, seed=1)
+    done = out.cases[out.cases.completed].case
+    assert len(done) > 0
+    for task, times in (("Task_11mt25q", 3), ("Task_194rzhn", 2), ("Task_1ug2w5g", 4)):
+        k = per_case(out, task)[done]
+        visits = per_case(out, "Task_1mvn5bz", "start")[done]
+        assert (k == times * visits).all()  # every visit of the sub-process runs each task that often
