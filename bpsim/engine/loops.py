@@ -4,7 +4,8 @@ At the service desk a "Call the customer" task may be retried until someone answ
 *standard loop*: after each attempt, another one with some probability), and a "Collect
 approvals" task may ask three managers at once (*parallel multi-instance*: three work items,
 perhaps done by three people at the same time; the task is done when all three are) or one
-after another (*sequential multi-instance*).
+after another (*sequential multi-instance*). A multi-instance activity drawn with zero
+instances is skipped.
 
 :mod:`bpsim.engine.replication` wraps the ``enter`` and ``finish`` callbacks of exactly the
 activities whose plan carries a :class:`~bpsim.scenario.spec.LoopSpec` with these builders;
@@ -16,18 +17,18 @@ from __future__ import annotations
 
 from bpsim.engine.tokens import Token
 
-__all__ = ["loop_finish", "parallel_instances"]
+__all__ = ["loop_finish", "sequential_instances", "parallel_instances"]
 
 
-def _count(draw, maximum: int | None):
+def _count(draw, maximum: int | None, least: int = 1):
     def count() -> int:
-        n = max(1, int(round(draw())))
+        n = max(least, int(round(draw())))
         return min(n, maximum) if maximum else n
     return count
 
 
 def loop_finish(node, enter: list, fin, streams):
-    """The ``finish`` callback of a standard loop or sequential multi-instance activity."""
+    """The ``finish`` callback of a standard loop (it runs at least once)."""
     i, spec = node.index, node.loop
     again: dict[Token, int] = {}  # tokens in their 2nd, 3rd ... iteration -> iterations left / done
     if spec.kind == "standard" and spec.repeat is not None:
@@ -42,8 +43,7 @@ def loop_finish(node, enter: list, fin, streams):
             else:
                 fin(tok, now)
         return finish_repeat
-    law = spec.iterations if spec.kind == "standard" else spec.instances
-    count = _count(streams.law(f"loop:{node.id}", law), spec.maximum)
+    count = _count(streams.law(f"loop:{node.id}", spec.iterations), spec.maximum)
 
     def finish_count(tok: Token, now: float) -> None:
         left = again.pop(tok, None)
@@ -58,6 +58,35 @@ def loop_finish(node, enter: list, fin, streams):
     return finish_count
 
 
+def sequential_instances(node, enter: list, fin, streams, env):
+    """``(make_enter, finish)`` of a sequential multi-instance activity: the number of instances
+    is drawn when the token arrives (0: the activity is skipped), then they run one by one."""
+    i, spec = node.index, node.loop
+    count = _count(streams.law(f"loop:{node.id}", spec.instances), spec.maximum, least=0)
+    left: dict[Token, int] = {}  # tokens at the activity -> instances still to finish
+
+    def make_enter(inner_enter):
+        def enter_instances(tok: Token, pos: int) -> None:
+            if tok not in left:
+                n = count()
+                if n == 0:
+                    tok.node = i
+                    fin(tok, env.now)
+                    return
+                left[tok] = n
+            inner_enter(tok, pos)
+        return enter_instances
+
+    def finish_instance(tok: Token, now: float) -> None:
+        k = left.pop(tok, 1) - 1
+        if k > 0:
+            left[tok] = k
+            enter[i](tok, 0)
+        else:
+            fin(tok, now)
+    return make_enter, finish_instance
+
+
 class Instances:
     """The instances of one parallel multi-instance visit: how many are still at work, their
     tokens, and which boundary firings the activity has already seen."""
@@ -70,7 +99,7 @@ class Instances:
         self.fired: set = set()
 
 
-def parallel_instances(node, fin, streams, clone, consume, groups: dict):
+def parallel_instances(node, fin, streams, clone, consume, groups: dict, env):
     """``(make_enter, finish)`` of a parallel multi-instance activity: ``make_enter(inner)``
     wraps the activity's plain ``enter`` callback.
 
@@ -81,11 +110,15 @@ def parallel_instances(node, fin, streams, clone, consume, groups: dict):
     multi-instance activities: boundary events look it up to fire once for the activity).
     """
     spec = node.loop
-    count = _count(streams.law(f"loop:{node.id}", spec.instances), spec.maximum)
+    count = _count(streams.law(f"loop:{node.id}", spec.instances), spec.maximum, least=0)
 
     def make_enter(inner_enter):
         def enter_instances(tok: Token, pos: int) -> None:
             n = count()
+            if n == 0:  # no instance: the activity is skipped
+                tok.node = node.index
+                fin(tok, env.now)
+                return
             toks = [tok] + [clone(tok) for _ in range(n - 1)]
             g = Instances(toks)
             for tk in toks:

@@ -22,7 +22,7 @@ import simpy
 from bpsim.engine.arrivals import schedule_arrivals
 from bpsim.engine.eventsub import trigger_builder
 from bpsim.engine.flow import Kit, flow_builders
-from bpsim.engine.loops import loop_finish, parallel_instances
+from bpsim.engine.loops import loop_finish, parallel_instances, sequential_instances
 from bpsim.engine.messages import message_builders
 from bpsim.engine.plan import Plan
 from bpsim.engine.streams import Streams
@@ -480,7 +480,10 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         if node.loop is not None:
             i = node.index
             if node.loop.kind == "parallel":
-                parallel[i], finish[i] = parallel_instances(node, finish[i], streams, clone, consume, mi_groups)
+                parallel[i], finish[i] = parallel_instances(node, finish[i], streams, clone, consume, mi_groups,
+                                                            env)
+            elif node.loop.kind == "sequential":
+                parallel[i], finish[i] = sequential_instances(node, enter, finish[i], streams, env)
             else:
                 finish[i] = loop_finish(node, enter, finish[i], streams)
     for node in nodes:

@@ -218,7 +218,7 @@ class LoopSpec:
     (multi-instance). Standard loops repeat with probability ``repeat`` after each
     iteration, or run ``iterations`` times (a law, rounded, at least 1); ``maximum`` caps the
     number of iterations. Multi-instance activities run ``instances`` times (a law, rounded,
-    at least 1), all at once (parallel) or one after another (sequential).
+    0 skips the activity), all at once (parallel) or one after another (sequential).
     """
 
     element: str

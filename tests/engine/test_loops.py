@@ -177,3 +177,21 @@ def test_markers_read_from_a_vendor_file_repeat_as_the_scenario_says():
         k = per_case(out, task)[done]
         visits = per_case(out, "Task_1mvn5bz", "start")[done]
         assert (k == times * visits).all()  # every visit of the sub-process runs each task that often
+
+
+def test_zero_instances_skip_the_activity():
+    for kind in ("parallel", "sequential"):
+        p, b = looped(LoopSpec("Work", kind, instances=Fixed(0.0)), cases=50, marker=kind)
+        out = run(p, b, seed=1)
+        assert (per_case(out, "Work", "enabled") == 0).all() and out.cases.completed.all()
+        assert np.allclose(out.cases.end, out.cases.arrival)
+
+
+def test_instances_drawn_from_a_law_average_its_rounded_mean():
+    from bpsim.scenario.distributions import Uniform
+
+    for kind in ("parallel", "sequential"):
+        p, b = looped(LoopSpec("Work", kind, instances=Uniform(low=0.0, high=4.0)), cases=8000, marker=kind)
+        k = per_case(run(p, b, seed=10), "Work").astype(float)
+        # round(U(0, 4)) is 0, 1, 2, 3, 4 with chances 1/8, 1/4, 1/4, 1/4, 1/8: mean 2
+        assert inside_ci(k, 2.0)
