@@ -291,14 +291,23 @@ def sim_no_staff(process, ctx):
                                     ("roles", name), element_id=used[name][0])
 
 
+def _messaged(process) -> set[str]:
+    """Elements a message flow points at: the engine starts (a message start event) or wakes
+    (a catch event, a receive task) them with the message, so they need no arrivals or delay."""
+    return {m.target for m in process.message_flows.values()}
+
+
 @rule("sim-no-arrivals", "warning", group="simulation", needs_scenario=True)
 def sim_no_arrivals(process, ctx):
     """A start event of a process at which the scenario makes no ticket arrive (an error when
-    no start event has arrivals at all)."""
+    no start event has arrivals at all). A start event a message flow points at is started by
+    that message and needs no arrivals."""
     if not _is_scenario(ctx):
         return
     given = _resolved(ctx)["arrivals"]
-    starts = [n for n in ctx.nodes({"startEvent"}) if ctx.attr(n, "parent") is None]
+    messaged = _messaged(process)
+    starts = [n for n in ctx.nodes({"startEvent"})
+              if ctx.attr(n, "parent") is None and n not in messaged]
     none_at_all = not any(s in given for s in starts)
     for node in starts:
         if node in given:
@@ -313,12 +322,14 @@ def sim_no_arrivals(process, ctx):
 @rule("sim-missing-delay", "error", group="simulation", needs_scenario=True)
 def sim_missing_delay(process, ctx):
     """A catch event the ticket waits at (message, signal, conditional, a timer without a
-    BPMN duration) has no waiting time in the scenario."""
+    BPMN duration) has no waiting time in the scenario. A catch event a message flow points
+    at waits for that message (the engine delivers it) and needs no delay."""
     if not _is_scenario(ctx):
         return
     given = _resolved(ctx)["events"]
+    messaged = _messaged(process)
     for node in ctx.nodes({"intermediateCatchEvent"}):
-        if node in given or is_link_event(ctx, node):
+        if node in given or node in messaged or is_link_event(ctx, node):
             continue
         timer = ctx.attr(node, "timer") or {}
         if timer.get("kind") == "timeDuration" and (timer.get("value") or "").strip():

@@ -175,3 +175,59 @@ def test_scenario_may_be_given_as_a_path(desk, tmp_path):
     rules = {f.rule for f in findings}
     assert {"sim-missing-duration", "sim-no-arrivals"} <= rules
     assert "Start_Email" not in {f.element_id for f in findings if f.rule == "sim-no-arrivals"}
+
+
+PIZZA = b"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">
+  <collaboration id="C">
+    <participant id="P_Customer" name="Customer" processRef="Customer"/>
+    <participant id="P_Pizzeria" name="Pizzeria" processRef="Pizzeria"/>
+    <messageFlow id="M1" sourceRef="Order" targetRef="OrderReceived"/>
+    <messageFlow id="M2" sourceRef="Deliver" targetRef="PizzaReceived"/>
+  </collaboration>
+  <process id="Customer">
+    <startEvent id="Hungry" name="Hungry"/>
+    <sendTask id="Order" name="Order pizza"/>
+    <intermediateCatchEvent id="PizzaReceived" name="Pizza received">
+      <messageEventDefinition/></intermediateCatchEvent>
+    <endEvent id="Fed" name="Fed"/>
+    <sequenceFlow id="c1" sourceRef="Hungry" targetRef="Order"/>
+    <sequenceFlow id="c2" sourceRef="Order" targetRef="PizzaReceived"/>
+    <sequenceFlow id="c3" sourceRef="PizzaReceived" targetRef="Fed"/>
+  </process>
+  <process id="Pizzeria">
+    <startEvent id="OrderReceived" name="Order received"><messageEventDefinition/></startEvent>
+    <task id="Bake" name="Bake pizza"/>
+    <sendTask id="Deliver" name="Deliver pizza"/>
+    <endEvent id="Delivered" name="Delivered"/>
+    <sequenceFlow id="p1" sourceRef="OrderReceived" targetRef="Bake"/>
+    <sequenceFlow id="p2" sourceRef="Bake" targetRef="Deliver"/>
+    <sequenceFlow id="p3" sourceRef="Deliver" targetRef="Delivered"/>
+  </process>
+</definitions>"""
+
+
+def test_message_flows_start_and_wake_elements_without_arrivals_or_delays():
+    """A start event a message starts needs no arrivals; a catch event a message wakes needs
+    no delay (the engine delivers the message); without the message flows both are reported."""
+    scenario = bpsim.Scenario.from_dict({
+        "name": "pizza", "horizon": "1d",
+        "arrivals": {"Hungry": {"interarrival": "exponential(mean=1h)"}},
+        "roles": {"Pizzeria": {"staff": 1}},
+        "tasks": {"Order pizza": {"duration": "fixed(1m)", "role": None},
+                  "Bake pizza": {"duration": "fixed(15m)", "role": "Pizzeria"},
+                  "Deliver pizza": {"duration": "fixed(20m)", "role": None}},
+    })
+    process = bpsim.read_bpmn(PIZZA)
+    rules = {(f.rule, f.element_id) for f in bpsim.validate(process, scenario)}
+    assert ("sim-no-arrivals", "OrderReceived") not in rules
+    assert ("sim-missing-delay", "PizzaReceived") not in rules
+    unlinked = bpsim.read_bpmn(PIZZA.replace(b'<messageFlow id="M1" sourceRef="Order" '
+                                             b'targetRef="OrderReceived"/>', b"")
+                               .replace(b'<messageFlow id="M2" sourceRef="Deliver" '
+                                        b'targetRef="PizzaReceived"/>', b""))
+    rules = {(f.rule, f.element_id) for f in bpsim.validate(unlinked, scenario)}
+    assert ("sim-no-arrivals", "OrderReceived") in rules
+    assert ("sim-missing-delay", "PizzaReceived") in rules
+    results = bpsim.simulate(process, scenario, replications=1, seed=1)
+    assert results.output.events["element"].astype(str).eq("Delivered").any()
