@@ -119,6 +119,8 @@ def parse_xml(data: bytes, *, file: str | None = None) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         line, column = (exc.position if exc.position else (exc.lineno, None))
         reason = (exc.msg or str(exc)).strip()
+        # lxml repeats the position at the end of its message; it is already in front
+        reason = re.sub(r",\s*line \d+,\s*column \d+\s*$", "", reason)
         raise ReadError(
             f"not well-formed XML: {reason}",
             file=file,
