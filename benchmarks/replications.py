@@ -13,7 +13,7 @@ exactly as ``bpsim sweep`` runs them (simulation + headline figures per replicat
 
 It checks that the three give identical figures and prints each time and speed-up. Dask's
 figure is given with and without the start-up (starting the worker processes and importing
-bpsim in each: about 3 s on a small machine), which a long study pays once. On a
+bpsim in each: 1 to 3 s on a small machine), which a long study pays once. On a
 machine shared with other work the figures are noisy: compare only ratios from one run,
 and run it twice.
 

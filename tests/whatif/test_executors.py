@@ -19,11 +19,25 @@ def test_runner_keeps_the_order(kind):
     assert run_work(math.sqrt, ITEMS, kind, workers=2) == EXPECTED
 
 
-def test_dask_local_cluster_gives_the_same_results():
+def _worker_settings():
+    import os
+
+    import dask
+
+    return (os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+            dask.config.get("distributed.worker.profile.enabled"))
+
+
+def test_dask_local_cluster_gives_the_same_results(monkeypatch):
     pytest.importorskip("distributed")
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     with Runner("dask", workers=2) as runner:
         assert runner.map(math.sqrt, ITEMS) == EXPECTED
         assert runner.map(math.sqrt, ITEMS[:3]) == EXPECTED[:3]  # cluster reused
+        # the workers run without Dask's eager malloc trimming and 10 ms stack profiler
+        settings = runner._get_client().run(_worker_settings)
+        assert len(settings) == 2
+        assert set(settings.values()) == {(None, False)}
 
 
 def test_runner_reused_between_batches_and_empty_batch():
