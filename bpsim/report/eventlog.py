@@ -219,11 +219,9 @@ def write_xes(results, path: str | os.PathLike,
 
 def write_event_log(results, path: str | os.PathLike) -> Path:
     """Write the event log to ``path``: XES for ``.xes``, CSV for ``.csv``."""
-    from bpsim.report.files import readable
-
     suffix = Path(path).suffix.lower()
     if suffix == ".xes":
-        return readable([write_xes(results, path)])[0]
+        return write_xes(results, path)
     if suffix == ".csv":
-        return readable([write_csv(results, path)])[0]
+        return write_csv(results, path)
     raise ValueError(f"unknown event-log format {suffix!r}: use a .csv or .xes file name")

@@ -44,19 +44,6 @@ PLOTS = {"utilization": "utilization.png", "waits": "waits.png", "queues": "queu
          "cycle_time": "cycle_time.png", "slas": "slas.png"}
 
 
-def readable(paths: list[Path]) -> list[Path]:
-    """Give written files the usual permissions (``0666`` less the umask): the atomic
-    writer's temporary files are private (``0600``) and keep that mode when renamed."""
-    mask = os.umask(0)
-    os.umask(mask)
-    for path in paths:
-        try:
-            os.chmod(path, 0o666 & ~mask)
-        except OSError:  # pragma: no cover - e.g. a file system without modes
-            pass
-    return paths
-
-
 def write_tables(results, out_dir: str | os.PathLike) -> list[Path]:
     out = Path(out_dir)
     paths = []
@@ -103,4 +90,4 @@ def write_all(results, out_dir: str | os.PathLike, event_log: str = "all") -> li
             reps = sorted(results.output.events["replication"].astype(int).unique())[:1]
         paths.append(write_csv(results, out / "events.csv", reps))
         paths.append(write_xes(results, out / "events.xes", reps))
-    return readable(paths)
+    return paths
