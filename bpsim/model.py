@@ -235,6 +235,8 @@ class Finding:
         return asdict(self)
 
     def __str__(self) -> str:
+        """``file:line [page P]: severity rule id "name": message`` on one line (names and
+        messages drawn on several lines are folded)."""
         where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
         if self.page is not None:
             where += f" [page {self.page}]"
@@ -242,8 +244,13 @@ class Finding:
         if self.element_id is not None:
             element = f" {self.element_id}"
             if self.element_name:
-                element += f' "{self.element_name}"'
-        return f"{where + ': ' if where else ''}{self.severity} {self.rule}{element}: {self.message}"
+                element += f' "{_one_line(self.element_name)}"'
+        head = f"{where}: " if where else ""
+        return f"{head}{self.severity} {self.rule}{element}: {_one_line(self.message)}"
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 class Process:

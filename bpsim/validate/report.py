@@ -59,19 +59,6 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _line(f: Finding) -> str:
-    where = ":".join(str(p) for p in (f.file, f.line) if p is not None)
-    if f.page is not None:
-        where += f" [page {f.page}]"
-    element = ""
-    if f.element_id is not None:
-        element = f" {f.element_id}"
-        if f.element_name:
-            element += f' "{_one_line(f.element_name)}"'
-    head = f"{where}: " if where else ""
-    return f"{head}{f.severity} {f.rule}{element}: {_one_line(f.message)}"
-
-
 def _header(process: Process, pid: str | None) -> str:
     if pid is None:
         return "file"
@@ -101,7 +88,7 @@ def format_text(findings: list[Finding], process: Process) -> str:
             lines.append(_header(process, pid))
         items = sorted(items, key=lambda f: (f.page or "", f.line if f.line is not None else 0,
                                              f.rule, f.element_id or ""))
-        lines += [_line(f) for f in items]
+        lines += [str(f) for f in items]
     lines.append(summary_line(findings))
     return "\n".join(lines)
 
