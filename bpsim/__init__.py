@@ -33,7 +33,7 @@ from bpsim.errors import (
 )
 from bpsim.model import Finding, Process
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Public names loaded on first use, so ``import bpsim`` (and the CLI) start fast.
 _LAZY = {

@@ -65,7 +65,8 @@ def find_models() -> tuple[Path, Path]:
     places = "; ".join(str(f) for f in tried)
     raise ReadError(
         f"cannot find the bundled example ({MODEL} and {SCENARIO}); looked in: {places}.",
-        hint="run from a clone of the bpsim repository (models/ at its root), or set "
+        hint="reinstall bpsim (the wheel ships them in bpsim/data/models), run from a clone "
+             "of the bpsim repository (models/ at its root), or set "
              "BPSIM_MODELS to the folder holding both files.")
 
 
