@@ -38,7 +38,9 @@ from bpsim.scenario.distributions import (
     LogNormal,
     Normal,
     Triangular,
+    TruncatedNormal,
     Uniform,
+    Weibull,
 )
 from bpsim.scenario.durations import format_duration, parse_duration
 from bpsim.scenario.parse import parse_distribution
@@ -66,6 +68,8 @@ __all__ = [
     "Erlang",
     "Empirical",
     "Histogram",
+    "Weibull",
+    "TruncatedNormal",
     "WeeklyCalendar",
     "always_open",
     "WeeklyRateProfile",

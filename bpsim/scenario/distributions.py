@@ -18,7 +18,8 @@ The text forms (see :func:`~bpsim.scenario.parse.parse_distribution`) are
 ``exponential(mean=6m)``, ``fixed(30m)``, ``uniform(5m, 15m)``, ``triangular(5m, 10m, 30m)``,
 ``normal(mean=10m, sd=2m)``, ``lognormal(mean=10m, sd=5m)``, ``gamma(shape=2, scale=5m)`` or
 ``gamma(mean=10m, sd=5m)``, ``erlang(k=3, mean=9m)``, ``empirical([4m, 6m, 7m])`` and
-``histogram(bins=[0, 5m, 15m], weights=[3, 1])``.
+``histogram(bins=[0, 5m, 15m], weights=[3, 1])``, ``weibull(shape=1.5, scale=10m)`` and
+``truncnormal(mean=10m, sd=5m, low=2m, high=30m)``; ``empirical`` takes optional ``weights``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ __all__ = [
     "Erlang",
     "Empirical",
     "Histogram",
+    "Weibull",
+    "TruncatedNormal",
 ]
 
 
@@ -400,35 +403,61 @@ class Erlang(Distribution):
 
 
 class Empirical(Distribution):
-    """Resample observed durations, each equally likely: ``empirical([4m, 6m, 7m, 30m])``."""
+    """Resample observed durations, each equally likely: ``empirical([4m, 6m, 7m, 30m])``;
+    with ``weights`` each value is drawn in proportion to its weight:
+    ``empirical([5m, 10m], weights=[3, 1])`` (a discrete law)."""
 
     keyword = "empirical"
 
-    def __init__(self, values: Sequence[float]) -> None:
+    def __init__(self, values: Sequence[float], weights: Sequence[float] | None = None) -> None:
         values = list(values) if not isinstance(values, (int, float, str)) else None
         _check(bool(values), "empirical", "give a non-empty list of observed durations")
         _finite_nonneg("empirical", **{f"values[{i}]": v for i, v in enumerate(values)})
         self.values = np.asarray(values, dtype=float)
+        self.weights: np.ndarray | None = None
+        self._p: np.ndarray | None = None
+        if weights is not None:
+            weights = list(weights)
+            _check(len(weights) == len(values), "empirical",
+                   f"need one weight per value: {len(values)} values, {len(weights)} weights")  # fmt: skip
+            _finite_nonneg("empirical", **{f"weights[{i}]": w for i, w in enumerate(weights)})
+            _check(sum(weights) > 0, "empirical", "weights must not all be zero")
+            self.weights = np.asarray(weights, dtype=float)
+            self._p = self.weights / self.weights.sum()
 
     def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self._p is not None:
+            return self.values[rng.choice(len(self.values), size=n, p=self._p)]
         return self.values[rng.integers(0, len(self.values), n)]
 
     def sample(self, rng: np.random.Generator) -> float:
+        if self._p is not None:
+            return float(self.sample_many(rng, 1)[0])
         return float(self.values[rng.integers(0, len(self.values))])
 
     @property
     def mean(self) -> float:
+        if self._p is not None:
+            return float((self._p * self.values).sum())
         return float(self.values.mean())
 
     @property
     def variance(self) -> float:
+        if self._p is not None:
+            return float((self._p * self.values**2).sum() - self.mean**2)
         return float(self.values.var())
 
     def _params(self) -> dict[str, object]:
-        return {"values": [float(v) for v in self.values]}
+        params: dict[str, object] = {"values": [float(v) for v in self.values]}
+        if self.weights is not None:
+            params["weights"] = [float(w) for w in self.weights]
+        return params
 
     def spec(self) -> str:
-        return "empirical([" + ", ".join(duration_text(v) for v in self.values) + "])"
+        text = "empirical([" + ", ".join(duration_text(v) for v in self.values) + "]"
+        if self.weights is not None:
+            text += ", weights=[" + ", ".join(repr(float(w)) for w in self.weights) + "]"
+        return text + ")"
 
 
 class Histogram(Distribution):
@@ -472,6 +501,100 @@ class Histogram(Distribution):
         bins = ", ".join(duration_text(v) for v in self.bins)
         weights = ", ".join(repr(float(w)) for w in self.weights)
         return f"histogram(bins=[{bins}], weights=[{weights}])"
+
+
+class Weibull(Distribution):
+    """Times whose hazard rises (``shape`` > 1) or falls (< 1) with age; ``scale`` is the
+    63rd percentile: ``weibull(shape=1.5, scale=10m)``. Mean ``scale * Gamma(1 + 1/shape)``."""
+
+    keyword = "weibull"
+
+    def __init__(self, shape: float, scale: float) -> None:
+        _finite_nonneg("weibull", shape=shape, scale=scale)
+        _check(shape > 0 and scale > 0, "weibull", "shape and scale must be positive")
+        self.shape, self.scale = float(shape), float(scale)
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return self.scale * rng.weibull(self.shape, n)
+
+    @property
+    def mean(self) -> float:
+        return self.scale * math.gamma(1 + 1 / self.shape)
+
+    @property
+    def variance(self) -> float:
+        g1, g2 = math.gamma(1 + 1 / self.shape), math.gamma(1 + 2 / self.shape)
+        return self.scale**2 * (g2 - g1 * g1)
+
+    def _params(self) -> dict[str, object]:
+        return {"shape": self.shape, "scale": self.scale}
+
+    def spec(self) -> str:
+        return f"weibull(shape={self.shape!r}, scale={duration_text(self.scale)})"
+
+
+class TruncatedNormal(Distribution):
+    """A bell curve around ``mean`` with spread ``sd``, kept between ``low`` and ``high``
+    (values outside are redrawn): ``truncnormal(mean=10m, sd=5m, low=2m, high=30m)``.
+
+    ``mean`` and ``sd`` are the bell curve's before truncation; the exact mean of the law is
+    ``mean + sd * (phi(a) - phi(b)) / (Phi(b) - Phi(a))`` with ``a = (low - mean) / sd`` and
+    ``b = (high - mean) / sd``.
+    """
+
+    keyword = "truncnormal"
+
+    def __init__(self, mean: float, sd: float, low: float = 0.0, high: float = math.inf) -> None:
+        _finite_nonneg("truncnormal", mean=mean, sd=sd, low=low)
+        _check(isinstance(high, (int, float)) and high > low, "truncnormal",
+               f"high must be above low, got low={low!r}, high={high!r}")  # fmt: skip
+        self.mu, self.sd, self.low, self.high = float(mean), float(sd), float(low), float(high)
+        if self.sd > 0:
+            a, b = self._ab()
+            mass = _Phi(b) - _Phi(a)
+            _check(mass > 1e-6, "truncnormal",
+                   "almost none of the bell curve lies between low and high")  # fmt: skip
+        else:
+            _check(self.low <= self.mu <= self.high, "truncnormal",
+                   "with sd 0 the mean must lie between low and high")  # fmt: skip
+
+    def _ab(self) -> tuple[float, float]:
+        return (self.low - self.mu) / self.sd, (self.high - self.mu) / self.sd
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.sd == 0:
+            return np.full(n, self.mu)
+        out = rng.normal(self.mu, self.sd, n)
+        bad = (out < self.low) | (out > self.high)
+        while bad.any():
+            out[bad] = rng.normal(self.mu, self.sd, int(bad.sum()))
+            bad = (out < self.low) | (out > self.high)
+        return out
+
+    @property
+    def mean(self) -> float:
+        if self.sd == 0:
+            return self.mu
+        a, b = self._ab()
+        z = _Phi(b) - _Phi(a)
+        return self.mu + self.sd * (_phi(a) - _phi(b)) / z
+
+    @property
+    def variance(self) -> float:
+        if self.sd == 0:
+            return 0.0
+        a, b = self._ab()
+        z = _Phi(b) - _Phi(a)
+        pa, pb = _phi(a), _phi(b)
+        ta = a * pa if math.isfinite(a) else 0.0
+        tb = b * pb if math.isfinite(b) else 0.0
+        return self.sd**2 * (1 + (ta - tb) / z - ((pa - pb) / z) ** 2)
+
+    def _params(self) -> dict[str, object]:
+        params: dict[str, object] = {"mean": self.mu, "sd": self.sd, "low": self.low}
+        if math.isfinite(self.high):
+            params["high"] = self.high
+        return params
 
 
 def __getattr__(name: str):  # ``from bpsim.scenario.distributions import parse_distribution``

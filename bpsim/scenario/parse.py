@@ -42,21 +42,29 @@ LAWS: dict[str, tuple[type, list[tuple[str, str]], dict[str, str]]] = {
         {"std": "sd"},
     ),
     "erlang": (d.Erlang, [("k", "int"), ("mean", "dur")], {}),
-    "empirical": (d.Empirical, [("values", "durs")], {}),
+    "empirical": (d.Empirical, [("values", "durs"), ("weights", "nums")], {}),
     "histogram": (d.Histogram, [("bins", "durs"), ("weights", "nums")], {}),
+    "weibull": (d.Weibull, [("shape", "num"), ("scale", "dur")], {}),
+    "truncnormal": (
+        d.TruncatedNormal,
+        [("mean", "dur"), ("sd", "dur"), ("low", "dur"), ("high", "dur")],
+        {"std": "sd", "min": "low", "max": "high"},
+    ),
 }
 _ALIASES = {
     "exp": "exponential", "constant": "fixed", "const": "fixed", "deterministic": "fixed",
     "tri": "triangular", "triang": "triangular", "gauss": "normal", "gaussian": "normal",
     "lognorm": "lognormal", "log_normal": "lognormal", "log-normal": "lognormal",
-    "resample": "empirical", "hist": "histogram",
+    "resample": "empirical", "hist": "histogram", "truncated_normal": "truncnormal",
+    "truncatednormal": "truncnormal", "discrete": "empirical",
 }  # fmt: skip
 
 SYNTAX = (
     "exponential(mean=6m), fixed(30m), uniform(5m, 15m), triangular(5m, 10m, 30m), "
     "normal(mean=10m, sd=2m), lognormal(mean=10m, sd=5m), gamma(shape=2, scale=5m), "
     "gamma(mean=10m, sd=5m), erlang(k=3, mean=9m), empirical([4m, 6m, 9m]), "
-    "histogram(bins=[0, 5m, 15m], weights=[3, 1]), or a bare duration such as 30m"
+    "histogram(bins=[0, 5m, 15m], weights=[3, 1]), weibull(shape=1.5, scale=10m), "
+    "truncnormal(mean=10m, sd=5m, low=2m, high=30m), or a bare duration such as 30m"
 )
 _EXAMPLES = "exponential(mean=6m), uniform(5m, 15m), triangular(5m, 10m, 30m) or 30m"
 _CALL = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*\((.*)\)\s*$", re.S)

@@ -25,6 +25,11 @@ LAWS = [
     d.Erlang(3, 540.0),
     d.Empirical([240.0, 360.0, 540.0, 1800.0]),
     d.Histogram([0.0, 300.0, 900.0, 3600.0], [6.0, 3.0, 1.0]),
+    d.Empirical([300.0, 600.0, 3600.0], weights=[6.0, 3.0, 1.0]),
+    d.Weibull(1.5, 600.0),
+    d.Weibull(0.7, 600.0),
+    d.TruncatedNormal(600.0, 300.0, 120.0, 1800.0),
+    d.TruncatedNormal(100.0, 200.0),  # the half-normal-like case, high unbounded
 ]
 
 
@@ -142,3 +147,18 @@ def test_parse_errors_are_scenario_errors_with_the_key(value, words):
         parse_distribution(value, key="tasks.Triage ticket.duration")
     assert err.value.key == "tasks.Triage ticket.duration"
     assert words in str(err.value)
+
+
+def test_weighted_empirical_draws_in_proportion_to_weights():
+    law = parse_distribution("empirical([5m, 10m], weights=[3, 1])")
+    x = law.sample_many(np.random.default_rng(7), 40_000)
+    share = float((x == 300.0).mean())
+    assert abs(share - 0.75) < 4.5 * math.sqrt(0.75 * 0.25 / 40_000)
+
+
+def test_truncnormal_stays_inside_its_bounds_and_refuses_empty_ranges():
+    law = parse_distribution("truncnormal(mean=10m, sd=5m, low=8m, high=12m)")
+    x = law.sample_many(np.random.default_rng(3), 10_000)
+    assert x.min() >= 480.0 and x.max() <= 720.0
+    with pytest.raises(ScenarioError, match="between low and high"):
+        parse_distribution("truncnormal(mean=10m, sd=1s, low=5h, high=6h)")
