@@ -58,6 +58,9 @@ class RunOutput:
     windows : DataFrame
         One row per replication: ``replication``, ``warmup`` (s), ``end`` (s): the measured
         window is ``[warmup, end]``.
+    updates : DataFrame or None
+        Proactive updates sent to customers (scenario ``updates:``), one row each:
+        ``replication``, ``case``, ``time`` (s), ``resource``; ``None`` without ``updates:``.
     """
 
     events: pd.DataFrame
@@ -67,3 +70,4 @@ class RunOutput:
     seed: int | None = None
     replications: int = 1
     meta: dict[str, Any] = field(default_factory=dict)
+    updates: pd.DataFrame | None = None

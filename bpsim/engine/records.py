@@ -15,6 +15,7 @@ import pandas as pd
 
 from bpsim.engine.output import LIFECYCLES, RunOutput
 from bpsim.engine.plan import Plan
+from bpsim.engine.updates import assemble_updates
 
 __all__ = ["assemble"]
 
@@ -124,5 +125,6 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
     windows = pd.DataFrame(
         [(rep, *res["window"]) for rep, res in parts], columns=["replication", "warmup", "end"]
     )
+    updates = assemble_updates(parts) if any("updates" in res for _, res in parts) else None
     return RunOutput(events=events, cases=cases, staff=staff, windows=windows, seed=seed,
-                     replications=len(parts), meta=meta)
+                     replications=len(parts), meta=meta, updates=updates)

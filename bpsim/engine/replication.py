@@ -40,6 +40,7 @@ from bpsim.engine.tokens import (
     StaffMember,
     Token,
 )
+from bpsim.engine.updates import update_builder
 from bpsim.errors import SimulationError
 from bpsim.scenario.spec import BoundScenario
 
@@ -512,6 +513,12 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         if node.kind == "end":
             enter[node.index] = wrap_send(enter[node.index], node.sends, first=True)
 
+    # -- proactive updates (only when the scenario asks for them) ---------------------------
+    updates = on_update = None
+    if bound.updates is not None:
+        on_update, updates = update_builder(env, bound.updates, pools[bound.updates.role], streams,
+                                            c_end, release, starters, state)
+
     # -- arrivals ------------------------------------------------------------------------
     def arrive(start: int, cls: int, now: float) -> None:
         cid = len(c_arr)
@@ -527,6 +534,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         at(now)
         if arm_triggers is not None and nodes[start].triggers:
             arm_triggers(sc, nodes[start].triggers, tok, now)
+        if on_update is not None:
+            on_update(cid, sc, now)
         leave[start](tok, now)
 
     def count_arrival(now: float) -> bool:
@@ -604,4 +613,5 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         "staff": rows,
         "staff_names": [m.name for m in members],
         "window": (warmup, end),
+        **({"updates": updates} if updates is not None else {}),
     }

@@ -21,7 +21,8 @@ What is read
   sets including nested ``childLaneSet``; every node knows its innermost lane and its process
   (a node no lane lists takes its host's lane: a boundary event that of its activity, a node
   inside a sub-process that of the sub-process);
-* global definitions (:attr:`Process.definitions`), text annotations, data objects, data
+* global definitions (:attr:`Process.definitions`), the values of ``<category>`` elements that
+  groups name (``meta["category_values"]``), text annotations, data objects, data
   stores, groups and (data) associations (:attr:`Process.artifacts`);
 * DI shapes, edge waypoints, ``isExpanded`` and ``isHorizontal`` (:attr:`Process.diagram`, read by
   :mod:`bpsim.io.bpmn_di`;
@@ -256,6 +257,8 @@ class _Reader:
                 processes.append(el)
             elif kind in _DEFINITIONS and el.get("id"):
                 self.definition(kind, el)
+            elif kind == "category":
+                self.category(el)
         for collab in collaborations:
             self.collaboration(collab)
         shown = {pt.process for pt in p.participants.values() if pt.process}
@@ -294,6 +297,18 @@ class _Reader:
             if el.get(key) is not None:
                 entry[key] = el.get(key)
         self.p.definitions[el.get("id")] = entry
+
+    def category(self, el: Any) -> None:
+        """A ``<category>``: each ``<categoryValue value="Diagnosis">`` becomes an entry of
+        ``process.meta["category_values"]``: id -> ``{"value", "category", "name", "line"}``
+        (groups name them in ``categoryValueRef``; :mod:`bpsim.experience` reads them as the
+        journey's phases)."""
+        values = self.p.meta.setdefault("category_values", {})
+        for kind, value in _children(el):
+            if kind == "categoryValue" and value.get("id"):
+                values[value.get("id")] = {
+                    "value": (value.get("value") or "").strip() or None,
+                    "category": el.get("id"), "name": _name(el), "line": value.sourceline}
 
     def collaboration(self, collab: Any) -> None:
         for kind, el in _children(collab):

@@ -45,6 +45,7 @@ from bpsim.scenario.spec import (
     Shift,
     StartTrigger,
     TaskSpec,
+    UpdatePolicy,
 )
 
 if TYPE_CHECKING:
@@ -247,7 +248,12 @@ def bind(scenario: Scenario, process: Process) -> BoundScenario:
                 f"two SLAs are named {name!r}.", ("slas", i, "name"), "give each SLA its own name."
             )
 
+    updates = _updates(s, calendars)
     return BoundScenario(
+        updates=updates,
+        blueprint=s.blueprint,
+        satisfaction=s.satisfaction,
+        survey=s.survey,
         name=s.name,
         seed=s.seed,
         replications=s.replications,
@@ -268,6 +274,27 @@ def bind(scenario: Scenario, process: Process) -> BoundScenario:
         loops=loops,
         triggers=triggers,
     )
+
+
+def _updates(s: Scenario, calendars: dict) -> UpdatePolicy | None:
+    """The ``updates:`` section, its role and calendar checked."""
+    u = s.updates
+    if u is None:
+        return None
+    role = u.role
+    if role is None:
+        if len(s.roles) != 1:
+            raise s.error("updates: name the role that sends them.", ("updates", "role"),
+                          f"write role: one of {', '.join(s.roles) or '(no roles yet)'}.")
+        role = next(iter(s.roles))
+    if role not in s.roles:
+        close = difflib.get_close_matches(role, list(s.roles), n=1)
+        raise s.error(f"no role is named {role!r}.", ("updates", "role"),
+                      (f"did you mean {close[0]!r}? " if close else "")
+                      + f"roles: {', '.join(s.roles)}.")
+    calendar = calendar_named(s, calendars, u.calendar, ("updates", "calendar"))
+    return UpdatePolicy(every=u.every, role=role, duration=u.duration, calendar=calendar,
+                        first=u.first)
 
 
 def _trigger(s: Scenario, process: Process, node: str, e: Any, loc: tuple) -> StartTrigger:

@@ -49,6 +49,10 @@ __all__ = [
     "BoundaryModel",
     "SLAModel",
     "ScenarioModel",
+    "BlueprintModel",
+    "UpdatesModel",
+    "SatisfactionModel",
+    "SurveyModel",
 ]
 
 #: Calendar anchor when the scenario gives no ``start``: Monday 5 January 2026, 00:00.
@@ -399,6 +403,110 @@ class SLAModel(_Section):
     classes: Names | None = None
 
 
+def _layer(value: Any) -> str:
+    from bpsim.experience.layers import LAYERS, normalise_layer
+
+    layer = normalise_layer(str(value)) if isinstance(value, str) else None
+    if layer is None:
+        raise _custom(f"{value!r} is not a blueprint layer.",
+                      f"write one of {', '.join(LAYERS[1:])}.")
+    return layer
+
+
+def _touch_type(value: Any) -> str:
+    text = " ".join(str(value).lower().replace("_", " ").replace("-", " ").split())
+    if text in ("digital", "phone", "in person"):
+        return text
+    raise _custom(f"{value!r} is not a touchpoint type.", "write digital, phone or in person.")
+
+
+def _phases(value: Any) -> Any:
+    hint = ("write a list of phase names in journey order ([Contact, Diagnosis]) or a mapping "
+            "of phase -> elements ({Contact: [Ticket received, Triage]}).")
+    if isinstance(value, list):
+        for x in value:
+            if isinstance(x, dict) and len(x) == 1:
+                continue
+            if not isinstance(x, (str, int, float)) or isinstance(x, bool):
+                raise _custom(f"{x!r} is not a phase name.", hint)
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            out[str(k)] = _names(v) if v is not None else []
+        return out
+    raise _custom(f"{value!r} is not a list of phases.", hint)
+
+
+class BlueprintModel(_Section):
+    """``blueprint: {layers: {Customer: customer, ...}, phases: [Contact, ...],
+    touchpoints: {Call back: phone}, channels: {Phone call received: phone}}``."""
+
+    layers: dict[str, Annotated[str, BeforeValidator(_layer)]] = Field(default_factory=dict)
+    phases: Annotated[Any, BeforeValidator(_phases)] = None
+    touchpoints: dict[str, Annotated[str, BeforeValidator(_touch_type)]] = Field(
+        default_factory=dict)
+    channels: dict[str, Annotated[str, BeforeValidator(_touch_type)]] = Field(
+        default_factory=dict)
+
+
+class UpdatesModel(_Section):
+    """``updates: {every: 9h, calendar: office, role: Agent, duration: 2m}``: while a ticket
+    is open, a person of ``role`` sends the customer a progress update every ``every``
+    (counted on ``calendar``'s open hours when given), taking ``duration`` of their time."""
+
+    every: Seconds
+    role: str | None = None
+    duration: Law = Field(default_factory=lambda: parse_distribution("fixed(2m)"))
+    calendar: str | None = None
+    first: Seconds | None = None
+
+    @model_validator(mode="after")
+    def _positive(self) -> UpdatesModel:
+        if self.every <= 0:
+            raise _custom("every must be positive.", "e.g. every: 1d.")
+        return self
+
+
+class SatisfactionModel(_Section):
+    """The per-ticket satisfaction score (CSAT); every number is in points of the scale
+    (defaults for a 1-5 scale, reasoning in docs/experience.md)."""
+
+    scale: Annotated[int, BeforeValidator(_whole(2))] = 5
+    base: Rate | None = None
+    noise: Rate | None = None
+    satisfied: Rate | None = None
+    breach: Rate | None = None
+    late_per_hour: Rate | None = None
+    late_max: Rate | None = None
+    announced: Probability = 0.5
+    silence_per_day: Rate | None = None
+    silence_grace: Seconds = 86400.0
+    silence_max: Rate | None = None
+    update: Rate | None = None
+    update_max: Rate | None = None
+    repeat_contact: Rate | None = None
+    reopen: Rate | None = None
+    channel: dict[str, float] = Field(default_factory=dict)
+
+
+class SurveyModel(_Section):
+    """``survey: {response_rate: 30%, bias: 2}``: the share of customers who answer the
+    closing survey; ``bias`` = how much likelier the least satisfied are to answer than the
+    most satisfied (1: no bias)."""
+
+    response_rate: Probability = 0.3
+    bias: Annotated[float, BeforeValidator(_number(0.0))] = 1.0
+
+    @model_validator(mode="after")
+    def _rate(self) -> SurveyModel:
+        if self.response_rate <= 0:
+            raise _custom("response_rate must be above 0.", "e.g. response_rate: 30%.")
+        if self.bias <= 0:
+            raise _custom("bias must be above 0 (1 = no bias).", "e.g. bias: 2.")
+        return self
+
+
 class ScenarioModel(_Section):
     """The whole file (see :class:`bpsim.scenario.Scenario`, which adds the behaviour)."""
 
@@ -418,6 +526,10 @@ class ScenarioModel(_Section):
     boundaries: dict[str, BoundaryModel] = Field(default_factory=dict)
     slas: list[SLAModel] = Field(default_factory=list)
     classes: Names | None = None
+    blueprint: BlueprintModel | None = None
+    updates: UpdatesModel | None = None
+    satisfaction: SatisfactionModel | None = None
+    survey: SurveyModel | None = None
 
     @model_validator(mode="after")
     def _end_of_run(self) -> ScenarioModel:

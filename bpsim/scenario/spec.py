@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -277,6 +277,19 @@ class SLA:
 
 
 @dataclass
+class UpdatePolicy:
+    """Proactive updates: while a ticket is open, a person of ``role`` spends ``duration``
+    telling the customer how it goes, every ``every`` seconds (of ``calendar``'s open time
+    when given, else of the wall clock), the first ``first`` seconds after arrival."""
+
+    every: float
+    role: str
+    duration: Distribution
+    calendar: Calendar | None = None
+    first: float | None = None
+
+
+@dataclass
 class BoundScenario:
     """A scenario checked against one process, ready for the engine.
 
@@ -305,3 +318,7 @@ class BoundScenario:
     source: str | None = None
     loops: dict[str, LoopSpec] = field(default_factory=dict)  # activity id -> loop behaviour
     triggers: dict[str, StartTrigger] = field(default_factory=dict)  # event sub-process starts
+    updates: UpdatePolicy | None = None  # proactive updates to the customer (staff time)
+    blueprint: Any = None  # the scenario's blueprint: section (layers, phases, touchpoints)
+    satisfaction: Any = None  # the satisfaction: section (None: the documented defaults)
+    survey: Any = None  # the survey: section
