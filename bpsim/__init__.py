@@ -49,6 +49,11 @@ _LAZY = {
     "Results": "bpsim.analysis",
     "sweep": "bpsim.whatif",
     "optimize_staffing": "bpsim.whatif",
+    "read_log": "bpsim.calibrate",
+    "fit": "bpsim.calibrate",
+    "Fit": "bpsim.calibrate",
+    "compare": "bpsim.calibrate",
+    "Comparison": "bpsim.calibrate",
 }
 
 __all__ = [

@@ -23,7 +23,7 @@ from bpsim.errors import BpsimError
 __all__ = ["main", "COMMANDS"]
 
 #: Sub-commands in the order ``bpsim --help`` lists them.
-COMMANDS = ["inspect", "validate", "simulate", "convert", "sweep", "optimize", "demo"]
+COMMANDS = ["inspect", "validate", "simulate", "convert", "sweep", "optimize", "demo", "fit", "compare"]
 
 
 def _load(command: str):
