@@ -9,7 +9,8 @@
 Modules, one step each: :mod:`~bpsim.calibrate.logread` (reading), :mod:`~.mapping`
 (activities -> elements), :mod:`~.replay` (token replay: fitness, branch counts),
 :mod:`~.starts` (start-time estimation), :mod:`~.laws` (law choice), :mod:`~.arrivals`,
-:mod:`~.roles`, :mod:`~.writer` (commented YAML), :mod:`~.fit`, :mod:`~.compare`.
+:mod:`~.roles`, :mod:`~.scenario_data` and :mod:`~.writer` (commented YAML),
+:mod:`~.report`, :mod:`~.fitting` (:func:`fit`), :mod:`~.comparison` (:func:`compare`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import Any
 
 __all__ = ["read_log", "fit", "Fit", "compare", "Comparison", "LogError", "FitError"]
 
-_WHERE = {"read_log": "logread", "LogError": "logread", "fit": "fit", "Fit": "fit",
-          "FitError": "mapping", "compare": "compare", "Comparison": "compare"}
+_WHERE = {"read_log": "logread", "LogError": "logread", "fit": "fitting", "Fit": "fitting",
+          "FitError": "mapping", "compare": "comparison", "Comparison": "comparison"}
 
 
 def __getattr__(name: str) -> Any:

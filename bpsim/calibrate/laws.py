@@ -11,7 +11,7 @@ is more than 10 % worse than ``empirical``, since a law with two parameters gene
 reads better than a list of numbers. Samples of fewer than 20 times get ``empirical``
 (or ``fixed`` when all are equal).
 
-Candidates: ``exponential``, ``gamma``, ``lognormal``, ``normal``, ``uniform`` (all fitted
+Candidates: ``exponential``, ``gamma``, ``weibull``, ``lognormal``, ``normal``, ``uniform`` (all fitted
 with ``scipy.stats``; above 5,000 times, on a random subsample of 5,000). The AIC of each fit
 on the whole sample is reported too.
 """
@@ -98,6 +98,13 @@ def _candidates(stats, x: np.ndarray):
             if math.isfinite(a) and a > 0 and scale > 0:
                 out.append(("gamma", stats.gamma(a, scale=scale),
                             f"gamma(shape={a:.4g}, scale={_secs(scale)})", 2))
+        except (ValueError, RuntimeError, FloatingPointError):
+            pass
+        try:
+            c, _, scale = stats.weibull_min.fit(pos, floc=0)
+            if math.isfinite(c) and 0.05 < c < 50 and scale > 0:
+                out.append(("weibull", stats.weibull_min(c, scale=scale),
+                            f"weibull(shape={c:.4g}, scale={_secs(scale)})", 2))
         except (ValueError, RuntimeError, FloatingPointError):
             pass
         logs = np.log(pos)

@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bpsim.calibrate.compare import compare
+    from bpsim.calibrate.comparison import compare
     from bpsim.cli.simulate import _require_file
     from bpsim.io import read
     from bpsim.scenario import load_scenario

@@ -69,7 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bpsim.calibrate.fit import fit
+    from bpsim.calibrate.fitting import fit
     from bpsim.cli.simulate import _require_file
     from bpsim.io import read
 

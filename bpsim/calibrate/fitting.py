@@ -273,17 +273,21 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
         samples[n] = d[np.isfinite(d) & (d >= 0)]
     # unlogged delays: the gap between the enabling event and the next step's start
     gaps: dict[str, list[float]] = {}
-    delay_lists = {}
+    # per event (via its variant and position) the first unlogged delay passed before it
+    delay_code = np.full(len(flat_a), -1, int)
+    delay_nodes: list[str] = []
     for v, vr in rp.variants.items():
         for i, dl in enumerate(vr.delays):
             if dl:
-                delay_lists[(vids[v], i)] = dl[0]
-    if delay_lists:
-        ev_vid = case_vid[ev_case]
-        for (vid, i), node in delay_lists.items():
-            sel = (ev_vid == vid) & (pos == i)
-            g = start[sel] - enabled[sel]
-            gaps.setdefault(node, []).extend(g[np.isfinite(g) & (g >= 0)].tolist())
+                if dl[0] not in delay_nodes:
+                    delay_nodes.append(dl[0])
+                delay_code[offs_a[vids[v]] + i] = delay_nodes.index(dl[0])
+    if delay_nodes:
+        ev_delay = delay_code[offs_a[case_vid[ev_case]] + pos]
+        gap = start - enabled
+        for k, node in enumerate(delay_nodes):
+            g = gap[ev_delay == k]
+            gaps[node] = g[np.isfinite(g) & (g >= 0)].tolist()
     for node, g in gaps.items():
         if node not in samples:
             samples[node] = np.asarray(g, float)

@@ -245,8 +245,8 @@ def circadian_distance(a: pd.Series, b: pd.Series) -> float:
     out = []
     ta, tb = pd.to_datetime(a), pd.to_datetime(b)
     for d in range(7):
-        xa = ta[ta.dt.weekday == d]
-        xb = tb[tb.dt.weekday == d]
+        xa = ta[ta.dt.day_of_week == d]
+        xb = tb[tb.dt.day_of_week == d]
         if len(xa) == 0 and len(xb) == 0:
             continue
         if len(xa) == 0 or len(xb) == 0:
