@@ -54,6 +54,7 @@ _LAZY = {
     "Fit": "bpsim.calibrate",
     "compare": "bpsim.calibrate",
     "Comparison": "bpsim.calibrate",
+    "read_bpsim": "bpsim.interchange",
 }
 
 __all__ = [

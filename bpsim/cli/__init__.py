@@ -23,14 +23,15 @@ from bpsim.errors import BpsimError
 __all__ = ["main", "COMMANDS"]
 
 #: Sub-commands in the order ``bpsim --help`` lists them.
-COMMANDS = ["inspect", "validate", "simulate", "convert", "sweep", "optimize", "demo", "fit", "compare"]
+COMMANDS = ["inspect", "validate", "simulate", "convert", "sweep", "optimize", "demo", "fit",
+            "compare", "scenario-from-bpsim", "export"]
 
 
 def _load(command: str):
     try:
-        return importlib.import_module(f"bpsim.cli.{command}")
+        return importlib.import_module(f"bpsim.cli.{command.replace('-', '_')}")
     except ModuleNotFoundError as exc:
-        if exc.name == f"bpsim.cli.{command}":
+        if exc.name == f"bpsim.cli.{command.replace('-', '_')}":
             return None
         raise
 

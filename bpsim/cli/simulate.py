@@ -30,8 +30,9 @@ HELP = "simulate a process under a scenario and print waits, SLAs, utilisation a
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a BPMN 2.0 XML or draw.io file")
-    parser.add_argument("--scenario", "-s", required=True, metavar="S.yaml",
-                        help="the scenario (YAML): arrivals, durations, roles, SLAs")
+    parser.add_argument("--scenario", "-s", metavar="S.yaml",
+                        help="the scenario (YAML): arrivals, durations, roles, SLAs (default: "
+                             "the BPSim scenario stored in a BPMN FILE, when it has one)")
     add_run_options(parser)
     parser.add_argument("--json", action="store_true",
                         help="print the JSON report (durations in seconds) instead of text")
@@ -77,9 +78,36 @@ def load(args: argparse.Namespace):
     from bpsim.scenario import load_scenario
 
     _require_file(args.file, "model")
+    if getattr(args, "scenario", None) is None:
+        return _load_bpsim(args, read)
     _require_file(args.scenario, "scenario")
     process = read(args.file, **_reader_options(args))
     scenario = load_scenario(args.scenario)
+    return process, scenario
+
+
+def _load_bpsim(args: argparse.Namespace, read):
+    """No ``--scenario``: the first BPSim scenario stored in the BPMN file, said on stderr."""
+    from bpsim.errors import ScenarioError
+    from bpsim.interchange import read_bpsim_file
+
+    process = read(args.file, **_reader_options(args))
+    try:
+        found = read_bpsim_file(args.file, process)
+    except ReadError as exc:
+        if "no BPSim data" not in exc.message:
+            raise
+        raise ScenarioError("no --scenario given, and the model holds no BPSim simulation "
+                            "parameters.", file=args.file,
+                            hint="pass --scenario S.yaml (see docs/scenario.md).") from None
+    scenario = found.scenarios[0]
+    others = f" (of {len(found.ids)}; the others: bpsim scenario-from-bpsim --id)" \
+        if len(found.ids) > 1 else ""
+    unused = [f for f in found.findings_of(0) if f.rule in ("bpsim-not-used", "bpsim-calendar",
+                                                             "bpsim-unknown-element")]
+    print(f"bpsim simulate: no --scenario given: using the BPSim scenario {found.ids[0]!r}"
+          f"{others} stored in {args.file}; {len(unused)} of its parameters not used "
+          "(bpsim scenario-from-bpsim lists them and the assumptions made).", file=sys.stderr)
     return process, scenario
 
 

@@ -191,6 +191,18 @@ class Scenario(ScenarioModel):
 
         return bind(self, process)
 
+    # -- interchange ----------------------------------------------------------------------
+    def to_bpsim(self, process: Process, path: str | Path) -> Path:
+        """Write ``process`` with this scenario as BPSim 2.0 parameters to ``path``.
+
+        Other BPSim tools (jBPM/KIE, Trisotech, Bizagi, Sparx) read the file; what BPSim
+        cannot hold travels in a vendor extension that :func:`bpsim.read_bpsim` reads back.
+        See :mod:`bpsim.interchange`.
+        """
+        from bpsim.interchange import write_bpsim
+
+        return write_bpsim(self, process, path)
+
     def __repr__(self) -> str:
         private = getattr(self, "__pydantic_private__", None) or {}
         where = f" from {private['_source']}" if private.get("_source") else ""
