@@ -232,6 +232,7 @@ class Finding:
     page: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as plain data (the keys of ``validate --json``)."""
         return asdict(self)
 
     def __str__(self) -> str:

@@ -69,6 +69,7 @@ class Results:
     # -- basics ---------------------------------------------------------------------------
     @property
     def replications(self) -> int:
+        """How many replications the figures average over."""
         return len(self.replication_ids)
 
     @cached_property
@@ -77,14 +78,17 @@ class Results:
 
     @property
     def seed(self):
+        """The root seed of the run (same seed, same figures)."""
         return self.output.seed
 
     @property
     def scenario_name(self) -> str | None:
+        """The scenario's ``name``."""
         return getattr(self.scenario, "name", None)
 
     @property
     def model_name(self) -> str | None:
+        """The model's file (or process name) the results come from."""
         p = self.process
         if p is None:
             return None
