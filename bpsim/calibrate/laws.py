@@ -60,7 +60,7 @@ class LawFit:
     def comment(self) -> str:
         from bpsim.scenario.durations import format_duration
         d = "" if self.distance is None else f", W1 on held-back {format_duration(self.distance)}"
-        return f"n={self.n}, {self.name}{d}, observed mean {format_duration(self.mean)}"
+        return f"n={self.n:,}, {self.name}{d}, observed mean {format_duration(self.mean)}"
 
 
 def _q(values: np.ndarray, points: int) -> np.ndarray:
