@@ -11,7 +11,7 @@ classifies it, and routes every flow for the diagram.
 from __future__ import annotations
 
 from bpsim.io.drawio_cells import ARTIFACT_KINDS, NODE_KINDS, Cell, Kind
-from bpsim.io.drawio_geometry import border_distance, orthogonal_route, union
+from bpsim.io.drawio_geometry import BoxIndex, border_distance, orthogonal_route, union
 from bpsim.model import Bounds, Flow, MessageFlow
 
 __all__ = ["Arrows", "SNAP"]
@@ -36,7 +36,9 @@ class Arrows:
         if parent is not None and parent.bounds is not None:
             point = (point[0] + parent.bounds.x, point[1] + parent.bounds.y)
         best: tuple[float, float, str] | None = None
-        for c in self.ends():
+        if "ends" not in self._indexes:
+            self._indexes["ends"] = BoxIndex((c, c.bounds) for c in self.ends())
+        for c in self._indexes["ends"].query(Bounds(*point, 0, 0), SNAP):
             d = border_distance(point, c.bounds)
             if d <= SNAP:
                 key = (d, c.bounds.width * c.bounds.height, c.id)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bpsim.errors import ReadError
 from bpsim.model import Bounds
 
 __all__ = ["Cell", "Kind", "parse_cells", "parse_style", "plain_label", "classify", "ncname",
@@ -205,10 +206,39 @@ def parse_cells(model: Any, with_lines: bool) -> dict[str, Cell]:
     for cell in cells.values():
         if cell.parent in cells:
             cells[cell.parent].children.append(cell.id)
+    _check_depth(cells)
     for cell in cells.values():
         if cell.vertex:
             _absolute(cell, cells, set())
     return cells
+
+
+#: Deepest nesting of shapes (a task in a lane in a lane in a pool is 3 deep) bpsim reads.
+#: Real drawings nest a handful of levels; thousands of nested swimlanes are a hostile file.
+MAX_DEPTH = 100
+
+
+def _check_depth(cells: dict[str, Cell]) -> None:
+    """Refuse shapes nested more than :data:`MAX_DEPTH` deep (no recursion: memoised walk)."""
+    depth: dict[str, int] = {}
+    for start in cells:
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        cid: str | None = start
+        while cid in cells and cid not in depth and cid not in on_chain:
+            chain.append(cid)
+            on_chain.add(cid)
+            cid = cells[cid].parent
+        base = depth.get(cid, 0) if cid not in on_chain else 0  # a parent cycle: top level
+        for n, c in enumerate(reversed(chain), start=1):
+            depth[c] = base + n
+            if base + n > MAX_DEPTH:
+                cell = cells[c]
+                raise ReadError(
+                    f"this shape is nested more than {MAX_DEPTH} levels deep (shapes inside "
+                    f"shapes); bpsim reads drawings nested at most {MAX_DEPTH} deep.",
+                    line=cell.line, element_id=c, element_name=cell.label,
+                    hint="flatten the drawing: pools hold lanes, lanes hold shapes.")
 
 
 def _absolute(cell: Cell, cells: dict[str, Cell], seen: set[str]) -> Bounds | None:

@@ -11,7 +11,7 @@ lane and pool is this shape?" by the parent chain first and by position second.
 from __future__ import annotations
 
 from bpsim.io.drawio_cells import Cell, Kind, ncname
-from bpsim.io.drawio_geometry import contains, point_to_bounds, union
+from bpsim.io.drawio_geometry import BoxIndex, contains, point_to_bounds, union
 from bpsim.model import Bounds, Lane, Participant, ProcessInfo
 
 __all__ = ["Swimlanes"]
@@ -38,11 +38,12 @@ class Swimlanes:
             else:
                 lone.append(s)
         lanes: list[Cell] = []
+        free = BoxIndex((n.id, n.bounds) for n in nodes  # shapes in no swimlane, on show
+                        if not any(a in swim_ids for a in self.ancestor_ids(n))
+                        and self.folded_in(n) is None)
         for s in lone:
-            holds = any(s.id in {a.id for a in self.ancestors(n)} for n in nodes) or any(
-                n.bounds and s.bounds and contains(s.bounds, n.bounds) for n in nodes
-                if not any(a.id in swim_ids for a in self.ancestors(n))
-                and self.folded_in(n) is None)
+            holds = bool(self.descendants(s.id)) or (s.bounds is not None and any(
+                contains(s.bounds, b) for b, _ in free.query_groups(s.bounds, 0.5)))
             # an empty swimlane is a black-box pool when a message flow touches it, or when it
             # stands beside drawn pools (a lane is never a sibling of pools)
             beside_pools = any(p["cell"].parent == s.parent for p in self.pools.values()
@@ -63,17 +64,19 @@ class Swimlanes:
             b = c.bounds or Bounds(0, 0, 0, 0)
             return (b.y, b.x) if c.style.get("horizontal", "1") == "0" else (b.x, b.y)
 
-        group: list[Cell] = []
+        group_box: Bounds | None = None
         pool_id: str | None = None
+        implied = 0
         for s in sorted(lanes, key=place):
-            box = union([c.bounds for c in [*group, s] if c.bounds is not None])
+            box = union([b for b in (group_box, s.bounds) if b is not None])
             if pool_id is None or (box is not None and any(_overlap(box, d) for d in drawn)):
-                n = sum(1 for p in self.pools.values() if p["kind"] == "implied")
-                pool_id = f"Participant_{self.token}" + (f"_{n + 1}" if n else "")
+                pool_id = f"Participant_{self.token}" + (f"_{implied + 1}" if implied else "")
+                implied += 1
                 self.pools[pool_id] = {"cell": None, "lanes": [], "kind": "implied"}
                 self.implied = self.implied or pool_id
-                group = []
-            group.append(s)
+                group_box = None
+                box = s.bounds
+            group_box = box
             self.pools[pool_id]["lanes"].append(s.id)
             self.lane_pool[s.id] = pool_id
             self.lane_parent[s.id] = None
@@ -81,13 +84,19 @@ class Swimlanes:
 
     def file_lanes(self, container: Cell, pool: str, parent_lane: str | None,
                    swim_ids: set[str]) -> None:
-        for kid in container.children:
-            if kid in swim_ids:
-                if parent_lane is None:
-                    self.pools[pool]["lanes"].append(kid)
-                self.lane_pool[kid] = pool
-                self.lane_parent[kid] = parent_lane
-                self.file_lanes(self.cells[kid], pool, kid, swim_ids)
+        def kids(cell: Cell, parent: str | None) -> list[tuple[str, str | None]]:
+            return [(k, parent) for k in reversed(cell.children) if k in swim_ids]
+
+        todo = kids(container, parent_lane)  # depth first, in drawing order, no recursion
+        while todo:
+            kid, parent = todo.pop()
+            if kid in self.lane_pool:  # a parent cycle
+                continue
+            if parent is None:
+                self.pools[pool]["lanes"].append(kid)
+            self.lane_pool[kid] = pool
+            self.lane_parent[kid] = parent
+            todo.extend(kids(self.cells[kid], kid))
 
     def pools_and_processes(self) -> None:
         for f in self.frames:
@@ -156,7 +165,10 @@ class Swimlanes:
             return None
         center = cell.bounds.center
         best = None
-        for lane in self.lane_pool:
+        if "lanes" not in self._indexes:
+            self._indexes["lanes"] = BoxIndex((lane, self.cells[lane].bounds)
+                                              for lane in self.lane_pool)
+        for lane in self._indexes["lanes"].query(Bounds(*center, 0, 0)):
             b = self.cells[lane].bounds
             if b is not None and point_to_bounds(center, b) == 0:
                 if best is None or b.width * b.height < best[0]:
@@ -180,8 +192,12 @@ class Swimlanes:
         if cell.bounds is None:
             return None
         best = None
-        for pid, pool in self.pools.items():
-            b = pool["cell"].bounds if pool["cell"] is not None else None
+        if "pools" not in self._indexes:
+            self._indexes["pools"] = BoxIndex((pid, pool["cell"].bounds)
+                                              for pid, pool in self.pools.items()
+                                              if pool["cell"] is not None)
+        for pid in self._indexes["pools"].query(Bounds(*cell.bounds.center, 0, 0)):
+            b = self.pools[pid]["cell"].bounds
             if b is not None and point_to_bounds(cell.bounds.center, b) == 0:
                 if best is None or b.width * b.height < best[0]:
                     best = (b.width * b.height, pid)

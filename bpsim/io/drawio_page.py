@@ -46,9 +46,9 @@ from bpsim.io.drawio_cells import (
     parse_cells,
     task_type,
 )
-from bpsim.io.drawio_geometry import border_distance, contains
+from bpsim.io.drawio_geometry import BoxIndex, border_distance, contains
 from bpsim.io.drawio_lanes import Swimlanes
-from bpsim.model import ACTIVITY_TYPES, Finding, Process
+from bpsim.model import ACTIVITY_TYPES, Bounds, Finding, Process
 
 __all__ = ["read_page", "SNAP"]
 
@@ -84,6 +84,11 @@ class _Page(Swimlanes, Arrows):
         self.frames: set[str] = set()
         self.consumed: set[str] = set()
         self.edges: list[tuple[Cell, str, str]] = []
+        self._anc: dict[str, tuple[str, ...]] = {}
+        self._folded: dict[str, str | None] = {}
+        self._desc: dict[str, list[str]] | None = None
+        self._containers: dict[str, list[str]] | None = None
+        self._indexes: dict[str, BoxIndex] = {}
 
     def finding(self, rule: str, severity: str, cell: Cell | None, message: str) -> None:
         self.p.findings.append(Finding(
@@ -102,13 +107,30 @@ class _Page(Swimlanes, Arrows):
             self.ids[cell_id] = out
         return self.ids[cell_id]
 
-    def ancestors(self, cell: Cell):
-        seen = {cell.id}
-        parent = self.cells.get(cell.parent) if cell.parent else None
-        while parent is not None and parent.id not in seen:
-            seen.add(parent.id)
-            yield parent
-            parent = self.cells.get(parent.parent) if parent.parent else None
+    def ancestor_ids(self, cell: Cell) -> tuple[str, ...]:
+        """Ids of the cell's parent, grandparent ... (cached; a parent cycle stops the walk)."""
+        ids = self._anc.get(cell.id)
+        if ids is None:
+            seen, out = {cell.id}, []
+            parent = self.cells.get(cell.parent) if cell.parent else None
+            while parent is not None and parent.id not in seen:
+                seen.add(parent.id)
+                out.append(parent.id)
+                parent = self.cells.get(parent.parent) if parent.parent else None
+            ids = self._anc[cell.id] = tuple(out)
+        return ids
+
+    def ancestors(self, cell: Cell) -> list[Cell]:
+        return [self.cells[i] for i in self.ancestor_ids(cell)]
+
+    def descendants(self, cell_id: str) -> list[str]:
+        """Ids of the candidate nodes whose parent chain passes through ``cell_id``."""
+        if self._desc is None:
+            self._desc = {}
+            for n in self.candidates():
+                for a in self.ancestor_ids(n):
+                    self._desc.setdefault(a, []).append(n.id)
+        return self._desc.get(cell_id, [])
 
     def describe(self, cell_id: str) -> str:
         cell = self.cells[cell_id]
@@ -177,20 +199,28 @@ class _Page(Swimlanes, Arrows):
             if self.kind.get(s) not in ARTIFACT_KINDS and self.kind.get(t) not in ARTIFACT_KINDS:
                 flowing.update((s, t))
         self.holds: dict[str, list[str]] = {}
+        index = BoxIndex((n.id, n.bounds) for n in nodes)
         for c in nodes:
             kind = self.kind[c.id]
             if kind not in (Kind.RECTANGLE, Kind.TASK) or c.bounds is None:
                 continue
             if c.collapsed:  # folded: what it holds is its child cells, wherever they lie
-                inside = [n.id for n in nodes if c.id in {a.id for a in self.ancestors(n)}]
+                inside = list(self.descendants(c.id))
             else:
                 fold = self.folded_in(c)  # geometry only compares shapes shown together
-                inside = [n.id for n in nodes if n.id != c.id and n.bounds is not None
-                          and self.folded_in(n) == fold
-                          and contains(c.bounds, n.bounds) and (
-                              c.id in {a.id for a in self.ancestors(n)}
-                              or not any(self.kind.get(a.id) in NODE_KINDS
-                                         for a in self.ancestors(n)))]
+                hits = []
+                for b, keys in index.query_groups(c.bounds, 0.5):
+                    # a shape drawn exactly over another is on top of it, not inside it
+                    if b == c.bounds or not contains(c.bounds, b):
+                        continue
+                    for seq, nid in keys:
+                        n = self.cells[nid]
+                        if self.folded_in(n) == fold and (
+                                c.id in self.ancestor_ids(n)
+                                or not any(self.kind.get(a) in NODE_KINDS
+                                           for a in self.ancestor_ids(n))):
+                            hits.append((seq, nid))
+                inside = [nid for _, nid in sorted(hits)]
             if inside:
                 self.holds[c.id] = inside
         for c in nodes:
@@ -262,6 +292,7 @@ class _Page(Swimlanes, Arrows):
         g = self.p.graph
         self.attached: dict[str, str] = {}
         activities = [c for c, t in self.node_type.items() if t in ACTIVITY_TYPES]
+        act_index = BoxIndex((a, self.cells[a].bounds) for a in activities)
         for cid, t in self.node_type.items():  # boundary events
             cell = self.cells[cid]
             if self.kind[cid] != Kind.EVENT or cell.bounds is None:
@@ -275,14 +306,17 @@ class _Page(Swimlanes, Arrows):
                 r = min(cell.bounds.width, cell.bounds.height) / 2
                 best = None
                 fold = self.folded_in(cell)
-                for a in activities:
-                    ab = self.cells[a].bounds
-                    if a == cid or ab is None or self.folded_in(self.cells[a]) != fold:
+                center = cell.bounds.center
+                for ab, keys in act_index.query_groups(Bounds(*center, 0, 0), r):
+                    d = border_distance(center, ab)
+                    if not d < r:
                         continue
-                    d = border_distance(cell.bounds.center, ab)
-                    if d < r and (best is None or d < best[0]):
-                        best = (d, a)
-                host = best[1] if best else None
+                    for seq, a in keys:  # the first of a pile of identical shapes
+                        if a != cid and self.folded_in(self.cells[a]) == fold:
+                            if best is None or (d, seq) < best[:2]:
+                                best = (d, seq, a)
+                            break
+                host = best[2] if best else None
             outline = cell.style.get("outline")
             if host is not None:
                 self.attached[cid] = host
@@ -341,22 +375,29 @@ class _Page(Swimlanes, Arrows):
         """The outermost collapsed container holding ``cell`` (its child cells keep their
         geometry relative to the folded box, so they are compared only with each other), or
         ``None`` for a shape on show."""
-        out = None
-        for a in self.ancestors(cell):
-            if a.collapsed:
-                out = a.id
-        return out
+        if cell.id not in self._folded:
+            out = None
+            for a in self.ancestor_ids(cell):
+                if self.cells[a].collapsed:
+                    out = a
+            self._folded[cell.id] = out
+        return self._folded[cell.id]
 
     def subprocess_of(self, cell: Cell) -> str | None:
         for a in self.ancestors(cell):
             if a.id in self.holds and self.node_type.get(a.id) in ACTIVITY_TYPES:
                 return a.id
+        if self._containers is None:  # node -> the sub-processes holding it, in order
+            self._containers = {}
+            for sp, inside in self.holds.items():
+                if self.node_type.get(sp) in ACTIVITY_TYPES:
+                    for n in inside:
+                        self._containers.setdefault(n, []).append(sp)
         best = None
-        for sp, inside in self.holds.items():
-            if cell.id in inside and self.node_type.get(sp) in ACTIVITY_TYPES:
-                b = self.cells[sp].bounds
-                if best is None or b.width * b.height < best[0]:
-                    best = (b.width * b.height, sp)
+        for sp in self._containers.get(cell.id, ()):
+            b = self.cells[sp].bounds
+            if best is None or b.width * b.height < best[0]:
+                best = (b.width * b.height, sp)
         return best[1] if best else None
 
     def event_attrs(self, cell: Cell, attrs: dict[str, Any]) -> None:
