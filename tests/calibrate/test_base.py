@@ -68,3 +68,14 @@ def test_base_keeps_costs_billing_and_slas(tmp_path, capsys):
     # same desk, refitted: tickets per week within a few CIs plus sampling noise of the log
     cpw = kpis["cases_per_week"]
     assert abs(cpw["rel_error"]) < 0.1
+    # with the optional log-distance-measures package, its distances agree with bpsim's own
+    try:
+        import log_distance_measures  # noqa: F401
+    except ImportError:
+        assert not any(k.startswith("ldm:") for k in doc["distances"])
+    else:
+        d = doc["distances"]
+        assert abs(d["ldm:cycle_time"] - d["cycle_time_wasserstein_hours"]) <= 0.05 * max(
+            d["cycle_time_wasserstein_hours"], 1.0)
+        # it bins events by whole hours, bpsim uses the exact time of day: up to half an hour
+        assert abs(d["ldm:circadian_event"] - d["circadian"]) <= 0.5 + 0.1 * d["circadian"]
