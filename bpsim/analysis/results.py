@@ -66,6 +66,12 @@ class Results:
         return (f"<Results {self.scenario_name!r}: {self.replications} replication(s), "
                 f"{self.arrived:g} tickets arrived per replication>")
 
+    def _repr_html_(self) -> str:
+        """The headline figures and key tables, for a notebook cell."""
+        from bpsim.report.notebook import results_html
+
+        return results_html(self)
+
     # -- basics ---------------------------------------------------------------------------
     @property
     def replications(self) -> int:
@@ -256,6 +262,14 @@ class Results:
         from bpsim.report.eventlog import write_event_log
 
         return write_event_log(self, path)
+
+    def to_pm4py(self, replications: str | list[int] = "first") -> pd.DataFrame:
+        """The event log as pm4py takes it (pm4py installed): a formatted DataFrame with
+        pm4py's column names and datetime stamps; ``replications``: ``"first"``, ``"all"``
+        or a list. See :mod:`bpsim.report.mining`."""
+        from bpsim.report.mining import to_pm4py
+
+        return to_pm4py(self, replications)
 
     def plot(self, kind: str = "utilization", ax=None):
         """Draw one figure on ``ax`` (a new figure when ``None``) and return the axes.

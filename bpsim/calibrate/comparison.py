@@ -101,6 +101,16 @@ class Comparison:
                 "distances": {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
                               for k, v in self.distances.items()}, **self.info}
 
+    def __repr__(self) -> str:
+        return (f"<Comparison {str(self.window[0])[:10]}..{str(self.window[1])[:10]}: "
+                f"{len(self.kpis)} KPIs, distances {', '.join(self.distances)}>")
+
+    def _repr_html_(self) -> str:
+        """Observed vs simulated as a table, for a notebook cell."""
+        from bpsim.report.notebook import comparison_html
+
+        return comparison_html(self)
+
     def summary(self) -> str:
         """Observed vs simulated as a text table."""
         lines = [f"Window: tickets opened {str(self.window[0])[:10]} .. "

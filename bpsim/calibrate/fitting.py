@@ -86,6 +86,12 @@ class Fit:
         return (f"<Fit {r['cases']:,} tickets, {r['events']:,} events, "
                 f"fitness {r['fitness']:.3f}>")
 
+    def _repr_html_(self) -> str:
+        """The fitted values with the figures they came from, for a notebook cell."""
+        from bpsim.report.notebook import fit_html
+
+        return fit_html(self)
+
 
 def _name(process: Process, node: str) -> str:
     return str(process.graph.nodes[node].get("name") or node)

@@ -129,6 +129,18 @@ class StaffingResult:
 
         return staffing_summary(self)
 
+    def __repr__(self) -> str:
+        plan = ", ".join(f"{k}={v}" for k, v in self.plan.items())
+        verdict = "meets every SLA" if self.feasible else "does NOT meet every SLA"
+        return (f"<StaffingResult {plan}: {verdict}, weekly cost {self.cost:,.2f}, "
+                f"{len(self.candidates)} plans simulated>")
+
+    def _repr_html_(self) -> str:
+        """The plan, its SLAs and the plans tried, for a notebook cell."""
+        from bpsim.report.notebook import staffing_html
+
+        return staffing_html(self)
+
 
 # -- helpers ------------------------------------------------------------------------------
 def _week_hours(calendar) -> float:
