@@ -42,7 +42,7 @@ def billed_seconds(service: np.ndarray | float, increment: float | None):
     60.0
     """
     s = np.asarray(service, dtype=float)
-    if not increment:
+    if not increment or (isinstance(increment, float) and math.isnan(increment)):
         return s if s.ndim else float(s)
     out = np.ceil(s / increment - 1e-9) * increment
     out = np.maximum(out, 0.0)
@@ -56,7 +56,8 @@ def billing(visits: pd.DataFrame, scenario) -> pd.DataFrame:
     v = visits.loc[visits["measured"] & (visits["outcome"] == "complete")
                    & visits["role"].notna()].copy()
     v = v.loc[v["role"].isin(list(roles))] if roles else v.iloc[0:0]
-    inc = v["role"].map(lambda r: roles[r].billing_increment)
+    # a plain list: a Series would turn the None of a role without increment into NaN
+    inc = [roles[r].billing_increment for r in v["role"]]
     rate = v["role"].map(lambda r: roles[r].bill_rate if roles[r].bill_rate is not None
                          else roles[r].cost_per_hour)
     v["billed_seconds"] = [billed_seconds(s, i) for s, i in zip(v["service"], inc)]

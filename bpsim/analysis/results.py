@@ -13,6 +13,8 @@ into tables on demand (each computed once, then cached)::
     results.queues        queue length over time per replication and stage (step function)
     results.costs         staff cost (worked / paid), customer billing, person-hours
     results.bottlenecks   stages ranked by bottleneck score, with the reason in words
+    results.classes       per priority class: tickets, completed, open, cycle time, wait
+    results.open          tickets still open at the horizon, per stage x class x state
 
 All figures count tickets that arrived at or after the warm-up; durations are in seconds;
 every mean carries a 95 % CI half-width across replications (``*_ci95``). The text report,
@@ -28,7 +30,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from bpsim.analysis import backlog as _backlog
 from bpsim.analysis import bottlenecks as _bottlenecks
+from bpsim.analysis import classes as _classes
 from bpsim.analysis import costs as _costs
 from bpsim.analysis import queues as _queues
 from bpsim.analysis import roles as _roles
@@ -209,6 +213,33 @@ class Results:
         out.insert(1, "name", [_stages.element_name(self.process, e) for e in out["element"]])
         return out
 
+    @cached_property
+    def open_visits(self) -> pd.DataFrame:
+        """One row per ticket x stage still open at the horizon (see
+        :mod:`bpsim.analysis.backlog`)."""
+        return _backlog.open_visits(self.visits, self.windows, self.process, self.scenario)
+
+    @cached_property
+    def open(self) -> pd.DataFrame:
+        """Tickets still open at the horizon per stage x class x state (waiting, in service,
+        on hold), per replication, with their age (see :mod:`bpsim.analysis.backlog`)."""
+        return _backlog.open_by_stage(self.open_visits, self.replication_ids, self.process)
+
+    @cached_property
+    def open_summary(self) -> dict:
+        """The open backlog at the horizon: ``total``, ``measured``, ``age_mean``,
+        ``by_state``, ``by_class``, ``share`` (see :func:`bpsim.analysis.backlog.open_summary`)."""
+        return _backlog.open_summary(_visits.measured_cases(self.output), self.open_visits,
+                                     self.windows, self.replication_ids)
+
+    @cached_property
+    def classes(self) -> pd.DataFrame:
+        """Per priority class: tickets, completed, open, cycle time, wait (see
+        :mod:`bpsim.analysis.classes`)."""
+        return _classes.class_table(_visits.measured_cases(self.output), self.visits,
+                                    self.replication_ids,
+                                    getattr(self.scenario, "classes", None) or ())
+
     # -- headline figures -------------------------------------------------------------------
     @cached_property
     def _case_counts(self) -> tuple[float, float]:
@@ -234,11 +265,16 @@ class Results:
     @cached_property
     def cycle_time(self) -> dict[str, float]:
         """Cycle time (arrival -> end) of completed measured tickets: ``mean``, ``ci95``,
-        ``p50``, ``p90``, ``p95`` (seconds)."""
+        ``p50``, ``p90``, ``p95`` (seconds), ``cases`` (the completed tickets it covers, per
+        replication) and ``open`` (measured tickets still open at the horizon, per
+        replication, which it does not cover)."""
         c = _visits.measured_cases(self.output)
         done = c.loc[c["measured"] & c["completed"].astype(bool)]
         mean, ci = mean_ci(done.groupby("replication")["cycle_time"].mean())
-        return {"mean": mean, "ci95": ci, **percentiles(done["cycle_time"].to_numpy())}
+        n = max(self.replications, 1)
+        still = int((c["measured"] & ~c["completed"].astype(bool)).sum())
+        return {"mean": mean, "ci95": ci, **percentiles(done["cycle_time"].to_numpy()),
+                "cases": len(done) / n, "open": still / n}
 
     # -- outputs ------------------------------------------------------------------------------
     def summary(self) -> str:

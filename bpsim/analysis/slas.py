@@ -18,13 +18,33 @@ the office is open. An SLA names:
   working time of those intervals inside ``[t0, t1]`` is subtracted.
 
 A ticket **breaches** when its elapsed SLA time is strictly greater than its target (4 h 00 min
-exactly meets a 4 h target). Only tickets arriving after the warm-up count. Tickets that
-never reached the start point are excluded. A ticket that reached the start point but not the
-end point by the end of the run counts as **breached** when its clock already exceeds the
-target at the run's end (it cannot meet it any more), and is otherwise **excluded** (its
-outcome is unknown); a ticket that finished without ever reaching the end point (it left by
-another end event) is excluded. The breach rate is breached / counted tickets, per
-replication, then averaged with a 95 % CI half-width across replications.
+exactly meets a 4 h target). Every ticket that arrived after the warm-up counts, finished or
+not. Tickets that never reached the start point are excluded (``not-started``), and so is a
+ticket that finished without ever reaching the end point (it left by another end event:
+``never``). A ticket still open at the run's end (it reached the start point, not yet the end
+point) is either
+
+* ``open-breached``: its clock already exceeds the target: it cannot meet it any more, it is
+  a **breach**;
+* ``censored``: its clock is still within the target: its outcome is unknown. It is never
+  dropped: it is reported (``censored``, ``censored_share``) and enters the estimate below.
+
+**The estimator.** Per replication, the breach rate is the Kaplan-Meier estimate of
+``P(elapsed > target)`` on the SLA clock: each ticket is an observation of its margin
+``elapsed - target`` (closed tickets: observed; censored tickets: at least their margin so
+far). With ``n(x)`` tickets whose margin is at least ``x`` and ``m(x)`` closed tickets whose
+margin is exactly ``x``, the share still "running" past the target is
+
+    breach_rate = prod over closed margins x <= 0 of (1 - m(x) / n(x))
+
+(censored tickets stay in the risk set up to their margin, open-breached ones throughout).
+Without censored tickets it is plain ``breached / counted``. With censoring it assumes a
+censored ticket would have behaved like the tickets still open at its margin (the usual
+Kaplan-Meier assumption; true for a steady desk, where the horizon cuts tickets at random).
+Two bounds need no assumption: ``breach_rate_low`` counts every censored ticket as met,
+``breach_rate_high`` as breached. The rate and each bound are averaged over replications
+with a 95 % CI half-width across them. Per class the margin is on that class's target; in the
+row over all classes, each ticket's margin is on its own class's target.
 """
 
 from __future__ import annotations
@@ -36,7 +56,8 @@ import pandas as pd
 
 from bpsim.analysis.stats import mean_ci, percentiles
 
-__all__ = ["sla_cases", "sla_table", "describe_point", "sla_target"]
+__all__ = ["sla_cases", "sla_table", "describe_point", "sla_target", "km_breach_rate",
+           "breach_bounds"]
 
 _MOMENTS = {
     "arrive": ["arrive", "enabled", "pass", "end"],
@@ -180,7 +201,7 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
     late = elapsed > c["target"].astype(float)
     status = np.select(
         [~started, reached & late, reached, done, late],
-        ["not-started", "breached", "met", "never", "open-breached"], default="open")
+        ["not-started", "breached", "met", "never", "open-breached"], default="censored")
     c["elapsed"] = elapsed.where(started & (reached | ~done))
     c["status"] = status
     counted = c["status"].isin(["met", "breached", "open-breached"])
@@ -190,24 +211,79 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
               "breached"]].reset_index(drop=True)
 
 
+def km_breach_rate(margin, closed) -> float:
+    """Kaplan-Meier estimate of ``P(margin > 0)``, the breach rate (see the module docstring).
+
+    ``margin``: ``elapsed - target`` per ticket (seconds); ``closed``: whether the ticket
+    reached the SLA's end point (else its margin is censored: at least that much). NaN for
+    no ticket.
+
+    >>> km_breach_rate([-80, -60, -30, 50, 30], [True, False, True, True, False])  # 8/15
+    0.5333333333333334
+    """
+    d = np.asarray(margin, dtype=float)
+    c = np.asarray(closed, dtype=bool)
+    if len(d) == 0:
+        return math.nan
+    if c.all() or not (~c & (d <= 0)).any():
+        return float(np.mean(d > 0))             # no censoring within the target: a share
+    ds = np.sort(d)
+    times, deaths = np.unique(d[c & (d <= 0)], return_counts=True)
+    at_risk = len(ds) - np.searchsorted(ds, times, side="left")   # margin >= x
+    return float(np.prod(1.0 - deaths / at_risk))
+
+
+def breach_bounds(margin, closed) -> tuple[float, float]:
+    """The breach rate if every censored ticket meets its target (low) and if every one
+    breaches it (high)."""
+    d = np.asarray(margin, dtype=float)
+    c = np.asarray(closed, dtype=bool)
+    if len(d) == 0:
+        return math.nan, math.nan
+    late = d > 0
+    censored = ~c & ~late
+    return float(np.mean(late)), float(np.mean(late | censored))
+
+
 _COLUMNS = ["name", "cls", "from", "to", "calendar", "target", "attain", "counted",
-            "excluded", "breach_rate", "breach_rate_ci95", "elapsed_mean", "elapsed_ci95",
+            "excluded", "censored", "censored_share", "open_breached", "breach_rate",
+            "breach_rate_ci95", "breach_rate_low", "breach_rate_high", "elapsed_mean", "elapsed_ci95",
             "elapsed_p50", "elapsed_p90", "elapsed_p95", "met"]
 
 
 def _row(sla, cls, g: pd.DataFrame, replications, process) -> dict:
-    counted = g.loc[g["breached"].notna()]
-    per = counted.groupby("replication")
-    rates = per["breached"].mean().reindex(replications)
+    counted = g.loc[g["status"].isin(["met", "breached", "open-breached", "censored"])]
+    margin = counted["elapsed"].astype(float) - counted["target"].astype(float)
+    closed = counted["status"].isin(["met", "breached"])
+    parts = pd.DataFrame({"replication": counted["replication"], "m": margin, "c": closed})
+    rates, lows, highs = [], [], []
+    by_rep = dict(tuple(parts.groupby("replication")))
+    for rep in replications:
+        p = by_rep.get(rep)
+        if p is None or p.empty:
+            rates.append(math.nan)
+            lows.append(math.nan)
+            highs.append(math.nan)
+            continue
+        rates.append(km_breach_rate(p["m"], p["c"]))
+        lo, hi = breach_bounds(p["m"], p["c"])
+        lows.append(lo)
+        highs.append(hi)
     n = max(len(replications), 1)
     targets = set(g["target"].dropna())
+    ncens = float((counted["status"] == "censored").sum())
     row = {"name": sla.name, "cls": cls, "from": describe_point(sla.start, process),
            "to": describe_point(sla.end, process),
            "calendar": getattr(sla.calendar, "name", None) if sla.calendar else None,
            "target": targets.pop() if len(targets) == 1 else math.nan,
            "attain": sla.attain, "counted": len(counted) / n,
-           "excluded": (len(g) - len(counted)) / n}
+           "excluded": (len(g) - len(counted)) / n,
+           "censored": ncens / n,
+           "censored_share": ncens / len(counted) if len(counted) else math.nan,
+           "open_breached": float((counted["status"] == "open-breached").sum()) / n}
     row["breach_rate"], row["breach_rate_ci95"] = mean_ci(rates)
+    row["breach_rate_low"] = mean_ci(lows)[0]
+    row["breach_rate_high"] = mean_ci(highs)[0]
     done = g.loc[g["status"].isin(["met", "breached"])]
     row["elapsed_mean"], row["elapsed_ci95"] = mean_ci(
         done.groupby("replication")["elapsed"].mean())

@@ -78,10 +78,18 @@ def to_dict(results) -> dict:
                  "breach_rate": top["breach_rate"], "breach_rate_ci95": top["breach_rate_ci95"],
                  "attain": sla.attain, "met": top["met"], "from": top["from"], "to": top["to"],
                  "calendar": top["calendar"], "counted": top["counted"],
-                 "excluded": top["excluded"], "elapsed_p50": top["elapsed_p50"],
+                 "excluded": top["excluded"], "censored": top["censored"],
+                 "censored_share": top["censored_share"],
+                 "open_breached": top["open_breached"],
+                 "breach_rate_low": top["breach_rate_low"],
+                 "breach_rate_high": top["breach_rate_high"],
+                 "estimator": "Kaplan-Meier on the SLA clock (censored: open within target)",
+                 "elapsed_p50": top["elapsed_p50"],
                  "elapsed_p90": top["elapsed_p90"], "elapsed_p95": top["elapsed_p95"],
                  "classes": _records(rows.iloc[1:], [
                      "cls", "target", "breach_rate", "breach_rate_ci95", "counted",
+                     "censored", "censored_share", "open_breached", "breach_rate_low",
+                     "breach_rate_high",
                      "elapsed_p50", "elapsed_p90", "elapsed_p95", "met"])}
         slas.append(entry)
     total = costs.loc[costs["scope"] == "total"].iloc[0]
@@ -96,6 +104,30 @@ def to_dict(results) -> dict:
             "by_class": _records(costs.loc[costs["scope"] == "class"], [
                 "name", "cases", "billed", "billed_ci95", "billed_per_case",
                 "billed_per_case_ci95", "person_hours", "person_hours_per_case"])}
+    summ = results.open_summary
+    op = results.open
+    by_stage = []
+    if not op.empty:
+        for _sid, g in op.groupby("id", sort=False):
+            top_row = g.loc[(g["cls"] == "all") & (g["state"] == "all")].iloc[0]
+            entry = {k: top_row[k] for k in ("id", "name", "count", "count_ci95", "measured",
+                                              "age_mean", "age_max", "at_stage_mean")}
+            entry["by_state"] = {r["state"]: r["count"] for r in _records(
+                g.loc[(g["cls"] == "all") & (g["state"] != "all")], ["state", "count"])}
+            entry["by_class"] = {r["cls"]: {"count": r["count"], "age_mean": r["age_mean"]}
+                                 for r in _records(g.loc[g["cls"] != "all"],
+                                                   ["cls", "count", "age_mean"])}
+            by_stage.append(entry)
+    open_ = {"total": summ["total"], "total_ci95": summ["total_ci95"],
+             "measured": summ["measured"], "share": summ["share"],
+             "age_mean": summ["age_mean"], "age_max": summ["age_max"],
+             "by_state": summ["by_state"], "by_class": summ["by_class"],
+             "by_stage": by_stage,
+             "basis": "per replication, tickets not finished at the horizon (all arrivals; "
+                      "'measured': of them, arrived after the warm-up); age = horizon - arrival"}
+    classes = _records(results.classes, ["name", "count", "completed", "open",
+                                         "cycle_time_mean", "cycle_time_ci95", "wait_mean",
+                                         "wait_ci95"])
     ll = _records(results.littles_law, ["element", "name", "what", "L", "lambda", "W",
                                         "lambda_W", "gap"])
     out = {
@@ -108,6 +140,8 @@ def to_dict(results) -> dict:
         "cases": {"arrived": results.arrived, "completed": results.completed,
                   "basis": "per replication, tickets arriving after the warm-up"},
         "cycle_time": dict(results.cycle_time),
+        "open": open_,
+        "classes": classes,
         "stages": stages,
         "roles": roles,
         "staff": staff,

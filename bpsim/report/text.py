@@ -64,8 +64,41 @@ def _cases(results) -> list[str]:
         f"{fmt_num(results.completed)} completed",
         f"Cycle time (arrival -> end): mean {fmt_pm(ct['mean'], ct['ci95'])}; "
         f"P50 {fmt_duration(ct['p50'])}, P90 {fmt_duration(ct['p90'])}, "
-        f"P95 {fmt_duration(ct['p95'])}",
+        f"P95 {fmt_duration(ct['p95'])}"
+        f" (over {fmt_num(ct.get('cases', math.nan))} completed tickets; "
+        f"{fmt_num(ct.get('open', math.nan))} still open at the horizon are not in it)",
     ]
+
+
+def _open(results) -> list[str]:
+    """Tickets still open at the horizon, per stage and state, with their age."""
+    if not results.events_recorded:
+        return []
+    s = results.open_summary
+    if not s["total"]:
+        return ["", "Open at the horizon: none (every ticket finished)."]
+    states = ", ".join(f"{fmt_num(v)} {k}" for k, v in s["by_state"].items() if v)
+    out = ["", f"Open at the horizon (per replication): {fmt_num(s['total'])} tickets "
+               f"({fmt_num(s['measured'])} arrived after the warm-up, "
+               f"{fmt_pct(s['share'])} of those arrived); mean age "
+               f"{fmt_duration(s['age_mean'])}, oldest {fmt_duration(s['age_max'])}"
+               + (f"; {states}" if states else "")]
+    op = results.open
+    if not op.empty:
+        top = op.loc[(op["cls"] == "all") & (op["state"] == "all")]
+        rows = []
+        for r in top.itertuples(index=False):
+            st = op.loc[(op["id"] == r.id) & (op["cls"] == "all") & (op["state"] != "all")]
+            cls = op.loc[(op["id"] == r.id) & (op["cls"] != "all")]
+            rows.append([str(r.name), fmt_num(r.count),
+                         ", ".join(f"{fmt_num(x.count)} {x.state}"
+                                   for x in st.itertuples(index=False)),
+                         ", ".join(f"{x.cls} {fmt_num(x.count)}"
+                                   for x in cls.itertuples(index=False)),
+                         fmt_duration(r.age_mean), fmt_duration(r.at_stage_mean)])
+        out.append(table(["stage", "open", "state", "by class", "age mean", "at stage"],
+                         rows, right={1, 4, 5}))
+    return out
 
 
 def _stages(results) -> list[str]:
@@ -127,10 +160,21 @@ def _slas(results) -> list[str]:
         rows.append([str(s.name) if s.cls == "all" else "", str(s.cls), target,
                      fmt_pm(s.breach_rate, s.breach_rate_ci95, "pct"),
                      fmt_pct(1 - s.attain), fmt_duration(s.elapsed_p90), fmt_num(s.counted),
-                     verdict])
-    lines = ["", "SLAs (clock on the SLA's calendar; breach = elapsed > target)",
+                     f"{fmt_num(s.open_breached)} / {fmt_num(s.censored)}", verdict])
+    lines = ["", "SLAs (clock on the SLA's calendar; breach = elapsed > target; tickets = "
+                 "every ticket arrived after the warm-up that reached the start point)",
              table(["SLA", "class", "target", "breach rate", "allowed", "P90 elapsed",
-                    "tickets", "verdict"], rows, right={2, 3, 4, 5, 6})]
+                    "tickets", "open late / censored", "verdict"], rows,
+                   right={2, 3, 4, 5, 6, 7})]
+    if (sl["censored"] > 0).any() or (sl["open_breached"] > 0).any():
+        lines.append("  Open tickets count: one still open past its target is a breach (open "
+                     "late); one still open within it is censored, its outcome unknown. The "
+                     "breach rate is the Kaplan-Meier estimate on the SLA clock; with every "
+                     "censored ticket met / breached it would be:")
+        for s in sl.loc[(sl["censored"] > 0) & (sl["cls"] == "all")].itertuples(index=False):
+            lines.append(f"    {s.name}{'' if s.cls == 'all' else ' ' + str(s.cls)}: "
+                         f"{fmt_pct(s.breach_rate_low)} .. {fmt_pct(s.breach_rate_high)} "
+                         f"({fmt_pct(s.censored_share)} censored)")
     for s in sl.loc[sl["cls"] == "all"].to_dict("records"):
         cal = f" on calendar {s['calendar']}" if s["calendar"] else " on the wall clock"
         lines.append(f"  {s['name']}: from {s['from']} to {s['to']}{cal}")
@@ -193,6 +237,6 @@ def _little(results) -> list[str]:
 
 def summary(results) -> str:
     """The whole text report of a :class:`~bpsim.analysis.Results`."""
-    lines = (_header(results) + _cases(results) + _stages(results) + _roles(results)
+    lines = (_header(results) + _cases(results) + _open(results) + _stages(results) + _roles(results)
              + _slas(results) + _bottlenecks(results) + _cost(results) + _little(results))
     return "\n".join(lines) + "\n"

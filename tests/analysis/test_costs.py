@@ -61,3 +61,21 @@ def test_cost_by_class():
     assert c.loc["P1", "billed"] == pytest.approx(65.0)          # 40 min -> 1 h
     assert c.loc["P2", "billed"] == pytest.approx(65.0)          # 60 min -> 1 h
     assert c.loc["P2", "person_hours_per_case"] == pytest.approx(1.0)
+
+
+def test_role_without_increment_bills_beside_a_role_with_one():
+    # Agent: 65/h in 30-minute steps; Specialist: 90/h, no increment (exact time).
+    # Agent works 40 min -> billed 60 min = 65.00; Specialist works 20 min -> 30.00
+    roles = {"Agent": Role("Agent", [Shift(1)], cost_per_hour=65.0, billing_increment=1800.0),
+             "Specialist": Role("Specialist", [Shift(1)], cost_per_hour=90.0)}
+    tasks = {"Task_A": TaskSpec("Task_A", Fixed(1.0), "Agent"),
+             "Task_B": TaskSpec("Task_B", Fixed(1.0), "Specialist")}
+    rows = ticket(1, 1, 0, [("Task_A", 0, 0, 40 * MIN, "Agent 1", "Agent"),
+                            ("Task_B", 40 * MIN, 40 * MIN, 60 * MIN, "Specialist 1",
+                             "Specialist")], end=60 * MIN)
+    r = Results(make_output(rows, windows={1: (0.0, 3600.0)}), None,
+                make_scenario(roles=roles, tasks=tasks))
+    c = r.costs.loc[r.costs["scope"] == "role"].set_index("name")
+    assert c.loc["Agent", "billed"] == pytest.approx(65.0)
+    assert c.loc["Specialist", "billed"] == pytest.approx(30.0)
+    assert r.costs.set_index("name").loc["total", "billed"] == pytest.approx(95.0)

@@ -57,17 +57,72 @@ def test_pause_stops_the_clock():
     assert run(rows, [unpaused], end=200).slas.iloc[0]["breach_rate"] == 1.0
 
 
-def test_open_tickets_breached_when_past_target_else_excluded():
+def test_open_tickets_breached_when_past_target_else_censored():
     sla = taken_in_charge(target=100.0, calendar=None)
     rows = (ticket(1, 1, 0, [("Task_A", 0, 50, 60, *A)], end=60)          # met (50 s)
             + ticket(1, 2, 10, [("Task_A", 10, None, None, None, None)])  # 190 s > 100: breached
             + ticket(1, 3, 150, [("Task_A", 150, None, None, None, None)]))  # 50 s: unknown
     r = run(rows, [sla], end=200)
     status = dict(zip(r.sla_cases["case"], r.sla_cases["status"]))
-    assert status == {1: "met", 2: "open-breached", 3: "open"}
+    assert status == {1: "met", 2: "open-breached", 3: "censored"}
     row = r.slas.iloc[0]
-    assert row["counted"] == 2 and row["excluded"] == 1
-    assert row["breach_rate"] == pytest.approx(0.5)
+    assert row["counted"] == 3 and row["excluded"] == 0
+    assert row["censored"] == 1 and row["open_breached"] == 1
+    assert row["censored_share"] == pytest.approx(1 / 3)
+    # Kaplan-Meier: the met ticket's margin (-50) ties the censored one's: both at risk there
+    assert row["breach_rate"] == pytest.approx(2 / 3)
+    assert (row["breach_rate_low"], row["breach_rate_high"]) == pytest.approx((1 / 3, 2 / 3))
+
+
+def test_kaplan_meier_breach_rate_by_hand():
+    # target 100 s, run ends at 1000 s. Margins (elapsed - target):
+    #   1 met at 20 s (-80), 2 open at 40 s (censored, -60), 3 met at 70 s (-30),
+    #   4 breached at 150 s (+50), 5 open at 130 s (open-breached, +30).
+    # KM: at -80, 5 at risk, 1 met -> S = 4/5; at -30, 3 at risk (3, 4, 5), 1 met
+    # -> S = 4/5 * 2/3 = 8/15 = P(elapsed > target). Bounds: 2/5 (2 met) .. 3/5.
+    sla = taken_in_charge(target=100.0, calendar=None)
+    end = 1000.0
+    rows = (ticket(1, 1, 0, [("Task_A", 0, 20, 30, *A)], end=30)
+            + ticket(1, 2, end - 40, [("Task_A", end - 40, None, None, None, None)])
+            + ticket(1, 3, 100, [("Task_A", 100, 170, 180, *A)], end=180)
+            + ticket(1, 4, 200, [("Task_A", 200, 350, 360, *A)], end=360)
+            + ticket(1, 5, end - 130, [("Task_A", end - 130, None, None, None, None)]))
+    r = run(rows, [sla], end=end)
+    status = dict(zip(r.sla_cases["case"], r.sla_cases["status"]))
+    assert status == {1: "met", 2: "censored", 3: "met", 4: "breached", 5: "open-breached"}
+    row = r.slas.iloc[0]
+    assert row["breach_rate"] == pytest.approx(8 / 15)
+    assert row["breach_rate_low"] == pytest.approx(2 / 5)
+    assert row["breach_rate_high"] == pytest.approx(3 / 5)
+    assert row["counted"] == 5 and row["censored"] == 1 and row["open_breached"] == 1
+    d = r.to_dict()["slas"][0]
+    assert d["censored"] == 1 and d["open_breached"] == 1
+    assert d["breach_rate"] == pytest.approx(8 / 15)
+
+
+def test_open_backlog_by_stage_state_and_age():
+    sla = taken_in_charge(target=100.0, calendar=None)
+    end = 1000.0
+    rows = (ticket(1, 1, 0, [("Task_A", 0, 20, 30, *A)], end=30)
+            + ticket(1, 2, 600, [("Task_A", 600, None, None, None, None)], cls="P1")
+            + ticket(1, 3, 800, [("Task_A", 800, 900, None, *A)], cls="P2")
+            + ticket(1, 4, 700, [("Task_A", 700, 710, 720, *A),
+                                 ("Event_Reply", 720, None, None, None, None)], cls="P2"))
+    r = run(rows, [sla], end=end, classes=("default", "P1", "P2"))
+    s = r.open_summary
+    assert s["total"] == 3 and s["measured"] == 3
+    assert s["age_mean"] == pytest.approx((400 + 200 + 300) / 3)
+    assert s["by_state"] == {"waiting": 1, "in service": 1, "on hold": 1}
+    op = r.open.set_index(["id", "cls", "state"])
+    assert op.loc[("Task_A", "all", "all"), "count"] == 2
+    assert op.loc[("Task_A", "all", "waiting"), "count"] == 1
+    assert op.loc[("Task_A", "all", "in service"), "count"] == 1
+    assert op.loc[("Task_A", "P1", "all"), "age_mean"] == pytest.approx(400)
+    assert r.cycle_time["cases"] == 1 and r.cycle_time["open"] == 3
+    d = r.to_dict()
+    assert d["open"]["total"] == 3
+    assert {e["id"] for e in d["open"]["by_stage"]} >= {"Task_A"}
+    assert "Open at the horizon" in r.summary()
 
 
 def test_ticket_leaving_by_another_end_is_excluded():
