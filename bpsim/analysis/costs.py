@@ -32,7 +32,11 @@ import pandas as pd
 
 from bpsim.analysis.stats import mean_ci
 
-__all__ = ["billed_seconds", "billing", "cost_table"]
+__all__ = ["billed_seconds", "billing", "cost_table", "weekly_payroll", "WEEKLY_BASIS"]
+
+#: What "weekly cost" means, said in every output that shows one.
+WEEKLY_BASIS = ("payroll of a normal week (the calendars' weekly pattern, holidays aside): "
+                "staff x hours on duty x cost_per_hour")
 
 
 def billed_seconds(service: np.ndarray | float, increment: float | None):
@@ -64,6 +68,18 @@ def billing(visits: pd.DataFrame, scenario) -> pd.DataFrame:
     v["amount"] = v["billed_seconds"] / 3600.0 * rate.astype(float)
     return v[["replication", "case", "cls", "element", "role", "service", "billed_seconds",
               "amount"]].reset_index(drop=True)
+
+
+def weekly_payroll(scenario) -> dict[str, float]:
+    """Weekly payroll per role in a normal week (see :data:`WEEKLY_BASIS`):
+    ``{role: staff x normal-week hours x cost_per_hour}`` summed over its shifts."""
+    from bpsim.analysis.stability import normal_week_hours
+
+    out: dict[str, float] = {}
+    for name, role in (getattr(scenario, "roles", None) or {}).items():
+        out[name] = float(sum(s.staff * normal_week_hours(s.calendar) for s in role.shifts)
+                          * role.cost_per_hour)
+    return out
 
 
 _COLUMNS = ["scope", "name", "cases", "person_hours", "person_hours_ci95", "paid_hours",

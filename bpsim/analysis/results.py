@@ -14,6 +14,7 @@ into tables on demand (each computed once, then cached)::
     results.costs         staff cost (worked / paid), customer billing, person-hours
     results.bottlenecks   stages ranked by bottleneck score, with the reason in words
     results.classes       per priority class: tickets, completed, open, cycle time, wait
+    results.warnings      overloaded roles, growing queues, censored SLAs (stable codes)
     results.open          tickets still open at the horizon, per stage x class x state
 
 All figures count tickets that arrived at or after the warm-up; durations are in seconds;
@@ -34,9 +35,11 @@ from bpsim.analysis import backlog as _backlog
 from bpsim.analysis import bottlenecks as _bottlenecks
 from bpsim.analysis import classes as _classes
 from bpsim.analysis import costs as _costs
+from bpsim.analysis import flags as _flags
 from bpsim.analysis import queues as _queues
 from bpsim.analysis import roles as _roles
 from bpsim.analysis import slas as _slas
+from bpsim.analysis import stability as _stability
 from bpsim.analysis import stages as _stages
 from bpsim.analysis import visits as _visits
 from bpsim.analysis.stats import mean_ci, percentiles
@@ -239,6 +242,37 @@ class Results:
         return _classes.class_table(_visits.measured_cases(self.output), self.visits,
                                     self.replication_ids,
                                     getattr(self.scenario, "classes", None) or ())
+
+    @cached_property
+    def paper_loads(self) -> pd.DataFrame | None:
+        """On-paper offered load per role and shift against the staff on duty (see
+        :func:`bpsim.analysis.stability.paper_loads`); ``None`` without process or roles."""
+        if self.process is None or not getattr(self.scenario, "roles", None):
+            return None
+        try:
+            return _stability.paper_loads(self.process, self.scenario)
+        except Exception:  # noqa: BLE001 - a hand-made scenario may lack what load needs
+            return None
+
+    @cached_property
+    def backlog_trend(self) -> _stability.Trend | None:
+        """Trend test of the open backlog over the second half of the window."""
+        if self.output.cases.empty:
+            return None
+        return _stability.backlog_trend(self.output.cases, self.windows,
+                                        _stability.is_periodic(self.scenario))
+
+    @cached_property
+    def queue_trends(self) -> pd.DataFrame:
+        """Trend test of each stage's queue length (see :mod:`bpsim.analysis.stability`)."""
+        return _stability.queue_trends(self.queues, self.visits, self.windows,
+                                       _stability.is_periodic(self.scenario))
+
+    @cached_property
+    def warnings(self) -> list[dict]:
+        """Warnings about these figures, with stable codes (see :mod:`bpsim.analysis.flags`):
+        overloaded roles, growing queues and backlog, censored SLAs, warm-up."""
+        return _flags.run_warnings(self)
 
     # -- headline figures -------------------------------------------------------------------
     @cached_property

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bpsim.analysis.costs import WEEKLY_BASIS, weekly_payroll
+
 __all__ = ["to_dict", "clean"]
 
 
@@ -40,6 +42,14 @@ def _target(sla) -> Any:
     if len(sla.target) == 1 and None in sla.target:
         return sla.target[None]
     return {("default" if k is None else k): v for k, v in sla.target.items()}
+
+
+def _measured_week(results, paid: float) -> float:
+    w = results.windows
+    if w.empty:
+        return math.nan
+    weeks = float((w["end"] - w["warmup"]).mean()) / (7 * 86400.0)
+    return paid / weeks if weeks > 0 else math.nan
 
 
 def to_dict(results) -> dict:
@@ -93,6 +103,7 @@ def to_dict(results) -> dict:
                      "elapsed_p50", "elapsed_p90", "elapsed_p95", "met"])}
         slas.append(entry)
     total = costs.loc[costs["scope"] == "total"].iloc[0]
+    _weekly = weekly_payroll(sc)
     cost = {"total": total["cost_worked"], "total_ci95": total["cost_worked_ci95"],
             "per_case": total["cost_per_case"], "per_case_ci95": total["cost_per_case_ci95"],
             "basis": "time worked (busy hours x cost_per_hour), per replication",
@@ -100,6 +111,11 @@ def to_dict(results) -> dict:
             "billed_total": total["billed"], "billed_total_ci95": total["billed_ci95"],
             "billed_per_case": total["billed_per_case"],
             "person_hours": total["person_hours"],
+            "weekly": sum(_weekly.values()), "weekly_by_role": _weekly,
+            "weekly_basis": WEEKLY_BASIS,
+            "weekly_measured": _measured_week(results, total["cost_paid"]),
+            "weekly_measured_basis": "payroll (on-shift hours x cost_per_hour) of an average "
+                                     "week of the measured window, holidays included",
             "person_hours_per_case": total["person_hours_per_case"],
             "by_class": _records(costs.loc[costs["scope"] == "class"], [
                 "name", "cases", "billed", "billed_ci95", "billed_per_case",
@@ -140,6 +156,7 @@ def to_dict(results) -> dict:
         "cases": {"arrived": results.arrived, "completed": results.completed,
                   "basis": "per replication, tickets arriving after the warm-up"},
         "cycle_time": dict(results.cycle_time),
+        "warnings": results.warnings,
         "open": open_,
         "classes": classes,
         "stages": stages,

@@ -70,6 +70,17 @@ def _cases(results) -> list[str]:
     ]
 
 
+def _warnings(results) -> list[str]:
+    """The run's warnings (overload, growing queues, censoring, warm-up), first."""
+    ws = results.warnings
+    if not ws:
+        return []
+    out = ["", f"WARNINGS ({len(ws)}): read these before the figures below"]
+    for w in ws:
+        out.append(f"  [{w['code']}] {w['message']}")
+    return out
+
+
 def _open(results) -> list[str]:
     """Tickets still open at the horizon, per stage and state, with their age."""
     if not results.events_recorded:
@@ -237,6 +248,6 @@ def _little(results) -> list[str]:
 
 def summary(results) -> str:
     """The whole text report of a :class:`~bpsim.analysis.Results`."""
-    lines = (_header(results) + _cases(results) + _open(results) + _stages(results) + _roles(results)
+    lines = (_header(results) + _warnings(results) + _cases(results) + _open(results) + _stages(results) + _roles(results)
              + _slas(results) + _bottlenecks(results) + _cost(results) + _little(results))
     return "\n".join(lines) + "\n"

@@ -337,3 +337,27 @@ def sim_missing_delay(process, ctx):
         what = ctx.attr(node, "event") or "blank"
         yield ctx.finding(node, f"the scenario gives no waiting time for this {what} event. "
                           "Add it under events: (e.g. {duration: exponential(mean=1d)}).")
+
+
+@rule("sim-overloaded-role", "warning", group="simulation", needs_scenario=True)
+def sim_overloaded_role(process, ctx):
+    """A role whose offered load while on duty reaches its staff on duty (on paper): its queue
+    grows without end (:func:`bpsim.analysis.stability.paper_loads`)."""
+    if not _is_scenario(ctx) or _resolved(ctx)["bind_errors"]:
+        return
+    try:
+        from bpsim.analysis.stability import paper_loads
+
+        bound = ctx.scenario.bind(process)
+        loads = paper_loads(process, bound)
+    except Exception:  # noqa: BLE001 - other rules report what keeps the scenario from binding
+        return
+    for r in loads.loc[(loads["shift"] == "all") & loads["overloaded"]].to_dict("records"):
+        tasks = [t.element for t in bound.tasks.values() if t.role == r["role"]]
+        yield _scenario_finding(
+            ctx, f'role "{r["role"]}" is overloaded on paper: its offered load while on duty '
+                 f'is {r["load_on_duty"]:.2f} erlangs against {r["staff_on_duty"]:.2f} staff '
+                 f'on duty ({r["work_hours"]:.0f} h of work a week for {r["staff_hours"]:.0f} '
+                 "staff hours); its queue would grow without end. Add staff (roles: "
+                 f'{r["role"]}: staff:) or take work away from it.',
+            ("roles", r["role"]), element_id=tasks[0] if tasks else None)

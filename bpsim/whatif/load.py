@@ -201,12 +201,13 @@ def visit_rates(process, bound: BoundScenario) -> dict[str, float]:
 
 
 def _open_share(role) -> float:
+    """Share of a normal week (holidays aside, as the weekly cost) the role is on duty."""
+    from bpsim.analysis.stability import _week_open
+
     calendars = [s.calendar for s in role.shifts if s.staff > 0]
     if not calendars or any(c is None for c in calendars):
         return 1.0
-    grid = np.arange(0.0, WEEK, 900.0) + 450.0
-    open_ = [any(c.is_open(float(t)) for c in calendars) for t in grid]
-    return float(np.mean(open_)) or 1.0
+    return float(np.mean(_week_open(calendars))) or 1.0
 
 
 def _mean_duration(task, class_mix: dict[str, float]) -> float:

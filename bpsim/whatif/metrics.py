@@ -13,6 +13,12 @@ worker process or a Dask worker:
 ``paid_cost_per_case``        payroll (hours on shift x rate) per ticket
 ``breach_rate[<SLA>]``        share of the SLA's measured tickets that breached it
 ``utilization[<role>]``       busy time / time on shift of the role's staff
+``open_total``                tickets still open at the horizon
+``_backlog_growth``           mean growth of the open backlog over one lag, its
+``_backlog_positive_share``   share of positive lag differences and the growth that
+``_backlog_threshold``        matters (:func:`bpsim.analysis.stability.backlog_trend`;
+                              NaN when the window is too short to test; the optimiser's
+                              stability test, not shown in sweep tables)
 
 The figures come from :class:`bpsim.analysis.Results`, so a study reports exactly what
 ``bpsim simulate`` reports for the same replication.
@@ -63,6 +69,12 @@ def headline_metrics(output, process, bound) -> dict[str, float]:
     for sla in bound.slas:
         row = slas.loc[(slas["name"] == sla.name) & (slas["cls"] == "all")]
         metrics[breach_key(sla.name)] = _num(row["breach_rate"].iloc[0]) if not row.empty else math.nan
+    metrics["open_total"] = _num(res.open_summary["total"]) if res.events_recorded else \
+        float((~res.output.cases["completed"].astype(bool)).sum())
+    bt = res.backlog_trend
+    metrics["_backlog_growth"] = _num(bt.growth) if bt is not None else math.nan
+    metrics["_backlog_positive_share"] = _num(bt.positive_share) if bt is not None else math.nan
+    metrics["_backlog_threshold"] = _num(bt.threshold) if bt is not None else math.nan
     roles = res.roles
     for name in bound.roles:
         row = roles.loc[roles["name"] == name]

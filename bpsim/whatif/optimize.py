@@ -16,7 +16,13 @@ within 4 working hours?" :func:`optimize_staffing` answers in three steps:
 
 A plan *meets* an SLA when the one-sided upper confidence bound of its breach rate (over
 replications, at ``confidence``) is below the allowed rate ``1 - attain``: the optimiser
-must be sure, not just lucky. The cost of a plan is its weekly payroll: head-count x
+must be sure, not just lucky. Breach rates count the tickets still open at the horizon
+(:mod:`bpsim.analysis.slas`). A plan is **feasible** when it meets every SLA *and* is stable:
+no role's offered load while on duty reaches its staff on duty (on paper,
+:func:`bpsim.analysis.stability.paper_loads`) and the open backlog does not grow over the
+run (:func:`bpsim.analysis.stability.backlog_trend`). An unstable plan is infeasible
+whatever its SLA figures say, with the reason in the plans table (``reason``).
+The cost of a plan is its weekly payroll in a normal week (holidays aside): head-count x
 ``cost_per_hour`` x hours on duty per week (head-count itself when no role has a cost).
 
 The result lists every plan tried, the chosen one with its SLA figures, and the next cheaper
@@ -35,7 +41,7 @@ import pandas as pd
 
 from bpsim.errors import BpsimError, ScenarioError
 from bpsim.whatif.executors import Runner, make_runner
-from bpsim.whatif.load import WEEK, role_loads
+from bpsim.whatif.load import role_loads
 from bpsim.whatif.metrics import breach_key
 from bpsim.whatif.queueing import servers_for_wait_target, square_root_staffing
 from bpsim.whatif.stats import estimate, upper_bound
@@ -98,6 +104,7 @@ class StaffingResult:
     replications: int
     confidence: float
     metrics: dict[str, float] = field(default_factory=dict)
+    cost_unit: str = "money"   # "head-count" when no role has a cost
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json`` (NaN as ``None``)."""
@@ -114,6 +121,7 @@ class StaffingResult:
 
         return clean({
             "plan": dict(self.plan), "feasible": self.feasible, "cost": self.cost,
+            "weekly_basis": _weekly_basis(self.cost_unit),
             "seed": self.seed, "replications": self.replications,
             "confidence": self.confidence,
             "slas": self.slas.to_dict(orient="records"),
@@ -142,12 +150,18 @@ class StaffingResult:
         return staffing_html(self)
 
 
+def _weekly_basis(unit: str) -> str:
+    from bpsim.analysis.costs import WEEKLY_BASIS
+
+    return WEEKLY_BASIS if unit == "money" else "head-count (no role has a cost_per_hour)"
+
+
 # -- helpers ------------------------------------------------------------------------------
 def _week_hours(calendar) -> float:
-    if calendar is None:
-        return 168.0
-    grid = np.arange(0.0, WEEK, 900.0) + 450.0
-    return 168.0 * float(np.mean([calendar.is_open(float(t)) for t in grid]))
+    """Hours on duty in a normal week (the calendar's weekly pattern, holidays aside)."""
+    from bpsim.analysis.stability import normal_week_hours
+
+    return normal_week_hours(calendar)
 
 
 def _has_shifts(scenario_data: Any, role: str) -> bool:
@@ -241,15 +255,44 @@ class _Evaluation:
     figures: list[dict[str, Any]]
     metrics: dict[str, float]
     phase: str
+    unstable: list[str] = field(default_factory=list)  # why the plan cannot keep up
+    overload: float = 0.0          # sum over roles of on-paper utilisation above 1
 
     def violation(self) -> float:
         return sum(max(0.0, f["upper"] - f["limit"]) if not math.isnan(f["upper"]) else 1.0
-                   for f in self.figures)
+                   for f in self.figures) + self.overload + 0.5 * bool(self.unstable)
 
     def worst(self) -> dict[str, Any]:
         return max(self.figures, key=lambda f: (not f["met"],
                                                 (f["upper"] if not math.isnan(f["upper"])
                                                  else math.inf) - f["limit"]))
+
+
+def _stability(process, scenario, values: dict[str, np.ndarray]) -> tuple[list[str], float]:
+    """Why a plan cannot keep up (on paper: overloaded roles; in the run: a growing open
+    backlog), and its overload (sum of on-paper utilisation above 1)."""
+    from bpsim.analysis.stability import POSITIVE_SHARE, paper_loads
+
+    reasons, overload = [], 0.0
+    try:
+        loads = paper_loads(process, scenario.bind(process))
+    except Exception:  # noqa: BLE001 - the simulation already bound it; be safe
+        loads = None
+    if loads is not None and not loads.empty:
+        for r in loads.loc[(loads["shift"] == "all") & loads["overloaded"]].to_dict("records"):
+            overload += float(r["utilization"]) - 1.0 + 1e-3
+            reasons.append(f"{r['role']} overloaded on paper: offered load on duty "
+                           f"{r['load_on_duty']:.2f} erlangs >= {r['staff_on_duty']:.2f} "
+                           "staff on duty")
+    growth = values.get("_backlog_growth")
+    if growth is not None and np.any(~np.isnan(growth)):
+        g = float(np.nanmean(growth))
+        share = float(np.nanmean(values.get("_backlog_positive_share", np.array([0.0]))))
+        limit = float(np.nanmean(values.get("_backlog_threshold", np.array([math.inf]))))
+        if share >= POSITIVE_SHARE and g > limit:
+            reasons.append(f"open backlog grows ({g:.1f} tickets more than a lag earlier, "
+                           f"at {share:.0%} of the instants tested)")
+    return reasons, overload
 
 
 def _judge(values: dict[str, np.ndarray], slas, confidence: float) -> list[dict[str, Any]]:
@@ -292,13 +335,14 @@ class _Search:
             grid = run_variants(self.process, scenarios, replications=self.replications,
                                 seed=self.seed, runner=self.runner, changes=changes,
                                 desc=f"optimise ({phase})")
-            for plan, values in zip(fresh, grid.values):
+            for plan, values, variant in zip(fresh, grid.values, scenarios):
                 figures = _judge(values, self.slas, self.confidence)
                 metrics = {m: float(np.nanmean(v)) if np.any(~np.isnan(v)) else math.nan
                            for m, v in values.items()}
+                unstable, overload = _stability(self.process, variant, values)
                 self.done[plan] = _Evaluation(plan, self.cost(plan),
-                                              all(f["met"] for f in figures), figures,
-                                              metrics, phase)
+                                              all(f["met"] for f in figures) and not unstable,
+                                              figures, metrics, phase, unstable, overload)
                 self.order.append(plan)
         return [self.done[p] for p in plans]
 
@@ -454,10 +498,15 @@ def _climb(search: _Search, current: tuple[int, ...], max_staff: int) -> _Evalua
 
 
 def _reason(e: _Evaluation) -> str:
-    failed = [f for f in e.figures if not f["met"]] or [e.worst()]
+    """Why a plan is infeasible: instability first, then each failed SLA ("" if feasible)."""
+    if e.feasible:
+        return ""
+    failed = [f for f in e.figures if not f["met"]]
+    if not failed and not e.unstable:
+        failed = [e.worst()]
     from bpsim.report.format import fmt_pct, fmt_pm
 
-    parts = []
+    parts = list(e.unstable)
     for f in failed:
         parts.append(f"{f['name']}: breach rate {fmt_pm(f['breach_rate'], f['breach_rate_ci95'], 'pct')} "
                      f"(upper bound {fmt_pct(f['upper'])}) vs allowed {fmt_pct(f['limit'])}")
@@ -474,7 +523,8 @@ def _result(search: _Search, best: _Evaluation, loads: pd.DataFrame, reps: int,
         rows.append({**dict(zip(labels, plan)), "cost": e.cost, "feasible": e.feasible,
                      "phase": e.phase, "worst_sla": w["name"], "breach_rate": w["breach_rate"],
                      "breach_rate_ci95": w["breach_rate_ci95"], "upper": w["upper"],
-                     "limit": w["limit"]})
+                     "limit": w["limit"], "open": e.metrics.get("open_total", math.nan),
+                     "reason": _reason(e)})
     cheaper = [search.done[p] for p in search.order
                if not search.done[p].feasible and search.done[p].cost < best.cost]
     next_cheaper = None
@@ -487,4 +537,5 @@ def _result(search: _Search, best: _Evaluation, loads: pd.DataFrame, reps: int,
         plan=dict(zip(labels, best.plan)), feasible=best.feasible, cost=best.cost,
         slas=pd.DataFrame(best.figures), candidates=pd.DataFrame(rows),
         next_cheaper=next_cheaper, loads=loads, seed=search.seed, replications=reps,
-        confidence=confidence, metrics=dict(best.metrics))
+        confidence=confidence, metrics=dict(best.metrics),
+        cost_unit="head-count" if all(k.weight == 1.0 for k in search.knobs) else "money")

@@ -168,7 +168,9 @@ def staffing_summary(result) -> str:
     lines = []
     plan = ", ".join(f"{k} {v}" for k, v in result.plan.items())
     if result.feasible:
-        lines.append(f"Cheapest staffing meeting every SLA: {plan} (weekly cost {fmt_num(result.cost)}).")
+        lines.append(f"Cheapest staffing meeting every SLA, stable: {plan} (weekly cost "
+                     f"{fmt_num(result.cost)}).")
+        lines.append(f"Weekly cost = {result.to_dict()['weekly_basis']}.")
     else:
         lines.append(f"No plan up to the head-count limit meets every SLA; the best found: {plan}.")
     lines.append(f"{result.replications} replications per plan, seed {result.seed}; an SLA is met "

@@ -105,7 +105,7 @@ class GridRun:
     def metrics(self) -> list[str]:
         names: list[str] = []
         for v in self.values:
-            names += [m for m in v if m not in names]
+            names += [m for m in v if m not in names and not m.startswith("_")]
         head = [m for m in HEADLINE if m in names]
         rest = sorted((m for m in names if m not in head),
                       key=lambda m: (not m.startswith("breach_rate"), m))

@@ -16,9 +16,10 @@ SCENARIO = {
     "name": "validator test",
     "horizon": "7d",
     "arrivals": {
-        "E-mail received": {"interarrival": "exponential(mean=10m)"},
-        "Phone call received": {"interarrival": "exponential(mean=20m)"},
-        "Portal request submitted": {"interarrival": "exponential(mean=30m)"},
+        # 3.7 tickets an hour: Agents and Specialists below capacity (sim-overloaded-role)
+        "E-mail received": {"interarrival": "exponential(mean=30m)"},
+        "Phone call received": {"interarrival": "exponential(mean=60m)"},
+        "Portal request submitted": {"interarrival": "exponential(mean=90m)"},
     },
     "roles": {"Agent": {"staff": 3}, "Specialist": {"staff": 2}},
     "tasks": {
