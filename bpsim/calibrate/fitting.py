@@ -47,6 +47,8 @@ from bpsim.model import ACTIVITY_TYPES, Process
 __all__ = ["Fit", "fit"]
 
 _DELAYS = {"intermediateCatchEvent", "receiveTask", "boundaryEvent"}
+#: A class gets its own law of a task (``by_class``) from this many observations on.
+MIN_PER_CLASS = 30
 _CHOICE = {"exclusiveGateway", "inclusiveGateway", "complexGateway"}
 
 
@@ -261,6 +263,9 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
 
     # -- durations -------------------------------------------------------------------------
     samples: dict[str, np.ndarray] = {}
+    sample_cls: dict[str, np.ndarray] = {}
+    ev_cls = (ev[CASE].map(per_case.set_index("case")[CLS]).astype(object).to_numpy()
+              if CLS in per_case.columns else None)
     notes = list(info.get("notes", [])) + m.notes
     el_arr = ev["element"].to_numpy()
     for n in el_names:
@@ -276,7 +281,10 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
             d = done[sel] - enabled[sel]
         else:
             continue
-        samples[n] = d[np.isfinite(d) & (d >= 0)]
+        ok = np.isfinite(d) & (d >= 0)
+        samples[n] = d[ok]
+        if ev_cls is not None and t in ACTIVITY_TYPES:
+            sample_cls[n] = ev_cls[sel][ok]
     # unlogged delays: the gap between the enabling event and the next step's start
     gaps: dict[str, list[float]] = {}
     # per event (via its variant and position) the first unlogged delay passed before it
@@ -299,6 +307,18 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
             samples[node] = np.asarray(g, float)
     laws = {n: fit_law(x, seed=seed + i) for i, (n, x) in enumerate(sorted(samples.items()))
             if len(x)}
+    # per class, when the log has classes: a law for each class with enough observations
+    class_laws: dict[str, dict[str, Any]] = {}
+    mixes = [a.classes for a in arrivals.values() if len(a.classes) > 1]
+    if mixes:
+        for i, (n, cls) in enumerate(sorted(sample_cls.items())):
+            by = {}
+            for value in pd.unique(cls[pd.notna(cls)]):
+                x = samples[n][cls == value]
+                if len(x) >= MIN_PER_CLASS:
+                    by[str(value)] = fit_law(x, seed=seed + 1000 + i)
+            if len(by) >= 2:
+                class_laws[n] = by
 
     # staff from the offered load and the active resources
     for r, rf in roles.items():
@@ -329,7 +349,7 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
         gateway_rows.append(row)
 
     # -- scenario data ---------------------------------------------------------------------
-    data, comments = scenario_data(process, base_data, arrivals, roles, role_of, laws,
+    data, comments = scenario_data(process, base_data, arrivals, roles, role_of, laws, class_laws,
                                     gateways, visits, branches, per_case, lo, hi, name, file,
                                     log, recent_weeks)
     from bpsim.scenario import Scenario
@@ -338,6 +358,12 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
     scenario.bind(process)  # the fitted scenario must run as it is
     report = build_report(process, log, ev, m, rp, arrivals, roles, laws, gateway_rows, lo, hi,
                      method, notes, samples)
+    report["open_at_end"] = _open_at_end(rp, seqs, ev, bounds)
+    for row in report["tasks"]:
+        if row["id"] in class_laws:
+            row["by_class"] = {k: {"law": v.law, "family": v.name, "n": v.n,
+                                   "distance": v.distance, "mean": round(v.mean, 3)}
+                               for k, v in class_laws[row["id"]].items()}
     header = [
         f"Fitted by bpsim fit from {Path(file).name if file else 'a DataFrame'}: "
         f"{report['cases']:,} tickets, {report['events']:,} events, opened "
@@ -350,6 +376,23 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
     ]
     text = dump(data, comments, header)
     return Fit(scenario, report, text, data)
+
+
+def _open_at_end(rp, seqs, ev: pd.DataFrame, bounds: np.ndarray) -> int:
+    """Non-fitting tickets that are probably still open when the log was exported: nothing
+    missing, only tokens left, and their last event within the last P95 cycle time of the
+    log's end (the P95 of the tickets that do fit)."""
+    t = ev[TIME].to_numpy()
+    first, last = t[bounds[:-1]], t[bounds[1:] - 1]
+    fits = np.array([rp.variants[s].fits for s in seqs])
+    only_left = np.array([rp.variants[s].missing == 0 and rp.variants[s].remaining > 0
+                          for s in seqs])
+    if not only_left.any():
+        return 0
+    cycle = (last - first)[fits] if fits.any() else last - first
+    p95 = np.quantile(cycle.astype("timedelta64[ns]").astype(np.int64), 0.95)
+    recent = last >= t.max() - np.timedelta64(int(p95), "ns")
+    return int((only_left & recent).sum())
 
 
 def _channel_to_start(process: Process, per_case: pd.DataFrame, info: dict) -> None:

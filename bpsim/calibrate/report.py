@@ -84,6 +84,9 @@ def report_text(r: dict) -> str:
             str(u["name"] or u["id"]) + (" (a delay, measured from the gaps before the next "
                                          "step)" if u.get("measured_from_gaps") else "")
             for u in r["unseen_elements"]))
+    if r.get("open_at_end"):
+        lines.append(f"{r['open_at_end']:,} of the tickets that do not fit are probably still open "
+                     "(no step missing, only the end; last event near the end of the log).")
     if r["non_fitting"]:
         lines.append("Most frequent tickets that do not fit the diagram:")
         for nf in r["non_fitting"][:5]:

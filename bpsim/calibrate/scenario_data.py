@@ -58,7 +58,8 @@ def _profile_data(a) -> tuple[dict, dict]:
     return per_hour, notes
 
 
-def scenario_data(process, base, arrivals, roles, role_of, laws, gateways, visits, branches,
+def scenario_data(process, base, arrivals, roles, role_of, laws, class_laws, gateways, visits,
+                  branches,
                    per_case, lo, hi, name, file, log, recent_weeks):
     c: dict[tuple, str] = {}
     data: dict[str, Any] = {}
@@ -152,6 +153,11 @@ def scenario_data(process, base, arrivals, roles, role_of, laws, gateways, visit
             if law is not None:
                 entry["duration"] = law.law
                 c[("tasks", key)] = law.comment()
+                if n in class_laws:
+                    entry["by_class"] = {k: v.law for k, v in class_laws[n].items()}
+                    c[("tasks", key, "by_class")] = "classes with >= 30 observations"
+                    for k, v in class_laws[n].items():
+                        c[("tasks", key, "by_class", k)] = v.comment()
             else:
                 bt = (base.get("tasks") or {}).get(key)
                 bt = bt if isinstance(bt, dict) else ({"duration": bt} if bt else {})

@@ -31,6 +31,7 @@ def _check(fitted: bpsim.Fit, log: pd.DataFrame) -> None:
     still_open = int((~syn.results().output.cases["completed"]).sum())
     assert report["fitness"] > 0.99
     assert report["cases"] - still_open <= report["fitting_cases"] <= report["cases"]
+    assert report["open_at_end"] == report["cases"] - report["fitting_cases"]
     # arrivals: Poisson count over the window, per week
     arrivals = report["arrivals"][0]
     weeks = arrivals["weeks"]
@@ -108,3 +109,24 @@ def test_state_change_export_fits_with_column_flags_only(tmp_path):
     need = next(g for g in fitted.report["gateways"] if g["name"] == "Need information?")
     assert abs(need["branches"]["Yes"] - syn.P_INFO) < 4 * math.sqrt(
         syn.P_INFO * (1 - syn.P_INFO) / need["visits"])
+
+
+def test_classes_get_their_mix_and_their_own_durations(tmp_path):
+    """Tickets of class P1 take an hour to resolve, P2 half an hour: the fit finds both."""
+    data = syn.scenario().to_dict()
+    data["horizon"] = "1w"
+    data["arrivals"]["Ticket received"]["classes"] = {"P1": 0.3, "P2": 0.7}
+    data["tasks"]["Resolve"] = {"duration": "gamma(mean=30m, sd=15m)",
+                                "by_class": {"P1": "exponential(mean=1h)"}}
+    results = bpsim.simulate(syn.process(), bpsim.Scenario.from_dict(data))
+    path = tmp_path / "events.csv"
+    results.to_event_log(path)
+    fitted = bpsim.fit(syn.process(), path, recent_weeks=0)
+    mix = fitted.report["arrivals"][0]["classes"]
+    n = fitted.report["arrivals"][0]["tickets"]
+    assert abs(mix["P1"] - 0.3) < 4 * math.sqrt(0.3 * 0.7 / n)
+    resolve = next(t for t in fitted.report["tasks"] if t["name"] == "Resolve")
+    p1, p2 = resolve["by_class"]["P1"], resolve["by_class"]["P2"]
+    assert abs(p1["mean"] - 3600) < 4 * 3600 / math.sqrt(p1["n"])
+    assert abs(p2["mean"] - 1800) < 4 * 900 / math.sqrt(p2["n"])
+    assert set(fitted.scenario.tasks["Resolve"].by_class) == {"P1", "P2"}
