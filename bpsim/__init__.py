@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from bpsim import _aliases
 from bpsim.errors import (
     BpsimError,
     ModelError,
@@ -32,6 +33,8 @@ from bpsim.errors import (
     UnsafeInputError,
 )
 from bpsim.model import Finding, Process
+
+_aliases.install()  # bpsim.build, bpsim.edit, bpsim.layout: the modelling API's first names
 
 __version__ = "0.2.0"
 

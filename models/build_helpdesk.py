@@ -23,7 +23,7 @@ if str(HERE.parent) not in sys.path:  # run from a clone without installing bpsi
     sys.path.insert(0, str(HERE.parent))
 
 import bpsim  # noqa: E402
-from bpsim.build import ProcessBuilder  # noqa: E402
+from bpsim.modeling import ProcessBuilder  # noqa: E402
 
 
 def build() -> bpsim.Process:

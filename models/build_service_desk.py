@@ -4,7 +4,7 @@ Run it from the repository root::
 
     python models/build_service_desk.py
 
-It builds the ticket-handling flow with :class:`bpsim.build.ProcessBuilder` (same ids, names,
+It builds the ticket-handling flow with :class:`bpsim.modeling.ProcessBuilder` (same ids, names,
 types and lanes as the BPMN file), reads ``models/service_desk.bpmn``, and checks that the two
 are the same graph: networkx ``is_isomorphic`` with nodes matched on type, name and lane name,
 and flows matched on their names. It prints the result and exits 0 when they match, 1 when not.
@@ -22,7 +22,7 @@ if str(HERE.parent) not in sys.path:  # run from a clone without installing bpsi
     sys.path.insert(0, str(HERE.parent))
 
 import bpsim  # noqa: E402
-from bpsim.build import ProcessBuilder  # noqa: E402
+from bpsim.modeling import ProcessBuilder  # noqa: E402
 
 
 def build() -> bpsim.Process:

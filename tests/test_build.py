@@ -11,10 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bpsim
-from bpsim.build import ProcessBuilder, iso_duration
-from bpsim.edit import ProcessEditor
 from bpsim.errors import ModelError
 from bpsim.model import Process
+from bpsim.modeling import ProcessBuilder, ProcessEditor, iso_duration
 from tests.conftest import MODELS, ROOT
 
 
@@ -419,3 +418,17 @@ def test_the_built_service_desk_simulates_exactly_like_the_file():
     columns = ["id", "count", "wait_mean", "service_mean"]
     assert built.stages[columns].sort_values("id").reset_index(drop=True).equals(
         read.stages[columns].sort_values("id").reset_index(drop=True))
+
+
+def test_the_modelling_api_keeps_its_first_names():
+    """bpsim.build, bpsim.edit and bpsim.layout (the first home) still give the same objects."""
+    import bpsim.build
+    import bpsim.edit
+    import bpsim.layout
+    import bpsim.modeling as modeling
+
+    assert bpsim.build.ProcessBuilder is modeling.ProcessBuilder
+    assert bpsim.build.iso_duration is modeling.iso_duration
+    assert bpsim.edit.ProcessEditor is modeling.ProcessEditor
+    assert bpsim.layout.layout is modeling.layout and bpsim.layout.HEADER
+    assert issubclass(modeling.ProcessBuilder, modeling.ProcessEditor)

@@ -9,9 +9,9 @@ import networkx as nx
 import pytest
 
 import bpsim
-from bpsim.build import ProcessBuilder
-from bpsim.layout import EVENT_SIZE, GATEWAY_SIZE, TASK_SIZE, layout
 from bpsim.model import EVENT_TYPES, GATEWAY_TYPES, TASK_TYPES, Bounds
+from bpsim.modeling import ProcessBuilder
+from bpsim.modeling.layout import EVENT_SIZE, GATEWAY_SIZE, TASK_SIZE, layout
 from tests.conftest import MODELS, corpus_files, require_corpus
 
 

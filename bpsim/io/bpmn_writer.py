@@ -27,7 +27,7 @@ What is written
   pools and lanes, ``isExpanded`` for sub-processes); every flow a ``BPMNEdge`` with the
   drawing's waypoints, or right-angled ones routed between the shapes' borders. A collapsed
   sub-process that has children gets a plane of its own (bpmn.io's drill-down).
-  Shapes the process has no position for are placed by :func:`bpsim.layout.layout`.
+  Shapes the process has no position for are placed by :func:`bpsim.modeling.layout`.
 
 Vendor extensions: a node's ``extensions`` (raw ``extensionElements`` children kept by the
 BPMN reader) are re-emitted when they parse as safe XML; vendor attributes in a namespace
@@ -110,7 +110,7 @@ def generate_bpmn(process: Process) -> bytes:
 
 
 def _grid_layout(process: Process) -> Diagram:
-    """A plain grid (used only when :mod:`bpsim.layout` is unavailable)."""
+    """A plain grid (used only when :mod:`bpsim.modeling.layout` is unavailable)."""
     d = Diagram(shapes=dict(process.diagram.shapes), edges=dict(process.diagram.edges),
                 expanded=dict(process.diagram.expanded),
                 horizontal=dict(process.diagram.horizontal))
@@ -147,7 +147,7 @@ class _Writer:
         if all(k in d.shapes for k in wanted) and all(f in d.edges for f in p.flows):
             return d
         try:
-            from bpsim.layout import layout
+            from bpsim.modeling.layout import layout
         except ImportError:
             return _grid_layout(p)
         return layout(p)

@@ -33,7 +33,7 @@ and vendor attributes of BPMN files (``extensionElements``, Camunda/Signavio att
 that have a shape are drawn; groups and data associations are not.
 
 Positions come from ``process.diagram`` where it has them and from
-:func:`bpsim.layout.layout` for the rest.
+:func:`bpsim.modeling.layout` for the rest.
 
 >>> import bpsim
 >>> p = bpsim.read("models/service_desk.bpmn")                            # doctest: +SKIP
@@ -53,7 +53,6 @@ from lxml import etree
 
 from bpsim import __version__
 from bpsim._atomic import write_text
-from bpsim.layout import HEADER, layout
 from bpsim.model import (
     ACTIVITY_TYPES,
     EVENT_TYPES,
@@ -63,6 +62,7 @@ from bpsim.model import (
     Diagram,
     Process,
 )
+from bpsim.modeling.layout import HEADER, layout
 
 __all__ = ["write_drawio", "generate_drawio"]
 

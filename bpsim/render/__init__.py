@@ -3,7 +3,7 @@
 A manager sees the bottleneck on their own diagram: :func:`draw_process` places every pool,
 lane, task, event, gateway, boundary event, sub-process, flow (with its waypoints) and label
 where the BPMN diagram interchange or the draw.io geometry puts it (a model without a drawing
-gets bpsim's own layout, :func:`bpsim.layout.layout`), and an :class:`Overlay` adds colours,
+gets bpsim's own layout, :func:`bpsim.modeling.layout`), and an :class:`Overlay` adds colours,
 figure badges, tooltips, flow widths, a colour bar and a legend. The result is a
 :class:`Drawing`, plain data that writes itself as SVG or PNG (via matplotlib).
 

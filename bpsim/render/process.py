@@ -3,7 +3,7 @@
 :func:`draw_process` turns a :class:`~bpsim.model.Process` into a
 :class:`~bpsim.render.scene.Drawing`, placing every shape where the user drew it (the BPMN
 diagram interchange or the draw.io geometry, in :attr:`Process.diagram`); a process without
-a drawing gets bpsim's own layout (:func:`bpsim.layout.layout`). An :class:`Overlay` colours
+a drawing gets bpsim's own layout (:func:`bpsim.modeling.layout`). An :class:`Overlay` colours
 shapes, adds a figure badge, a tooltip and ``data-*`` attributes per element, sets each
 flow's width (e.g. by how often tickets took it), and adds a colour bar and a legend below.
 
@@ -85,7 +85,7 @@ def diagram_of(process: Process) -> Diagram:
     if d and all(n in d.shapes for n in visible):
         if all(f.id in d.edges for f in process.flows.values()):
             return d
-    from bpsim.layout import layout
+    from bpsim.modeling.layout import layout
 
     return layout(process)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 import bpsim
-from bpsim.build import ProcessBuilder
+from bpsim.modeling import ProcessBuilder
 
 RATE_PER_HOUR = 3.0          # tickets per hour, all week
 P_INFO = 0.3                 # Need information? -> Yes

@@ -246,7 +246,7 @@ def test_write_is_atomic(tmp_path, monkeypatch):
 def test_without_the_layout_module_a_grid_places_everything(monkeypatch):
     import sys
 
-    monkeypatch.setitem(sys.modules, "bpsim.layout", None)  # importing it now fails
+    monkeypatch.setitem(sys.modules, "bpsim.modeling.layout", None)  # importing it now fails
     p = built_process()
     root = parse_xml(generate_bpmn(p))
     shapes = {s.get("bpmnElement") for s in root.iter(f"{{{NS['bpmndi']}}}BPMNShape")}

@@ -6,10 +6,10 @@ import pytest
 from lxml import etree
 
 import bpsim
-from bpsim.build import ProcessBuilder
 from bpsim.io.drawio_cells import parse_style
 from bpsim.io.drawio_writer import generate_drawio, write_drawio
-from bpsim.layout import HEADER, layout
+from bpsim.modeling import ProcessBuilder
+from bpsim.modeling.layout import HEADER, layout
 from tests.conftest import MODELS
 
 

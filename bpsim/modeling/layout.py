@@ -29,7 +29,7 @@ The method (a small Sugiyama layout):
 places what is missing, unless ``relayout=True``.
 
 >>> import bpsim
->>> from bpsim.layout import layout
+>>> from bpsim.modeling import layout
 >>> diagram = layout(bpsim.read("models/service_desk.bpmn"), relayout=True)   # doctest: +SKIP
 >>> diagram.shapes["Task_Triage"]                                            # doctest: +SKIP
 Bounds(x=..., y=..., width=100, height=80)

@@ -4,7 +4,7 @@ A service-desk flow is a pool ("Service desk") with lanes for who does the work 
 Agent, Specialist, Ticketing system); in each lane sit tasks, decisions and events, joined by
 arrows. :class:`ProcessBuilder` writes exactly that::
 
-    from bpsim.build import ProcessBuilder
+    from bpsim.modeling import ProcessBuilder
 
     desk = ProcessBuilder("Ticket handling", pool="Service desk")
     customer, agent = desk.lane("Customer"), desk.lane("Agent")
@@ -31,8 +31,8 @@ handle knows its ``id``, ``name`` and ``type`` and can take boundary events
 
 The result is an ordinary :class:`~bpsim.model.Process`: give it to :func:`bpsim.validate`,
 :func:`bpsim.simulate`, :func:`bpsim.write_bpmn` or :func:`bpsim.write_drawio` directly. The
-builder is also a :class:`~bpsim.edit.ProcessEditor`, so the same object removes, renames,
-re-types, reconnects, moves, splits and merges (see :mod:`bpsim.edit`);
+builder is also a :class:`~bpsim.modeling.ProcessEditor`, so the same object removes, renames,
+re-types, reconnects, moves, splits and merges (see :mod:`bpsim.modeling.editor`);
 ``ProcessBuilder.edit(process)`` opens any process read from a file the same way.
 
 Ids are generated from the names (``Task_TriageTicket``, ``Gateway_NeedMoreInformation``,
@@ -46,9 +46,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from bpsim.edit import ProcessEditor
 from bpsim.errors import ModelError
 from bpsim.model import SUBPROCESS_TYPES, Participant, Process, ProcessInfo
+from bpsim.modeling.editor import ProcessEditor
 
 __all__ = ["ProcessBuilder", "Lane", "Node", "SubProcess", "iso_duration"]
 
