@@ -353,6 +353,24 @@ class Results:
 
         return plot(self, kind, ax=ax)
 
+    def annotate(self, path: str | os.PathLike, metric: str = "utilization") -> Path:
+        """Write the results onto the diagram: ``.bpmn`` (bpmn.io / Camunda colours and a
+        text annotation per activity), ``.drawio`` (fill and stroke colours, figure labels),
+        ``.svg`` or ``.png`` (the drawing with a colour bar and flows as wide as they are
+        busy). ``metric``: ``"utilization"``, ``"wait"``, ``"breach"``, ``"count"`` or
+        ``"cost"``. See :mod:`bpsim.report.annotate`."""
+        from bpsim.report.annotate import annotate
+
+        return annotate(self, path, metric=metric)
+
+    def to_html(self, path: str | os.PathLike | None = None) -> str:
+        """The self-contained HTML report (diagram with tooltips and a metric switcher,
+        KPIs, SLA, stage, role and cost tables, bottlenecks, plots, scenario, seed and
+        version); written to ``path`` when given. See :mod:`bpsim.report.html`."""
+        from bpsim.report.html import to_html
+
+        return to_html(self, path)
+
     def write(self, out_dir: str | os.PathLike, event_log: str = "all") -> list[Path]:
         """Write tables (CSV), results.json, report.txt, plots (PNG) and the event log
         (events.csv, events.xes) into ``out_dir``; return the paths written.

@@ -10,7 +10,10 @@ are the specialists, and what does it cost?"::
 prints the text report (tickets, cycle time, stages, roles, SLAs with breach rates ± CI,
 bottlenecks with reasons, cost, Little's law check), or with ``--json`` the JSON of
 DESIGN.md. ``--out DIR`` also writes the tables (CSV), results.json, report.txt, the plots
-(PNG) and the event log (events.csv, events.xes); each file whole or not at all.
+(PNG), the HTML report (report.html) and the event log (events.csv, events.xes); each file
+whole or not at all. ``--annotate OUT.bpmn|.drawio|.svg|.png [--metric utilization|wait|
+breach|count|cost]`` writes the results onto the diagram; ``--html OUT.html`` writes the
+self-contained HTML report.
 
 Exit codes: 0 ok; 1 invalid model or scenario (or the engine cannot run it); 2 the model or
 scenario file is unreadable.
@@ -39,6 +42,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR",
                         help="also write tables (CSV), results.json, report.txt, plots (PNG) "
                              "and the event log (events.csv, events.xes) into DIR")
+    parser.add_argument("--annotate", metavar="OUT", action="append",
+                        help="write the results onto the diagram: OUT.bpmn (bpmn.io/Camunda "
+                             "colours), OUT.drawio, OUT.svg or OUT.png (may be repeated)")
+    parser.add_argument("--metric", default="utilization",
+                        choices=["utilization", "wait", "breach", "count", "cost"],
+                        help="with --annotate: what colours the shapes (default: "
+                             "utilization)")
+    parser.add_argument("--html", metavar="OUT.html",
+                        help="write the self-contained HTML report (diagram with tooltips, "
+                             "KPIs, SLA/stage/role tables, bottlenecks, plots)")
     parser.add_argument("--page", metavar="P",
                         help="draw.io: the page to simulate (name or 1-based number)")
     parser.add_argument("--event-log", choices=["all", "first", "none"], default="all",
@@ -134,7 +147,59 @@ def write_out(results, out: str | Path, event_log: str = "all") -> list[Path]:
                          hint="choose a folder you can write to (--out DIR).") from exc
 
 
+def _usage(message: str, file: str, hint: str) -> BpsimError:
+    err = BpsimError(message, file=file, hint=hint)
+    err.exit_code = 2  # like an unknown option: nothing ran
+    return err
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an ``--annotate``/``--html`` name bpsim cannot write before the run starts
+    (exit 2), and an output that would overwrite the model or the scenario."""
+    from bpsim.report.annotate import SUFFIXES, _suffix
+
+    inputs = {Path(p).resolve() for p in (getattr(args, "file", None),
+                                          getattr(args, "scenario", None)) if p}
+    outs = list(getattr(args, "annotate", None) or [])
+    for out in outs:
+        if _suffix(out) not in SUFFIXES:
+            raise _usage(f"--annotate writes {', '.join(SUFFIXES)}, not "
+                         f"{_suffix(out) or 'a name without an extension'}.", out,
+                         "name the output e.g. annotated.bpmn, annotated.drawio, "
+                         "annotated.svg or annotated.png.")
+    html = getattr(args, "html", None)
+    if html:
+        if Path(html).suffix.lower() not in (".html", ".htm"):
+            raise _usage("--html writes an .html file.", html, "name the output e.g. "
+                         "report.html.")
+        outs.append(html)
+    for out in outs:
+        if Path(out).resolve() in inputs:
+            raise _usage("the output would overwrite an input file.", out,
+                         "write the annotated copy to another file.")
+
+
+def write_extras(results, args: argparse.Namespace) -> list[Path]:
+    """The ``--annotate`` and ``--html`` outputs; an unwritable path is a user error."""
+    written = []
+    targets = [("annotate", out) for out in getattr(args, "annotate", None) or []]
+    if getattr(args, "html", None):
+        targets.append(("html", args.html))
+    for kind, out in targets:
+        try:
+            if kind == "html":
+                results.to_html(out)
+            else:
+                results.annotate(out, metric=args.metric)
+        except OSError as exc:
+            raise BpsimError(f"cannot write {out}: {exc.strerror or exc}.", file=str(out),
+                             hint="choose a path in a folder you can write to.") from exc
+        written.append(Path(out))
+    return written
+
+
 def run(args: argparse.Namespace) -> int:
+    check_outputs(args)
     process, scenario = load(args)
     results = simulate(process, scenario, args, quiet=args.json)
     if args.json:
@@ -145,4 +210,6 @@ def run(args: argparse.Namespace) -> int:
         paths = write_out(results, args.out, args.event_log)
         print(f"Wrote {len(paths)} files to {args.out}: "
               + ", ".join(p.name for p in paths), file=sys.stderr)
+    for path in write_extras(results, args):
+        print(f"Wrote {path}", file=sys.stderr)
     return 0

@@ -47,7 +47,8 @@ class ColorScale:
     """Maps values in ``[low, high]`` onto ``colors`` (linear interpolation).
 
     ``label`` names the metric and its unit for the colour bar; ``format`` writes a value
-    for humans (ticks, badges).
+    for humans (ticks, badges); ``unit`` is the size of one display unit (3600 for a scale
+    in seconds shown in hours), so ticks fall on round numbers of it.
 
     >>> s = ColorScale(0.0, 1.0, label="utilisation")
     >>> s(0.0), s(1.0)
@@ -59,6 +60,7 @@ class ColorScale:
     label: str = ""
     colors: tuple[str, ...] = tuple(YLORRD)
     format: Callable[[float], str] = staticmethod(lambda v: f"{v:.3g}")  # type: ignore[assignment]
+    unit: float = 1.0
 
     def position(self, value: float) -> float:
         """Where ``value`` falls on the scale, 0 to 1 (clipped)."""
@@ -96,17 +98,18 @@ class ColorScale:
 
     def ticks(self, n: int = 5) -> list[float]:
         """About ``n`` round values between ``low`` and ``high``."""
-        span = self.high - self.low
+        span = (self.high - self.low) / self.unit
         if span <= 0:
             return [self.low]
         raw = span / max(n - 1, 1)
         mag = 10 ** math.floor(math.log10(raw))
         step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=raw)
-        first = math.ceil(self.low / step - 1e-9) * step
+        low, high = self.low / self.unit, self.high / self.unit
+        first = math.ceil(low / step - 1e-9) * step
         out = []
         v = first
-        while v <= self.high + step * 1e-9:
-            out.append(round(v, 12))
+        while v <= high + step * 1e-9:
+            out.append(round(v, 12) * self.unit)
             v += step
         return out
 

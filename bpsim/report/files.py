@@ -5,6 +5,7 @@ written whole or not at all (:mod:`bpsim._atomic`): a crash never leaves half a 
 
 =====================  ==================================================================
 ``report.txt``         the text report
+``report.html``        the self-contained HTML report (:mod:`bpsim.report.html`)
 ``results.json``       the JSON report (as ``--json``)
 ``stages.csv``         per stage: count, wait, service, sojourn, percentiles, queue
 ``roles.csv``          per role: utilisation, busy hours, cases, handling time
@@ -80,7 +81,10 @@ def write_all(results, out_dir: str | os.PathLike, event_log: str = "all") -> li
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    from bpsim.report.html import report_html
+
     paths = [write_text(out / "report.txt", results.summary()),
+             write_text(out / "report.html", report_html(results)),
              write_text(out / "results.json", results.to_json() + "\n")]
     paths += write_tables(results, out)
     paths += write_plots(results, out)

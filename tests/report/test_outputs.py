@@ -85,7 +85,7 @@ def test_write_all_files(results, tmp_path):
     paths = results.write(tmp_path / "out")
     names = {p.name for p in paths}
     wanted = ({f"{t}.csv" for t in TABLES} | set(PLOTS.values())
-              | {"report.txt", "results.json", "events.csv", "events.xes"})
+              | {"report.txt", "report.html", "results.json", "events.csv", "events.xes"})
     assert names == wanted
     for p in paths:
         assert p.stat().st_size > 0
