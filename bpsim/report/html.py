@@ -240,7 +240,9 @@ def _scenario_text(results) -> str:
         try:
             text = Path(src).read_text(encoding="utf-8")
             if len(text) <= 200_000:
-                return f"<h3>{esc(Path(src).name)}</h3><pre>{esc(text)}</pre>"
+                return (f"<h3>{esc(Path(src).name)}</h3><p class=\"muted\">The scenario file as "
+                        "written; replications, seed and warm-up above are what the run used "
+                        f"(the command line may override the file).</p><pre>{esc(text)}</pre>")
         except (OSError, UnicodeDecodeError):
             pass
     sc = results.scenario
