@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from bpsim.cli.sweep import add_common, executor_options, load_inputs
+from bpsim.cli.sweep import add_common, check_html, executor_options, load_inputs, write_html_report
 
 HELP = "find the cheapest staffing per role that meets every SLA"
 
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from bpsim._atomic import atomic_path, write_text
     from bpsim.whatif.optimize import optimize_staffing
 
+    check_html(args)
     process, scenario = load_inputs(args)
     result = optimize_staffing(
         process, scenario, roles=_names(args.roles), max_staff=args.max_staff,
@@ -74,7 +75,16 @@ def run(args: argparse.Namespace) -> int:
         write_text(out / "staffing.json", json.dumps(data, indent=2, default=str) + "\n")
         with atomic_path(out / "candidates.csv") as tmp:
             result.candidates.to_csv(tmp, index=False)
-        print(f"wrote staffing.json and candidates.csv to {out}", file=sys.stderr)
+        from bpsim.report.html_whatif import staffing_html
+
+        staffing_html(result, out / "report.html", process=process)
+        print(f"wrote staffing.json, candidates.csv and report.html to {out}",
+              file=sys.stderr)
+    if args.html:
+        from bpsim.report.html_whatif import staffing_html
+
+        write_html_report(lambda path: staffing_html(result, path, process=process),
+                          args.html)
     if args.json:
         json.dump(data, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from bpsim.whatif.executors import EXECUTORS
 
@@ -32,7 +33,10 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="N",
                         help="root seed shared by every variant (default: the scenario's)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.add_argument("--out", metavar="DIR", help="write CSV, JSON and plots into DIR")
+    parser.add_argument("--out", metavar="DIR", help="write CSV, JSON, plots and report.html "
+                                                      "into DIR")
+    parser.add_argument("--html", metavar="OUT.html",
+                        help="write the self-contained HTML report (tables, charts, process)")
     parser.add_argument("--executor", choices=EXECUTORS, default=None,
                         help="where replications run (default: process pool on every core)")
     parser.add_argument("--dask", metavar="ADDRESS", default=None,
@@ -71,6 +75,30 @@ def load_inputs(args: argparse.Namespace):
     return process, scenario
 
 
+def check_html(args: argparse.Namespace) -> None:
+    """``--html`` must name an .html file (exit 2 before anything runs)."""
+    from bpsim.errors import BpsimError
+
+    html = getattr(args, "html", None)
+    if html and Path(html).suffix.lower() not in (".html", ".htm"):
+        err = BpsimError("--html writes an .html file.", file=html,
+                         hint="name the output e.g. report.html.")
+        err.exit_code = 2
+        raise err
+
+
+def write_html_report(write, path: str) -> None:
+    """Call ``write(path)``; an unwritable path is a user error."""
+    from bpsim.errors import BpsimError
+
+    try:
+        write(path)
+    except OSError as exc:
+        raise BpsimError(f"cannot write {path}: {exc.strerror or exc}.", file=path,
+                         hint="choose a path in a folder you can write to.") from exc
+    print(f"wrote {path}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from bpsim.errors import ScenarioError
     from bpsim.whatif.grid import parse_vary
@@ -82,11 +110,19 @@ def run(args: argparse.Namespace) -> int:
                             hint="add --vary KEY=V1,V2 (e.g. --vary roles.Agent.staff=2,3,4).")
     vary = parse_vary(args.vary)
     process, scenario = load_inputs(args)
+    check_html(args)
     df = sweep(process, scenario, vary, replications=args.replications, seed=args.seed,
                progress=args.progress, **executor_options(args))
     if args.out:
+        from bpsim.report.html_whatif import sweep_html
+
         paths = write_sweep(df, args.out)
-        print(f"wrote {len(paths)} files to {args.out}", file=sys.stderr)
+        sweep_html(df, Path(args.out) / "report.html", process=process)
+        print(f"wrote {len(paths) + 1} files to {args.out}", file=sys.stderr)
+    if args.html:
+        from bpsim.report.html_whatif import sweep_html
+
+        write_html_report(lambda path: sweep_html(df, path, process=process), args.html)
     if args.json:
         json.dump(sweep_to_dict(df), sys.stdout, indent=2, allow_nan=False, default=str)
         sys.stdout.write("\n")

@@ -118,6 +118,12 @@ def _headline(results, d: dict) -> str:
 def _diagram(results) -> str:
     from bpsim.report.diagram import METRICS, drawing
 
+    if results.process is None:
+        return '<p class="muted">No process was given with these results: no diagram.</p>'
+    note = "" if results.events_recorded else (
+        '<p class="muted">The run kept no event records: only utilisation can be shown '
+        "on the diagram, and no flow counts.</p>")
+
     buttons, panels = [], []
     for i, (name, m) in enumerate(METRICS.items()):
         pressed = "true" if i == 0 else "false"
@@ -129,7 +135,7 @@ def _diagram(results) -> str:
         svg = svg.replace("<svg ", f'<svg style="width: max(100%, {pic.width * 0.6:.0f}px)" ', 1)
         hidden = "" if i == 0 else " hidden"
         panels.append(f'<div class="panel" data-metric="{name}"{hidden}>{svg}</div>')
-    return (f'<div class="switcher" data-for="diagram" role="toolbar" '
+    return (note + f'<div class="switcher" data-for="diagram" role="toolbar" '
             f'aria-label="colour the diagram by">{"".join(buttons)}</div>'
             f'<div class="diagram" id="diagram">{"".join(panels)}</div>'
             '<p class="muted">Hover over a shape or a flow for its figures (mean ± 95 % CI '
@@ -272,7 +278,8 @@ def report_html(results) -> str:
     import bpsim
 
     d = results.to_dict()
-    title = f"{results.scenario_name or 'Simulation'}: {results.process.name or 'process'}"
+    pname = getattr(results.process, "name", None) or results.model_name or "process"
+    title = f"{results.scenario_name or 'Simulation'}: {pname}"
     subtitle = (f"{esc(results.model_name or '')} · {results.replications} replication(s) · "
                 f"seed {esc(results.seed)} · figures per replication for tickets arriving "
                 "after the warm-up; a ± b is a mean and its 95 % CI half-width")

@@ -48,7 +48,8 @@ nav.toc a:hover { color: var(--ink); text-decoration: underline; }
 table { border-collapse: collapse; width: 100%; font-size: .88em; margin: 6px 0 10px; }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: pre-line; }
 tr.bad td { background: #fff4f4; }
 td.bad { color: var(--accent); font-weight: 600; }
 .scroll { overflow-x: auto; }
