@@ -74,3 +74,13 @@ def test_staffing_report():
     assert len(doc.xpath('//section[@id="plans"]//tbody/tr')) == 2
     assert doc.xpath('//section[@id="plans"]//tbody/tr[1]/@class') == ["bad"]
     assert len(doc.xpath('//section[@id="plans"]//img')) == 1
+
+
+def test_cli_refuses_a_non_html_name_before_running(tmp_path):
+    from bpsim.cli import main
+
+    args = [str(MODELS / "service_desk.bpmn"), "-s", str(MODELS / "service_desk.yaml"),
+            "--html", str(tmp_path / "r.txt")]
+    assert main(["sweep", *args, "--vary", "roles.Specialist.staff=2,3"]) == 2
+    assert main(["optimize", *args]) == 2
+    assert not list(tmp_path.iterdir())
