@@ -9,7 +9,9 @@ pick the format by ``OUT``'s suffix:
     ``bioc:fill``/``bioc:stroke`` (namespace ``http://bpmn.io/schema/bpmn/biocolor/1.0``,
     what bpmn-js writes) and ``color:background-color``/``color:border-color`` (namespace
     ``http://www.omg.org/spec/BPMN/non-normative/color/1.0``, the OMG non-normative
-    extension that bpmn-js reads first). Each activity's figure goes into a new text
+    extension that bpmn-js reads first), and ``color:color`` on its ``BPMNLabel`` (added,
+    with a ``bpsim_figure_label_<id>`` id, when the shape has none) so the name stays
+    readable on a dark fill. Each activity's figure goes into a new text
     annotation (``bpsim_figure_<id>``) joined to it by an association, drawn above the
     shape; names, ids, vendor extensions, documentation and the rest of the DI stay as they
     were. A model without diagram interchange (or read from draw.io) is written by
@@ -126,6 +128,7 @@ def annotate_bpmn(results, metric: str = "utilization") -> bytes:
     from lxml import etree
 
     from bpsim.io import safexml
+    from bpsim.render import ColorScale
 
     data = _source_bytes(results, "bpmn")
     if data is not None:
@@ -152,6 +155,14 @@ def annotate_bpmn(results, metric: str = "utilization") -> bytes:
         shape.set(f"{{{BIOC_NS}}}fill", fill)
         shape.set(f"{{{COLOR_NS}}}background-color", fill)
         shape.set(f"{{{COLOR_NS}}}border-color", stroke)
+        # bpmn-js draws a label in the stroke colour unless its BPMNLabel says otherwise:
+        # keep the name readable on a dark fill
+        label = next((c for c in shape if isinstance(c.tag, str)
+                      and c.tag == f"{{{BPMNDI_NS}}}BPMNLabel"), None)
+        if label is None:
+            label = etree.SubElement(shape, f"{{{BPMNDI_NS}}}BPMNLabel",
+                                     id=f"{FIGURE_PREFIX}label_{n}")
+        label.set(f"{{{COLOR_NS}}}color", ColorScale.text_color(fill))
         if text and n in elements:
             _bpmn_text_annotation(elements[n], shape, n, _label(metric, text))
     keep = [k for k in (root.nsmap or {}) if k is not None]

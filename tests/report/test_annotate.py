@@ -94,6 +94,8 @@ def test_bpmn_copy_changes_only_colours_and_figure_annotations(desk, tmp_path, m
         assert s.get(f"{{{COLOR_NS}}}border-color") == s.get(f"{{{BIOC_NS}}}stroke")
         value = elements.set_index("id").loc[s.get("bpmnElement"), m.column]
         assert fill == scale(value)
+        label = s.find(f"{{{BPMNDI}}}BPMNLabel")
+        assert label.get(f"{{{COLOR_NS}}}color") in ("#111111", "#ffffff")
     notes = [el for el in annotated.iter() if isinstance(el.tag, str)
              and el.tag.endswith("}textAnnotation")
              and el.get("id", "").startswith(FIGURE_PREFIX)]
