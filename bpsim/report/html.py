@@ -286,7 +286,7 @@ def report_html(results) -> str:
     sections = [
         ("headline", "Headline", section("headline", "Headline", _headline(results, d))),
         ("diagram-section", "On the diagram", section("diagram-section", "On the diagram",
-                                              _diagram(results))),
+                                                      _diagram(results), wide=True)),
         ("slas", "SLAs", section("slas", "SLAs", _slas(results),
                                  "Share of tickets that missed each promise; a row in red "
                                  "breaches more often than the target allows.")),

@@ -79,7 +79,12 @@ dl.meta dd { margin: 0; }
 footer { margin-top: 36px; font-size: .82em; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
 @media (max-width: 700px) { main { padding: 14px; } .plots { grid-template-columns: 1fr; } }
 @page { size: A4; margin: 13mm 12mm; }
+@page wide { size: A4 landscape; margin: 10mm; }
 @media print {
+  section.wide { page: wide; }
+  th { white-space: normal; }
+  table { font-size: 8pt; }
+  th, td { padding: 3px 4px; }
   body { font-size: 9.5pt; }
   main { max-width: none; padding: 0; }
   nav.toc, .switcher, #tip { display: none !important; }
@@ -144,10 +149,13 @@ def esc(value: Any) -> str:
     return escape(str(value))
 
 
-def section(anchor: str, title: str, body: str, intro: str | None = None) -> str:
-    """An ``<h2>`` section with an anchor for the table of contents."""
+def section(anchor: str, title: str, body: str, intro: str | None = None,
+            wide: bool = False) -> str:
+    """An ``<h2>`` section with an anchor for the table of contents; ``wide`` sections print
+    on a landscape A4 page of their own."""
     lead = f'<p class="muted">{intro}</p>' if intro else ""
-    return f'<section id="{esc(anchor)}"><h2>{esc(title)}</h2>{lead}{body}</section>'
+    cls = ' class="wide"' if wide else ""
+    return f'<section id="{esc(anchor)}"{cls}><h2>{esc(title)}</h2>{lead}{body}</section>'
 
 
 Column = tuple[str, Callable[[dict], Any], str]  # header, value of a row, "n" for numbers
