@@ -97,7 +97,7 @@ def element_table(results) -> pd.DataFrame:
     if breached is not None and not entries.empty:
         seen = entries[["element", "replication", "case"]].drop_duplicates()
         seen = seen.merge(breached, on=["replication", "case"], how="left")
-        seen["breached"] = seen["breached"].fillna(False).astype(float)
+        seen["breached"] = seen["breached"].eq(True).astype(float)
         shares = seen.groupby(["element", "replication"])["breached"].mean()
     counted = set(counts.index.get_level_values(0))
     rows = []
