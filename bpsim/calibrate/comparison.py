@@ -349,7 +349,7 @@ def compare(process: Process, scenario: Any, log: Any, *, since: Any = None, unt
         since = columns.pop("from_")
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    if isinstance(log, pd.DataFrame):
+    if isinstance(log, pd.DataFrame) and log.attrs.get("bpsim"):  # from read_log already
         if since is not None or until is not None:
             log = logread._window(log, since, until, log.attrs.get("bpsim", {}).get("file"))
     else:

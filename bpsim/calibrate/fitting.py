@@ -152,7 +152,7 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
     require_scipy()
     if "from_" in columns:
         since = columns.pop("from_")
-    if isinstance(log, pd.DataFrame):
+    if isinstance(log, pd.DataFrame) and log.attrs.get("bpsim"):  # from read_log already
         if since is not None or until is not None:
             log = logread._window(log, since, until, log.attrs.get("bpsim", {}).get("file"))
     else:
@@ -253,9 +253,14 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
     ev_role = ev["element"].map(role_of)
     roles: dict[str, RoleFit] = {}
     done_ts = ev[TIME]
+    # when work happens: at its (logged or estimated) start, else at its completion (a task
+    # finished after closing time does not open the desk at that hour)
+    work_ts = pd.Series(np.where(np.isfinite(start), start, done) * 1e9, dtype="float64")
+    work_ts = pd.Timestamp("1970-01-05") + pd.to_timedelta(work_ts.to_numpy(), unit="ns")
+    work_ts = pd.Series(work_ts, index=ev.index)
     for r in role_names:
         sel = (ev_role == r).to_numpy()
-        cal = fit_calendar(done_ts[sel], lo, hi)
+        cal = fit_calendar(work_ts[sel], lo, hi)
         res = sorted(resources[sel].dropna().unique().tolist()) if resources is not None else []
         roles[r] = RoleFit(r, sorted({n for n, rr in role_of.items() if rr == r}), res,
                            int(sel.sum()), cal, calendar_name=None if cal.always

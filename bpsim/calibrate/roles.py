@@ -3,8 +3,9 @@
 For each role (by default the lane a task is drawn in):
 
 * **resources**: the distinct ``org:resource`` values of the events of its tasks;
-* **calendar**: the hours of the week in which its work happens. An hour of the week is open
-  when it holds at least 5 % of the busiest hour's events; one-hour gaps inside a day (a
+* **calendar**: the hours of the week in which its work happens, at the events' (logged or
+  estimated) start times, else their completion. An hour of the week is open when it holds
+  at least 5 % of the busiest hour's events; one-hour gaps inside a day (a
   lunch dip) stay open. A role whose events are spread over at least 150 hours of the week
   works around the clock. Holidays: weekdays on which none of its resources worked although
   at least four events were expected (as for arrivals);

@@ -130,3 +130,16 @@ def test_classes_get_their_mix_and_their_own_durations(tmp_path):
     assert abs(p1["mean"] - 3600) < 4 * 3600 / math.sqrt(p1["n"])
     assert abs(p2["mean"] - 1800) < 4 * 900 / math.sqrt(p2["n"])
     assert set(fitted.scenario.tasks["Resolve"].by_class) == {"P1", "P2"}
+
+
+def test_a_dataframe_without_resources_fits_staff_from_the_offered_load(exported):
+    _, ends = exported
+    frame = pd.read_csv(ends).drop(columns=["org:resource", "org:role"])   # plain strings
+    fitted = bpsim.fit(syn.process(), frame, recent_weeks=0)
+    agent = next(r for r in fitted.report["roles"] if r["name"] == "Agent")
+    assert agent["resources"] == [] and agent["active_per_day"] is None
+    assert agent["staff"] == math.ceil(agent["offered_load"] / 0.85)
+    # without resources the start of a step is its enabling event: the means still hold here
+    # because the desk never queues (12 agents for about 2 busy)
+    rows = {t["name"]: t for t in fitted.report["tasks"]}
+    assert abs(rows["Triage"]["mean"] - 600) < 4 * 600 / math.sqrt(rows["Triage"]["n"])
