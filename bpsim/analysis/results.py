@@ -16,6 +16,8 @@ into tables on demand (each computed once, then cached)::
     results.classes       per priority class: tickets, completed, open, cycle time, wait
     results.warnings      overloaded roles, growing queues, censored SLAs (stable codes)
     results.open          tickets still open at the horizon, per stage x class x state
+    results.journey       the customer's journey per blueprint phase (bpsim.experience)
+    results.satisfaction  CSAT overall, by class, channel and phase (bpsim.experience)
 
 All figures count tickets that arrived at or after the warm-up; durations are in seconds;
 every mean carries a 95 % CI half-width across replications (``*_ci95``). The text report,
@@ -273,6 +275,26 @@ class Results:
         """Warnings about these figures, with stable codes (see :mod:`bpsim.analysis.flags`):
         overloaded roles, growing queues and backlog, censored SLAs, warm-up."""
         return _flags.run_warnings(self)
+
+    # -- the customer's side (bpsim.experience) ---------------------------------------------
+    @cached_property
+    def experience(self):
+        """The customer-side figures (:class:`bpsim.experience.figures.Experience`)."""
+        from bpsim.experience.figures import Experience
+
+        return Experience(self)
+
+    @property
+    def journey(self) -> pd.DataFrame:
+        """Per blueprint phase and end to end: customer time, effort, visible and hidden
+        waits, touchpoints, updates, SLA breaches met, re-opens (see docs/experience.md)."""
+        return self.experience.journey
+
+    @property
+    def satisfaction(self) -> pd.DataFrame:
+        """CSAT (true score and survey estimate) overall, by class and channel; phase scores
+        and points lost per phase (see docs/experience.md)."""
+        return self.experience.satisfaction
 
     # -- headline figures -------------------------------------------------------------------
     @cached_property

@@ -8,9 +8,10 @@ customer's journey. This package reads that structure from a drawing
 :mod:`~bpsim.experience.touchpoints`).
 """
 
+from bpsim.experience.blueprint import Blueprint, blueprint
 from bpsim.experience.layers import LAYERS, classify, guess_layer
 from bpsim.experience.phases import Phases, find_phases
 from bpsim.experience.touchpoints import Crossing, crossings, guess_channel
 
-__all__ = ["LAYERS", "classify", "guess_layer", "Phases", "find_phases", "Crossing", "crossings",
+__all__ = ["Blueprint", "blueprint", "LAYERS", "classify", "guess_layer", "Phases", "find_phases", "Crossing", "crossings",
            "guess_channel"]

@@ -168,4 +168,6 @@ def to_dict(results) -> dict:
         "cost": cost,
         "littles_law": ll,
     }
+    if results.events_recorded and results.experience.relevant:  # the customer's side
+        out.update(results.experience.to_dict())
     return clean(out)

@@ -248,6 +248,13 @@ def _little(results) -> list[str]:
 
 def summary(results) -> str:
     """The whole text report of a :class:`~bpsim.analysis.Results`."""
-    lines = (_header(results) + _warnings(results) + _cases(results) + _open(results) + _stages(results) + _roles(results)
-             + _slas(results) + _bottlenecks(results) + _cost(results) + _little(results))
+    lines = (_header(results) + _warnings(results) + _cases(results) + _open(results)
+             + _stages(results) + _roles(results) + _slas(results) + _bottlenecks(results)
+             + _cost(results) + _little(results) + _experience(results))
     return "\n".join(lines) + "\n"
+
+
+def _experience(results) -> list[str]:
+    from bpsim.experience.report import text_section
+
+    return text_section(results)

@@ -31,6 +31,7 @@ import sys
 import types
 from typing import Any
 
+from bpsim.experience import rules as _blueprint_rules  # noqa: E402, F401  (blueprint-* rules)
 from bpsim.model import Finding, Process
 from bpsim.validate import lint, lint_layout, simulation, soundness, structure  # noqa: F401
 from bpsim.validate.config import ValidateConfig, load_config, load_config_file, parse_config

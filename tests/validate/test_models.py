@@ -60,6 +60,14 @@ CONFIG = {
     "soundness-bound": {"max-markings": 50},
 }
 EXPECTED["standard-size"] = {"Task_Work"}
+# blueprint rules (bpsim.experience.rules): models made from models/support_blueprint.bpmn
+EXPECTED.update({
+    "blueprint-no-phase": {"End_Closed"},
+    "blueprint-layer-guess": {"Lane_Customer", "Lane_System"},
+    "blueprint-layer-unknown": {"Lane_Customer"},
+    "blueprint-group-unnamed": {"Group_Blank"},
+    "blueprint-group-undrawn": {"Group_Extra"},
+})
 EXPECTED["soundness-bound"] = {"Process_1"}
 
 

@@ -1,0 +1,358 @@
+"""Journey figures: what each phase of the journey is like for the customer.
+
+For every completed ticket (arrived after the warm-up), the time from its arrival to its end
+is cut into pieces, one per event record: the piece between two consecutive records of the
+ticket belongs to the element of the later record (the element the ticket was waiting at or
+working through), so to that element's phase and layer. The pieces of one ticket add up to
+its cycle time exactly, and the phases' times to the end-to-end time. Each piece is:
+
+``effort``
+    at a customer-layer element: the customer's own actions (describing the problem,
+    gathering details, trying the fix) and waits on themselves;
+``visible_wait``
+    at a frontstage element: waiting for, or working with, the staff the customer deals with;
+``hidden_wait``
+    at a backstage or support element (or one in no known layer): the service works, or the
+    ticket queues, out of the customer's sight;
+
+and ``queue_wait`` says how much of the two waits was spent in a queue (enabled -> taken in
+charge). Per ticket and phase the module also counts the **touchpoints** met (flows crossing
+the line of interaction that the ticket went along, by type: digital, phone, in person), the
+**updates** received (scenario ``updates:``), the **SLA breaches** met (a breach counts in the
+phase of the SLA's end point), **re-opens** (the ticket went back to an earlier phase) and
+**repeated contacts** (the customer had to come back: a touchpoint from the customer along a
+flow that lies on a loop of the drawing, such as sending the details an agent asked for, or
+reporting that the fix did not work). Figures are means per ticket, per replication, then averaged with a 95 % CI across
+replications; a phase a ticket never entered counts 0 for that ticket, so the phases' means
+add up to the end-to-end mean.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bpsim.analysis.stats import mean_ci
+from bpsim.experience.blueprint import Blueprint
+from bpsim.experience.layers import LAYERS
+
+__all__ = ["ticket_phases", "journey_table", "moments", "JOURNEY_FIGURES"]
+
+#: Per ticket x phase figures (seconds or counts).
+JOURNEY_FIGURES = ["customer_time", "effort", "visible_wait", "hidden_wait", "queue_wait",
+                   "touchpoints", "touchpoints_digital", "touchpoints_phone",
+                   "touchpoints_in_person", "from_customer", "repeat_contacts", "updates", "breaches", "reopens",
+                   "abandoned"]
+_ENTRY = {"enabled", "pass", "end", "arrive"}
+_LEAVE = {"complete", "pass", "arrive"}
+END_TO_END = "end to end"
+
+
+def _codes(cat: pd.Series, mapping: dict, default) -> np.ndarray:
+    """Map a categorical column through ``mapping`` by category code (fast)."""
+    cats = list(cat.cat.categories)
+    table = np.array([mapping.get(c, default) for c in cats] + [default], dtype=object)
+    codes = cat.cat.codes.to_numpy()
+    return table[np.where(codes < 0, len(cats), codes)]
+
+
+def _measured_done(results) -> pd.DataFrame:
+    from bpsim.analysis.visits import measured_cases
+
+    c = measured_cases(results.output)
+    return c.loc[c["measured"] & c["completed"].astype(bool)].reset_index(drop=True)
+
+
+def _key(rep, case) -> np.ndarray:
+    return np.asarray(rep, dtype=np.int64) * (1 << 32) + np.asarray(case, dtype=np.int64)
+
+
+def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The timeline of completed measured tickets.
+
+    Returns ``(pieces, cases)``: ``pieces`` has one row per event record (``replication``,
+    ``case``, ``time``, ``dt`` (the piece ending at this record), ``phase`` (index into
+    ``bp.phases.order``; -1: none), ``layer`` (index into :data:`LAYERS`; -1: none),
+    ``queue`` (the piece was spent in a queue), ``touch`` (the ticket crossed the line of
+    interaction here; ``touch_type`` and ``touch_from`` say how), ``reopen`` and
+    ``reopen_phase``); ``cases`` is the cases table of those tickets with ``channel`` (the
+    touchpoint type of the start event).
+    """
+    cases = _measured_done(results)
+    cases["channel"] = cases["start"].astype(object).map(bp.channels).fillna("digital")
+    ev = results.output.events
+    mask = np.isin(_key(ev["replication"], ev["case"]), _key(cases["replication"], cases["case"]))
+    keep = ev.loc[mask]
+    order = np.lexsort((np.arange(len(keep)), keep["case"].to_numpy(),
+                        keep["replication"].to_numpy()))
+    rep = keep["replication"].to_numpy()[order].astype(np.int64)
+    case = keep["case"].to_numpy()[order].astype(np.int64)
+    t = keep["time"].to_numpy(dtype=float)[order]
+    cats = list(keep["element"].cat.categories)
+    ecode = keep["element"].cat.codes.to_numpy()[order].astype(np.int64)
+    lcats = list(keep["lifecycle"].cat.categories)
+    lcode = keep["lifecycle"].cat.codes.to_numpy()[order]
+    staffed = keep["resource"].cat.codes.to_numpy()[order] >= 0
+    n = len(t)
+    same = np.zeros(n, dtype=bool)
+    if n:
+        same[1:] = (rep[1:] == rep[:-1]) & (case[1:] == case[:-1])
+    dt = np.zeros(n)
+    if n:
+        dt[1:] = np.where(same[1:], np.diff(t), 0.0)
+    porder = {p: i for i, p in enumerate(bp.phases.order)}
+    phase_of = np.array([porder.get(bp.phases.of_node.get(c), -1) for c in cats] + [-1])
+    layer_of = np.array([LAYERS.index(bp.node_layer[c]) if bp.node_layer.get(c) else -1
+                         for c in cats] + [-1])
+    ecode = np.where(ecode < 0, len(cats), ecode)
+    phase = phase_of[ecode]
+    layer = layer_of[ecode]
+
+    def lc(words) -> np.ndarray:
+        return np.array([lcats.index(w) for w in words if w in lcats], dtype=lcode.dtype)
+
+    queue = (lcode == (lcats.index("start") if "start" in lcats else -99)) & staffed
+    prev_e = np.r_[-1, ecode[:-1]] if n else ecode
+    prev_l = np.r_[-1, lcode[:-1]] if n else lcode
+    entry = np.isin(lcode, lc(_ENTRY)) & same & np.isin(prev_l, lc(_LEAVE))
+    touch = np.zeros(n, dtype=bool)
+    touch_type = np.full(n, None, dtype=object)
+    touch_from = np.zeros(n, dtype=bool)
+    touch_repeat = np.zeros(n, dtype=bool)
+    code_of = {c: i for i, c in enumerate(cats)}
+    ncat = len(cats) + 1
+    pairs = {}
+    for c in bp.crossings:
+        if c.touchpoint and c.kind == "sequence" and c.source in code_of and c.target in code_of:
+            pairs[code_of[c.source] * ncat + code_of[c.target]] = c
+    if pairs:
+        pk = prev_e * ncat + ecode
+        hit = entry & np.isin(pk, np.array(list(pairs), dtype=np.int64))
+        for key, c in pairs.items():
+            rows = hit & (pk == key)
+            touch[rows] = True
+            touch_type[rows] = c.type
+            touch_from[rows] = c.direction == "from customer"
+            touch_repeat[rows] = (c.source, c.target) in bp.repeat
+    # message flows touching the customer: counted when their source completes or passes
+    for c in bp.crossings:
+        if c.touchpoint and c.kind == "message" and c.source in code_of:
+            rows = (ecode == code_of[c.source]) & np.isin(lcode, lc(["complete", "pass", "end"]))
+            touch[rows] = True
+            touch_type[rows] = c.type
+            touch_from[rows] = c.direction == "from customer"
+    prev_p = np.r_[-1, phase[:-1]] if n else phase
+    # a touchpoint counts in the phase of its provider's side: where the staff meets the customer
+    touch_phase = np.where(touch & ~touch_from & (prev_p >= 0), prev_p, phase)
+    reopen = same & (phase >= 0) & (prev_p >= 0) & (phase < prev_p)
+    abandoned = lcode == (lcats.index("abandoned") if "abandoned" in lcats else -99)
+    pieces = pd.DataFrame({
+        "replication": rep, "case": case, "time": t, "dt": dt, "phase": phase, "layer": layer,
+        "queue": queue, "touch": touch, "touch_type": touch_type, "touch_from": touch_from,
+        "touch_repeat": touch_repeat, "touch_phase": touch_phase, "reopen": reopen, "reopen_phase": np.where(reopen, prev_p, -1), "abandoned": abandoned,
+    })
+    # a touchpoint typed by the channel takes the ticket's channel
+    need = touch & (touch_type == "channel")
+    if need.any():
+        chan = pd.Series(cases["channel"].to_numpy(), index=_key(cases["replication"], cases["case"]))
+        touch_type[need] = chan.reindex(_key(rep[need], case[need])).to_numpy()
+        pieces["touch_type"] = touch_type
+    return pieces, cases
+
+
+def phase_at(pieces: pd.DataFrame, rep: np.ndarray, case: np.ndarray, time: np.ndarray
+             ) -> np.ndarray:
+    """The phase (index; -1: none) a ticket was in at ``time``: that of its first record at
+    or after it (``pieces`` sorted by ticket, then time, as :func:`moments` gives them)."""
+    out = np.full(len(rep), -1, dtype=np.int64)
+    if pieces.empty or len(rep) == 0:
+        return out
+    pkey = _key(pieces["replication"], pieces["case"])
+    qkey = _key(rep, case)
+    uniq, first = np.unique(pkey, return_index=True)
+    rank_p = np.searchsorted(uniq, pkey)
+    pos_q = np.searchsorted(uniq, qkey)
+    ok = (pos_q < len(uniq)) & (uniq[np.minimum(pos_q, len(uniq) - 1)] == qkey)
+    span = float(max(pieces["time"].max(), np.max(time))) + 1.0
+    pk = rank_p * span + pieces["time"].to_numpy()
+    qk = pos_q[ok] * span + np.asarray(time, dtype=float)[ok]
+    pos = np.minimum(np.searchsorted(pk, qk, side="left"), len(pk) - 1)
+    # after the ticket's last record (an update sent as it closed): its last phase
+    after = rank_p[pos] != pos_q[ok]
+    pos = np.where(after & (pos > 0), pos - 1, pos)
+    same = rank_p[pos] == pos_q[ok]
+    phases = pieces["phase"].to_numpy()
+    idx = np.flatnonzero(ok)[same]
+    out[idx] = phases[pos[same]]
+    return out
+
+
+def ticket_phases(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per completed measured ticket x phase: the :data:`JOURNEY_FIGURES`.
+
+    Returns ``(per_phase, cases, pieces)``: ``per_phase`` has ``replication``, ``case``,
+    ``phase`` (name) and the figures, for every ticket x every phase (zeros where a ticket
+    never was; a ``(no phase)`` row for time at elements in no phase).
+    """
+    pieces, cases = moments(results, bp)
+    names = list(bp.phases.order) or [END_TO_END]
+    nph = len(names)
+    p = pieces
+    ph = p["phase"].to_numpy() if bp.phases else np.zeros(len(p), dtype=np.int64)
+    ph = np.where(ph < 0, nph, ph)  # nph: "(no phase)"
+    lay = p["layer"].to_numpy()
+    dt = p["dt"].to_numpy()
+    cust, front = LAYERS.index("customer"), LAYERS.index("frontstage")
+    touch = p["touch"].to_numpy()
+    ttype = p["touch_type"].to_numpy()
+    cols = {
+        "customer_time": dt,
+        "effort": np.where(lay == cust, dt, 0.0),
+        "visible_wait": np.where(lay == front, dt, 0.0),
+        "hidden_wait": np.where((lay != cust) & (lay != front), dt, 0.0),
+        "queue_wait": np.where(p["queue"].to_numpy(), dt, 0.0),
+        "touchpoints": touch.astype(float),
+        "touchpoints_digital": (touch & (ttype == "digital")).astype(float),
+        "touchpoints_phone": (touch & (ttype == "phone")).astype(float),
+        "touchpoints_in_person": (touch & (ttype == "in person")).astype(float),
+        "from_customer": (touch & p["touch_from"].to_numpy()).astype(float),
+        "repeat_contacts": (touch & p["touch_repeat"].to_numpy()).astype(float),
+        "abandoned": p["abandoned"].to_numpy().astype(float),
+    }
+    ncase = len(cases)
+    ckey = _key(cases["replication"], cases["case"])
+    row_of = np.searchsorted(ckey, _key(p["replication"], p["case"]))
+    width = nph + 1
+    cell = row_of * width + ph
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=values, minlength=ncase * width)
+
+    touch_cols = {k for k in cols if k.startswith("touchpoints") or k in ("from_customer",
+                                                                          "repeat_contacts")}
+    tph = p["touch_phase"].to_numpy() if bp.phases else np.zeros(len(p), dtype=np.int64)
+    tcell = row_of * width + np.where(tph < 0, nph, tph)
+    out = {name: (np.bincount(tcell, weights=v, minlength=ncase * width) if name in touch_cols
+                  else total(v)) for name, v in cols.items()}
+    ro = p["reopen"].to_numpy()
+    rph = p["reopen_phase"].to_numpy() if bp.phases else np.zeros(len(p), dtype=np.int64)
+    rcell = row_of[ro] * width + np.where(rph[ro] < 0, nph, rph[ro])
+    out["reopens"] = np.bincount(rcell, minlength=ncase * width).astype(float)
+    # updates received, in the phase the ticket was in
+    out["updates"] = np.zeros(ncase * width)
+    up = getattr(results.output, "updates", None)
+    if up is not None and len(up):
+        ukey = _key(up["replication"], up["case"])
+        mine = np.isin(ukey, ckey)
+        if mine.any():
+            u = up.loc[mine]
+            uph = phase_at(pieces, u["replication"].to_numpy(), u["case"].to_numpy(),
+                           u["time"].to_numpy(dtype=float)) if bp.phases else np.zeros(
+                int(mine.sum()), dtype=np.int64)
+            ucell = np.searchsorted(ckey, ukey[mine]) * width + np.where(uph < 0, nph, uph)
+            out["updates"] = np.bincount(ucell, minlength=ncase * width).astype(float)
+    # SLA breaches met (in the phase of the SLA's end point)
+    out["breaches"] = np.zeros(ncase * width)
+    br = breaches(results, bp, cases, pieces)
+    if len(br):
+        bph = br["phase_index"].to_numpy() if bp.phases else np.zeros(len(br), dtype=np.int64)
+        bcell = (np.searchsorted(ckey, _key(br["replication"], br["case"])) * width
+                 + np.where(bph < 0, nph, bph))
+        out["breaches"] = np.bincount(bcell, minlength=ncase * width).astype(float)
+    frame = pd.DataFrame({
+        "replication": np.repeat(cases["replication"].to_numpy(), width),
+        "case": np.repeat(cases["case"].to_numpy(), width),
+        "phase": np.tile(np.array(names + ["(no phase)"], dtype=object), ncase),
+        **out,
+    })
+    # the "(no phase)" rows only where some time or event fell outside every phase
+    extra = frame["phase"] == "(no phase)"
+    figures = [c for c in frame.columns if c not in ("replication", "case", "phase")]
+    empty = extra & (frame[figures].abs().sum(axis=1) == 0)
+    return frame.loc[~empty].reset_index(drop=True), cases, pieces
+
+
+def breaches(results, bp: Blueprint, cases: pd.DataFrame, pieces: pd.DataFrame) -> pd.DataFrame:
+    """The SLA breaches of completed measured tickets: ``sla``, ``replication``, ``case``,
+    ``t0``, ``t1``, ``late`` (seconds on the SLA clock beyond the target), ``phase``."""
+    sc = results.sla_cases
+    cols = ["sla", "replication", "case", "t0", "t1", "late", "phase"]
+    if sc.empty:
+        return pd.DataFrame(columns=cols + ["phase_index"])
+    sc = sc.merge(cases[["replication", "case"]], on=["replication", "case"])
+    sc = sc.loc[sc["breached"].fillna(False).astype(bool)].copy()
+    if sc.empty:
+        return pd.DataFrame(columns=cols + ["phase_index"])
+    sc["late"] = (sc["elapsed"].astype(float) - sc["target"].astype(float)).clip(lower=0.0)
+    end_of = {s.name: s.end.element for s in results.scenario.slas}
+    porder = {p: i for i, p in enumerate(bp.phases.order)}
+    phase = np.full(len(sc), -1, dtype=np.int64)
+    for name, element in end_of.items():
+        rows = (sc["sla"] == name).to_numpy()
+        if not rows.any():
+            continue
+        if element is not None and element in bp.phases.of_node:
+            phase[rows] = porder[bp.phases.of_node[element]]
+        else:  # the case's end, or an element in no phase: where the ticket was then
+            t1 = sc.loc[rows, "t1"].astype(float).to_numpy()
+            phase[rows] = phase_at(pieces, sc.loc[rows, "replication"].to_numpy(),
+                                   sc.loc[rows, "case"].to_numpy(), np.nan_to_num(t1))
+    sc["phase_index"] = phase
+    names = list(bp.phases.order)
+    sc["phase"] = [names[i] if 0 <= i < len(names) else None for i in phase] if bp.phases \
+        else END_TO_END
+    return sc[cols + ["phase_index"]].reset_index(drop=True)
+
+
+def _ci_rows(sums: pd.DataFrame, tickets: pd.Series, figures: list[str], phase: str) -> dict:
+    row: dict = {"phase": phase}
+    means = sums[figures].div(tickets.where(tickets > 0), axis=0)
+    for f in figures:
+        m, ci = mean_ci(means[f].dropna())
+        row[f"{f}_mean"] = m
+        row[f"{f}_ci95"] = ci
+    return row
+
+
+def journey_table(results, bp: Blueprint, per_phase: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``Results.journey``: one row per phase (journey order) and an ``end to end`` row.
+
+    Columns ``phase``, ``tickets`` (completed measured tickets per replication),
+    ``share_entering`` (of those, the share that passed the phase), and for each figure of
+    :data:`JOURNEY_FIGURES` ``<figure>_mean`` (per ticket; seconds or counts) and
+    ``<figure>_ci95``; ``abandon_share`` (the share of tickets abandoned in that phase; 0
+    when the scenario lets no one abandon).
+    """
+    if per_phase is None:
+        per_phase = ticket_phases(results, bp)[0]
+    reps = pd.Index(list(results.replication_ids), name="replication")
+    figures = [f for f in JOURNEY_FIGURES if f in per_phase.columns]
+    columns = (["phase", "tickets", "share_entering"]
+               + [f"{f}_{k}" for f in figures if f != "abandoned" for k in ("mean", "ci95")]
+               + ["abandon_share"])
+    if per_phase.empty:
+        return pd.DataFrame(columns=columns)
+    tickets = (per_phase.drop_duplicates(["replication", "case"]).groupby("replication").size()
+               .reindex(reps, fill_value=0).astype(float))
+    entered = (per_phase["customer_time"] > 0) | (per_phase["touchpoints"] > 0)
+    per = per_phase.assign(_entered=entered.astype(float))
+    sums = per.groupby(["phase", "replication"])[figures + ["_entered"]].sum()
+    order = list(dict.fromkeys(list(bp.phases.order or [END_TO_END])
+                               + list(per_phase["phase"].unique())))
+    rows = []
+    for ph in order:
+        g = (sums.xs(ph, level="phase").reindex(reps, fill_value=0.0) if ph in
+             sums.index.get_level_values("phase") else
+             pd.DataFrame(0.0, index=reps, columns=figures + ["_entered"]))
+        row = _ci_rows(g, tickets, figures + ["_entered"], ph)
+        rows.append(row)
+    if bp.phases:
+        tot = sums.groupby(level="replication").sum().reindex(reps, fill_value=0.0)
+        row = _ci_rows(tot, tickets, figures, END_TO_END)
+        row["_entered_mean"] = 1.0
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["tickets"] = float(tickets.mean())
+    out["share_entering"] = out.pop("_entered_mean")
+    out["abandon_share"] = out.pop("abandoned_mean")
+    return out[columns]

@@ -1,0 +1,383 @@
+"""The satisfaction model: a score (CSAT, 1-5 by default) for every ticket, from what its
+customer lived through.
+
+Each completed ticket starts at ``base`` (a customer with nothing to complain about) and
+moves by *drivers*, each credited to the phase where it happened:
+
+``breach`` + ``late_per_hour`` (up to ``late_max``)
+    per SLA broken: the promise (the catalogue's "taken in charge within 4 working hours")
+    was not kept, and by how long (hours on the SLA's clock beyond the target);
+``announced``
+    the share of that penalty left when the customer received an update between the SLA's
+    start and its end, i.e. the delay was announced before it happened (seed 003: "announce
+    delays in advance");
+``silence_per_day`` (up to ``silence_max``)
+    per day without news beyond ``silence_grace``: the longest-standing complaint of seed
+    003, "no situation is worse than the customer not knowing what is happening". News is
+    any touchpoint, any update, the ticket's arrival and its end;
+``update`` (up to ``update_max``)
+    per proactive update received: the customer feels looked after;
+``repeat_contact``
+    each time the customer has to come back (a touchpoint from the customer on a loop of the
+    flow: sending details, reporting a failed fix);
+``reopen``
+    each time the ticket goes back to an earlier phase (the fix did not work);
+``channel``
+    an offset per channel type (``digital``, ``phone``, ``in person``).
+
+The customer's own mood adds normal noise (``noise``, sd in points); the score is the sum
+rounded to a whole point and kept within 1 .. ``scale``. A ticket is *satisfied* when its
+score is at least ``satisfied`` (4 of 5). Every number is in points of the scale; the
+defaults (:data:`DEFAULTS`, for 1-5, scaled for other scales) and why they are what they are
+are in docs/experience.md. Each phase's *score* (the emotional thermometer of the blueprint)
+is ``base`` plus the mean of the drivers credited to that phase; the *points lost* per phase
+rank the pain points.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bpsim.analysis.stats import mean_ci
+from bpsim.experience.blueprint import Blueprint
+from bpsim.experience.journey import _key, breaches, phase_at
+from bpsim.experience.survey import response_probabilities, survey_estimate
+
+__all__ = ["SatisfactionParams", "DEFAULTS", "params_from", "score_tickets", "DRIVERS",
+           "satisfaction_table", "pain_points", "distribution", "SATISFACTION_COLUMNS"]
+
+#: Drivers, as the per-ticket columns and the pain-point reasons name them.
+DRIVERS = {
+    "breach": "promises (SLAs) broken",
+    "silence": "days without news",
+    "repeat_contact": "customers having to come back",
+    "reopen": "re-opened tickets (the fix did not work)",
+    "update": "proactive updates",
+    "channel": "the channel",
+}
+
+
+@dataclass
+class SatisfactionParams:
+    """The parameters of the score (defaults for a 1-5 scale; see the module docstring)."""
+
+    scale: int = 5
+    base: float = 4.6
+    noise: float = 0.6
+    satisfied: float = 4.0
+    breach: float = 0.8
+    late_per_hour: float = 0.05
+    late_max: float = 1.5
+    announced: float = 0.5
+    silence_per_day: float = 0.3
+    silence_grace: float = 86400.0
+    silence_max: float = 1.5
+    update: float = 0.05
+    update_max: float = 0.3
+    repeat_contact: float = 0.3
+    reopen: float = 0.7
+    channel: dict[str, float] = field(
+        default_factory=lambda: {"digital": 0.0, "phone": 0.1, "in person": 0.2})
+
+
+DEFAULTS = SatisfactionParams()
+_POINTS = ("noise", "breach", "late_per_hour", "late_max", "silence_per_day", "silence_max",
+           "update", "update_max", "repeat_contact", "reopen")
+
+
+def params_from(section: Any = None) -> SatisfactionParams:
+    """The parameters: the documented defaults, scaled to ``scale`` (points of a 1-5 scale
+    times ``(scale - 1) / 4``), overridden by what the scenario's ``satisfaction:`` says."""
+    scale = int(getattr(section, "scale", 5) or 5)
+    k = (scale - 1) / 4.0
+    p = SatisfactionParams(scale=scale)
+    if scale != 5:
+        for name in _POINTS:
+            setattr(p, name, getattr(DEFAULTS, name) * k)
+        p.base = 1 + (DEFAULTS.base - 1) * k
+        p.satisfied = 1 + (DEFAULTS.satisfied - 1) * k
+        p.channel = {c: v * k for c, v in DEFAULTS.channel.items()}
+    if section is not None:
+        for f in fields(SatisfactionParams):
+            if f.name in ("scale", "channel"):
+                continue
+            v = getattr(section, f.name, None)
+            if v is not None:
+                setattr(p, f.name, float(v))
+        given = getattr(section, "channel", None) or {}
+        p.channel = {**p.channel, **{" ".join(str(c).lower().replace("_", " ").split()): float(v)
+                                     for c, v in given.items()}}
+    return p
+
+
+def _rng(results, purpose: int, replication: int = 0) -> np.random.Generator:
+    seed = results.seed
+    entropy = int(seed) if seed is not None else 0
+    return np.random.default_rng(np.random.SeedSequence(entropy,
+                                                        spawn_key=(19, purpose, replication)))
+
+
+def per_ticket_draws(results, cases: pd.DataFrame, purpose: int, kind: str) -> np.ndarray:
+    """One draw per ticket (standard normal or uniform), keyed by replication and case
+    number: the same ticket gets the same draw in two runs with the same seed (common random
+    numbers), so comparing two scenarios compares what happened, not the dice."""
+    out = np.zeros(len(cases))
+    reps = cases["replication"].to_numpy()
+    ids = cases["case"].to_numpy().astype(np.int64)
+    for r in np.unique(reps):
+        rows = reps == r
+        size = int(ids[rows].max()) + 1
+        g = _rng(results, purpose, int(r))
+        draws = g.standard_normal(size) if kind == "normal" else g.random(size)
+        out[rows] = draws[ids[rows]]
+    return out
+
+
+def score_tickets(results, bp: Blueprint, per_phase: pd.DataFrame, cases: pd.DataFrame,
+                  pieces: pd.DataFrame, params: SatisfactionParams,
+                  survey: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score every completed measured ticket.
+
+    Returns ``(tickets, drivers)``: ``tickets`` has ``replication``, ``case``, ``cls``,
+    ``channel`` (the start event's name), ``channel_type``, ``<driver>_points`` per driver of
+    :data:`DRIVERS` (signed), ``latent``,
+    ``score`` (whole points), ``satisfied``, ``answered`` (the survey drew an answer);
+    ``drivers`` has one row per ticket x phase x driver with ``points``.
+    """
+    names = list(bp.phases.order) or ["end to end"]
+    nph = len(names)
+    ckey = np.asarray(_key(cases["replication"], cases["case"]))
+    n = len(cases)
+    first_phase = 0
+    contrib: dict[str, np.ndarray] = {d: np.zeros((n, nph + 1)) for d in DRIVERS}
+
+    def credit(driver: str, rows: np.ndarray, phase: np.ndarray, points: np.ndarray) -> None:
+        ph = np.where((phase < 0) | (phase >= nph), nph, phase)
+        np.add.at(contrib[driver], (rows, ph), points)
+
+    # updates
+    up = getattr(results.output, "updates", None)
+    upd_rows = np.zeros(0, dtype=np.int64)
+    upd_t = np.zeros(0)
+    if up is not None and len(up):
+        ukey = np.asarray(_key(up["replication"], up["case"]))
+        mine = np.isin(ukey, ckey)
+        upd_rows = np.searchsorted(ckey, ukey[mine])
+        upd_t = up["time"].to_numpy(dtype=float)[mine]
+        uph = (phase_at(pieces, up["replication"].to_numpy()[mine], up["case"].to_numpy()[mine],
+                        upd_t) if bp.phases else np.zeros(len(upd_rows), dtype=np.int64))
+        count = np.bincount(upd_rows, minlength=n).astype(float)
+        bonus = np.minimum(count * params.update, params.update_max)
+        each = np.where(count > 0, bonus / np.maximum(count, 1), 0.0)
+        credit("update", upd_rows, uph, each[upd_rows])
+    # SLA breaches, softened when an update announced them
+    br = breaches(results, bp, cases, pieces)
+    if len(br):
+        brow = np.searchsorted(ckey, np.asarray(_key(br["replication"], br["case"])))
+        pen = params.breach + np.minimum(params.late_per_hour * br["late"].to_numpy(float) / 3600.0,
+                                         params.late_max)
+        if len(upd_rows):
+            order = np.lexsort((upd_t, upd_rows))
+            ur, ut = upd_rows[order], upd_t[order]
+            t0 = br["t0"].to_numpy(float)
+            t1 = br["t1"].to_numpy(float)
+            # first update of the ticket at or after t0: announced if it came before t1
+            span = float(max(np.nanmax(t1) if len(t1) else 0.0, ut.max())) + 1.0
+            pos = np.searchsorted(ur * span + ut, brow * span + np.nan_to_num(t0))
+            pos = np.minimum(pos, len(ur) - 1)
+            announced = (ur[pos] == brow) & (ut[pos] >= np.nan_to_num(t0)) & (ut[pos] <= t1)
+            pen = np.where(announced, pen * params.announced, pen)
+        bph = br["phase_index"].to_numpy() if bp.phases else np.zeros(len(br), dtype=np.int64)
+        credit("breach", brow, bph, -pen)
+    # silence: gaps between moments the customer hears from the service
+    ptouch = pieces["touch"].to_numpy()
+    pkey = np.asarray(_key(pieces["replication"], pieces["case"]))
+    prow = np.searchsorted(ckey, pkey)
+    ptime = pieces["time"].to_numpy(float)
+    pph = pieces["phase"].to_numpy() if bp.phases else np.zeros(len(pieces), dtype=np.int64)
+    first = np.r_[True, prow[1:] != prow[:-1]] if len(prow) else np.zeros(0, bool)
+    last = np.r_[prow[1:] != prow[:-1], True] if len(prow) else np.zeros(0, bool)
+    news = ptouch | first | last
+    m_rows = np.r_[prow[news], upd_rows]
+    m_time = np.r_[ptime[news], upd_t]
+    m_phase = np.r_[pph[news], phase_at(pieces, results_rep(cases, upd_rows),
+                                        results_case(cases, upd_rows), upd_t)
+                    if bp.phases and len(upd_rows) else np.zeros(len(upd_rows), dtype=np.int64)]
+    order = np.lexsort((m_time, m_rows))
+    m_rows, m_time, m_phase = m_rows[order], m_time[order], m_phase[order]
+    if len(m_rows) > 1:
+        same = m_rows[1:] == m_rows[:-1]
+        gap = np.where(same, np.diff(m_time), 0.0)
+        pen = params.silence_per_day * np.maximum(gap - params.silence_grace, 0.0) / 86400.0
+        rows = m_rows[1:][pen > 0]
+        total = np.bincount(rows, weights=pen[pen > 0], minlength=n)
+        scale_down = np.where(total > params.silence_max, params.silence_max / np.maximum(total, 1e-12), 1.0)
+        credit("silence", rows, m_phase[1:][pen > 0], -pen[pen > 0] * scale_down[rows])
+    # repeated contacts and re-opens, from the journey's per-phase counts
+    pp = per_phase
+    prow2 = np.searchsorted(ckey, np.asarray(_key(pp["replication"], pp["case"])))
+    ph_index = {p: i for i, p in enumerate(names)}
+    pph2 = pp["phase"].map(ph_index).fillna(nph).astype(int).to_numpy()
+    credit("repeat_contact", prow2, pph2, -params.repeat_contact * pp["repeat_contacts"].to_numpy(float))
+    credit("reopen", prow2, pph2, -params.reopen * pp["reopens"].to_numpy(float))
+    # channel
+    chan = cases["channel"].to_numpy()
+    offset = np.array([params.channel.get(c, 0.0) for c in chan], dtype=float)
+    credit("channel", np.arange(n), np.full(n, first_phase), offset)
+
+    per_driver = {d: v.sum(axis=1) for d, v in contrib.items()}
+    noise = (params.noise * per_ticket_draws(results, cases, 1, "normal") if params.noise > 0
+             else np.zeros(n))
+    latent = params.base + sum(per_driver.values()) + noise
+    score = np.clip(np.rint(latent), 1, params.scale)
+    tickets = cases[["replication", "case", "cls", "start", "channel"]].copy()
+    tickets["start"] = tickets["start"].astype(object)
+    tickets = tickets.rename(columns={"start": "channel_start", "channel": "channel_type"})
+    tickets.insert(4, "channel", tickets["channel_start"].map(
+        lambda e: (results.process.name_of(e) if results.process is not None else None) or e))
+    for d, v in per_driver.items():
+        tickets[f"{d}_points"] = v
+    tickets["latent"] = latent
+    tickets["score"] = score
+    tickets["satisfied"] = score >= params.satisfied
+    rate = float(getattr(survey, "response_rate", 0.0) or 0.0) if survey is not None else 0.0
+    bias = float(getattr(survey, "bias", 1.0) or 1.0) if survey is not None else 1.0
+    if rate > 0:
+        p_answer = response_probabilities(score, rate, bias, params.scale)
+        tickets["answered"] = per_ticket_draws(results, cases, 2, "uniform") < p_answer
+    else:
+        tickets["answered"] = False
+    rows = []
+    for d, v in contrib.items():
+        for k in range(nph + 1):
+            col = v[:, k]
+            rows.append(pd.DataFrame({"replication": cases["replication"].to_numpy(),
+                                      "case": cases["case"].to_numpy(),
+                                      "phase": names[k] if k < nph else "(no phase)",
+                                      "driver": d, "points": col}))
+    drivers = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["replication", "case", "phase", "driver", "points"])
+    return tickets, drivers
+
+
+def results_rep(cases: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    return cases["replication"].to_numpy()[rows]
+
+
+def results_case(cases: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    return cases["case"].to_numpy()[rows]
+
+
+def _group_rows(tickets: pd.DataFrame, by: str | None, scope: str, reps: list[int],
+                params: SatisfactionParams) -> list[dict]:
+    out = []
+    groups = [(None, tickets)] if by is None else list(tickets.groupby(
+        by, observed=True, sort=by == "cls"))
+    for name, g in groups:
+        per = g.groupby("replication")
+        csat = per["score"].mean().reindex(reps)
+        sat = per["satisfied"].mean().reindex(reps)
+        m, ci = mean_ci(csat.dropna())
+        s, sci = mean_ci(sat.dropna())
+        row = {"scope": scope, "name": "all" if name is None else str(name),
+               "tickets": float(per.size().reindex(reps, fill_value=0).mean()),
+               "csat_mean": m, "csat_ci95": ci, "share_satisfied": s,
+               "share_satisfied_ci95": sci}
+        if "answered" in g and g["answered"].any():
+            est = [survey_estimate(x["score"].to_numpy(), x["answered"].to_numpy())
+                   for _, x in per]
+            means = [e[0] for e in est if not math.isnan(e[0])]
+            halves = [e[1] for e in est if not math.isnan(e[1])]
+            row["survey_csat_mean"] = float(np.mean(means)) if means else math.nan
+            row["survey_ci95"] = float(np.mean(halves)) if halves else math.nan
+            row["survey_responses"] = float(np.mean([e[2] for e in est]))
+        else:
+            row["survey_csat_mean"] = row["survey_ci95"] = math.nan
+            row["survey_responses"] = 0.0
+        out.append(row)
+    return out
+
+
+SATISFACTION_COLUMNS = ["scope", "name", "tickets", "csat_mean", "csat_ci95", "share_satisfied",
+                        "share_satisfied_ci95", "survey_csat_mean", "survey_ci95",
+                        "survey_responses", "phase_score", "phase_score_ci95", "points_lost",
+                        "main_driver"]
+
+
+def satisfaction_table(tickets: pd.DataFrame, drivers: pd.DataFrame, bp: Blueprint,
+                       reps: list[int], params: SatisfactionParams) -> pd.DataFrame:
+    """``Results.satisfaction``: rows of scope ``overall`` (every completed ticket),
+    ``class``, ``channel`` and ``phase``; see docs/experience.md for the columns."""
+    rows = _group_rows(tickets, None, "overall", reps, params)
+    rows += _group_rows(tickets, "cls", "class", reps, params)
+    rows += _group_rows(tickets, "channel", "channel", reps, params)
+    rows += phase_rows(drivers, bp, reps, params, tickets)
+    out = pd.DataFrame(rows)
+    for c in SATISFACTION_COLUMNS:
+        if c not in out:
+            out[c] = math.nan if c != "main_driver" else None
+    return out[SATISFACTION_COLUMNS]
+
+
+def phase_rows(drivers: pd.DataFrame, bp: Blueprint, reps: list[int],
+               params: SatisfactionParams, tickets: pd.DataFrame) -> list[dict]:
+    """One row per phase: its score (``base`` + the mean drivers credited to it, within the
+    scale), the points lost there (mean negative drivers) and the driver losing most."""
+    names = list(bp.phases.order) or ["end to end"]
+    if drivers.empty:
+        return []
+    ntick = tickets.groupby("replication").size().reindex(reps, fill_value=0).astype(float)
+    per = drivers.groupby(["phase", "driver", "replication"])["points"].sum()
+    rows = []
+    for ph in names + (["(no phase)"] if "(no phase)" in set(drivers["phase"]) else []):
+        if ph not in per.index.get_level_values(0):
+            continue
+        sub = per.xs(ph, level="phase")
+        net = sub.groupby(level="replication").sum().reindex(reps, fill_value=0.0) / ntick
+        lost = (sub.clip(upper=0).groupby(level="replication").sum()
+                .reindex(reps, fill_value=0.0) / ntick)
+        if ph == "(no phase)" and abs(float(net.mean())) < 1e-12:
+            continue
+        score = (params.base + net).clip(1, params.scale)
+        m, ci = mean_ci(score.dropna())
+        by_driver = (sub.groupby(level="driver").sum() / max(float(ntick.sum()), 1.0))
+        worst = by_driver.idxmin() if len(by_driver) and by_driver.min() < 0 else None
+        rows.append({"scope": "phase", "name": ph, "tickets": float(ntick.mean()),
+                     "phase_score": m, "phase_score_ci95": ci,
+                     "points_lost": -float(lost.mean()),
+                     "main_driver": worst})
+    return rows
+
+
+def pain_points(drivers: pd.DataFrame, tickets: pd.DataFrame, bp: Blueprint,
+                limit: int = 5) -> list[dict]:
+    """The phases ranked by the points they cost, each with its reasons (drivers, largest
+    loss first): ``[{"phase", "points_lost", "reasons": [{"driver", "why", "points"}]}]``."""
+    if drivers.empty or tickets.empty:
+        return []
+    n = float(len(tickets))
+    neg = drivers.loc[drivers["points"] < 0]
+    if neg.empty:
+        return []
+    by = neg.groupby(["phase", "driver"])["points"].sum() / n
+    out = []
+    for ph, sub in by.groupby(level="phase"):
+        sub = sub.droplevel("phase").sort_values()
+        reasons = [{"driver": d, "why": DRIVERS.get(d, d), "points": -float(v)}
+                   for d, v in sub.items() if v < 0]
+        out.append({"phase": ph, "points_lost": -float(sub.sum()), "reasons": reasons})
+    out.sort(key=lambda r: -r["points_lost"])
+    return out[:limit]
+
+
+def distribution(tickets: pd.DataFrame, scale: int) -> dict[int, float]:
+    """Share of tickets per whole score 1 .. scale."""
+    if tickets.empty:
+        return {k: math.nan for k in range(1, scale + 1)}
+    counts = tickets["score"].value_counts(normalize=True)
+    return {k: float(counts.get(float(k), 0.0)) for k in range(1, scale + 1)}
