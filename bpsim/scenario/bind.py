@@ -49,7 +49,9 @@ from bpsim.scenario.spec import (
 )
 
 if TYPE_CHECKING:
-    from bpsim.scenario.core import Scenario
+    # binding needs the scenario's data and its error locations, not the loading API of
+    # bpsim.scenario.core (which imports this module): the schema model has both
+    from bpsim.scenario.schema import ScenarioModel as Scenario
 
 __all__ = ["bind", "resolve"]
 

@@ -21,11 +21,13 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import PrivateAttr, ValidationError
+from pydantic import ValidationError
 
 from bpsim.errors import ScenarioError
-from bpsim.scenario.loader import Loc, format_key, line_of, read_yaml
+from bpsim.scenario.bind import bind
+from bpsim.scenario.loader import Loc, format_key, read_yaml, scenario_error
 from bpsim.scenario.schema import ScenarioModel
+from bpsim.scenario.sources import check_form
 
 if TYPE_CHECKING:
     from bpsim.model import Process
@@ -53,26 +55,6 @@ _GENERIC_HINTS = {
     "date_from_datetime_parsing": "write dates as YYYY-MM-DD, e.g. 2026-01-06.",
     "date_type": "write dates as YYYY-MM-DD, e.g. 2026-01-06.",
 }
-
-
-def scenario_error(
-    message: str,
-    loc: Loc,
-    *,
-    hint: str | None = None,
-    file: str | None = None,
-    lines: dict[Loc, int] | None = None,
-    **extra: Any,
-) -> ScenarioError:
-    """A :class:`ScenarioError` at key path ``loc`` (a tuple), with its file and line."""
-    return ScenarioError(
-        message,
-        key=format_key(loc) or None,
-        line=line_of(lines, loc),
-        file=file,
-        hint=hint,
-        **extra,
-    )
 
 
 def _from_validation(exc: ValidationError, file: str | None, lines: dict | None) -> ScenarioError:
@@ -107,9 +89,6 @@ class Scenario(ScenarioModel):
         On any malformed value, naming the key path (and file and line when loaded).
     """
 
-    _source: str | None = PrivateAttr(default=None)
-    _lines: dict = PrivateAttr(default_factory=dict)
-
     def __init__(self, **data: Any) -> None:
         source, lines = _ORIGIN.get()
         try:
@@ -120,8 +99,6 @@ class Scenario(ScenarioModel):
         self._check()
 
     def _check(self) -> None:
-        from bpsim.scenario.sources import check_form
-
         check_form(self)
 
     # -- construction ---------------------------------------------------------------------
@@ -145,17 +122,6 @@ class Scenario(ScenarioModel):
     def to_dict(self) -> dict[str, Any]:
         """Plain data (text durations and laws) that :meth:`from_dict` reads back."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-
-    @property
-    def source(self) -> str | None:
-        """The file the scenario was loaded from, or ``None``."""
-        return self._source
-
-    def error(self, message: str, loc: Loc, hint: str | None = None, **extra: Any) -> ScenarioError:
-        """A :class:`ScenarioError` at key path ``loc`` of this scenario (file and line)."""
-        return scenario_error(
-            message, loc, hint=hint, file=self._source, lines=self._lines, **extra
-        )
 
     # -- what-if --------------------------------------------------------------------------
     def vary(self, changes: Mapping[str, Any]) -> Scenario:
@@ -187,8 +153,6 @@ class Scenario(ScenarioModel):
     def bind(self, process: Process) -> BoundScenario:
         """Check this scenario against ``process``; return the engine's
         :class:`~bpsim.scenario.spec.BoundScenario` (ids, seconds, objects)."""
-        from bpsim.scenario.bind import bind
-
         return bind(self, process)
 
     # -- interchange ----------------------------------------------------------------------

@@ -595,11 +595,3 @@ class TruncatedNormal(Distribution):
         if math.isfinite(self.high):
             params["high"] = self.high
         return params
-
-
-def __getattr__(name: str):  # ``from bpsim.scenario.distributions import parse_distribution``
-    if name == "parse_distribution":
-        from bpsim.scenario.parse import parse_distribution
-
-        return parse_distribution
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,7 +28,7 @@ import yaml
 
 from bpsim.errors import ScenarioError
 
-__all__ = ["read_yaml", "format_key", "line_of", "MAX_BYTES", "MAX_NODES"]
+__all__ = ["read_yaml", "format_key", "line_of", "MAX_BYTES", "MAX_NODES", "scenario_error"]
 
 MAX_BYTES = 5_000_000
 MAX_NODES = 1_000_000
@@ -222,3 +222,23 @@ def read_yaml(source: str | Path | bytes, *, file: str | None = None) -> tuple[A
             hint="start the file with keys such as 'name: my scenario'.",
         )
     return _stringify_keys(data), lines
+
+
+def scenario_error(
+    message: str,
+    loc: Loc,
+    *,
+    hint: str | None = None,
+    file: str | None = None,
+    lines: dict[Loc, int] | None = None,
+    **extra: Any,
+) -> ScenarioError:
+    """A :class:`ScenarioError` at key path ``loc`` (a tuple), with its file and line."""
+    return ScenarioError(
+        message,
+        key=format_key(loc) or None,
+        line=line_of(lines, loc),
+        file=file,
+        hint=hint,
+        **extra,
+    )

@@ -19,7 +19,9 @@ from bpsim.scenario.durations import parse_duration
 from bpsim.scenario.spec import SLAPoint
 
 if TYPE_CHECKING:
-    from bpsim.scenario.core import Scenario
+    # binding needs the scenario's data and its error locations, not the loading API of
+    # bpsim.scenario.core (which imports this module): the schema model has both
+    from bpsim.scenario.schema import ScenarioModel as Scenario
 
 __all__ = ["find_element", "find_branch", "find_point", "default_role", "outgoing", "timer_law"]
 

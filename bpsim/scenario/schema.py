@@ -28,6 +28,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -35,6 +36,7 @@ from pydantic_core import PydanticCustomError
 from bpsim.errors import ScenarioError
 from bpsim.scenario.distributions import Distribution
 from bpsim.scenario.durations import duration_text, parse_duration
+from bpsim.scenario.loader import Loc, scenario_error
 from bpsim.scenario.parse import parse_distribution
 
 __all__ = [
@@ -509,6 +511,23 @@ class SurveyModel(_Section):
 
 class ScenarioModel(_Section):
     """The whole file (see :class:`bpsim.scenario.Scenario`, which adds the behaviour)."""
+
+    # Where the scenario came from: set by :class:`~bpsim.scenario.Scenario` when it is
+    # loaded, so that every check downstream (binding, validation) can name file and line.
+    _source: str | None = PrivateAttr(default=None)
+    _lines: dict = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> str | None:
+        """The file the scenario was loaded from, or ``None``."""
+        return self._source
+
+    def error(self, message: str, loc: Loc, hint: str | None = None, **extra: Any) -> ScenarioError:
+        """A :class:`ScenarioError` at key path ``loc`` of this scenario (file and line)."""
+        return scenario_error(
+            message, loc, hint=hint, file=self._source, lines=self._lines, **extra
+        )
+
 
     name: str = "scenario"
     seed: Count | None = None

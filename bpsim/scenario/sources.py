@@ -21,7 +21,9 @@ from bpsim.scenario.lookup import ALWAYS, scenario_error
 from bpsim.scenario.profile import WeeklyRateProfile
 
 if TYPE_CHECKING:
-    from bpsim.scenario.core import Scenario
+    # binding needs the scenario's data and its error locations, not the loading API of
+    # bpsim.scenario.core (which imports this module): the schema model has both
+    from bpsim.scenario.schema import ScenarioModel as Scenario
 
 __all__ = ["build_calendars", "calendar_named", "read_trace", "build_profile", "check_form"]
 
