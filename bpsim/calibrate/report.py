@@ -61,7 +61,10 @@ def build_report(process, log, ev, m, rp, arrivals, roles, laws, gateway_rows, l
                                                                  r.calendar.holidays],
                    "active_per_day": None if r.staff_active is None else round(r.staff_active, 2),
                    "offered_load": round(r.staff_load or 0.0, 3),
-                   "staff_by_hour": r.staff_by_hour} for r in roles.values()],
+                   "staff_by_hour": r.staff_by_hour, "presence_by_hour_of_day": r.presence,
+                   "shifts": [{"name": sh["name"], "staff": sh["staff"],
+                               "hours": sh["calendar"].hours_text(), "presence": sh["presence"]}
+                              for sh in r.shifts]} for r in roles.values()],
         "notes": notes,
     }
 
@@ -124,4 +127,7 @@ def report_text(r: dict) -> str:
         lines.append(f"  {ro['name']}: staff {ro['staff']} ({len(ro['resources'])} resources, "
                      f"{ro['active_per_day'] if ro['active_per_day'] is not None else 'n/a'} "
                      f"active per day, load {ro['offered_load']:.2f}); works {cal}")
+        for sh in ro.get("shifts") or []:
+            lines.append(f"    shift {sh['name']}: {sh['staff']} staff, "
+                         + ", ".join(f"{k} {v}" for k, v in sh["hours"].items()))
     return "\n".join(lines)

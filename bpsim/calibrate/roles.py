@@ -13,7 +13,16 @@ For each role (by default the lane a task is drawn in):
   (a person who logs one event that day counts), and never fewer than the offered load needs
   at 85 % utilisation (events per open hour x mean processing time / 0.85), rounded up;
 * ``staff_by_hour``: the mean number of distinct resources active in each hour of the week,
-  reported for shift planning.
+  reported for shift planning;
+* **shifts**: an agent is *present* on a day from the hour of their first completed event to
+  that of their last. The mean presence per hour of the day, scaled so that the busiest hour
+  has ``staff`` people (at least one in every open hour), gives a head-count per hour; shifts
+  are stacked under it: the first covers every hour with at least one person, the next the
+  hours needing more, and so on, levels covering the same hours (or all but one of them)
+  forming one shift. With two
+  or three such shifts (each at least two hours long) the role gets them, each with its
+  calendar (the role's open hours at those hours of the day); otherwise one head-count on the
+  role's calendar.
 
 Without a resource column, staff comes from the offered load alone.
 """
@@ -33,6 +42,7 @@ __all__ = ["RoleFit", "fit_calendar", "fit_staff"]
 
 OPEN_SHARE = 0.05
 TARGET_UTILISATION = 0.85
+MAX_SHIFTS = 3
 
 
 @dataclass
@@ -47,6 +57,8 @@ class RoleFit:
     staff_load: float | None = None
     staff_by_hour: list[float] = field(default_factory=list)
     calendar_name: str | None = None
+    shifts: list[dict] = field(default_factory=list)   # {name, staff, calendar: HourCalendar}
+    presence: list[float] = field(default_factory=list)  # mean agents present per hour of day
 
 
 def fit_calendar(times: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp) -> HourCalendar:
@@ -65,6 +77,58 @@ def fit_calendar(times: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp) -> HourCa
     open_days = {d for d in range(7) if grid[d].any()}
     holidays = find_holidays(pd.Series(pd.to_datetime(times)), lo, hi, open_days)
     return HourCalendar(grid.reshape(168), holidays)
+
+
+def fit_shifts(role: RoleFit, ends: pd.Series, resources: pd.Series,
+               recent_lo: pd.Timestamp) -> None:
+    """Stack shifts that follow the role's presence through the day (see the module text)."""
+    cal = role.calendar
+    if cal.always or resources is None or not resources.notna().any():
+        return
+    frame = pd.DataFrame({"e": pd.to_datetime(ends).to_numpy(),
+                          "r": resources.to_numpy()}).dropna()
+    frame = frame.loc[frame["e"] >= recent_lo]
+    if len(frame) < 50:
+        return
+    frame["day"] = frame["e"].dt.normalize()
+    span = frame.groupby(["day", "r"])["e"].agg(["min", "max"]).reset_index()
+    a = (span["min"] - span["day"]).dt.total_seconds().to_numpy() / 3600
+    b = (span["max"] - span["day"]).dt.total_seconds().to_numpy() / 3600
+    days = span["day"].nunique()
+    presence = np.array([float(((np.floor(a) <= h) & (b >= h)).sum()) / days
+                         for h in range(24)])
+    role.presence = [round(float(x), 2) for x in presence]
+    grid = cal.open.reshape(7, 24)
+    hours = grid.any(axis=0)
+    if presence[hours].max() <= 0:
+        return
+    level = np.where(hours, np.maximum(np.round(presence * role.staff / presence[hours].max()),
+                                       1), 0).astype(int)
+    groups: list[tuple[tuple[int, ...], int]] = []   # (hours of the day, staff)
+    for j in range(1, int(level.max()) + 1):
+        at = tuple(int(h) for h in np.flatnonzero(level >= j))
+        if groups and groups[-1][0] == at:
+            groups[-1] = (at, groups[-1][1] + 1)
+        else:
+            groups.append((at, 1))
+    merged: list[tuple[tuple[int, ...], int]] = []
+    for at, staff in groups:  # a level covering nearly the same hours joins the one below
+        if merged and len(merged[-1][0]) - len(at) < 2:
+            merged[-1] = (merged[-1][0], merged[-1][1] + staff)
+        else:
+            merged.append((at, staff))
+    groups = merged
+    if len(groups) < 2 or len(groups) > MAX_SHIFTS or min(len(g[0]) for g in groups) < 2:
+        return
+    names = ["all day", "peak"] if len(groups) == 2 else [f"shift {k + 1}"
+                                                            for k in range(len(groups))]
+    role.shifts = []
+    for name, (at, staff) in zip(names, groups):
+        mask = np.zeros((7, 24), bool)
+        mask[:, list(at)] = True
+        role.shifts.append({"name": name, "staff": int(staff),
+                            "calendar": HourCalendar((grid & mask).reshape(168), cal.holidays),
+                            "presence": round(float(presence[list(at)].mean()), 2)})
 
 
 def fit_staff(role: RoleFit, times: pd.Series, resources: pd.Series | None,
@@ -102,3 +166,5 @@ def fit_staff(role: RoleFit, times: pd.Series, resources: pd.Series | None,
                                   for h in range(168)]
     role.staff_active = active
     role.staff = max(need, round(active) if active else 1, 1)
+    if resources is not None:
+        fit_shifts(role, times, resources, recent_lo)

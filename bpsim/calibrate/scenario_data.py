@@ -128,13 +128,30 @@ def scenario_data(process, base, arrivals, roles, role_of, laws, class_laws, gat
     for r, rf in roles.items():
         entry = {k: v for k, v in (base.get("roles") or {}).get(r, {}).items()
                  if k in ("cost_per_hour", "billing_increment", "bill_rate")}
-        entry = {"staff": int(rf.staff), **({"calendar": rf.calendar_name}
-                                             if rf.calendar_name else {}), **entry}
+        if rf.shifts:
+            shifts = []
+            for sh in rf.shifts:
+                cname = f"{r} {sh['name']}"
+                calendars[cname] = {"hours": sh["calendar"].hours_text()}
+                if sh["calendar"].holidays:
+                    calendars[cname]["holidays"] = [d.strftime("%Y-%m-%d")
+                                                    for d in sh["calendar"].holidays]
+                c[("calendars", cname)] = f"the {sh['name']} part of {rf.calendar_name}"
+                shifts.append({"name": sh["name"], "staff": sh["staff"], "calendar": cname})
+            entry = {"shifts": shifts, **entry}
+            c[("roles", r, "shifts")] = (
+                "agents present per hour (first to last event of their day): "
+                + ", ".join(f"{sh['name']} {sh['presence']:.1f}" for sh in rf.shifts)
+                + f"; scaled so the busier shift has {rf.staff}")
+        else:
+            entry = {"staff": int(rf.staff), **({"calendar": rf.calendar_name}
+                                                 if rf.calendar_name else {}), **entry}
         out_roles[r] = entry
         act = "n/a" if rf.staff_active is None else f"{rf.staff_active:.1f}"
         c[("roles", r)] = (f"{len(rf.resources)} resources in the log; {act} active per open day "
                            f"(recent weeks); offered load {rf.staff_load or 0:.2f} people")
-        c[("roles", r, "staff")] = "max(active per day, load / 85 %), rounded"
+        if not rf.shifts:
+            c[("roles", r, "staff")] = "max(active per day, load / 85 %), rounded"
     for r, entry in (base.get("roles") or {}).items():
         if r not in out_roles and any(v == r for v in role_of.values()):
             out_roles[r] = entry
