@@ -20,13 +20,15 @@ ROOT = Path(__file__).resolve().parents[1] / "bpsim"
 ALLOWED = {
     "bpsim.modeling": set(),
     "bpsim.io": {"bpsim.modeling"},
-    "bpsim.validate": {"bpsim.io", "bpsim.scenario"},
+    # the blueprint rules (bpsim.experience.rules) register with the validator when it loads
+    "bpsim.validate": {"bpsim.io", "bpsim.scenario", "bpsim.experience"},
     "bpsim.scenario": set(),
     "bpsim.interchange": {"bpsim.io", "bpsim.scenario"},
     "bpsim.engine": {"bpsim.scenario"},
     # analysis words its bottleneck reasons and flags with the report's number formatting
     "bpsim.analysis": {"bpsim.engine", "bpsim.scenario", "bpsim.report"},
-    "bpsim.experience": {"bpsim.scenario", "bpsim.engine", "bpsim.analysis", "bpsim.io"},
+    "bpsim.experience": {"bpsim.scenario", "bpsim.engine", "bpsim.analysis", "bpsim.io",
+                         "bpsim.validate", "bpsim.report", "bpsim.render"},
     "bpsim.calibrate": {"bpsim.io", "bpsim.scenario", "bpsim.engine", "bpsim.analysis",
                         "bpsim.report"},
     "bpsim.render": {"bpsim.modeling", "bpsim.io"},
