@@ -60,11 +60,17 @@ def billing(visits: pd.DataFrame, scenario) -> pd.DataFrame:
     v = visits.loc[visits["measured"] & (visits["outcome"] == "complete")
                    & visits["role"].notna()].copy()
     v = v.loc[v["role"].isin(list(roles))] if roles else v.iloc[0:0]
-    # a plain list: a Series would turn the None of a role without increment into NaN
-    inc = [roles[r].billing_increment for r in v["role"]]
-    rate = v["role"].map(lambda r: roles[r].bill_rate if roles[r].bill_rate is not None
-                         else roles[r].cost_per_hour)
-    v["billed_seconds"] = [billed_seconds(s, i) for s, i in zip(v["service"], inc)]
+    # per role's increment, as whole arrays (a role without increment: unrounded)
+    role = v["role"].astype(object)
+    inc = role.map({n: r.billing_increment for n, r in roles.items()})
+    rate = role.map({n: r.bill_rate if r.bill_rate is not None else r.cost_per_hour
+                     for n, r in roles.items()})
+    billed = v["service"].to_numpy(dtype=float).copy()
+    for increment in {r.billing_increment for r in roles.values()}:
+        if increment:
+            rows = (inc == increment).to_numpy()
+            billed[rows] = billed_seconds(billed[rows], increment)
+    v["billed_seconds"] = billed
     v["amount"] = v["billed_seconds"] / 3600.0 * rate.astype(float)
     return v[["replication", "case", "cls", "element", "role", "service", "billed_seconds",
               "amount"]].reset_index(drop=True)

@@ -38,18 +38,48 @@ def queue_series(visits: pd.DataFrame, what: str = "queue") -> pd.DataFrame:
     value from ``time`` until the next row of the same replication and element (0 before
     the first row). Simultaneous changes are merged, so no zero-length spike appears.
     """
+    cols = ["replication", "element", "time", "length"]
     if visits.empty:
-        return pd.DataFrame(columns=["replication", "element", "time", "length"])
-    leave = _leave_queue(visits) if what == "queue" else visits["end"]
-    up = pd.DataFrame({"replication": visits["replication"], "element": visits["element"],
-                       "time": visits["enabled"], "delta": 1})
-    down = pd.DataFrame({"replication": visits["replication"], "element": visits["element"],
-                         "time": leave, "delta": -1}).dropna(subset=["time"])
-    d = pd.concat([up.dropna(subset=["time"]), down], ignore_index=True)
-    d = d.groupby(["replication", "element", "time"], sort=True, as_index=False)["delta"].sum()
-    d["length"] = d.groupby(["replication", "element"], sort=False)["delta"].cumsum()
-    return d[["replication", "element", "time", "length"]].astype(
-        {"length": np.int64, "time": float}).reset_index(drop=True)
+        return pd.DataFrame(columns=cols)
+    leave = (_leave_queue(visits) if what == "queue" else visits["end"]).to_numpy(float)
+    el = visits["element"]
+    if not isinstance(el.dtype, pd.CategoricalDtype):
+        el = el.astype("category")
+    cats = el.cat.categories
+    # group codes in the order of the sorted element names
+    rank = np.empty(len(cats), dtype=np.int64)
+    rank[np.argsort(np.array([str(c) for c in cats], dtype=object), kind="stable")] = \
+        np.arange(len(cats))
+    ecode = rank[el.cat.codes.to_numpy()]
+    rep = visits["replication"].to_numpy()
+    group = rep.astype(np.int64) * max(len(cats), 1) + ecode
+    en = visits["enabled"].to_numpy(float)
+    times = np.concatenate([en, leave])
+    delta = np.concatenate([np.ones(len(en), np.int64), -np.ones(len(leave), np.int64)])
+    groups = np.concatenate([group, group])
+    ok = ~np.isnan(times)
+    times, delta, groups = times[ok], delta[ok], groups[ok]
+    order = np.lexsort((times, groups))
+    times, delta, groups = times[order], delta[order], groups[order]
+    new = np.ones(len(times), dtype=bool)
+    new[1:] = (groups[1:] != groups[:-1]) | (times[1:] != times[:-1])
+    starts = np.nonzero(new)[0]
+    d = np.add.reduceat(delta, starts) if len(starts) else delta[:0]
+    t, g = times[starts], groups[starts]
+    total = np.cumsum(d)
+    first = np.ones(len(g), dtype=bool)
+    first[1:] = g[1:] != g[:-1]
+    base = (total - d)[first]
+    length = total - base[np.cumsum(first) - 1]
+    width = max(len(cats), 1)
+    inv = np.argsort(rank)                     # rank -> category code
+    rep_dtype = rep.dtype if rep.dtype.kind in "iu" else np.int64
+    return pd.DataFrame({
+        "replication": (g // width).astype(rep_dtype),
+        "element": pd.Categorical.from_codes(inv[g % width], categories=cats),
+        "time": t.astype(float),
+        "length": length.astype(np.int64),
+    }, columns=cols)
 
 
 def time_average(times: np.ndarray, lengths: np.ndarray, t0: float, t1: float,
@@ -118,30 +148,46 @@ def queue_curve(series: pd.DataFrame, element: str, grid: np.ndarray,
     return total / len(reps)
 
 
-def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue") -> pd.DataFrame:
+def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
+                series: pd.DataFrame | None = None) -> pd.DataFrame:
     """Check ``L = lambda * W`` per stage (``what="queue"``: waiting; ``"stage"``: sojourn).
 
     Per replication, over its window ``[warmup, end]`` of length ``T``:
     ``lambda`` = visits enabled in the window / ``T``; ``W`` = their mean time in queue
     (in stage), cut at ``end`` for those still there; ``L`` = the time-weighted mean
     number in queue (in stage). Returns per element the means across replications of
-    ``L`` and ``lambda * W`` and the relative gap ``|L - lambda W| / L``.
+    ``L`` and ``lambda * W`` and the relative gap ``|L - lambda W| / L``. ``series``: the
+    :func:`queue_series` of these visits for ``what`` when already computed.
     """
-    series = queue_series(visits, what)
+    if series is None:
+        series = queue_series(visits, what)
     stats = queue_stats(series, wins).set_index(["replication", "element"])
     leave = _leave_queue(visits) if what == "queue" else visits["end"]
-    v = visits.assign(_leave=leave)
-    rows = []
-    for (rep, element), g in v.groupby(["replication", "element"], sort=False):
-        t0, t1 = float(wins.loc[rep, "warmup"]), float(wins.loc[rep, "end"])
-        inw = g.loc[(g["enabled"] >= t0) & (g["enabled"] <= t1)]
-        lam = len(inw) / (t1 - t0) if t1 > t0 else math.nan
-        w = float((inw["_leave"].fillna(t1).clip(upper=t1) - inw["enabled"]).mean()) \
-            if len(inw) else 0.0
-        L = float(stats.loc[(rep, element), "mean"]) if (rep, element) in stats.index else 0.0
-        rows.append({"replication": rep, "element": element, "L": L, "lambda": lam, "W": w,
-                     "lambda_W": lam * w})
-    per = pd.DataFrame(rows, columns=["replication", "element", "L", "lambda", "W", "lambda_W"])
+    cols = ["replication", "element", "L", "lambda", "W", "lambda_W"]
+    if visits.empty:
+        per = pd.DataFrame(columns=cols)
+    else:
+        rep = visits["replication"]
+        t0 = rep.map(wins["warmup"]).to_numpy(float)
+        t1 = rep.map(wins["end"]).to_numpy(float)
+        en = visits["enabled"].to_numpy(float)
+        inw = (en >= t0) & (en <= t1)
+        stay = np.minimum(np.where(np.isnan(leave.to_numpy(float)), t1, leave.to_numpy(float)),
+                          t1) - en
+        # every (replication, element) pair that has visits, in order of first appearance
+        keys = visits[["replication", "element"]].assign(
+            _n=inw.astype(np.int64), _w=np.where(inw, stay, 0.0))
+        g = keys.groupby(["replication", "element"], sort=False, observed=True)
+        per = g.agg(n=("_n", "sum"), w=("_w", "sum")).reset_index()
+        span = (per["replication"].map(wins["end"]) - per["replication"].map(wins["warmup"]))
+        span = span.astype(float)
+        per["lambda"] = (per["n"] / span.where(span > 0)).astype(float)
+        per["W"] = (per["w"] / per["n"].where(per["n"] > 0)).fillna(0.0).astype(float)
+        idx = pd.MultiIndex.from_arrays([per["replication"], per["element"].astype(object)])
+        per["L"] = stats["mean"].reindex(idx).fillna(0.0).to_numpy(float) if len(stats) \
+            else 0.0
+        per["lambda_W"] = per["lambda"] * per["W"]
+        per = per[cols]
     out = []
     for element, g in per.groupby("element", sort=False):
         L, _ = mean_ci(g["L"])

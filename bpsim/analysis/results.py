@@ -143,9 +143,10 @@ class Results:
     def events(self) -> pd.DataFrame:
         """The engine's event records, with ``name`` (the element's name, or its id)."""
         ev = self.output.events
-        names = {e: _stages.element_name(self.process, e)
-                 for e in ev["element"].astype(object).unique()}
-        return ev.assign(name=ev["element"].astype(object).map(names))
+        names = {e: _stages.element_name(self.process, e) for e in ev["element"].unique()}
+        name = ev["element"].map(names)
+        return ev.assign(name=name.astype(object) if isinstance(name.dtype, pd.CategoricalDtype)
+                         else name)
 
     @cached_property
     def queues(self) -> pd.DataFrame:
@@ -172,12 +173,18 @@ class Results:
                                    self.process, self.scenario)
 
     @cached_property
+    def _overtime(self) -> pd.DataFrame:
+        return _roles.overtime(self.visits, self.windows, self.scenario)
+
+    @cached_property
     def roles(self) -> pd.DataFrame:
-        return _roles.role_table(self.output.staff, self.visits, self.windows, self.scenario)
+        return _roles.role_table(self.output.staff, self.visits, self.windows, self.scenario,
+                                 overtime=self._overtime)
 
     @cached_property
     def staff(self) -> pd.DataFrame:
-        return _roles.staff_table(self.output.staff, self.visits, self.windows, self.scenario)
+        return _roles.staff_table(self.output.staff, self.visits, self.windows, self.scenario,
+                                  overtime=self._overtime)
 
     @cached_property
     def sla_cases(self) -> pd.DataFrame:
@@ -212,7 +219,7 @@ class Results:
     @cached_property
     def littles_law(self) -> pd.DataFrame:
         """``L = lambda W`` per stage, for the queue and for the whole stage."""
-        q = _queues.littles_law(self.visits, self.windows, "queue")
+        q = _queues.littles_law(self.visits, self.windows, "queue", series=self.queues)
         s = _queues.littles_law(self.visits, self.windows, "stage")
         out = pd.concat([q, s], ignore_index=True)
         out.insert(1, "name", [_stages.element_name(self.process, e) for e in out["element"]])

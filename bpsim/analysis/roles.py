@@ -53,7 +53,13 @@ def shift_calendars(scenario) -> dict[str, object]:
 
 def overtime(visits: pd.DataFrame, wins: pd.DataFrame, scenario) -> pd.DataFrame:
     """Per replication x staff member: seconds worked outside their shift within the window
-    (``overtime``), from the served visits' start -> end intervals."""
+    (``overtime``), from the served visits' start -> end intervals.
+
+    Vectorised: each shift calendar's open time is tabulated once
+    (:class:`~bpsim.analysis.slas.WorkClock`) and read at every visit's two ends.
+    """
+    from bpsim.analysis.slas import WorkClock
+
     cals = shift_calendars(scenario)
     v = visits.loc[visits["resource"].notna() & visits["start"].notna()]
     cols = ["replication", "resource", "overtime"]
@@ -64,12 +70,21 @@ def overtime(visits: pd.DataFrame, wins: pd.DataFrame, scenario) -> pd.DataFrame
     a = np.maximum(v["start"].to_numpy(float), w0)
     b = np.minimum(np.nan_to_num(v["end"].to_numpy(float), nan=np.inf), w1)
     extra = np.zeros(len(v))
-    for k, (res, t0, t1) in enumerate(zip(v["resource"], a, b)):
-        cal = cals.get(res)
-        if cal is not None and t1 > t0:
-            extra[k] = (t1 - t0) - cal.working_time(t0, t1)
-    frame = pd.DataFrame({"replication": v["replication"].to_numpy(),
-                          "resource": v["resource"].to_numpy(), "overtime": extra})
+    res = v["resource"].astype(object).to_numpy()
+    by_cal: dict[int, tuple[object, list[str]]] = {}
+    for name, cal in cals.items():
+        if cal is not None:
+            by_cal.setdefault(id(cal), (cal, []))[1].append(name)
+    ok = b > a
+    if ok.any():
+        lo, hi = float(a[ok].min()), float(b[ok].max())
+        for cal, names in by_cal.values():
+            rows = np.nonzero(ok & pd.Series(res).isin(names).to_numpy())[0]
+            if len(rows):
+                clock = WorkClock(cal, lo, hi)
+                extra[rows] = (b[rows] - a[rows]) - (clock(b[rows]) - clock(a[rows]))
+    frame = pd.DataFrame({"replication": v["replication"].to_numpy(), "resource": res,
+                          "overtime": extra})
     return frame.groupby(["replication", "resource"], sort=False)["overtime"].sum().reset_index()
 
 
@@ -88,9 +103,10 @@ def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def _per_replication(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
-                     by: str, scenario=None) -> pd.DataFrame:
+                     by: str, scenario=None, ot: pd.DataFrame | None = None) -> pd.DataFrame:
     keys = ["replication", by] if by == "role" else ["replication", "role", "resource"]
-    ot = overtime(visits, wins, scenario)
+    if ot is None:
+        ot = overtime(visits, wins, scenario)
     staff = staff.merge(ot, on=["replication", "resource"], how="left")
     staff["overtime"] = staff["overtime"].fillna(0.0).clip(lower=0.0)
     s = staff.groupby(keys, sort=False, observed=True).agg(
@@ -121,13 +137,15 @@ def _clean_staff(staff: pd.DataFrame) -> pd.DataFrame:
 
 
 def staff_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
-                scenario=None) -> pd.DataFrame:
-    """The ``staff`` table: one row per staff member (see the module docstring)."""
+                scenario=None, overtime: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``staff`` table: one row per staff member (see the module docstring).
+
+    ``overtime``: :func:`overtime` of these visits when already computed (else computed)."""
     cols = ["resource", "role", "shift"] + [c for f in _FIGS for c in (f, f"{f}_ci95")]
     if staff.empty:
         return pd.DataFrame(columns=cols)
     s = _clean_staff(staff)
-    per = _per_replication(s, visits, wins, "resource", scenario)
+    per = _per_replication(s, visits, wins, "resource", scenario, overtime)
     out = ci_table(per, ["role", "resource"], _FIGS)
     shifts = s.drop_duplicates("resource").set_index("resource")["shift"]
     out["shift"] = out["resource"].map(shifts)
@@ -135,7 +153,7 @@ def staff_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
 
 
 def role_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
-               scenario=None) -> pd.DataFrame:
+               scenario=None, overtime: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``roles`` table: one row per role of the scenario that has staff, with its
     head-count (``staff``), the figures above and the role's ``cost_per_hour``."""
     figs = _FIGS
@@ -144,7 +162,7 @@ def role_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
     if staff.empty:
         per = pd.DataFrame(columns=["replication", "role", *figs])
     else:
-        per = _per_replication(_clean_staff(staff), visits, wins, "role", scenario)
+        per = _per_replication(_clean_staff(staff), visits, wins, "role", scenario, overtime)
     out = ci_table(per, "role", figs).rename(columns={"role": "name"})
     names = list(dict.fromkeys(list(roles) + list(out["name"])))
     out = out.set_index("name").reindex(names).reset_index()

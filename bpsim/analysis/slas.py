@@ -92,8 +92,9 @@ def _occurrences(events: pd.DataFrame, cases: pd.DataFrame, point) -> pd.DataFra
         occ = cases[["replication", "case", col]].rename(columns={col: "time"})
         return occ.dropna(subset=["time"])
     lcs = _MOMENTS.get(point.moment, _MOMENTS["arrive"])
-    ev = events.loc[(events["element"].astype(object) == point.element)
-                    & events["lifecycle"].astype(str).isin(lcs), ["replication", "case", "time"]]
+    # compare the categorical columns as they are (no copy of every record into objects)
+    ev = events.loc[(events["element"] == point.element) & events["lifecycle"].isin(lcs),
+                    ["replication", "case", "time"]]
     return ev
 
 

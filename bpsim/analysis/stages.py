@@ -81,8 +81,9 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
              if not m.empty else pd.Series(dtype=float))
     elements.sort(key=lambda e: (order.get(e, math.inf), str(e)))
     qs = queue_stats.set_index(["element", "replication"]) if not queue_stats.empty else None
+    groups = {k: g for k, g in m.groupby("element", sort=False, observed=True)}
     for element in elements:
-        g = m.loc[m["element"] == element]
+        g = groups.get(element, m.iloc[0:0])
         per_rep = g.groupby("replication")
         withdrawn = g["outcome"] == "withdrawn"
         counts = g.loc[~withdrawn].groupby("replication").size().reindex(

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bpsim.engine.output import RunOutput
+from bpsim.engine.output import LIFECYCLES, RunOutput
 
 __all__ = ["visits", "windows", "measured_cases"]
 
@@ -59,52 +59,168 @@ def measured_cases(output: RunOutput) -> pd.DataFrame:
     return cases
 
 
+def codes_of(col: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes (-1: missing) and the category values of a column, without copying a
+    categorical column into Python objects."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(), list(col.cat.categories)
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return np.asarray(codes), list(uniques)
+
+
+def _categorical(codes: np.ndarray, categories: list) -> pd.Categorical:
+    """A categorical whose categories are sorted as strings (so that grouping sorts the
+    groups as it did on the object columns of before)."""
+    if not categories:
+        return pd.Categorical.from_codes(np.full(len(codes), -1, dtype=np.int8),
+                                         categories=pd.Index([], dtype=object))
+    order = sorted(range(len(categories)), key=lambda k: str(categories[k]))
+    remap = np.empty(len(categories) + 1, dtype=np.int32)
+    remap[np.array(order)] = np.arange(len(order))
+    remap[-1] = -1
+    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(
+        [categories[k] for k in order], dtype=object))
+
+
 def visits(output: RunOutput) -> pd.DataFrame:
-    """One row per ticket x stage x pass (see the module docstring)."""
+    """One row per ticket x stage x pass (see the module docstring).
+
+    Vectorised: the records are sorted once by (replication, case, element) keeping their
+    time order, each ``enabled`` opens a visit, and each lifecycle's first time per visit is
+    read with numpy. ``cls``, ``element``, ``outcome``, ``resource`` and ``role`` are
+    categorical columns (compare them with strings as usual).
+    """
     ev = output.events
     cols = ["replication", "case", "cls", "element", "visit", "enabled", "start", "end",
             "outcome", "resource", "role", "arrival", "measured", "wait", "service", "sojourn"]
     if ev.empty:
         return pd.DataFrame(columns=cols)
-    ev = ev.loc[ev["lifecycle"].astype(str).isin(_STAGE_LIFECYCLES),
-                ["replication", "case", "cls", "element", "lifecycle", "time", "resource",
-                 "role"]].copy()
-    for c in ("element", "lifecycle", "resource", "role", "cls"):
-        ev[c] = ev[c].astype(object)
-    ev["_open"] = (ev["lifecycle"] == "enabled").astype(np.int64)
-    keys = ["replication", "case", "element"]
-    ev["visit"] = ev.groupby(keys, sort=False)["_open"].cumsum()
-    ev = ev.loc[ev["visit"] > 0]
-    vkeys = keys + ["visit"]
-    times = ev.pivot_table(index=vkeys, columns="lifecycle", values="time", aggfunc="first")
-    for lc in _STAGE_LIFECYCLES:
-        if lc not in times:
-            times[lc] = np.nan
-    starts = ev.loc[ev["lifecycle"] == "start"].drop_duplicates(vkeys).set_index(vkeys)
-    first = ev.drop_duplicates(vkeys).set_index(vkeys)
-    out = pd.DataFrame(index=times.index)
-    out["cls"] = first["cls"]
-    out["enabled"] = times["enabled"]
-    out["start"] = times["start"]
-    out["end"] = times["complete"].fillna(times["interrupted"]).fillna(times["withdrawn"])
-    outcome = pd.Series(None, index=out.index, dtype=object)
-    outcome[times["withdrawn"].notna()] = "withdrawn"
-    outcome[times["interrupted"].notna()] = "interrupted"
-    outcome[times["complete"].notna()] = "complete"
-    out["outcome"] = outcome
-    out["resource"] = starts["resource"].reindex(out.index)
-    out["role"] = starts["role"].reindex(out.index)
-    unstarted_done = out["start"].isna() & (out["outcome"] == "complete")
-    out.loc[unstarted_done, "start"] = out.loc[unstarted_done, "enabled"]
-    out = out.reset_index()
+    life_codes, life_cats = codes_of(ev["lifecycle"])
+    to_std = np.array([LIFECYCLES.index(c) if c in LIFECYCLES else -1 for c in life_cats]
+                      + [-1], dtype=np.int16)
+    life = to_std[life_codes]                      # -1 (missing) reads the appended -1
+    ENABLED, START, COMPLETE, INTERRUPTED, WITHDRAWN = (LIFECYCLES.index(c)
+                                                        for c in _STAGE_LIFECYCLES)
+    keep = np.nonzero((life >= ENABLED) & (life <= WITHDRAWN))[0]
+    if len(keep) == 0:
+        return pd.DataFrame(columns=cols)
+    life = life[keep]
+    rep = ev["replication"].to_numpy()[keep].astype(np.int64)
+    case = ev["case"].to_numpy()[keep].astype(np.int64)
+    elem_codes, elem_cats = codes_of(ev["element"])
+    elem = elem_codes[keep].astype(np.int64)
+    t = ev["time"].to_numpy(dtype=float)[keep]
+    # group by (replication, case, element) keeping the time order inside each group
+    nelem = max(len(elem_cats), 1)
+    width = int(case.max()) + 1 if len(case) else 1
+    order = np.argsort((rep * width + case) * nelem + elem, kind="stable")
+    rep, case, elem, life, t, keep = (a[order] for a in (rep, case, elem, life, t, keep))
+    new_group = np.ones(len(order), dtype=bool)
+    new_group[1:] = (rep[1:] != rep[:-1]) | (case[1:] != case[:-1]) | (elem[1:] != elem[:-1])
+    is_en = life == ENABLED
+    cum = np.cumsum(is_en)
+    group_id = np.cumsum(new_group) - 1
+    before = (cum - is_en)[new_group]              # enabled records before each group
+    visit_no = cum - before[group_id]
+    opened = visit_no > 0                           # records before a group's first enabled
+    rep, case, elem, life, t, keep, visit_no, is_en = (
+        a[opened] for a in (rep, case, elem, life, t, keep, visit_no, is_en))
+    vid = np.cumsum(is_en) - 1                      # each enabled opens the next visit
+    n = int(vid[-1]) + 1 if len(vid) else 0
+    first_rows = np.nonzero(is_en)[0]
 
-    cases = measured_cases(output)
-    arr = cases.set_index(["replication", "case"])[["arrival", "measured"]]
-    idx = pd.MultiIndex.from_arrays([out["replication"], out["case"]])
-    out["arrival"] = arr["arrival"].reindex(idx).to_numpy()
-    out["measured"] = arr["measured"].reindex(idx).fillna(False).astype(bool).to_numpy()
-    out["wait"] = out["start"] - out["enabled"]
-    out["service"] = (out["end"] - out["start"]).where(out["outcome"] == "complete")
-    out["sojourn"] = (out["end"] - out["enabled"]).where(out["outcome"] == "complete")
-    return out[cols].sort_values(["replication", "enabled", "case"], kind="stable",
-                                 ignore_index=True)
+    def first_of(code: int) -> np.ndarray:
+        rows = np.nonzero(life == code)[0]
+        if len(rows) == 0:
+            return rows
+        v = vid[rows]
+        return rows[np.r_[True, v[1:] != v[:-1]]]
+
+    def times_of(code: int) -> np.ndarray:
+        out = np.full(n, np.nan)
+        rows = first_of(code)
+        out[vid[rows]] = t[rows]
+        return out
+
+    enabled = t[first_rows]
+    start = times_of(START)
+    complete = times_of(COMPLETE)
+    interrupted = times_of(INTERRUPTED)
+    withdrawn = times_of(WITHDRAWN)
+    end = np.where(np.isnan(complete), np.where(np.isnan(interrupted), withdrawn, interrupted),
+                   complete)
+    outcome = np.full(n, -1, dtype=np.int8)
+    outcome[~np.isnan(withdrawn)] = 2
+    outcome[~np.isnan(interrupted)] = 1
+    outcome[~np.isnan(complete)] = 0
+    srow = first_of(START)
+    src = keep[srow]
+    res_codes, res_cats = codes_of(ev["resource"])
+    role_codes, role_cats = codes_of(ev["role"])
+    resource = np.full(n, -1, dtype=res_codes.dtype)
+    resource[vid[srow]] = res_codes[src]
+    role = np.full(n, -1, dtype=role_codes.dtype)
+    role[vid[srow]] = role_codes[src]
+    cls_codes, cls_cats = codes_of(ev["cls"])
+    cls = cls_codes[keep[first_rows]]
+    unstarted_done = np.isnan(start) & (outcome == 0)
+    start[unstarted_done] = enabled[unstarted_done]
+    vrep, vcase, velem = rep[first_rows], case[first_rows], elem[first_rows]
+
+    cases = output.cases
+    arrival = np.full(n, np.nan)
+    measured = np.zeros(n, dtype=bool)
+    if not cases.empty:
+        crep = cases["replication"].to_numpy().astype(np.int64)
+        ccase = cases["case"].to_numpy().astype(np.int64)
+        width = int(max(ccase.max(), vcase.max())) + 1
+        ckey = crep * width + ccase
+        corder = np.argsort(ckey, kind="stable")
+        ckey = ckey[corder]
+        vkey = vrep * width + vcase
+        pos = np.clip(np.searchsorted(ckey, vkey), 0, len(ckey) - 1)
+        found = ckey[pos] == vkey
+        carr = cases["arrival"].to_numpy(dtype=float)[corder]
+        w = windows(output)["warmup"]
+        cwarm = pd.Series(crep[corder]).map(w).to_numpy(dtype=float)
+        arrival = np.where(found, carr[pos], np.nan)
+        measured = found & (carr[pos] >= cwarm[pos])
+    complete_mask = outcome == 0
+    # the rows in the order of the record-based table: by replication, enabled, case, then
+    # element id and visit (as a pivot on the element ids sorted them)
+    elem_rank = np.argsort(np.argsort(np.array([str(e) for e in elem_cats], dtype=object),
+                                      kind="stable"), kind="stable")
+    vno = visit_no[first_rows]
+    # visits come grouped by replication; within each, sort by (case, element, visit), then
+    # stably by the enabled time
+    secondary = (vcase * nelem + elem_rank[velem]) * (int(vno.max()) + 1) + vno
+    bounds = np.r_[0, np.nonzero(vrep[1:] != vrep[:-1])[0] + 1, n]
+    rows = np.empty(n, dtype=np.int64)
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        o = np.argsort(secondary[lo:hi], kind="stable")
+        o = o[np.argsort(enabled[lo:hi][o], kind="stable")]
+        rows[lo:hi] = lo + o
+    rep_sorted = np.argsort(vrep[rows[bounds[:-1]]], kind="stable")
+    if (np.diff(rep_sorted) != 1).any():  # blocks not in replication order: reorder them
+        rows = np.concatenate([rows[bounds[k]:bounds[k + 1]] for k in rep_sorted])
+    rep_dtype = ev["replication"].dtype if ev["replication"].dtype.kind in "iu" else np.int64
+    case_dtype = ev["case"].dtype if ev["case"].dtype.kind in "iu" else np.int64
+    out = pd.DataFrame({
+        "replication": vrep[rows].astype(rep_dtype),
+        "case": vcase[rows].astype(case_dtype),
+        "cls": _categorical(cls[rows], cls_cats),
+        "element": _categorical(velem[rows], elem_cats),
+        "visit": vno[rows].astype(np.int64),
+        "enabled": enabled[rows],
+        "start": start[rows],
+        "end": end[rows],
+        "outcome": _categorical(outcome[rows], ["complete", "interrupted", "withdrawn"]),
+        "resource": _categorical(resource[rows], res_cats),
+        "role": _categorical(role[rows], role_cats),
+        "arrival": arrival[rows],
+        "measured": measured[rows],
+        "wait": (start - enabled)[rows],
+        "service": np.where(complete_mask, end - start, np.nan)[rows],
+        "sojourn": np.where(complete_mask, end - enabled, np.nan)[rows],
+    }, columns=cols)
+    return out
