@@ -35,6 +35,13 @@ __all__ = [
 ]
 
 
+def _rebuild(cls, args, state):
+    err = cls.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
+
 class BpsimError(Exception):
     """Base class of every error bpsim raises on bad input.
 
@@ -77,6 +84,10 @@ class BpsimError(Exception):
         self.element_name = element_name
         self.key = key
         self.hint = hint
+
+    def __reduce__(self):
+        # errors raised in a worker process (parallel replications, sweeps) arrive whole
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
     @property
     def location(self) -> str:

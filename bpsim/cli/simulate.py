@@ -68,6 +68,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="show a progress bar on stderr (default: when stderr is a "
                              "terminal)")
+    parser.add_argument("--workers", "-w", type=int, metavar="N", default=None,
+                        help="processes to spread the replications over (default: every "
+                             "core; 1: in this process); the figures are the same")
 
 
 def _reader_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -131,11 +134,15 @@ def simulate(process, scenario, args: argparse.Namespace, quiet: bool = False):
     if args.replications is not None and args.replications < 1:
         raise BpsimError("--replications must be at least 1.", key="replications",
                          hint="pass --replications 1 or more.")
+    workers = getattr(args, "workers", None)
+    if workers is not None and workers < 1:
+        raise BpsimError("--workers must be at least 1.", key="workers",
+                         hint="pass --workers 1 or more (omit it to use every core).")
     progress = args.progress
     if progress is None:
         progress = sys.stderr.isatty() and not quiet
     return engine_simulate(process, scenario, replications=args.replications, seed=args.seed,
-                           progress=bool(progress))
+                           progress=bool(progress), workers=workers)
 
 
 def write_out(results, out: str | Path, event_log: str = "all") -> list[Path]:

@@ -41,6 +41,7 @@ def run(
     progress: bool = False,
     record_events: bool = True,
     replication_ids: Iterable[int] | None = None,
+    workers: int | None = 1,
 ) -> RunOutput:
     """Simulate ``process`` under a bound scenario; return the raw records.
 
@@ -63,6 +64,9 @@ def run(
         Run only these replication numbers (0-based). Replication ``r`` gives the same
         records whether run alone or with others, so parts run in separate processes can be
         concatenated.
+    workers : int, optional
+        Processes to spread the replications over (default 1: in this process; ``None``
+        or 0: every core). The output is the same, bit for bit, whatever the number.
 
     Returns
     -------
@@ -100,23 +104,31 @@ def run(
             def tick(now: float, cases: int) -> None:
                 bar.set_postfix(cases=cases, refresh=False)
                 bar.update(max(min(round(now if by_time else cases), bar.total) - bar.n, 0))
+    from bpsim.engine.parallel import resolve_workers, run_parts
+
+    nproc = resolve_workers(workers, len(ids))
     try:
-        for r in ids:
-            result = run_replication(plan, bound, Streams(entropy, r), record_events=record_events,
-                                     progress=tick)
-            parts.append((r, result))
-            if bar is not None:
-                bar.update(1 if len(ids) > 1 else bar.total - bar.n)
+        if nproc > 1:
+            parts = run_parts(process, bound, entropy, ids, workers=nproc,
+                              record_events=record_events,
+                              on_done=(lambda: bar.update(1)) if bar is not None else None)
+        else:
+            for r in ids:
+                result = run_replication(plan, bound, Streams(entropy, r),
+                                         record_events=record_events, progress=tick)
+                parts.append((r, result))
+                if bar is not None:
+                    bar.update(1 if len(ids) > 1 else bar.total - bar.n)
     finally:
         if bar is not None:
             bar.close()
     meta = {"wall_seconds": time.perf_counter() - clock, "scenario": bound.name,
-            "replication_ids": ids, "record_events": record_events}
+            "replication_ids": ids, "record_events": record_events, "workers": nproc}
     return assemble(plan, parts, seed=entropy, meta=meta)
 
 
 def simulate(process: Process, scenario, replications: int | None = None, seed: int | None = None,
-             progress: bool = False):
+             progress: bool = False, workers: int | None = 1):
     """Simulate and analyse: ``Results`` with stages, roles, SLAs, cases, costs.
 
     Parameters
@@ -124,11 +136,12 @@ def simulate(process: Process, scenario, replications: int | None = None, seed: 
     process : Process
     scenario : Scenario or BoundScenario
         A :class:`bpsim.Scenario` is bound to ``process`` first.
-    replications, seed, progress
-        As in :func:`run`.
+    replications, seed, progress, workers
+        As in :func:`run` (``workers=None``: every core; same figures whatever the number).
     """
     bound = scenario if isinstance(scenario, BoundScenario) else scenario.bind(process)
-    output = run(process, bound, replications=replications, seed=seed, progress=progress)
+    output = run(process, bound, replications=replications, seed=seed, progress=progress,
+                 workers=workers)
     from bpsim.analysis import Results
 
     return Results(output, process, bound)
