@@ -43,7 +43,7 @@ def _wait_share(visits: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     key = done.set_index(["replication", "case"]).index
     v = visits.loc[visits["measured"]]
     v = v.loc[pd.MultiIndex.from_arrays([v["replication"], v["case"]]).isin(key)]
-    w = v.groupby(["element", "replication"])["wait"].sum().reset_index()
+    w = v.groupby(["element", "replication"], observed=True)["wait"].sum().reset_index()
     w["share"] = w["wait"] / w["replication"].map(cycle)
     return w
 

@@ -112,7 +112,8 @@ def queue_stats(series: pd.DataFrame, wins: pd.DataFrame) -> pd.DataFrame:
     first and second half of the window (``first_half``, ``second_half``) for the growth
     figure used by the bottleneck score."""
     rows = []
-    for (rep, element), g in series.groupby(["replication", "element"], sort=False):
+    for (rep, element), g in series.groupby(["replication", "element"], sort=False,
+                                                 observed=True):
         t0, t1 = float(wins.loc[rep, "warmup"]), float(wins.loc[rep, "end"])
         times, lengths = g["time"].to_numpy(), g["length"].to_numpy()
         mean, mx = time_average(times, lengths, t0, t1)
@@ -189,7 +190,7 @@ def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
         per["lambda_W"] = per["lambda"] * per["W"]
         per = per[cols]
     out = []
-    for element, g in per.groupby("element", sort=False):
+    for element, g in per.groupby("element", sort=False, observed=True):
         L, _ = mean_ci(g["L"])
         lw, _ = mean_ci(g["lambda_W"])
         lam, _ = mean_ci(g["lambda"])

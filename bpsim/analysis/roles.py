@@ -85,7 +85,7 @@ def overtime(visits: pd.DataFrame, wins: pd.DataFrame, scenario) -> pd.DataFrame
                 extra[rows] = (b[rows] - a[rows]) - (clock(b[rows]) - clock(a[rows]))
     frame = pd.DataFrame({"replication": v["replication"].to_numpy(), "resource": res,
                           "overtime": extra})
-    return frame.groupby(["replication", "resource"], sort=False)["overtime"].sum().reset_index()
+    return frame.groupby(["replication", "resource"], sort=False, observed=True)["overtime"].sum().reset_index()
 
 
 def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -97,7 +97,7 @@ def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:
     w0 = v["replication"].map(wins["warmup"])
     w1 = v["replication"].map(wins["end"])
     v = v.loc[(v["start"] >= w0) & (v["start"] <= w1)]
-    g = v.groupby(["replication", by], sort=False)
+    g = v.groupby(["replication", by], sort=False, observed=True)
     return pd.DataFrame({"cases_handled": g["case"].nunique(),
                          "handling_mean": g["service"].mean()}).reset_index()
 
@@ -167,7 +167,7 @@ def role_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
     names = list(dict.fromkeys(list(roles) + list(out["name"])))
     out = out.set_index("name").reindex(names).reset_index()
     out = out.rename(columns={"index": "name"})
-    head = per.groupby("role")["staff"].max() if not per.empty else pd.Series(dtype=float)
+    head = per.groupby("role", observed=True)["staff"].max() if not per.empty else pd.Series(dtype=float)
     out["staff"] = [roles[n].staff if n in roles else int(head.get(n, 0)) for n in out["name"]]
     out["cost_per_hour"] = [roles[n].cost_per_hour if n in roles else 0.0 for n in out["name"]]
     return out[cols]

@@ -77,7 +77,7 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
     m = visits.loc[visits["measured"]]
     rows = []
     elements = list(dict.fromkeys(visits["element"]))
-    order = (m.assign(_since=m["enabled"] - m["arrival"]).groupby("element")["_since"].median()
+    order = (m.assign(_since=m["enabled"] - m["arrival"]).groupby("element", observed=True)["_since"].median()
              if not m.empty else pd.Series(dtype=float))
     elements.sort(key=lambda e: (order.get(e, math.inf), str(e)))
     qs = queue_stats.set_index(["element", "replication"]) if not queue_stats.empty else None

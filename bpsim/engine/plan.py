@@ -119,15 +119,26 @@ class NodePlan:
     sends: list[tuple[int, str]] = field(default_factory=list)  # message flows out: (target, "start"|"receive")
 
 
+def case_shift(elements: int) -> int:
+    """Where the case number starts in a packed record key ``case << shift | (element * 8 +
+    lifecycle) << 16 | staff``: bit 32 for models of up to 8,191 elements (the fast layout),
+    more bits for the element field beyond (20,000 elements: bit 34, leaving 29 bits, some
+    536 million tickets per replication, for the case)."""
+    code_bits = max(16, (max(elements, 1) * 8 - 1).bit_length())
+    return 16 + code_bits
+
+
 @dataclass
 class Plan:
-    """The compiled process: nodes by index, arrival start events, roles, classes."""
+    """The compiled process: nodes by index, arrival start events, roles, classes, and the
+    record key layout (``case_shift``, see :func:`case_shift`)."""
 
     nodes: list[NodePlan]
     index: dict[str, int]
     arrivals: list[int]
     roles: list[str]
     classes: list[str]
+    case_shift: int = 32
 
 
 def _error(process: Process, node: str, message: str, hint: str) -> SimulationError:
@@ -202,8 +213,6 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
     g = process.graph
     ids = list(g.nodes)
     index = {n: i for i, n in enumerate(ids)}
-    if len(ids) >= 8192:
-        raise SimulationError(f"the model has {len(ids)} elements; the engine handles 8191")
     nodes = [
         NodePlan(index=i, id=n, name=g.nodes[n].get("name"), type=g.nodes[n].get("type") or "", kind="")
         for i, n in enumerate(ids)
@@ -341,7 +350,8 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
     for i in sorted(problems):
         if i in reachable:
             raise problems[i]
-    return Plan(nodes=nodes, index=index, arrivals=arrivals, roles=list(bound.roles), classes=list(bound.classes))
+    return Plan(nodes=nodes, index=index, arrivals=arrivals, roles=list(bound.roles), classes=list(bound.classes),
+                case_shift=case_shift(len(ids)))
 
 
 def _kind(process, bound, node, data, children, entries_of, index, receivers=frozenset()) -> None:

@@ -1,7 +1,8 @@
 """From packed record columns to the DataFrames of :class:`~bpsim.engine.output.RunOutput`.
 
 During a run each record is two numbers: a 64-bit integer ``case << 32 | (element * 8 +
-lifecycle) << 16 | staff`` and a float time. Here they are unpacked with numpy, one column
+lifecycle) << 16 | staff`` (``case << plan.case_shift`` for models of more than 8,191
+elements) and a float time. Here they are unpacked with numpy, one column
 at a time (freeing each source column as soon as it is used, to keep the peak memory low),
 into categorical columns: element ids, lifecycle words, staff names, roles, classes.
 """
@@ -29,6 +30,7 @@ def _cat(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
 def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> RunOutput:
     """Build the :class:`RunOutput` from ``(replication, result)`` pairs (in order)."""
     elements = [n.id for n in plan.nodes]
+    elem_dtype = np.int16 if len(elements) < 32767 else np.int32
     roles = plan.roles
     role_code = {r: k for k, r in enumerate(roles)}
     elem_role = np.array([role_code.get(n.role, -1) if n.kind == "task" else -1 for n in plan.nodes],
@@ -47,24 +49,25 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
         case_rows["replication"].append(np.full(n, rep, dtype=rep_dtype))
         case_rows["case"].append(np.arange(n, dtype=np.int32))
         case_rows["cls"].append(cls)
-        case_rows["start"].append(np.frombuffer(c_start, dtype=np.int16).astype(np.int16) if n else
-                                  np.zeros(0, np.int16))
+        case_rows["start"].append(np.frombuffer(c_start, dtype=np.int32).astype(elem_dtype) if n
+                                  else np.zeros(0, elem_dtype))
         case_rows["arrival"].append(np.frombuffer(c_arr, dtype=float) if n else np.zeros(0))
         case_rows["end"].append(np.frombuffer(c_end, dtype=float) if n else np.zeros(0))
 
         keys = res.pop("keys")
         packed = np.frombuffer(keys, dtype=np.int64) if len(keys) else np.zeros(0, np.int64)
-        if sys.byteorder == "little":  # read the packed fields in place, no 64-bit temporaries
+        shift = getattr(plan, "case_shift", 32)
+        if sys.byteorder == "little" and shift == 32:  # read the fields in place
             halves = packed.view(np.uint16).reshape(-1, 4)
             case = packed.view(np.int32).reshape(-1, 2)[:, 1].copy()
-            code = halves[:, 1]
+            code = halves[:, 1].astype(np.int32)
             res_bits = halves[:, 0]
         else:
             halves = None
-            case = (packed >> 32).astype(np.int32)
-            code = ((packed >> 16) & 0xFFFF).astype(np.uint16)
+            case = (packed >> shift).astype(np.int32)
+            code = ((packed >> 16) & ((1 << (shift - 16)) - 1)).astype(np.int32)
             res_bits = (packed & 0xFFFF).astype(np.uint16)
-        elem = (code >> 3).astype(np.int16)
+        elem = (code >> 3).astype(elem_dtype)
         life = (code & 7).astype(np.int8)
         resource = res_bits.astype(np.int32) - 1
         del code, res_bits, packed, keys, halves
@@ -95,7 +98,7 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
     ev["replication"] = joined(columns["replication"], rep_dtype)
     ev["case"] = joined(columns["case"], np.int32)
     ev["cls"] = _cat(joined(columns["cls"], np.int8), plan.classes)
-    ev["element"] = _cat(joined(columns["element"], np.int16), elements)
+    ev["element"] = _cat(joined(columns["element"], elem_dtype), elements)
     ev["lifecycle"] = _cat(joined(columns["lifecycle"], np.int8), LIFECYCLES)
     ev["time"] = joined(columns["time"], float)
     ev["resource"] = _cat(joined(columns["resource"], np.int16), staff_names)
@@ -110,7 +113,7 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
             "replication": joined(case_rows["replication"], rep_dtype),
             "case": joined(case_rows["case"], np.int32),
             "cls": _cat(joined(case_rows["cls"], np.int8), plan.classes),
-            "start": _cat(joined(case_rows["start"], np.int16), elements),
+            "start": _cat(joined(case_rows["start"], elem_dtype), elements),
             "arrival": joined(case_rows["arrival"], float),
             "end": cend,
             "completed": ~np.isnan(cend),

@@ -78,10 +78,11 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     ncls = len(plan.classes)
     cls_index = {c: k for k, c in enumerate(plan.classes)}
 
+    kshift = plan.case_shift  # record key: case << shift | (element * 8 + lifecycle) << 16 | staff
     keys, times = array("q"), array("d")
     ak = keys.append if record_events else _noop
     at = times.append if record_events else _noop
-    c_cls, c_start, c_arr, c_end = array("b"), array("h"), array("d"), array("d")
+    c_cls, c_start, c_arr, c_end = array("b"), array("i"), array("d"), array("d")
 
     # -- staff ------------------------------------------------------------------------
     pools: dict[str, Pool] = {}
@@ -523,7 +524,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     def arrive(start: int, cls: int, now: float) -> None:
         cid = len(c_arr)
         sc = Scope(cid)
-        tok = Token(cid << 32, cls, sc, start)
+        tok = Token(cid << kshift, cls, sc, start)
         sc.tokens.add(tok)
         c_cls.append(cls)
         c_start.append(start)

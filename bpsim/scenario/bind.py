@@ -65,6 +65,11 @@ def bind(scenario: Scenario, process: Process) -> BoundScenario:
         A name that matches no element or several, a branch the gateway lacks, exclusive
         branch probabilities not summing to 1, an unknown role, calendar or class.
     """
+    with process.indexed():  # each name looked up in a dictionary, not a scan of the model
+        return _bind(scenario, process)
+
+
+def _bind(scenario: Scenario, process: Process) -> BoundScenario:
     s = scenario
     start = s.start
     classes = s.class_order()
