@@ -108,7 +108,7 @@ def _per_replication(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFra
     if ot is None:
         ot = overtime(visits, wins, scenario)
     staff = staff.merge(ot, on=["replication", "resource"], how="left")
-    staff["overtime"] = staff["overtime"].fillna(0.0).clip(lower=0.0)
+    staff["overtime"] = staff["overtime"].astype(float).fillna(0.0).clip(lower=0.0)
     s = staff.groupby(keys, sort=False, observed=True).agg(
         busy=("busy", "sum"), on_shift=("on_shift", "sum"), tasks=("tasks", "sum"),
         overtime=("overtime", "sum"), staff=("resource", "nunique")).reset_index()
@@ -119,7 +119,7 @@ def _per_replication(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFra
     s["on_shift_hours"] = s["on_shift"] / 3600.0
     h = handled(visits, wins, by)
     s = s.merge(h, on=["replication", by], how="left")
-    s["cases_handled"] = s["cases_handled"].fillna(0)
+    s["cases_handled"] = s["cases_handled"].astype(float).fillna(0)
     s["person_hours_per_case"] = s["busy_hours"] / s["cases_handled"].where(
         s["cases_handled"] > 0)
     return s
