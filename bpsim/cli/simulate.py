@@ -80,12 +80,9 @@ def _reader_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _require_file(path: str, what: str) -> None:
-    p = Path(path)
-    if not p.exists():
-        raise ReadError(f"the {what} file does not exist.", file=path,
-                        hint="check the path (relative paths start from the current folder).")
-    if not p.is_file():
-        raise ReadError(f"the {what} path is not a file.", file=path)
+    from bpsim._paths import check_file
+
+    check_file(path, what=f"{what} file")
 
 
 def load(args: argparse.Namespace):

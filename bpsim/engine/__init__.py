@@ -79,6 +79,8 @@ def run(
         branch probabilities, no end to the run ...), naming the element.
     """
     reps = bound.replications if replications is None else replications
+    if replication_ids is None:
+        _check_size(bound, int(reps))  # before anything grows with the number of runs
     ids = list(range(int(reps))) if replication_ids is None else [int(r) for r in replication_ids]
     if any(r < 0 for r in ids):
         raise SimulationError("replication numbers must be 0 or more", hint="pass replication_ids >= 0")
@@ -125,6 +127,18 @@ def run(
     meta = {"wall_seconds": time.perf_counter() - clock, "scenario": bound.name,
             "replication_ids": ids, "record_events": record_events, "workers": nproc}
     return assemble(plan, parts, seed=entropy, meta=meta)
+
+
+def _check_size(bound: BoundScenario, replications: int) -> None:
+    """Refuse a run beyond bpsim's limits (:mod:`bpsim.scenario.limits`), naming the file."""
+    from bpsim.errors import ScenarioError
+    from bpsim.scenario.limits import check_run_size
+
+    try:
+        check_run_size(bound, replications)
+    except ScenarioError as exc:
+        exc.file = exc.file or getattr(bound, "source", None)
+        raise
 
 
 def simulate(process: Process, scenario, replications: int | None = None, seed: int | None = None,

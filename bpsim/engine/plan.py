@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from bpsim.engine.cycles import zero_time_cycles
 from bpsim.errors import SimulationError
 from bpsim.model import ACTIVITY_TYPES, SUBPROCESS_TYPES, TASK_TYPES, Flow, Process
 from bpsim.scenario.spec import BoundScenario, LoopSpec
@@ -350,8 +351,24 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
     for i in sorted(problems):
         if i in reachable:
             raise problems[i]
-    return Plan(nodes=nodes, index=index, arrivals=arrivals, roles=list(bound.roles), classes=list(bound.classes),
+    plan = Plan(nodes=nodes, index=index, arrivals=arrivals, roles=list(bound.roles), classes=list(bound.classes),
                 case_shift=case_shift(len(ids)))
+    for cycle in zero_time_cycles(plan, reachable):
+        raise zero_time_error(process, plan, cycle)
+    return plan
+
+
+def zero_time_error(process: Process, plan: Plan, cycle: list[int]) -> SimulationError:
+    """The error for a loop that takes no time and cannot be left (see :mod:`.cycles`)."""
+    names = [plan.nodes[i].name or plan.nodes[i].id for i in cycle]
+    shown = ", ".join(repr(n) for n in names[:6]) + (" ..." if len(names) > 6 else "")
+    first = plan.nodes[cycle[0]].id
+    return _error(
+        process, first,
+        f"the loop through {shown} takes no time and a ticket can never leave it: simulated "
+        "time would stand still while the records grow without end.",
+        "give a step of the loop a duration above 0, or a branch out of it with a probability "
+        "above 0 (gateways:)")
 
 
 def _kind(process, bound, node, data, children, entries_of, index, receivers=frozenset()) -> None:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 from lxml import etree
 
+from bpsim._paths import read_limited
 from bpsim.errors import NotAProcessError, ReadError, UnsafeInputError
 
 __all__ = ["MAX_XML_BYTES", "parse_xml", "read_source"]
@@ -42,22 +42,9 @@ def read_source(source: str | os.PathLike | bytes, *, limit: int | None = None) 
         data, name = bytes(source), "<bytes>"
     else:
         name = str(source)
-        path = Path(source)
-        if not path.exists():
-            raise ReadError("no such file.", file=name, hint="check the path.")
-        if path.is_dir():
-            raise ReadError("is a directory, not a file.", file=name)
-        try:
-            size = path.stat().st_size
-            if size > limit:
-                raise UnsafeInputError(
-                    f"file is {size:,} bytes, more than the {limit:,} bytes bpsim reads.",
-                    file=name,
-                    hint="set BPSIM_MAX_XML_BYTES to a larger limit if the file is trusted.",
-                )
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ReadError(f"cannot read the file: {exc.strerror or exc}.", file=name) from None
+        data = read_limited(
+            source, limit, too_big=UnsafeInputError,
+            hint="set BPSIM_MAX_XML_BYTES to a larger limit if the file is trusted.")
     if len(data) > limit:
         raise UnsafeInputError(
             f"input is {len(data):,} bytes, more than the {limit:,} bytes bpsim reads.",

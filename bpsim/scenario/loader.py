@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from bpsim._paths import read_limited
 from bpsim.errors import ScenarioError
 
 __all__ = ["read_yaml", "format_key", "line_of", "MAX_BYTES", "MAX_NODES", "scenario_error"]
@@ -90,8 +91,19 @@ def line_of(lines: dict[Loc, int] | None, loc: Loc) -> int | None:
     return lines.get((), None)
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], file: str, budget: list[int]) -> None:
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], file: str, budget: list[int],
+          path: frozenset[int] = frozenset()) -> None:
     budget[0] -= 1
+    if id(node) in path:
+        raise ScenarioError(
+            "a recursive alias: this value contains itself (an anchor &x used inside its own "
+            "value as *x).", file=file, line=node.start_mark.line + 1,
+            key=format_key(loc) or None, hint="write the value out without the alias.")
+    if len(loc) > MAX_DEPTH:
+        raise ScenarioError(
+            f"values are nested more than {MAX_DEPTH} levels deep.", file=file,
+            line=node.start_mark.line + 1, hint="a scenario nests a few levels; flatten it.")
+    path = path | {id(node)} if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) else path
     if budget[0] < 0:
         raise ScenarioError(
             f"the scenario expands to more than {MAX_NODES} values (too many aliases?).",
@@ -129,11 +141,24 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], file: str, budget: l
                 )
             seen[key] = line
             lines[(*loc, key)] = line
-            _walk(value_node, (*loc, key), lines, file, budget)
+            _walk(value_node, (*loc, key), lines, file, budget, path)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             lines.setdefault((*loc, i), item.start_mark.line + 1)
-            _walk(item, (*loc, i), lines, file, budget)
+            _walk(item, (*loc, i), lines, file, budget, path)
+    elif isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS \
+            and len(node.value) > MAX_DIGITS:
+        raise ScenarioError(
+            f"a number of {len(node.value):,} characters; bpsim reads numbers of at most "
+            f"{MAX_DIGITS} digits.", file=file, line=node.start_mark.line + 1,
+            key=format_key(loc) or None, hint="write a number of sensible size.")
+
+
+#: Deepest nesting of values in a scenario (real ones nest four or five levels).
+MAX_DEPTH = 50
+#: Longest number (characters) a scenario may hold; 5,000-digit integers are a typo or an attack.
+MAX_DIGITS = 100
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 def _stringify_keys(data: Any) -> Any:
@@ -163,23 +188,10 @@ def read_yaml(source: str | Path | bytes, *, file: str | None = None) -> tuple[A
     if isinstance(source, bytes):
         raw, file = source, file or "<scenario>"
     else:
-        path = Path(source)
         file = file or str(source)
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise ScenarioError(
-                    f"the scenario file is {size} bytes; the limit is {MAX_BYTES}.",
-                    file=file,
-                    hint="scenarios are short; put long traces in a CSV file (trace: file.csv).",
-                )
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ScenarioError(
-                f"cannot read the scenario file: {exc.strerror or exc}.",
-                file=file,
-                hint="check the path.",
-            ) from None
+        raw = read_limited(source, MAX_BYTES, what="scenario file", error=ScenarioError,
+                           hint="scenarios are short; put long traces in a CSV file "
+                           "(trace: file.csv).")
     if len(raw) > MAX_BYTES:
         raise ScenarioError(f"the scenario is larger than {MAX_BYTES} bytes.", file=file)
     try:

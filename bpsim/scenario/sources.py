@@ -74,13 +74,7 @@ def read_trace(scenario: Scenario, value: Any, loc: tuple) -> list[float]:
     else:
         base = Path(scenario.source).parent if scenario.source else Path.cwd()
         path = base / value
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise scenario_error(
-                scenario, f"cannot read trace file {str(path)!r}: {exc.strerror or exc}.", loc,
-                hint="give a CSV path relative to the scenario file.",
-            ) from None  # fmt: skip
+        text = _read_trace(scenario, path, loc)
         rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
         column, first = 0, 0
         if rows:
@@ -94,12 +88,41 @@ def read_trace(scenario: Scenario, value: Any, loc: tuple) -> list[float]:
                     loc, hint="name the column of arrival times 'time' or 'timestamp'.",
                 )  # fmt: skip
         times = [when(r[column], f"{value}:{i + 1 + first}") for i, r in enumerate(rows[first:])]
+        if not times:
+            raise scenario_error(
+                scenario, f"trace file {str(path)!r} holds no arrival times"
+                + (" (only a header)." if rows else " (it is empty)."), loc,
+                hint="write one arrival time per line: seconds since the start, or "
+                "2026-01-05T09:12:00.")
     if any(t < 0 for t in times):
         raise scenario_error(
             scenario, "the trace has arrivals before the scenario start.", loc,
             hint="move start earlier or drop those rows.",
         )  # fmt: skip
     return sorted(times)
+
+
+#: Largest trace CSV bpsim reads (bytes): about 10 million arrival times.
+MAX_TRACE_BYTES = 256 * 1024 * 1024
+
+
+def _read_trace(scenario: Any, path: Path, loc: tuple) -> str:
+    """The text of a trace CSV: a regular file of bounded size, in UTF-8 (a BOM is fine)."""
+    from bpsim._paths import read_limited
+
+    try:
+        data = read_limited(path, MAX_TRACE_BYTES, what="trace file", error=ScenarioError)
+    except ScenarioError as exc:
+        raise scenario_error(
+            scenario, f"cannot read trace file {str(path)!r}: {exc.message}", loc,
+            hint="give a CSV path relative to the scenario file.") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise scenario_error(
+            scenario, f"trace file {str(path)!r} is not UTF-8 text (byte {exc.start:,}, line "
+            f"{line}).", loc, hint="save the CSV as UTF-8 (in Excel: CSV UTF-8).") from None
 
 
 def _suffix(exc: ScenarioError, prefix: str) -> tuple[str, ...]:

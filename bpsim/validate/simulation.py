@@ -260,9 +260,13 @@ def sim_missing_role(process, ctx):
     if not _is_scenario(ctx):
         return
     roles = _roles(ctx)
+    waits = set(_resolved(ctx)["events"]) | _messaged(process)
     for node in _work(ctx):
         if roles.get(node) is not None or ctx.type_of(node) in _AUTOMATIC:
             continue
+        if ctx.type_of(node) == "receiveTask" and node in waits \
+                and node not in _resolved(ctx)["tasks"]:
+            continue  # a wait (under events:, or for a message) that holds no staff by design
         entry = _task_entry(ctx, node)
         if entry is not None and "role" in entry.model_fields_set:
             continue  # role: null, said on purpose
@@ -361,3 +365,62 @@ def sim_overloaded_role(process, ctx):
                  "staff hours); its queue would grow without end. Add staff (roles: "
                  f'{r["role"]}: staff:) or take work away from it.',
             ("roles", r["role"]), element_id=tasks[0] if tasks else None)
+
+
+def _bound(ctx):
+    """The scenario bound to the process and its compiled plan, or ``(None, None)`` when
+    binding fails (the other sim-* rules report why)."""
+    if "sim-plan" not in ctx.cache:
+        from bpsim.errors import BpsimError
+
+        bound = plan = None
+        try:
+            bound = ctx.scenario.bind(ctx.process)
+            from bpsim.engine.plan import compile_plan
+
+            plan = compile_plan(ctx.process, bound)
+        except BpsimError as exc:
+            plan = exc if bound is not None else None
+        ctx.cache["sim-plan"] = (bound, plan)
+    return ctx.cache["sim-plan"]
+
+
+@rule("sim-zero-time-cycle", "error", group="simulation", needs_scenario=True)
+def sim_zero_time_cycle(process, ctx):
+    """A loop of steps that take no time (``fixed(0)``, gateways, throw events) that a ticket
+    can never leave: simulated time would stand still and the run never end."""
+    if not _is_scenario(ctx):
+        return
+    bound, plan = _bound(ctx)
+    if bound is None or plan is None:
+        return
+    if isinstance(plan, Exception):
+        if "takes no time" in getattr(plan, "message", ""):
+            f = ctx.finding(plan.element_id, plan.message + (f" Fix: {plan.hint}."
+                                                             if plan.hint else ""))
+            yield f
+        return
+
+
+@rule("sim-run-size", "error", group="simulation", needs_scenario=True)
+def sim_run_size(process, ctx):
+    """The run is beyond bpsim's limits (replications, staff, horizon, tickets in the run;
+    docs/scenario.md "Limits"), or large enough to deserve a warning with its estimated size."""
+    if not _is_scenario(ctx):
+        return
+    bound, _plan = _bound(ctx)
+    if bound is None:
+        return
+    from bpsim.scenario.limits import check_run_size
+
+    try:
+        warnings = check_run_size(bound)
+    except ScenarioError as exc:
+        key = exc.key or ""
+        yield _scenario_finding(ctx, f"scenario key {key}: {exc.message} Fix: {exc.hint}",
+                                tuple(key.split(".")) if key else ())
+        return
+    for text in warnings:
+        f = _scenario_finding(ctx, text, ())
+        f.severity = "warning" if f.severity == "error" else f.severity
+        yield f

@@ -211,12 +211,26 @@ def soundness_lack_of_synchronisation(process, ctx):
             else:
                 origin = _closest(g, [n for n in nx.ancestors(g, flow.source) | {flow.source}
                                       if _multiplies(ctx, net, n)], flow.source) or join
-                if ("pile", origin) in reported:
+                if ("pile", origin) in reported or _fire_and_forget(g, flow, origin):
                     continue
                 reported.add(("pile", origin))
                 yield ctx.finding(flow.id, "tokens of one ticket pile up on this flow: "
                                   f"{_describe(ctx, origin)} starts a new branch each time a "
                                   "loop passes it, before the previous branch has finished.")
+
+
+def _fire_and_forget(g: nx.DiGraph, flow, origin: str) -> bool:
+    """``True`` when the tokens piling up on ``flow`` can do no harm: everything downstream
+    of it is a branch of its own (no element there is entered by another flow, and it never
+    leads back to ``origin``), ending at end events. A non-interrupting reminder timer on a
+    "wait for the customer's reply" step inside a loop is the classic case: every pass sends
+    one reminder, each reminder token ends alone, nothing runs twice (the end event it
+    reaches may be shared with the main path)."""
+    tail = nx.descendants(g, flow.target) | {flow.target}
+    if origin in tail or flow.source in tail:
+        return False
+    # an end event shared with the main path consumes each token alone: no harm either
+    return all(g.in_degree(n) <= 1 or g.out_degree(n) == 0 for n in tail)
 
 
 def _merge_point(g: nx.DiGraph, node: str) -> str:

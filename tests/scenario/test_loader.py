@@ -161,7 +161,7 @@ def test_not_a_scenario(tmp_path, text, words):
 
 
 def test_missing_file_and_size_cap(tmp_path, monkeypatch):
-    assert "cannot read" in error_of(tmp_path / "nope.yaml").message
+    assert "no such file" in error_of(tmp_path / "nope.yaml").message
     from bpsim.scenario import loader
 
     monkeypatch.setattr(loader, "MAX_BYTES", 10)
