@@ -16,7 +16,7 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parents[1] / "bpsim"
 
 #: What each step of the data path may import at module level (besides the shared modules
-#: bpsim.errors, bpsim.model, bpsim._atomic, bpsim._aliases and itself).
+#: bpsim.errors, bpsim.model, bpsim._atomic, bpsim._aliases, bpsim._paths and itself).
 ALLOWED = {
     "bpsim.modeling": set(),
     "bpsim.io": {"bpsim.modeling"},
@@ -37,7 +37,7 @@ ALLOWED = {
     "bpsim.whatif": {"bpsim.engine", "bpsim.analysis", "bpsim.report", "bpsim.scenario",
                      "bpsim.io", "bpsim.render"},
 }
-SHARED = {"bpsim", "bpsim.errors", "bpsim.model", "bpsim._atomic", "bpsim._aliases"}
+SHARED = {"bpsim", "bpsim.errors", "bpsim.model", "bpsim._atomic", "bpsim._aliases", "bpsim._paths"}
 
 
 def _modules() -> dict[str, Path]:
