@@ -84,10 +84,13 @@ def write_all(results, out_dir: str | os.PathLike, event_log: str = "all") -> li
     from bpsim.report.html import report_html
 
     paths = [write_text(out / "report.txt", results.summary()),
-             write_text(out / "report.html", report_html(results)),
              write_text(out / "results.json", results.to_json() + "\n")]
     paths += write_tables(results, out)
-    paths += write_plots(results, out)
+    plots = write_plots(results, out)
+    paths += plots
+    pngs = {kind: (out / name).read_bytes() for kind, name in PLOTS.items()
+            if (out / name).exists()}
+    paths.insert(1, write_text(out / "report.html", report_html(results, pngs)))
     if event_log != "none":
         reps = None
         if event_log == "first":

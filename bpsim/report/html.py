@@ -226,11 +226,16 @@ def _costs(results) -> str:
     return table(_records(results.costs), cols)
 
 
-def _plots(results) -> str:
+def _plots(results, pngs: dict[str, bytes] | None = None) -> str:
+    from bpsim.report.htmlpage import png_bytes_uri
     from bpsim.report.plots import KINDS, figure
 
     out = []
     for kind in KINDS:
+        if pngs and kind in pngs:  # already drawn for the --out folder
+            out.append(figure_img(png_bytes_uri(pngs[kind]), PLOT_CAPTIONS.get(kind, kind),
+                                  kind))
+            continue
         try:
             fig = figure(results, kind)
         except Exception as exc:  # noqa: BLE001 - a plot that cannot be drawn is said so
@@ -273,8 +278,9 @@ def _meta(results, d: dict) -> str:
     return f'<dl class="meta">{dl}</dl>{_scenario_text(results)}'
 
 
-def report_html(results) -> str:
-    """The whole report as HTML text."""
+def report_html(results, plots: dict[str, bytes] | None = None) -> str:
+    """The whole report as HTML text; ``plots`` (kind -> PNG bytes, as written into the
+    ``--out`` folder) are used instead of drawing the plots again."""
     import bpsim
 
     d = results.to_dict()
@@ -299,7 +305,7 @@ def report_html(results) -> str:
                                    "A role above 85 % busy is shown in red.")),
         ("costs", "Costs", section("costs", "Costs", _costs(results),
                                    "Per replication.")),
-        ("plots", "Plots", section("plots", "Plots", _plots(results))),
+        ("plots", "Plots", section("plots", "Plots", _plots(results, plots))),
         ("run", "Scenario and run", section("run", "Scenario and run", _meta(results, d))),
     ]
     footer = (f"Written by bpsim {esc(bpsim.__version__)} · seed {esc(results.seed)} · "

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
-__all__ = ["page", "table", "kpis", "section", "png_data_uri", "figure_img", "esc", "CSP"]
+__all__ = ["page", "table", "kpis", "section", "png_data_uri", "png_bytes_uri", "figure_img",
+           "esc", "CSP"]
 
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
        "script-src 'unsafe-inline'; font-src data:")
@@ -190,7 +191,7 @@ def kpis(items: Iterable[tuple[str, str, str | None, bool]]) -> str:
 def png_data_uri(fig, dpi: int = 100) -> str:
     """A matplotlib figure as a ``data:image/png;base64,...`` URI (the figure is closed)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi)
     try:
         import matplotlib.pyplot as plt
 
@@ -198,6 +199,11 @@ def png_data_uri(fig, dpi: int = 100) -> str:
     except Exception:  # noqa: BLE001 - a Figure() not managed by pyplot
         pass
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def png_bytes_uri(data: bytes) -> str:
+    """PNG bytes as a ``data:image/png;base64,...`` URI."""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
 def figure_img(uri: str, caption: str, alt: str) -> str:

@@ -31,8 +31,8 @@ def quick_scenario():
 
 
 @pytest.fixture(scope="module")
-def desk():
-    return bpsim.simulate(bpsim.read(MODELS / "service_desk.bpmn"), quick_scenario())
+def desk(desk_results):
+    return desk_results
 
 
 @pytest.fixture(scope="module")

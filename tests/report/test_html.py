@@ -10,18 +10,17 @@ from lxml import html as lhtml
 import bpsim
 from bpsim.report.diagram import METRICS
 
-from .test_annotate import MODELS, quick_scenario
+from .test_annotate import MODELS
 
 
 @pytest.fixture(scope="module")
-def desk():
-    return bpsim.simulate(bpsim.read(MODELS / "service_desk.bpmn"), quick_scenario())
+def desk(desk_results):
+    return desk_results
 
 
 @pytest.fixture(scope="module")
-def page(desk, tmp_path_factory):
-    path = tmp_path_factory.mktemp("html") / "report.html"
-    text = desk.to_html(path)
+def page(desk_report):
+    text, path = desk_report
     assert path.read_text(encoding="utf-8") == text
     return text
 
