@@ -32,14 +32,15 @@ class _AliasLoader(importlib.abc.Loader):
         target = importlib.import_module(self.target)
         names = {k: v for k, v in vars(target).items()
                  if not (k.startswith("__") and k.endswith("__"))}
-        module.__dict__.update(names)
-        module.__doc__ = f"Moved to :mod:`{self.target}`; this name keeps working."
-        module.__all__ = list(getattr(target, "__all__", []))
+        exported = list(getattr(target, "__all__", []))
         if self.target == "bpsim.modeling.editor":
             from bpsim.modeling.ids import id_prefix
 
-            module.id_prefix = id_prefix
-            module.__all__.append("id_prefix")
+            names["id_prefix"] = id_prefix
+            exported.append("id_prefix")
+        module.__dict__.update(names)
+        module.__dict__["__all__"] = exported
+        module.__doc__ = f"Moved to :mod:`{self.target}`; this name keeps working."
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder):

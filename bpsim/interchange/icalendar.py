@@ -161,11 +161,11 @@ def read_calendar(text: str) -> tuple[dict[str, Any], list[str]]:
     for day, spans in per_day.items():
         for a, b in spans:
             offset = day * DAY + a
-            end = day * DAY + b
-            while offset < end:
+            finish = day * DAY + b
+            while offset < finish:
                 weekday = int(offset // DAY) % 7
                 base = (offset // DAY) * DAY
-                stop = min(end, base + DAY)
+                stop = min(finish, base + DAY)
                 hours[weekday].append((offset - base, stop - base))
                 offset = stop
     texts: dict[int, str] = {}

@@ -601,9 +601,8 @@ class _ScenarioReader:
 
     def _default_role(self, node: str) -> str | None:
         lane = self.process.graph.nodes[node].get("lane")
-        if lane and lane in self.process.lanes and self.process.lanes[lane].name:
-            return " ".join(self.process.lanes[lane].name.split())
-        return None
+        name = self.process.lanes[lane].name if lane and lane in self.process.lanes else None
+        return " ".join(name.split()) if name else None
 
     def _task_role(self, ref: str, params: dict[tuple[str, str], Any], used: set) -> str | None:
         for pg in (("ResourceParameters", "Selection"), ("ResourceParameters", "Role")):

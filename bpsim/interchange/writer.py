@@ -171,7 +171,7 @@ def bpsim_xml(scenario: Any, process: Process, *, scenario_id: str = "bpsim") ->
         for name in written:
             vendor["calendars"].pop(name, None)
     # roles ------------------------------------------------------------------------------------
-    lanes = {}
+    lanes: dict[str, str] = {}
     for lane in process.lanes.values():
         if lane.name:
             lanes.setdefault(" ".join(lane.name.split()), lane.id)

@@ -128,7 +128,7 @@ def _full_layout(process: Process) -> Diagram:
     right = 0.0
     hidden: list[tuple[str, _Block]] = []  # collapsed sub-processes drawn elsewhere
     for pid, members in groups.items():
-        pool = pool_of.get(pid)
+        pool = pool_of.get(pid) if pid is not None else None
         if not members and pool is None and not _lanes_of(process, pid):
             continue
         top_lanes = [ln for ln in process.lanes.values() if ln.process == pid and not ln.parent]
@@ -490,8 +490,9 @@ def _route_all(process: Process, d: Diagram, keep: set[str]) -> None:
     pool_of = {part.process: part.id for part in process.participants.values() if part.process}
 
     def pool(end: str) -> Bounds | None:
-        key = end if end in process.participants else pool_of.get(
-            g.nodes[end].get("process") if end in g else None)
+        owner = g.nodes[end].get("process") if end in g else None
+        key = end if end in process.participants else (
+            pool_of.get(owner) if owner is not None else None)
         return d.shapes.get(key) if key else None
 
     for m in process.message_flows.values():

@@ -94,7 +94,8 @@ class WeeklyCalendar:
                     key=k,
                     hint='drop "days" and write hours: {mon-thu: "09-18", fri: "09-16"}.',
                 )
-            intervals, seen = [], set()
+            intervals: list[tuple[float, float]] = []
+            seen: set[int] = set()
             for day_text, day_hours in hours.items():
                 ds = parse_days(str(day_text), key=f"{k}.hours")
                 if seen & set(ds):

@@ -331,17 +331,20 @@ class Gamma(Distribution):
         sd: float | None = None,
     ) -> None:
         by_moments = mean is not None or sd is not None
+        self._moments: tuple[float, float] | None = None
         if by_moments:
             _check(shape is None and scale is None and mean is not None and sd is not None,
                    "gamma", "give either shape and scale, or mean and sd")  # fmt: skip
+            assert mean is not None and sd is not None  # checked just above
             _finite_nonneg("gamma", mean=mean, sd=sd)
             _check(mean > 0 and sd > 0, "gamma", "mean and sd must be positive")
             shape, scale = (mean / sd) ** 2, sd**2 / mean
+            self._moments = (float(mean), float(sd))
         _check(shape is not None and scale is not None, "gamma", "give shape and scale")
+        assert shape is not None and scale is not None  # checked just above
         _finite_nonneg("gamma", shape=shape, scale=scale)
         _check(shape > 0 and scale > 0, "gamma", "shape and scale must be positive")
         self.shape, self.scale = float(shape), float(scale)
-        self._moments = (float(mean), float(sd)) if by_moments else None
 
     def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.gamma(self.shape, self.scale, n)

@@ -215,7 +215,7 @@ class StepPattern:
     def __init__(
         self,
         pieces: Iterable[tuple[float, float, float]],
-        holidays: list[tuple[float, float]] = (),
+        holidays: Iterable[tuple[float, float]] = (),
     ) -> None:
         edges, levels = [0.0], []
         for a, b, level in sorted(pieces):

@@ -68,7 +68,9 @@ def parse_value(text: str) -> Any:
 
 def _split_top_level(text: str) -> list[str]:
     """Split on commas outside brackets: ``"fixed(1m),uniform(1m, 2m)"`` -> two values."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "([{":
             depth += 1
