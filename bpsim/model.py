@@ -398,7 +398,7 @@ class Process:
         """
         outer = getattr(self, "_index", None)
         if outer is None:
-            self._index = _Index(self)
+            self._index: _Index | None = _Index(self)
         try:
             yield self
         finally:
