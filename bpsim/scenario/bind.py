@@ -378,8 +378,16 @@ def resolve(scenario: Scenario, process: Process, key: str) -> Any:
     types = SECTIONS[section]
     if not rest:
         return {find_element(scenario, process, k, (section, k), types): k for k in entries}
-    names = sorted(entries, key=len, reverse=True)
-    hit = next((k for k in names if rest == k or rest.startswith(k + ".")), None)
+    # the longest entry that is ``rest`` or a prefix of it ending before a dot (looked up
+    # by key: the longest candidates first, as a sorted scan of every entry would find)
+    hit = rest if rest in entries else None
+    cut = len(rest)
+    while hit is None and cut > 0:
+        cut = rest.rfind(".", 0, cut)
+        if cut <= 0:
+            break
+        if rest[:cut] in entries:
+            hit = rest[:cut]
     if hit is None:
         return find_element(scenario, process, rest, (section, rest), types)
     node = find_element(scenario, process, hit, (section, hit), types)

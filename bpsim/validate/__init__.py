@@ -89,15 +89,16 @@ def validate(
         if severity != "off" and (wanted is None or f.rule in wanted):
             findings.append(_copy(f, severity, ctx.file))
     ordered = sorted(RULES.values(), key=lambda r: GROUPS.index(r.group))
-    for r in ordered:
-        if wanted is not None and r.name not in wanted:
-            continue
-        if ctx.severities.get(r.name, r.severity) == "off":
-            continue
-        if r.needs_scenario and scenario is None:
-            continue
-        ctx.current = r
-        findings.extend(r.check(process, ctx))
+    with process.indexed():  # rules look names and flows up by key (no scan per lookup)
+        for r in ordered:
+            if wanted is not None and r.name not in wanted:
+                continue
+            if ctx.severities.get(r.name, r.severity) == "off":
+                continue
+            if r.needs_scenario and scenario is None:
+                continue
+            ctx.current = r
+            findings.extend(r.check(process, ctx))
     ctx.current = None
     findings = [f for f in findings if f.severity != "off"]
     return sorted(findings, key=_position)
