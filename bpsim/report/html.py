@@ -95,6 +95,12 @@ def _headline(results, d: dict) -> str:
         items.append((f"busiest role: {busy['name']}",
                       fmt_pm(busy["utilization"], busy.get("utilization_ci95", math.nan),
                              "pct"), f"{busy.get('staff')} staff", busy["utilization"] > 0.85))
+    op = d.get("open") or {}
+    if _ok(op.get("total")):
+        items.append(("still open at the end", fmt_pm(op["total"], op.get("total_ci95",
+                                                                          math.nan), "num"),
+                      f"{_pct(op.get('share'))} of arrivals, mean age {_dur(op.get('age_mean'))}",
+                      False))
     cost = d.get("cost", {})
     if _ok(cost.get("per_case")):
         items.append(("staff cost per ticket", _money(cost["per_case"]),
@@ -144,7 +150,8 @@ def _diagram(results) -> str:
 
 _SLA_KNOWN = {"name", "cls", "from", "to", "calendar", "target", "attain", "counted",
               "excluded", "breach_rate", "breach_rate_ci95", "elapsed_mean", "elapsed_ci95",
-              "elapsed_p50", "elapsed_p90", "elapsed_p95", "met"}
+              "elapsed_p50", "elapsed_p90", "elapsed_p95", "met", "breach_rate_low",
+              "breach_rate_high", "censored_share"}
 
 
 def _slas(results) -> str:
@@ -152,13 +159,19 @@ def _slas(results) -> str:
     rows = _records(df)
     if not rows:
         return '<p class="muted">The scenario sets no SLA.</p>'
-    cols = [("SLA", lambda r: r["name"], ""), ("class", lambda r: r.get("cls"), ""),
-            ("from → to", lambda r: f"{r.get('from')} → {r.get('to')}", ""),
+    cols = [("SLA", lambda r: r["name"] + (f" · {r['cls']}" if r.get("cls") not in
+                                            (None, "all") else ""), ""),
+            ("clock", lambda r: f"{r.get('from')} → {r.get('to')}"
+             + (f" ({r['calendar']} hours)" if isinstance(r.get("calendar"), str) else ""), ""),
             ("target", lambda r: _dur(r.get("target")), "n"),
-            ("calendar", lambda r: r.get("calendar"), ""),
-            ("tickets counted", lambda r: _num(r.get("counted")), "n"),
-            ("excluded", lambda r: _num(r.get("excluded")), "n")]
-    extra = [c for c in df.columns if c not in _SLA_KNOWN and not c.endswith("_ci95")]
+            ("tickets counted", lambda r: _num(r.get("counted")) + (
+                f"\n{_num(r['excluded'])} excluded" if _ok(r.get("excluded"))
+                and r["excluded"] > 0 else ""), "n")]
+    if "censored" in df:
+        cols.append(("open, within target (censored)", lambda r: _num(r.get("censored")) + (
+            f"\n{_pct(r['censored_share'])}" if _ok(r.get("censored_share")) else ""), "n"))
+    extra = [c for c in df.columns if c not in _SLA_KNOWN and c != "censored"
+             and not c.endswith("_ci95")]
     for c in extra:  # e.g. open / censored tickets, added by newer runs
         if pd.api.types.is_bool_dtype(df[c]):
             cols.append((c.replace("_", " "), lambda r, c=c: "yes" if r.get(c) else "no", ""))
@@ -170,13 +183,46 @@ def _slas(results) -> str:
                              and _ok(r.get(c)) else _num(r.get(c))), "n"))
         else:
             cols.append((c.replace("_", " "), lambda r, c=c: r.get(c), ""))
-    cols += [("breach rate", lambda r: _pm(r, "breach_rate", "pct"), "n"),
+    cols += [("breach rate", lambda r: _pm(r, "breach_rate", "pct"), "n")]
+    if "breach_rate_low" in df and "breach_rate_high" in df:
+        cols.append(("95 % interval", lambda r: f"{_pct(r.get('breach_rate_low'))} –\n"
+                     f"{_pct(r.get('breach_rate_high'))}" if _ok(r.get("breach_rate_low"))
+                     else "", "n"))
+    cols += [
              ("allowed", lambda r: _pct(1 - r["attain"]) if _ok(r.get("attain")) else "", "n"),
-             ("elapsed p50 / p90", lambda r: f"{_dur(r.get('elapsed_p50'))} / "
+             ("elapsed p50 / p90", lambda r: f"{_dur(r.get('elapsed_p50'))} /\n"
               f"{_dur(r.get('elapsed_p90'))}", "n"),
              ("met", lambda r: "yes" if r.get("met") is True else
               ("NO" if r.get("met") is False else ""), "")]
     return table(rows, cols, bad=lambda r: r.get("met") is False)
+
+
+def _open(d: dict) -> str:
+    op = d.get("open") or {}
+    rows = op.get("by_stage") or []
+    if not rows:
+        return '<p class="muted">Every measured ticket was finished by the end of the run.</p>'
+    cols = [("where", lambda r: r.get("name") or r.get("id"), ""),
+            ("tickets / rep.", lambda r: _pm(r, "count", "num"), "n"),
+            ("state", lambda r: ", ".join(f"{k} {fmt_num(v)}" for k, v in
+                                          (r.get("by_state") or {}).items()), ""),
+            ("mean age", lambda r: _dur(r.get("age_mean")), "n"),
+            ("oldest", lambda r: _dur(r.get("age_max")), "n"),
+            ("time at this step", lambda r: _dur(r.get("at_stage_mean")), "n")]
+    return table(rows, cols)
+
+
+def _classes(d: dict) -> str:
+    rows = d.get("classes") or []
+    if len(rows) <= 1:
+        return ""
+    cols = [("class", lambda r: r.get("name"), ""),
+            ("tickets / rep.", lambda r: _num(r.get("count")), "n"),
+            ("completed", lambda r: _num(r.get("completed")), "n"),
+            ("open at the end", lambda r: _num(r.get("open")), "n"),
+            ("cycle time", lambda r: _pm(r, "cycle_time_mean"), "n"),
+            ("wait", lambda r: _pm(r, "wait_mean"), "n")]
+    return "<h3>Per priority class</h3>" + table(rows, cols)
 
 
 def _bottlenecks(results) -> str:
@@ -300,7 +346,10 @@ def report_html(results, plots: dict[str, bytes] | None = None) -> str:
                                                _bottlenecks(results),
                                                "Stages ranked by how much they hold "
                                                "tickets up, with the reason.")),
-        ("stages", "Stages", section("stages", "Stages", _stages(results))),
+        ("stages", "Stages", section("stages", "Stages", _stages(results) + _classes(d))),
+        ("open", "Open tickets", section("open", "Open tickets at the end of the run",
+                                         _open(d), "Tickets not finished at the horizon, "
+                                         "per replication, where they are.")),
         ("roles", "Roles", section("roles", "Roles", _roles(results),
                                    "A role above 85 % busy is shown in red.")),
         ("costs", "Costs", section("costs", "Costs", _costs(results),

@@ -67,8 +67,12 @@ def test_tables_hold_the_results(page, desk):
     doc = lhtml.fromstring(page)
     sla_rows = doc.xpath('//section[@id="slas"]//tbody/tr')
     assert len(sla_rows) == len(desk.slas)
-    stage_rows = doc.xpath('//section[@id="stages"]//tbody/tr')
+    stage_rows = doc.xpath('(//section[@id="stages"]//table)[1]/tbody/tr')
     assert len(stage_rows) == len(desk.stages)
+    class_rows = doc.xpath('(//section[@id="stages"]//table)[2]/tbody/tr/td[1]/text()')
+    assert class_rows == [c["name"] for c in desk.to_dict()["classes"]]
+    open_rows = doc.xpath('//section[@id="open"]//tbody/tr')
+    assert len(open_rows) == len(desk.to_dict()["open"]["by_stage"])
     role_names = doc.xpath('//section[@id="roles"]//tbody/tr/td[1]/text()')
     assert role_names == list(desk.roles["name"])
     top = desk.bottlenecks.iloc[0]
