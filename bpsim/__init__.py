@@ -17,11 +17,6 @@ is read.
 >>> print(results.summary())                                            # doctest: +SKIP
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
-
 from bpsim import _aliases
 from bpsim.errors import (
     BpsimError,
@@ -75,14 +70,17 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'bpsim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    """The public API only (``dir(bpsim)``, tab completion): what ``__all__`` lists."""
+    return sorted(__all__)

@@ -16,16 +16,18 @@ utilisation, costs). See ``docs/engine.md`` for the token semantics of every BPM
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
 from typing import Any
 
+from bpsim._checks import require_process, require_scenario
 from bpsim.engine.output import LIFECYCLES, RunOutput
 from bpsim.engine.plan import compile_plan
 from bpsim.engine.records import assemble
 from bpsim.engine.replication import run_replication
 from bpsim.engine.streams import Streams, root_entropy
-from bpsim.errors import SimulationError
+from bpsim.errors import ScenarioError, SimulationError
 from bpsim.model import Process
 from bpsim.scenario.spec import BoundScenario
 
@@ -78,7 +80,15 @@ def run(
         When the model cannot be run as given (a task without duration, a gateway without
         branch probabilities, no end to the run ...), naming the element.
     """
-    reps = bound.replications if replications is None else replications
+    require_process(process, "bpsim.engine.run")
+    if not isinstance(bound, BoundScenario):
+        require_scenario(bound, "bpsim.engine.run")
+        raise ScenarioError("bpsim.engine.run() needs a bound scenario.",
+                            hint="pass scenario.bind(process), or call bpsim.simulate(process, "
+                                 "scenario).")
+    if bound.problems:  # what would run silently wrong: refuse with the first
+        raise bound.problems[0]
+    reps = bound.replications if replications is None else _replications(replications)
     if replication_ids is None:
         _check_size(bound, int(reps))  # before anything grows with the number of runs
     ids = list(range(int(reps))) if replication_ids is None else [int(r) for r in replication_ids]
@@ -139,6 +149,14 @@ def _check_size(bound: BoundScenario, replications: int) -> None:
     except ScenarioError as exc:
         exc.file = exc.file or getattr(bound, "source", None)
         raise
+def _replications(value: Any) -> int:
+    """``replications=`` as given in Python: a whole number >= 1, else a ScenarioError."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or not math.isfinite(value) or value != int(value) or value < 1:
+        raise ScenarioError(f"replications must be a whole number >= 1, got {value!r}.",
+                            key="replications",
+                            hint="pass replications=1 or more (or None for the scenario's).")
+    return int(value)
 
 
 def simulate(process: Process, scenario, replications: int | None = None, seed: int | None = None,
@@ -152,7 +170,21 @@ def simulate(process: Process, scenario, replications: int | None = None, seed: 
         A :class:`bpsim.Scenario` is bound to ``process`` first.
     replications, seed, progress, workers
         As in :func:`run` (``workers=None``: every core; same figures whatever the number).
+
+    Raises
+    ------
+    ModelError
+        ``process`` is not a :class:`bpsim.Process` (``None``, a path, a scenario: the
+        message says what to pass).
+    ScenarioError
+        ``scenario`` is not a :class:`bpsim.Scenario` (a plain dict: build it with
+        ``Scenario.from_dict``), ``replications`` is not a whole number >= 1, or the
+        scenario does not fit the process.
     """
+    require_process(process, "bpsim.simulate")
+    require_scenario(scenario, "bpsim.simulate")
+    if replications is not None:
+        replications = _replications(replications)
     bound = scenario if isinstance(scenario, BoundScenario) else scenario.bind(process)
     output = run(process, bound, replications=replications, seed=seed, progress=progress,
                  workers=workers)

@@ -101,6 +101,9 @@ def write_bpmn(process: Process, path: str | os.PathLike) -> Path:
     >>> p = bpsim.read("models/service_desk.drawio")                 # doctest: +SKIP
     >>> bpsim.write_bpmn(p, "service_desk.bpmn")                      # doctest: +SKIP
     """
+    from bpsim._checks import require_process
+
+    require_process(process, "bpsim.write_bpmn")
     return write_bytes(path, generate_bpmn(process))
 
 

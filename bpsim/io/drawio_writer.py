@@ -104,6 +104,9 @@ def write_drawio(process: Process, path: str | os.PathLike, *, relayout: bool = 
     Path
         ``path``.
     """
+    from bpsim._checks import require_process
+
+    require_process(process, "bpsim.write_drawio")
     return write_text(path, generate_drawio(process, relayout=relayout))
 
 

@@ -147,6 +147,7 @@ def _roles(results) -> list[str]:
     out = ["", "Roles (utilisation = busy / (on shift + overtime))",
            table(["role", "staff", "utilisation", "busy h", "on shift h", "cases",
                   "handling", "work/case"], rows)]
+    out += _unstaffed(results)
     if "overtime_hours" in ro and (ro["overtime_hours"] > 0.05 * ro["on_shift_hours"]).any():
         out.append("  (staff of a role above worked more than 5 % of their shift hours as "
                    "overtime, finishing tasks after the shift ended: the role is overloaded)")
@@ -158,6 +159,17 @@ def _roles(results) -> list[str]:
         out += ["", "Staff (per member, mean per replication)",
                 table(["member", "utilisation", "busy h", "cases", "handling"], srows)]
     return out
+
+
+def _unstaffed(results) -> list[str]:
+    """The consequence of ``allow_unstaffed: true``, said where the roles are listed."""
+    sc = results.scenario
+    if not getattr(sc, "allow_unstaffed", False):
+        return []
+    used = {t.role for t in sc.tasks.values() if t.role}
+    empty = [name for name, role in sc.roles.items() if role.staff <= 0 and name in used]
+    return [f"  (role {name} has no staff (allow_unstaffed: true): tickets that reach its "
+            "tasks wait there until the horizon and never complete)" for name in empty]
 
 
 def _slas(results) -> list[str]:

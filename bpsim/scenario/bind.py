@@ -126,6 +126,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
 
     tasks: dict[str, TaskSpec] = {}
     loops: dict[str, LoopSpec] = {}
+    problems: list[ScenarioError] = []
     for key, t in s.tasks.items():
         loc = ("tasks", key)
         node = find_element(s, process, key, loc, SECTIONS["tasks"])
@@ -139,6 +140,8 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
                               "or write role: null for automatic work.")  # fmt: skip
         else:
             role = default_role(process, node, roles)
+            if role is None:
+                problems += _nobody(s, process, node, key, roles)
         by_class = {known_class(c, (*loc, "by_class", c)): law for c, law in t.by_class.items()}
         duration = t.duration
         if duration is None and by_class and set(classes) <= set(by_class):
@@ -256,6 +259,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
             )
 
     updates = _updates(s, calendars)
+    problems += _unstaffed(s, tasks, roles)
     return BoundScenario(
         updates=updates,
         blueprint=s.blueprint,
@@ -280,6 +284,8 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
         source=s.source,
         loops=loops,
         triggers=triggers,
+        problems=problems,
+        allow_unstaffed=s.allow_unstaffed,
     )
 
 
@@ -302,6 +308,57 @@ def _updates(s: Scenario, calendars: dict) -> UpdatePolicy | None:
     calendar = calendar_named(s, calendars, u.calendar, ("updates", "calendar"))
     return UpdatePolicy(every=u.every, role=role, duration=u.duration, calendar=calendar,
                         first=u.first)
+
+
+#: Task types that are automatic by nature: no role needed (a receive task waits for a message).
+AUTOMATIC_TYPES = frozenset({"serviceTask", "scriptTask", "businessRuleTask", "sendTask",
+                             "receiveTask"})
+
+
+def _nobody(s: Scenario, process: Process, node: str, key: str, roles: dict) -> list:
+    """A human task the scenario gives no role whose lane names no role: it would run as
+    automatic work (no staff, no wait) without a word. Only when the task has a named lane
+    or the scenario has roles at all (a model without lanes or roles is plain delays)."""
+    data = process.graph.nodes[node]
+    if data.get("type") in AUTOMATIC_TYPES:
+        return []
+    lane = process.lane_of(node) if data.get("lane") else None
+    if lane is not None and lane.name:
+        why = f"its lane {lane.name!r} names no role of the scenario"
+    elif roles:
+        why = "it has no lane"
+    else:
+        return []
+    known = ", ".join(roles) or "none"
+    close = difflib.get_close_matches(lane.name, list(roles), n=1) if lane and lane.name else []
+    return [s.error(
+        f"nobody does this task: the scenario gives it no role and {why}, "
+        "so it would run as automatic work (no staff, no wait).", ("tasks", key),
+        (f"did you mean role {close[0]!r}? " if close else "")
+        + f"give it role: NAME (roles: {known}), add a role named like the lane, "
+        "or write role: null for automatic work.",
+        element_id=node, element_name=data.get("name"))]
+
+
+def _unstaffed(s: Scenario, tasks: dict[str, TaskSpec], roles: dict[str, Role]) -> list:
+    """Roles tasks need that have no staff at all (their tickets would wait forever),
+    unless the scenario says ``allow_unstaffed: true``."""
+    if s.allow_unstaffed:
+        return []
+    used: dict[str, list[str]] = {}
+    for t in tasks.values():
+        if t.role is not None:
+            used.setdefault(t.role, []).append(t.element)
+    problems = []
+    for name, role in roles.items():
+        if role.staff <= 0 and name in used:
+            loc = ("roles", name, "staff" if s.roles[name].shifts is None else "shifts")
+            problems.append(s.error(
+                f"role {name!r} has no staff, but {len(used[name])} task(s) need it "
+                f"({', '.join(used[name][:5])}): their tickets would wait forever.", loc,
+                "give it staff: 1 or more, or write allow_unstaffed: true at the top of the "
+                "scenario to run anyway (those tickets then stay open until the horizon)."))
+    return problems
 
 
 def _trigger(s: Scenario, process: Process, node: str, e: Any, loc: tuple) -> StartTrigger:

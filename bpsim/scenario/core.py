@@ -64,6 +64,8 @@ def _from_validation(exc: ValidationError, file: str | None, lines: dict | None)
     ctx = first.get("ctx") or {}
     if first["type"] == "bpsim_unknown_key":
         loc = (*loc, ctx["key"])
+    elif first["type"] == "bpsim" and ctx.get("at"):
+        loc = (*loc, ctx["at"])
     if first["type"].startswith("bpsim"):
         message, hint = ctx["message"], ctx.get("hint")
     else:
@@ -141,6 +143,10 @@ class Scenario(ScenarioModel):
         ScenarioError
             A path naming nothing, or a new value that does not fit its key.
         """
+        if not isinstance(changes, Mapping):
+            raise ScenarioError(
+                f"vary() takes a mapping of key paths to new values, not {type(changes).__name__}.",
+                file=self._source, hint='e.g. scenario.vary({"roles.Agent.staff": 3}).')
         data = copy.deepcopy(self.to_dict())
         lines = dict(self._lines)
         for path, value in changes.items():

@@ -61,10 +61,15 @@ __all__ = [
 DEFAULT_START = dt.datetime(2026, 1, 5)
 
 
-def _custom(exc: ScenarioError | str, hint: str | None = None) -> PydanticCustomError:
+def _custom(
+    exc: ScenarioError | str, hint: str | None = None, key: str | None = None
+) -> PydanticCustomError:
     message = exc.message if isinstance(exc, ScenarioError) else exc
     hint = exc.hint if isinstance(exc, ScenarioError) else hint
-    return PydanticCustomError("bpsim", "{message}", {"message": message, "hint": hint})
+    ctx = {"message": message, "hint": hint}
+    if key is not None:  # a whole-file check about one top-level key
+        ctx["at"] = key
+    return PydanticCustomError("bpsim", "{message}", ctx)
 
 
 def _seconds(value: Any) -> float:
@@ -549,6 +554,7 @@ class ScenarioModel(_Section):
     updates: UpdatesModel | None = None
     satisfaction: SatisfactionModel | None = None
     survey: SurveyModel | None = None
+    allow_unstaffed: bool = False
 
     @model_validator(mode="after")
     def _end_of_run(self) -> ScenarioModel:
@@ -559,6 +565,21 @@ class ScenarioModel(_Section):
             )
         if self.horizon is not None and self.horizon <= 0:
             raise _custom("horizon must be positive.", "e.g. horizon: 30d.")
+        if self.horizon is not None and not math.isfinite(self.horizon):
+            raise _custom("horizon must be a finite time (a run must end).",
+                          "e.g. horizon: 30d, or cases: 10000 to stop after that many tickets.",
+                          key="horizon")
+        warmup = self.warmup
+        if isinstance(warmup, (int, float)) and not math.isfinite(warmup):
+            raise _custom("warmup must be a finite time.", "e.g. warmup: 2d.", key="warmup")
+        if self.horizon is not None and isinstance(warmup, (int, float)) \
+                and warmup >= self.horizon:
+            raise _custom(
+                f"warmup ({duration_text(warmup)}) is not shorter than horizon "
+                f"({duration_text(self.horizon)}): every ticket would arrive during the warm-up "
+                "and none would be counted.",
+                "make horizon longer than warmup (e.g. horizon: 30d with warmup: 2d), or "
+                "shorten warmup.", key="warmup")
         return self
 
     def class_order(self) -> list[str]:

@@ -322,3 +322,7 @@ class BoundScenario:
     blueprint: Any = None  # the scenario's blueprint: section (layers, phases, touchpoints)
     satisfaction: Any = None  # the satisfaction: section (None: the documented defaults)
     survey: Any = None  # the survey: section
+    #: what would run silently wrong (a human task nobody does, a role with no staff), as
+    #: the errors the engine raises before a run; the validator reports them as findings.
+    problems: list = field(default_factory=list)
+    allow_unstaffed: bool = False  # ``allow_unstaffed: true``: roles with no staff may run

@@ -73,6 +73,11 @@ def validate(
         Sorted by file position (line), errors first on the same line. Findings whose
         severity the configuration sets to ``"off"`` are left out.
     """
+    from bpsim._checks import require_process, require_scenario
+
+    require_process(process, "bpsim.validate")
+    if scenario is not None and not isinstance(scenario, (str, os.PathLike)):
+        require_scenario(scenario, "bpsim.validate")
     if isinstance(scenario, (str, os.PathLike)):
         from bpsim.scenario import load_scenario
 

@@ -272,9 +272,13 @@ def sim_missing_role(process, ctx):
             continue  # role: null, said on purpose
         lane = process.lane_of(node)
         where = f'its lane "{lane.name}" names no role' if lane and lane.name else "it has no lane"
-        yield ctx.finding(node, f"nobody does this task: the scenario gives it no role and "
-                          f"{where}, so it would hold no staff. Give it a role, or role: null "
-                          "for automatic work.")
+        f = ctx.finding(node, f"nobody does this task: the scenario gives it no role and "
+                        f"{where}, so it would hold no staff. Give it a role, or role: null "
+                        "for automatic work.")
+        if (lane and lane.name) or ctx.scenario.roles:
+            # bpsim simulate refuses to run it (see Scenario.bind's problems)
+            f.severity = "error" if f.severity != "info" else f.severity
+        yield f
 
 
 @rule("sim-no-staff", "error", group="simulation", needs_scenario=True)

@@ -366,6 +366,11 @@ def _prepare(process, scenario, roles, shifts, slas, replications, start, max_st
         raise ScenarioError("the optimiser needs at least 2 replications per plan for a "
                             "confidence bound.", hint="use --replications 5 or more.")
     knobs = _knobs(bound, roles, shifts, _default_vary_path, _as_data(scenario))
+    staffed = {k.role for k in knobs}
+    for problem in bound.problems:  # a role the optimiser staffs may start with no staff
+        parts = (problem.key or "").split(".")
+        if not (parts[0] == "roles" and len(parts) > 1 and parts[1] in staffed):
+            raise problem
     seed_plan, loads = _seed_plan(process, bound, knobs, chosen_slas, max_staff)
     if start:
         unknown = [k for k in start if k not in seed_plan]
@@ -443,7 +448,9 @@ def optimize_staffing(
     current = tuple(min(max(seed_plan[k.label], k.minimum), int(max_staff)) for k in knobs)
     runner, owned = make_runner(executor, workers=workers, dask_address=dask_address,
                                 progress=progress)
-    search = _Search(process, scenario, knobs, chosen_slas, replications=reps,
+    # plans with a shift (or role) at 0 are the optimiser's own trials: they may run
+    explore = scenario if scenario.allow_unstaffed else scenario.vary({"allow_unstaffed": True})
+    search = _Search(process, explore, knobs, chosen_slas, replications=reps,
                      seed=resolve_seed(seed, scenario), runner=runner, confidence=confidence)
     try:
         best = _climb(search, current, int(max_staff))

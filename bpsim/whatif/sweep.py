@@ -114,7 +114,9 @@ class GridRun:
 
 def _bind_check(process, scenario, changes: Mapping[str, Any]) -> None:
     try:
-        scenario.bind(process)
+        bound = scenario.bind(process)
+        if bound.problems:  # what would run silently wrong (a role with no staff ...)
+            raise bound.problems[0]
     except BpsimError as exc:
         if changes and not exc.hint:
             exc.hint = f"check the varied values {dict(changes)}."

@@ -1,0 +1,126 @@
+"""Issue 14: inputs that used to run silently wrong are refused, naming the key and the fix."""
+
+import pytest
+
+import bpsim
+from bpsim.cli import main
+from bpsim.errors import ScenarioError
+from tests.cli.test_simulate import BPMN, YAML
+
+LANES = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">
+  <process id="P" name="Desk" isExecutable="false">
+    <laneSet id="LS">
+      <lane id="Lane_Agent" name="Agent"><flowNodeRef>Start</flowNodeRef>
+        <flowNodeRef>Task_Serve</flowNodeRef></lane>
+      <lane id="Lane_Spec" name="Specialist"><flowNodeRef>Task_Fix</flowNodeRef>
+        <flowNodeRef>End</flowNodeRef></lane></laneSet>
+    <startEvent id="Start" name="Ticket received"/>
+    <userTask id="Task_Serve" name="Handle ticket"/>
+    <userTask id="Task_Fix" name="Fix"/>
+    <endEvent id="End" name="Ticket closed"/>
+    <sequenceFlow id="F1" sourceRef="Start" targetRef="Task_Serve"/>
+    <sequenceFlow id="F2" sourceRef="Task_Serve" targetRef="Task_Fix"/>
+    <sequenceFlow id="F3" sourceRef="Task_Fix" targetRef="End"/>
+  </process>
+</definitions>
+"""
+
+SCENARIO = """name: lanes
+seed: 1
+replications: 2
+horizon: 1d
+arrivals:
+  Ticket received: {interarrival: exponential(mean=30m)}
+roles:
+  Agent: {staff: 1}
+  Specialist: {staff: 1}
+tasks:
+  Handle ticket: {duration: exponential(mean=5m)}
+  Fix: {duration: exponential(mean=10m)}
+"""
+
+
+@pytest.fixture
+def lanes(tmp_path):
+    (tmp_path / "m.bpmn").write_text(LANES)
+    return tmp_path
+
+
+def _run(folder, yaml_text, *extra, command="simulate"):
+    (folder / "s.yaml").write_text(yaml_text)
+    progress = ["--no-progress"] if command == "simulate" else []
+    return main([command, str(folder / "m.bpmn"), "-s", str(folder / "s.yaml"),
+                 *progress, *extra])
+
+
+def test_baseline_runs(lanes, capsys):
+    assert _run(lanes, SCENARIO) == 0
+
+
+def test_horizon_not_longer_than_warmup(tmp_path, capsys):
+    (tmp_path / "m.bpmn").write_text(BPMN)
+    text = YAML.replace("horizon: 2d", "horizon: 2h").replace("warmup: 2h", "warmup: 3h")
+    assert _run(tmp_path, text) == 1
+    err = capsys.readouterr().err
+    assert "key warmup" in err and "s.yaml:5" in err and "horizon" in err and "Fix:" in err
+
+
+def test_horizon_equal_warmup_in_python():
+    with pytest.raises(ScenarioError, match="not shorter than horizon"):
+        bpsim.Scenario(horizon="1d", warmup="1d",
+                       arrivals={"a": {"interarrival": "fixed(1m)"}})
+
+
+def test_role_removed_while_lane_tasks_remain(lanes, capsys):
+    text = SCENARIO.replace("  Specialist: {staff: 1}\n", "")
+    assert _run(lanes, text) == 1
+    err = capsys.readouterr().err
+    assert "key tasks.Fix" in err and "lane 'Specialist' names no role" in err
+    assert "role: null" in err
+    # validate says the same, as an error
+    assert main(["validate", str(lanes / "m.bpmn"), "--scenario",
+                 str(lanes / "s.yaml")]) == 1
+    assert "sim-missing-role" in capsys.readouterr().out
+
+
+def test_lane_named_unlike_any_role(lanes, capsys):
+    text = SCENARIO.replace("Specialist: {staff: 1}", "Specialists: {staff: 1}")
+    assert _run(lanes, text) == 1
+    err = capsys.readouterr().err
+    assert "did you mean role 'Specialists'" in err
+
+
+def test_explicit_missing_role_and_explicit_null(lanes, capsys):
+    text = SCENARIO.replace("Fix: {duration: exponential(mean=10m)}",
+                            "Fix: {duration: exponential(mean=10m), role: Lane_Spec}")
+    assert _run(lanes, text) == 1
+    assert "no role is named 'Lane_Spec'" in capsys.readouterr().err
+    text = SCENARIO.replace("  Specialist: {staff: 1}\n", "").replace(
+        "Fix: {duration: exponential(mean=10m)}", "Fix: {duration: exponential(mean=10m), role: null}")
+    assert _run(lanes, text) == 0
+
+
+@pytest.mark.parametrize("command", ["simulate", "sweep"])
+def test_staff_zero_refused(lanes, capsys, command):
+    text = SCENARIO.replace("Specialist: {staff: 1}", "Specialist: {staff: 0}")
+    extra = ["--vary", "roles.Agent.staff=1,2", "-r", "2"] if command == "sweep" else []
+    assert _run(lanes, text, *extra, command=command) == 1
+    err = capsys.readouterr().err
+    assert "key roles.Specialist.staff" in err and "no staff" in err
+    assert "allow_unstaffed: true" in err
+
+
+def test_staff_zero_refused_by_optimize_unless_optimised(lanes, capsys):
+    text = SCENARIO.replace("Specialist: {staff: 1}", "Specialist: {staff: 0}") + (
+        "slas:\n  - {name: fast, from: Ticket received, to: Handle ticket.start, target: 1h, "
+        "attain: 50%}\n")
+    assert _run(lanes, text, "--roles", "Agent", "-r", "2", command="optimize") == 1
+    assert "key roles.Specialist.staff" in capsys.readouterr().err
+
+
+def test_staff_zero_opt_in(lanes, capsys):
+    text = SCENARIO.replace("Specialist: {staff: 1}", "Specialist: {staff: 0}")
+    assert _run(lanes, "allow_unstaffed: true\n" + text) == 0
+    out = capsys.readouterr().out
+    assert "role Specialist has no staff (allow_unstaffed: true)" in out
