@@ -3,7 +3,7 @@
 "What if we had 2, 3 or 4 agents, at today's volume and at +30 %?"::
 
     bpsim sweep models/service_desk.bpmn --scenario models/service_desk.yaml \\
-        --vary roles.Agent.staff=2,3,4 --vary "arrivals.E-mail received.scale=1,1.3"
+        --vary roles.Agent.shifts.early.staff=2,3,4 --vary "arrivals.E-mail received.scale=1,1.3"
 
 runs every combination with common random numbers and prints, per variant, the cycle time,
 each SLA's breach rate, each role's utilisation and the cost per ticket, each with its 95 %
@@ -106,8 +106,16 @@ def run(args: argparse.Namespace) -> int:
     from bpsim.whatif.sweep import sweep
 
     if not args.vary:
+        example = "roles.Agent.staff"
+        try:
+            from bpsim.scenario.core import valid_paths
+
+            staff = [p for p in valid_paths(load_inputs(args)[1], "roles") if p.endswith(".staff")]
+            example = staff[0] if staff else example
+        except ScenarioError:
+            pass
         raise ScenarioError("nothing to vary.",
-                            hint="add --vary KEY=V1,V2 (e.g. --vary roles.Agent.staff=2,3,4).")
+                            hint=f"add --vary KEY=V1,V2 (e.g. --vary {example}=2,3,4).")
     vary = parse_vary(args.vary)
     process, scenario = load_inputs(args)
     check_html(args)

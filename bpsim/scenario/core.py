@@ -151,6 +151,13 @@ class Scenario(ScenarioModel):
         lines = dict(self._lines)
         for path, value in changes.items():
             container, last, loc = _locate(data, str(path), self)
+            if len(loc) == 3 and loc[0] == "roles" and last == "staff" \
+                    and isinstance(container, dict) and container.get("shifts") is not None:
+                shifts = [f"roles.{loc[1]}.shifts.{sh.get('name', i)}.staff"
+                          for i, sh in enumerate(container["shifts"]) if isinstance(sh, dict)]
+                raise self.error(
+                    f"role {loc[1]!r} works shifts: it has no single head-count to vary.",
+                    loc[:2], f"vary each shift's staff: {', '.join(shifts)}.")
             container[last] = value
             lines = {k: v for k, v in lines.items() if k[: len(loc)] != loc}
         return type(self).from_dict(data, source=self._source, lines=lines)
@@ -180,10 +187,53 @@ class Scenario(ScenarioModel):
 
 
 _SECTION_FIELDS = {"roles", "tasks", "arrivals", "gateways", "events", "boundaries", "calendars"}
+#: Sections whose entries name model elements: a new entry is checked when the scenario is
+#: bound (a name no element carries is an error there), so ``vary`` may add one.
+_ELEMENT_SECTIONS = {"tasks", "arrivals", "gateways", "events", "boundaries"}
+#: Mapping-valued fields inside an entry that ``vary`` may create (``tasks.X.by_class.P1``).
+_MAPPING_FIELDS = {"by_class", "profile", "per_hour", "classes", "loop", "target"}
+
+
+def _entry_fields(section: str) -> set[str]:
+    from bpsim.scenario import schema
+
+    model = {"tasks": schema.TaskModel, "arrivals": schema.ArrivalModel,
+             "events": schema.EventModel, "boundaries": schema.BoundaryModel,
+             "roles": schema.RoleModel, "calendars": schema.CalendarModel}.get(section)
+    return set(model.model_fields) if model is not None else set()
+
+
+def _split_new_entry(section: str, rest: str) -> tuple[str, str]:
+    """``("Resolution overdue", "duration")`` from ``"Resolution overdue.duration"``: the
+    entry name ends before the last step that is a field of the section's entries (names
+    may contain dots); gateway entries end before their last step (the branch)."""
+    fields = _entry_fields(section)
+    parts = rest.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] in fields:
+            return ".".join(parts[:i]), ".".join(parts[i:])
+    if "." in rest:
+        name, _, tail = rest.rpartition(".")
+        return name, tail
+    return rest, ""
+
+
+def _typo(rest: str, keys: list[str], section: str) -> bool:
+    """Whether a new entry's name looks like a misspelt existing one (then refuse it)."""
+    import difflib
+
+    name, _ = _split_new_entry(section, rest)
+    return bool(difflib.get_close_matches(name, keys, n=1, cutoff=0.8))
 
 
 def _locate(data: dict, path: str, scenario: Scenario) -> tuple[Any, Any, Loc]:
-    """(container, key, loc) of a dotted path, keys matched greedily (longest first)."""
+    """(container, key, loc) of a dotted path, keys matched greedily (longest first).
+
+    What the scenario lacks is created on the way when its meaning is clear: a section
+    (``boundaries``), an entry of a section naming a model element (``tasks.Close ticket``:
+    the element is checked when the scenario is bound), a mapping inside an entry
+    (``by_class``), and the last key. A new role or calendar is refused (nothing would use
+    it: a typo would vary nothing)."""
     node: Any = data
     rest, loc = path, ()
     while True:
@@ -205,34 +255,80 @@ def _locate(data: dict, path: str, scenario: Scenario) -> tuple[Any, Any, Loc]:
             elif head.isdigit() and int(head) < len(node):
                 i = int(head)
             else:
-                raise _unknown(path, loc, [n for n in names if n], scenario)
+                raise _unknown(path, loc, [n for n in names if n], scenario, data)
             if not tail:
                 return node, i, (*loc, i)
             node, rest, loc = node[i], tail, (*loc, i)
             continue
         if not isinstance(node, dict):
-            raise _unknown(path, loc, [], scenario)
+            raise _unknown(path, loc, [], scenario, data)
         keys = sorted(map(str, node), key=len, reverse=True)
         hit = next((k for k in keys if rest == k or rest.startswith(k + ".")), None)
         if hit is None:
-            # the last step may be a key not set yet (a field of a section entry)
-            if "." not in rest and not (len(loc) == 1 and loc[0] in _SECTION_FIELDS):
-                return node, rest, (*loc, rest)
-            raise _unknown(path, loc, keys, scenario)
+            section = loc[0] if len(loc) == 1 else None
+            if not loc and rest.split(".")[0] in _SECTION_FIELDS and "." in rest:
+                hit = rest.split(".")[0]  # a section the scenario does not have yet
+                node[hit] = {}
+            elif section in _ELEMENT_SECTIONS and not _typo(rest, keys, section):
+                name, tail = _split_new_entry(section, rest)
+                node[name] = {}
+                if not tail:
+                    return node, name, (*loc, name)
+                hit = name
+            elif section is None and "." not in rest:
+                return node, rest, (*loc, rest)  # a key not set yet
+            elif section is None and rest.split(".")[0] in _MAPPING_FIELDS:
+                hit = rest.split(".")[0]
+                node[hit] = {}
+            else:
+                raise _unknown(path, loc, keys, scenario, data)
         if rest == hit:
             return node, hit, (*loc, hit)
         node, rest, loc = node[hit], rest[len(hit) + 1 :], (*loc, hit)
         if node is None:
-            raise _unknown(path, loc, [], scenario)
+            raise _unknown(path, loc, [], scenario, data)
 
 
-def _unknown(path: str, loc: Loc, candidates: list[str], scenario: Scenario) -> ScenarioError:
+def _leaf_paths(node: Any, prefix: str, out: list[str], limit: int = 400) -> list[str]:
+    """Every dotted path to a value under ``node`` (SLAs by name), as ``vary`` reads them."""
+    if len(out) >= limit:
+        return out
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _leaf_paths(v, f"{prefix}.{k}" if prefix else str(k), out, limit)
+    elif isinstance(node, list) and node and all(isinstance(x, dict) for x in node):
+        for i, x in enumerate(node):
+            label = str(x.get("name", i))
+            _leaf_paths(x, f"{prefix}.{label}" if prefix else label, out, limit)
+    else:
+        out.append(prefix)
+    return out
+
+
+def valid_paths(scenario: Scenario, under: str = "") -> list[str]:
+    """The dotted paths ``vary`` accepts that exist in ``scenario`` (under a prefix)."""
+    paths = _leaf_paths(scenario.to_dict(), "", [])
+    return [p for p in paths if not under or p == under or p.startswith(under + ".")]
+
+
+def _unknown(path: str, loc: Loc, candidates: list[str], scenario: Scenario,
+             data: dict | None = None) -> ScenarioError:
     import difflib
 
     rest = path[len(format_key(loc)) :].lstrip(".") if loc else path
     close = difflib.get_close_matches(rest.split(".")[0], candidates, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(map(repr, close))}? " if close else ""
-    if candidates:
+    prefix = ".".join(str(x) for x in loc)
+    paths = _leaf_paths(data, "", []) if data is not None else []
+    if prefix:
+        paths = [p for p in paths if p.startswith(prefix + ".")]
+    last = path.rsplit(".", 1)[-1]
+    same_end = [p for p in paths if p.endswith("." + last)]
+    shown = (same_end or paths)[:8]
+    if shown:
+        more = f" and {len(paths) - len(shown)} more" if len(paths) > len(shown) else ""
+        hint += f"valid paths here: {', '.join(shown)}{more}."
+    elif candidates:
         hint += f"keys here: {', '.join(map(repr, sorted(candidates)[:12]))}."
     return scenario_error(
         f"the path {path!r} names nothing in the scenario (stuck at {rest!r}).",

@@ -83,7 +83,6 @@ def test_vary_dotted_paths_with_spaces_and_dots():
             "unknown law",
         ),
         ("slas.resolution.attain", 0.9, "slas", "names nothing"),
-        ("tasks.New task", {"duration": "1m"}, "tasks", "names nothing"),
     ],
 )
 def test_vary_errors(path, value, key, words):

@@ -124,3 +124,37 @@ def test_staff_zero_opt_in(lanes, capsys):
     assert _run(lanes, "allow_unstaffed: true\n" + text) == 0
     out = capsys.readouterr().out
     assert "role Specialist has no staff (allow_unstaffed: true)" in out
+
+
+def test_vary_adds_what_the_scenario_lacks():
+    """Issue 14: vary adds a key the scenario lacks, as docs/scenario.md says."""
+    s = bpsim.load_scenario("models/service_desk.yaml")
+    assert "boundaries" not in s.to_dict()
+    v = s.vary({"boundaries.Resolution overdue.duration": "6h",
+                "tasks.Send closure notice.by_class.P1": "fixed(1s)",
+                "roles.Specialist.bill_rate": 90, "cases": 500})
+    assert v.boundaries["Resolution overdue"].duration.mean == 6 * 3600
+    assert v.tasks["Send closure notice"].by_class["P1"].mean == 1.0
+    assert v.roles["Specialist"].bill_rate == 90 and v.cases == 500
+    v.bind(bpsim.read("models/service_desk.bpmn"))  # the new entries name real elements
+    added = bpsim.Scenario(horizon="1d", arrivals={"a": {"interarrival": "fixed(1m)"}}).vary(
+        {"tasks.New task": {"duration": "1m"}})
+    assert added.tasks["New task"].duration.mean == 60
+
+
+def test_vary_staff_of_a_role_with_shifts_names_the_shift_paths():
+    s = bpsim.load_scenario("models/service_desk.yaml")
+    with pytest.raises(ScenarioError) as info:
+        s.vary({"roles.Agent.staff": 3})
+    assert "roles.Agent.shifts.early.staff" in info.value.hint
+    assert "roles.Agent.shifts.late.staff" in info.value.hint
+    with pytest.raises(ScenarioError) as info:
+        s.vary({"roles.Agnet.staff": 3})
+    assert "roles.Agent.shifts.early.staff" in info.value.hint and "Agent" in info.value.hint
+
+
+def test_sweep_cli_hint_lists_valid_paths(capsys):
+    code = main(["sweep", "models/service_desk.bpmn", "-s", "models/service_desk.yaml",
+                 "--vary", "roles.Agent.staff=2,3", "-r", "2"])
+    assert code == 1
+    assert "roles.Agent.shifts.early.staff" in capsys.readouterr().err

@@ -1,0 +1,158 @@
+"""Every ``bpsim ...`` command line shown in README.md and docs/*.md runs, as documented.
+
+How a documented command is tested (see docs/index.md, "Documented commands are tested"):
+
+* every line of a fenced code block (except ``python``/``yaml``/``toml``/``json`` blocks) that
+  starts with ``bpsim `` or ``python -m bpsim `` (after an optional ``$ `` prompt, or after
+  ``&&``) is a command; a trailing backslash continues it on the next line;
+* a *synopsis* (an option in ``[...]``, alternatives ``a|b``, a placeholder in capitals such
+  as ``FILE``, ``DIR`` or ``N``) is not run;
+* it runs in a fresh temporary folder holding a copy of ``models/``, ``tests/validate/models``
+  and the FIXTURES below (files a page names as an example); ``models/service_desk.yaml`` is
+  made cheap there (short horizon, 2 replications) and ``--replications`` values are capped at
+  2, so the commands run as written, only faster;
+* it must exit 0, or the code its line states in a comment: ``# exits 1`` (a page showing what
+  an error looks like);
+* ``> FILE`` at the end redirects the standard output into FILE, as a shell does.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+SKIP_LANGS = {"python", "py", "yaml", "yml", "toml", "json", "xml", "csv", "ini", "pycon"}
+CAP = 2  # replications at most, for speed
+
+
+def _fixture_drawio(pages: list[str]) -> str:
+    """A draw.io file with the bundled desk drawn on each of ``pages``."""
+    text = (ROOT / "models" / "service_desk.drawio").read_text(encoding="utf-8")
+    match = re.search(r"<diagram\b.*?</diagram>", text, re.S)
+    assert match, "models/service_desk.drawio has a <diagram>"
+    one = match.group(0)
+    diagrams = [re.sub(r'name="[^"]*"', f'name="{p}"', one, count=1).replace(
+        'id="', f'id="{i}', 1) for i, p in enumerate(pages)]
+    return text[: match.start()] + "".join(diagrams) + text[match.end():]
+
+
+#: Files that pages name as examples (``broken.bpmn``), made for the test.
+FIXTURES = {
+    "broken.bpmn": lambda: (ROOT / "tests/validate/models/dangling-reference.bpmn").read_text(),
+    "plan.drawio": lambda: _fixture_drawio(["As is", "To be"]),
+    "process.drawio": lambda: _fixture_drawio(["Overview", "Process order"]),
+}
+
+
+def _is_synopsis(tokens: list[str]) -> bool:
+    return any(t.startswith("[") or t.endswith("]") or "|" in t
+               or (t.isupper() and t.isalpha()) or re.fullmatch(r"[A-Z]+\.[a-z]+", t)
+               for t in tokens)
+
+
+def documented_commands() -> list[tuple[str, int, str, int]]:
+    """(page, line, command, expected exit code) of every runnable documented command."""
+    found = []
+    for page in PAGES:
+        lines = page.read_text(encoding="utf-8").splitlines()
+        fence, lang = None, ""
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            stripped = line.strip()
+            if stripped.startswith("```"):
+                if fence is None:
+                    fence, lang = stripped[:3], stripped[3:].strip().lower()
+                else:
+                    fence = None
+                i += 1
+                continue
+            if fence is None or lang in SKIP_LANGS:
+                i += 1
+                continue
+            number = i + 1
+            text = stripped
+            while text.endswith("\\") and i + 1 < len(lines):
+                i += 1
+                text = text[:-1].rstrip() + " " + lines[i].strip()
+            i += 1
+            text = text.removeprefix("$ ")
+            for part in text.split("&&"):
+                part = part.strip()
+                expected = 0
+                comment = re.search(r"\s#\s*(.*)$", part)
+                if comment:
+                    code = re.match(r"exits? (\d+)", comment.group(1))
+                    expected = int(code.group(1)) if code else 0
+                    part = part[: comment.start()].rstrip()
+                if not re.match(r"(bpsim|python -m bpsim) ", part):
+                    continue
+                tokens = shlex.split(part)
+                if _is_synopsis(tokens):
+                    continue
+                found.append((page.relative_to(ROOT).as_posix(), number, part, expected))
+    return found
+
+
+COMMANDS = documented_commands()
+
+
+def _cheap_models(folder: Path) -> None:
+    shutil.copytree(ROOT / "models", folder / "models")
+    shutil.copytree(ROOT / "tests" / "validate" / "models", folder / "tests" / "validate" / "models")
+    for name, make in FIXTURES.items():
+        (folder / name).write_text(make(), encoding="utf-8")
+    yaml = folder / "models" / "service_desk.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^replications: *\d+", f"replications: {CAP}", text)
+    text = re.sub(r"(?m)^horizon: *\S+", "horizon: 3d", text)
+    text = re.sub(r"(?m)^warmup: *\S+", "warmup: 1d", text)
+    yaml.write_text(text, encoding="utf-8")
+
+
+def _cheap_argv(tokens: list[str]) -> list[str]:
+    argv = list(tokens)
+    for i, t in enumerate(argv[:-1]):
+        if t in ("--replications", "-r") and argv[i + 1].isdigit():
+            argv[i + 1] = str(min(int(argv[i + 1]), CAP))
+    return argv
+
+
+def test_the_pages_show_commands():
+    pages = {c[0] for c in COMMANDS}
+    assert "README.md" in pages and "docs/whatif.md" in pages
+    assert any("sweep" in c[2] for c in COMMANDS) and any("optimize" in c[2] for c in COMMANDS)
+
+
+def test_synopsis_lines_are_recognised():
+    assert _is_synopsis(shlex.split("bpsim simulate FILE --scenario S.yaml [--json]"))
+    assert _is_synopsis(shlex.split("bpsim demo --event-log all|first|none"))
+    assert not _is_synopsis(shlex.split('bpsim validate p.drawio --page "Process order"'))
+
+
+@pytest.mark.parametrize("page,line,command,expected", COMMANDS,
+                         ids=[f"{c[0]}:{c[1]}" for c in COMMANDS])
+def test_documented_command_runs(page, line, command, expected, tmp_path, monkeypatch, capsys):
+    from bpsim.cli import main
+
+    _cheap_models(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BPSIM_MODELS", str(tmp_path / "models"))
+    tokens = shlex.split(command)
+    redirect = None
+    if len(tokens) >= 2 and tokens[-2] == ">":
+        redirect, tokens = tokens[-1], tokens[:-2]
+    argv = _cheap_argv(tokens[1:] if tokens[0] == "bpsim" else tokens[3:])
+    code = main(argv)
+    out, err = capsys.readouterr()
+    if redirect:
+        Path(redirect).write_text(out, encoding="utf-8")
+    assert code == expected, (f"{page}:{line}: `{command}` exited {code}, the page says "
+                              f"{expected}.\nstderr: {err[-2000:]}")
+    assert "internal error" not in err and "Traceback" not in err
