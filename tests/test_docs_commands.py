@@ -7,8 +7,8 @@ How a documented command is tested (see docs/index.md, "Documented commands are 
   ``&&``) is a command; a trailing backslash continues it on the next line;
 * a *synopsis* (an option in ``[...]``, alternatives ``a|b``, a placeholder in capitals such
   as ``FILE``, ``DIR`` or ``N``) is not run;
-* it runs in a fresh temporary folder holding a copy of ``models/``, ``tests/validate/models``
-  and the FIXTURES below (files a page names as an example); ``models/service_desk.yaml`` is
+* it runs in a fresh temporary folder holding a copy of ``models/``, ``tests/`` (for the
+  files of ``tests/*/data`` and ``tests/validate/models``) and the FIXTURES below (files a page names as an example); ``models/service_desk.yaml`` is
   made cheap there (short horizon, 2 replications) and ``--replications`` values are capped at
   2, so the commands run as written, only faster;
 * it must exit 0, or the code its line states in a comment: ``# exits 1`` (a page showing what
@@ -104,8 +104,9 @@ COMMANDS = documented_commands()
 
 
 def _cheap_models(folder: Path) -> None:
-    shutil.copytree(ROOT / "models", folder / "models")
-    shutil.copytree(ROOT / "tests" / "validate" / "models", folder / "tests" / "validate" / "models")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "models", folder / "models", ignore=ignore)
+    shutil.copytree(ROOT / "tests", folder / "tests", ignore=ignore)
     for name, make in FIXTURES.items():
         (folder / name).write_text(make(), encoding="utf-8")
     yaml = folder / "models" / "service_desk.yaml"
