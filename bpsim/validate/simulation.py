@@ -275,8 +275,9 @@ def sim_missing_role(process, ctx):
         f = ctx.finding(node, f"nobody does this task: the scenario gives it no role and "
                         f"{where}, so it would hold no staff. Give it a role, or role: null "
                         "for automatic work.")
-        if (lane and lane.name) or ctx.scenario.roles:
-            # bpsim simulate refuses to run it (see Scenario.bind's problems)
+        if entry is not None and ((lane and lane.name) or ctx.scenario.roles):
+            # bpsim simulate refuses to run it (see Scenario.bind's problems); a task with no
+            # entry has no duration either, which sim-missing-duration reports as the error
             f.severity = "error" if f.severity != "info" else f.severity
         yield f
 
