@@ -8,6 +8,7 @@ so a crash, a full disk or Ctrl-C never leaves half a file behind.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -24,6 +25,13 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     ...     figure.savefig(tmp)
     """
     target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+    up = target.parent
+    while not up.exists() and up != up.parent:
+        up = up.parent
+    if up.exists() and not up.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{up} is a file, not a folder", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=suffix if suffix is not None else target.suffix,

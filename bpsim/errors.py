@@ -106,9 +106,9 @@ class BpsimError(Exception):
             if self.element_name:
                 text += f' "{self.element_name}"'
             text += ": "
-        text += self.message
+        text += _one_line(self.message)
         if self.hint:
-            text += f" Fix: {self.hint}"
+            text += f" Fix: {_one_line(self.hint)}"
         return text
 
     def to_dict(self) -> dict:
@@ -124,6 +124,11 @@ class BpsimError(Exception):
             "key": self.key,
             "hint": self.hint,
         }
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: messages quoted from lxml or YAML may end in a newline."""
+    return " ".join(str(text).split())
 
 
 class ReadError(BpsimError):

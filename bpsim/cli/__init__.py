@@ -65,18 +65,33 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "_run", None) is None:
         parser.print_help()
         return 2
+    previous = _on_sigterm()
     try:
-        return int(args._run(args) or 0)
+        if sys.stdout is None:  # started with stdout closed (>&-)
+            sys.stdout = _ClosedStream()
+        code = int(args._run(args) or 0)
+        _flush_stdout()
+        return code
     except BpsimError as exc:
         if args.debug:
             raise
         print(f"bpsim {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print(f"bpsim {args.command}: terminated (SIGTERM); no partial output was left.",
+              file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print(f"bpsim {args.command}: interrupted.", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as cat does
+        _silence_stdout()
         return 0
+    except OSError as exc:  # the file system said no: a full disk, a read-only folder ...
+        if args.debug:
+            raise
+        print(f"bpsim {args.command}: {_os_message(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug in bpsim, not a user error
         if args.debug:
             raise
@@ -86,3 +101,85 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+    finally:
+        _restore_sigterm(previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that every ``finally`` (temporary files,
+    locks) runs, as for Ctrl-C."""
+
+
+def _on_sigterm():
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    if previous is not None:
+        import signal
+
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _ClosedStream:
+    """Stands for a closed standard output: writing says so (an OSError), never crashes."""
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed", "<stdout>")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now, so a full disk or a file-size limit is an error (exit 1)
+    rather than a report cut short while bpsim exits 0."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = "<stdout>"
+        raise
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so Python's exit flush stays quiet."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _os_message(exc: OSError) -> str:
+    name = exc.filename
+    where = "standard output" if name in (None, "<stdout>") else str(name)
+    reason = exc.strerror or str(exc)
+    fix = {28: "free disk space, or write somewhere else.",
+           27: "the file-size limit (ulimit -f) is too small for the output; raise it.",
+           13: "choose a folder you can write to.", 30: "choose a folder you can write to.",
+           21: "name a file, not a folder.", 20: "a part of the path is a file, not a folder; "
+           "fix the path.", 9: "run bpsim with its standard output open (or use -o/--out)."}
+    hint = fix.get(exc.errno or 0, "check the path and the disk.")
+    return f"{where}: cannot write: {reason}. Fix: {hint}"

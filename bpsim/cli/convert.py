@@ -85,14 +85,23 @@ def run(args: argparse.Namespace) -> int:
         from bpsim.io.bpmn import from_xml as from_bpmn
 
         process = from_bpmn(root, file=name, lenient=args.lenient)
-    if fmt == "bpmn":
-        from bpsim.io.bpmn_writer import write_bpmn
+    if Path(args.output).is_dir():
+        print(f"bpsim convert: {args.output}: is a directory. Fix: name the output file "
+              f"(e.g. {Path(args.output) / (Path(args.input).stem + '.' + fmt)}).",
+              file=sys.stderr)
+        return 2
+    try:
+        if fmt == "bpmn":
+            from bpsim.io.bpmn_writer import write_bpmn
 
-        write_bpmn(process, args.output)
-    else:
-        from bpsim.io.drawio_writer import write_drawio
+            write_bpmn(process, args.output)
+        else:
+            from bpsim.io.drawio_writer import write_drawio
 
-        write_drawio(process, args.output)
+            write_drawio(process, args.output)
+    except OSError as exc:  # read-only folder, full disk, a path under a file: name OUT
+        exc.filename = args.output
+        raise
     page = process.meta.get("page")
     where = f" (page {page['index'] + 1} {page['name']!r})" if isinstance(page, dict) else ""
     print(f"wrote {args.output}: {process.graph.number_of_nodes()} nodes, {len(process.flows)} "

@@ -144,8 +144,14 @@ def simulate(process, scenario, args: argparse.Namespace, quiet: bool = False):
 
 def write_out(results, out: str | Path, event_log: str = "all") -> list[Path]:
     """Write every output file into ``out``; an unwritable folder is a user error."""
+    from bpsim.report.files import write_all
+
+    notes: list[str] = []
     try:
-        return results.write(out, event_log=event_log)
+        paths = write_all(results, out, event_log=event_log, notes=notes)
+        for note in notes:
+            print(f"bpsim simulate: {note}", file=sys.stderr)
+        return paths
     except OSError as exc:
         raise BpsimError(f"cannot write the results: {exc.strerror or exc}.", file=str(out),
                          hint="choose a folder you can write to (--out DIR).") from exc
@@ -204,6 +210,11 @@ def write_extras(results, args: argparse.Namespace) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     check_outputs(args)
+    if args.out:  # refuse a folder bpsim will not fill before the run, not after it
+        from bpsim.report.files import OUTPUT_NAMES
+        from bpsim.report.outdir import check_out_dir
+
+        check_out_dir(args.out, OUTPUT_NAMES)
     process, scenario = load(args)
     results = simulate(process, scenario, args, quiet=args.json)
     if args.json:

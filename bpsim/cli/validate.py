@@ -23,7 +23,7 @@ HELP = "check a BPMN or draw.io model (and a scenario) for modelling, behaviour 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a BPMN 2.0 XML or draw.io file")
-    parser.add_argument("--scenario", metavar="S.yaml",
+    parser.add_argument("--scenario", "-s", metavar="S.yaml",
                         help="also check the simulation parameters of this scenario file")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--page", metavar="P",
@@ -53,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
     from bpsim.validate.report import format_text, to_json
 
     process = _read(args)
+    if not process.processes and not process.graph.number_of_nodes() and not process.participants:
+        from bpsim.errors import NotAProcessError
+
+        raise NotAProcessError(
+            "the file holds no process: its <definitions> declare no <process> and no pool.",
+            file=args.file, hint="export the diagram again with its process, or check that "
+            "this is the model file.")
     scenario = None
     if args.scenario:
         from bpsim.scenario import load_scenario

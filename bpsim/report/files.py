@@ -23,6 +23,7 @@ written whole or not at all (:mod:`bpsim._atomic`): a crash never leaves half a 
 ``slas.png``           SLA breach rates with CI bars and the allowed rate
 ``events.csv``         the event log (process-mining column names)
 ``events.xes``         the event log as XES (IEEE 1849)
+``manifest.json``      written last: seed, model, scenario, the files (:mod:`.outdir`)
 =====================  ==================================================================
 
 ``event_log`` chooses which replications go into the event log: ``"all"`` (default),
@@ -72,15 +73,52 @@ def write_plots(results, out_dir: str | os.PathLike, dpi: int = 110) -> list[Pat
 EVENT_LOG_CHOICES = ("all", "first", "none")
 
 
-def write_all(results, out_dir: str | os.PathLike, event_log: str = "all") -> list[Path]:
-    """Write every file listed in the module docstring into ``out_dir``; return the paths."""
-    from bpsim.report.eventlog import write_csv, write_xes
+#: Every file name :func:`write_all` may write (a folder holding only these is a run's).
+OUTPUT_NAMES = {"report.txt", "results.json", "report.html", "events.csv", "events.xes",
+                *(f"{t}.csv" for t in TABLES), *PLOTS.values()}
+
+
+def write_all(results, out_dir: str | os.PathLike, event_log: str = "all",
+              notes: list[str] | None = None) -> list[Path]:
+    """Write every file listed in the module docstring into ``out_dir``; return the paths.
+
+    The files are written into a temporary folder, ``manifest.json`` last, and the folder is
+    moved onto ``out_dir`` whole (:func:`bpsim.report.outdir.staged_dir`): an interrupt or a
+    failure leaves ``out_dir`` as it was. A folder holding an earlier run is replaced whole
+    (``notes`` receives a sentence saying so); one holding other files is refused.
+    """
+    from bpsim.report.outdir import staged_dir
 
     if event_log not in EVENT_LOG_CHOICES:
         raise ValueError(f"event_log must be one of {EVENT_LOG_CHOICES}, not {event_log!r}")
-
+    with staged_dir(out_dir, OUTPUT_NAMES, _manifest(results, event_log)) as staging:
+        names = [p.name for p in _write_files(results, staging.path, event_log)]
+    if staging.replaced is not None and notes is not None:
+        seed = staging.replaced.get("seed")
+        notes.append(f"{out_dir} held the files of an earlier run"
+                     + (f" (seed {seed})" if seed is not None else "")
+                     + "; they were replaced as a whole, none kept beside the new ones.")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    return [out / n for n in names]
+
+
+def _manifest(results, event_log: str) -> dict:
+    import datetime as dt
+
+    from bpsim import __version__
+
+    output = getattr(results, "output", None)
+    bound = getattr(results, "bound", None) or getattr(results, "scenario", None)
+    process = getattr(results, "process", None)
+    return {"bpsim": __version__, "written": dt.datetime.now().isoformat(timespec="seconds"),
+            "seed": getattr(output, "seed", None),
+            "replications": getattr(output, "replications", None),
+            "model": getattr(process, "source", None),
+            "scenario": getattr(bound, "name", None), "event_log": event_log}
+
+
+def _write_files(results, out: Path, event_log: str) -> list[Path]:
+    from bpsim.report.eventlog import write_csv, write_xes
     from bpsim.report.html import report_html
 
     paths = [write_text(out / "report.txt", results.summary()),

@@ -188,3 +188,27 @@ def test_library_errors_are_bpsim_errors(files):
     with pytest.raises(ScenarioError):
         bpsim.simulate(process, scenario)
     assert issubclass(SimulationError, bpsim.errors.BpsimError)
+
+
+def test_error_messages_stay_on_one_line(capsys, tmp_path):
+    from bpsim.errors import ReadError
+
+    err = ReadError("not well-formed XML: Premature end of data\n", file="x.bpmn", line=3,
+                    hint="export it\nagain.")
+    assert "\n" not in str(err) and str(err).endswith("Fix: export it again.")
+    (tmp_path / "cut.bpmn").write_text(MODEL[:200])
+    code, _, err = cli(capsys, "validate", tmp_path / "cut.bpmn")
+    assert code == 2
+    one_line(err)
+
+
+def test_definitions_without_a_process_is_not_a_process_file(capsys, tmp_path):
+    path = tmp_path / "empty.bpmn"
+    path.write_text('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D"/>')
+    code, _, err = cli(capsys, "validate", path)
+    assert code == 2 and "holds no process" in err
+
+
+def test_validate_has_the_short_scenario_option(capsys, files):
+    code, out, _ = cli(capsys, "validate", files / "m.bpmn", "-s", files / "s.yaml")
+    assert code == 0 and "0 errors" in out

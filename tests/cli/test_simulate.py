@@ -91,7 +91,8 @@ def test_out_writes_every_file(files, tmp_path, capsys):
                  str(out)]) == 0
     names = {p.name for p in out.iterdir()}
     assert names == ({f"{t}.csv" for t in TABLES} | set(PLOTS.values())
-                     | {"report.txt", "report.html", "results.json", "events.csv", "events.xes"})
+                     | {"report.txt", "report.html", "results.json", "events.csv", "events.xes",
+                        "manifest.json"})
     assert json.loads((out / "results.json").read_text())["replications"] == 2
     assert (out / "report.txt").read_text() == capsys.readouterr().out
 
