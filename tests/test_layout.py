@@ -188,3 +188,36 @@ def test_every_corpus_process_is_laid_out(path):
 def test_the_corpus_is_there_for_layout():
     require_corpus()
     assert len(CORPUS_FILES) >= 70
+
+
+def test_no_corpus_model_laid_out_afresh_has_overlapping_shapes():
+    """The validator's own no-overlapping-elements rule stays quiet on bpsim's layout of every
+    corpus model (hosts with several boundary events are widened to hold them side by side)."""
+    from bpsim.validate import validate
+
+    require_corpus()
+    overlapping = {}
+    for path in CORPUS_FILES:
+        p = bpsim.read(path)
+        p.diagram = layout(p, relayout=True)
+        p.format = "bpmn"
+        found = [f.element_id for f in validate(p, config={})
+                 if f.rule == "no-overlapping-elements"]
+        if found:
+            overlapping[path.name] = found
+    assert overlapping == {}
+
+
+def test_many_boundary_events_sit_side_by_side_on_their_host():
+    b = ProcessBuilder("Reminders")
+    work = b.task("Wait for reply")
+    b.start("In") >> work >> b.end("Out")
+    for i in range(5):
+        work.boundary(f"Reminder {i}", timer="P1D", interrupting=False) >> b.end(f"R{i}")
+    d = layout(b.process)
+    events = [n for n in b.process.graph
+              if b.process.graph.nodes[n].get("type") == "boundaryEvent"]
+    boxes = [d.shapes[e] for e in events]
+    assert not any(_overlap(a, c) for a, c in itertools.combinations(boxes, 2))
+    host = d.shapes[b.process.graph.nodes[events[0]]["attached_to"]]
+    assert all(_on_border(box.center, host) for box in boxes)

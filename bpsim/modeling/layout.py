@@ -248,6 +248,13 @@ def _arrange(process: Process, members: list[str], band_of, band_order: list[Has
     core = [n for n in members if n not in attached]
     blocks: dict[str, _Block] = {}
     sizes = {n: _size(process, n, hidden, blocks) for n in core}
+    per_host: dict[str, int] = {}
+    for b in attached:
+        per_host[g.nodes[b]["attached_to"]] = per_host.get(g.nodes[b]["attached_to"], 0) + 1
+    for host, k in per_host.items():  # room on the bottom border for every boundary event
+        if host in sizes:
+            need = EVENT_SIZE[0] + 20 + (k - 1) * (EVENT_SIZE[0] + 8)
+            sizes[host] = (max(sizes[host][0], need), sizes[host][1])
     layer = _layers(process, core, attached)
     rows = _order(process, core, layer, band_of, band_order)
     side = SIDE_PAD if pad is None else pad
@@ -302,10 +309,16 @@ def _on_border(process: Process, event: str, boxes: dict[str, Bounds]) -> Bounds
                 and process.graph.nodes[m].get("type") == "boundaryEvent"]
     k = siblings.index(event) if event in siblings else 0
     w, h = EVENT_SIZE
-    step = min(w + 8, max(hb.width - w, 1.0) / max(len(siblings), 1))
+    step = w + 8  # never on top of each other: bottom border right to left, then the top
+    fit = max(int((hb.width - w - 12) // step) + 1, 1)
+    y = hb.y + hb.height - h / 2
+    if k >= fit:
+        k, y = k - fit, hb.y - h / 2
+        if len(siblings) > 2 * fit:  # more than both borders hold: squeeze the top ones
+            step = max(hb.width - w - 12, 1.0) / max(len(siblings) - fit - 1, 1)
     cx = hb.x + hb.width - w / 2 - 12 - k * step
     cx = max(cx, hb.x + w / 2)
-    return Bounds(cx - w / 2, hb.y + hb.height - h / 2, w, h)
+    return Bounds(cx - w / 2, y, w, h)
 
 
 def _layers(process: Process, core: list[str], attached: set[str]) -> dict[str, int]:
