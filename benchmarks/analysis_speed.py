@@ -22,14 +22,20 @@ Targets (see docs/performance.md):
 ``import``        ``import bpsim`` (wall, best of 5)
 ``year20``        ``bpsim simulate --json`` of the bundled service desk, a year x 20
                   replications (wall on this machine's cores, peak RSS)
-``split``         a year x 4 replications in one process: engine CPU s, analysis CPU s
-                  (``to_dict()``: everything the report shows) and their ratio
+``split``         a year x 4 replications in one process: engine CPU s, the analyses'
+                  CPU s (the bpsim.analysis tables: cycle time, stages, roles, staff, SLAs,
+                  costs, bottlenecks, Little's law, queues) and their ratio, and the whole
+                  JSON report (``to_dict()``: those plus warnings, open tickets, journey and
+                  satisfaction figures of the other packages)
 ``bind5k``        binding the scenario of a generated 5,000-task chain
 ``validate5k``    ``bpsim validate CHAIN --scenario S`` of that chain (with its layout)
 ``chain20k``      simulating a generated 20,000-task chain (10 tickets)
 ``optimize``      ``bpsim optimize`` of the bundled model (wall, all cores)
 ``mm2_1e6``       ``bpsim simulate --json`` of M/M/2 with ``cases: 1000000``: wall, RSS
 ``mm2_1e7``       the same with 10^7 cases (only with ``--big``)
+``dask200``       a sweep of 200 plans x 20 replications (M/M/c, 200 tickets each) on the
+                  process pool and on a Dask LocalCluster, tables checked equal (only with
+                  ``--big`` or ``--only dask200``; ``--quick``: 20 plans x 4)
 """
 
 from __future__ import annotations
@@ -232,14 +238,21 @@ def t_split(ctx) -> dict:
     s = s.vary({{"horizon": {horizon!r}, "replications": {reps}}})
     b = s.bind(p)
     c0 = time.process_time(); out = run(p, b); c1 = time.process_time()
-    Results(out, p, b).to_dict(); c2 = time.process_time()
-    emit(engine=c1 - c0, analysis=c2 - c1)
+    res = Results(out, p, b)
+    for name in ("cycle_time", "stages", "roles", "staff", "slas", "costs", "bottlenecks",
+                 "littles_law", "queues"):
+        getattr(res, name)
+    c2 = time.process_time()
+    res.to_dict(); c3 = time.process_time()
+    emit(engine=c1 - c0, analysis=c2 - c1, report=c3 - c1)
     """
     r = best([child(ctx.code, body, 1800, ctx.tmp) for _ in range(ctx.repeat)], "analysis")
     tag = f"{horizon} x {reps}"
-    e, a = r.get("engine"), r.get("analysis")
+    e, a, rep = r.get("engine"), r.get("analysis"), r.get("report")
     return {f"engine {tag} CPU s": e, f"analyses {tag} CPU s": a,
             "analyses / engine": (a / e) if e and a is not None else None,
+            f"whole JSON report {tag} CPU s": rep,
+            "whole JSON report / engine": (rep / e) if e and rep is not None else None,
             "_error": r.get("error")}
 
 
@@ -315,9 +328,38 @@ def t_mm2_1e7(ctx) -> dict:
     return _mm2(ctx, 10_000_000, "10^7")
 
 
+def t_dask200(ctx) -> dict:
+    plans, reps = (20, 4) if ctx.quick else (200, 20)
+    m, s = Path(ctx.tmp, "mm2.bpmn"), Path(ctx.tmp, "mm2_sweep.yaml")
+    m.write_text(MM2_BPMN, encoding="utf-8")
+    s.write_text(mm2_yaml(200), encoding="utf-8")
+    body = f"""
+    import bpsim, pandas as pd
+    p = bpsim.read({str(m)!r}); sc = bpsim.load_scenario({str(s)!r})
+    staff = list(range(2, 12))
+    scale = [round(0.5 + 0.05 * k, 2) for k in range({plans} // 10)]
+    vary = {{"roles.Server.staff": staff, "arrivals.Customer arrives.scale": scale}}
+    t0, c0 = time.perf_counter(), cpu()
+    local = bpsim.sweep(p, sc, vary, replications={reps}, executor="process")
+    t1, c1 = time.perf_counter(), cpu()
+    dasked = bpsim.sweep(p, sc, vary, replications={reps}, executor="dask")
+    t2, c2 = time.perf_counter(), cpu()
+    pd.testing.assert_frame_equal(local, dasked)
+    emit(rows=len(dasked), local=t1 - t0, dask=t2 - t1, local_cpu=c1 - c0, dask_cpu=c2 - c1)
+    """
+    r = child(ctx.code, body, 3600, ctx.tmp)
+    tag = f"{plans} plans x {reps}"
+    return {f"sweep {tag} process pool s (wall)": r.get("local"),
+            f"sweep {tag} Dask LocalCluster s (wall)": r.get("dask"),
+            f"sweep {tag} rows equal on Dask": r.get("rows"), "_error": r.get("error")}
+
+
 TARGETS = {"import": t_import, "split": t_split, "bind5k": t_bind5k,
            "validate5k": t_validate5k, "chain20k": t_chain20k, "year20": t_year20,
-           "optimize": t_optimize, "mm2_1e6": t_mm2_1e6, "mm2_1e7": t_mm2_1e7}
+           "optimize": t_optimize, "mm2_1e6": t_mm2_1e6, "mm2_1e7": t_mm2_1e7,
+           "dask200": t_dask200}
+#: Run only when named (--only) or with --big: long, or needing the optional Dask extra.
+OPTIONAL = ("mm2_1e7", "dask200")
 #: The issue's targets, for the table (figure name -> (limit, unit)).
 GOALS = {
     "import s (wall)": 0.3, "analyses / engine": 0.5, "bind 5k tasks CPU s": 2.0,
@@ -350,9 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", default=str(HERE / "analysis_baseline.json"))
     ap.add_argument("--record", help="write the figures as JSON (e.g. a new baseline)")
     args = ap.parse_args(argv)
-    names = args.only.split(",") if args.only else [n for n in TARGETS if n != "mm2_1e7"]
-    if args.big and "mm2_1e7" not in names:
-        names.append("mm2_1e7")
+    names = args.only.split(",") if args.only else [n for n in TARGETS if n not in OPTIONAL]
+    if args.big:
+        names += [n for n in OPTIONAL if n not in names]
     base = {}
     if Path(args.baseline).is_file():
         base = json.loads(Path(args.baseline).read_text(encoding="utf-8")).get("figures", {})

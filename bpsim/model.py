@@ -54,9 +54,10 @@ import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx is imported when the first Process is made (a fast import bpsim)
+    import networkx as nx
 
 __all__ = [
     "Process",
@@ -288,7 +289,11 @@ class Process:
     """
 
     def __init__(self, graph: nx.DiGraph | None = None, source: str | None = None) -> None:
-        self.graph: nx.DiGraph = graph if graph is not None else nx.DiGraph()
+        if graph is None:
+            import networkx
+
+            graph = networkx.DiGraph()
+        self.graph: nx.DiGraph = graph
         self.source: str | None = source
         self.format: str | None = None  # "bpmn" or "drawio"
         self.name: str | None = None
