@@ -24,7 +24,7 @@ __all__ = ["main", "COMMANDS"]
 
 #: Sub-commands in the order ``bpsim --help`` lists them.
 COMMANDS = ["inspect", "validate", "simulate", "convert", "sweep", "optimize", "demo", "fit",
-            "compare", "scenario-from-bpsim", "export"]
+            "compare", "scenario-from-bpsim", "export", "blueprint"]
 
 
 def _load(command: str):

@@ -41,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="confidence that each breach rate is below its limit (default 0.95)")
     parser.add_argument("--shifts", action="append", metavar="ROLE=S1,S2",
                         help="staff these shifts of ROLE separately (repeatable)")
+    parser.add_argument("--min-csat", type=float, metavar="X",
+                        help="also require the mean satisfaction score (CSAT, "
+                             "docs/experience.md) to be at least X, with --confidence")
 
 
 def _shifts(specs: list[str] | None) -> dict[str, list[str]] | None:
@@ -68,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         process, scenario, roles=_names(args.roles), max_staff=args.max_staff,
         confidence=args.confidence, replications=args.replications,
         shifts=_shifts(args.shifts), slas=args.sla, seed=args.seed, progress=args.progress,
+        min_csat=args.min_csat,
         **executor_options(args))
     data = result.to_dict()
     if args.out:

@@ -280,7 +280,7 @@ def breaches(results, bp: Blueprint, cases: pd.DataFrame, pieces: pd.DataFrame) 
     if sc.empty:
         return pd.DataFrame(columns=cols + ["phase_index"])
     sc = sc.merge(cases[["replication", "case"]], on=["replication", "case"])
-    sc = sc.loc[sc["breached"].fillna(False).astype(bool)].copy()
+    sc = sc.loc[sc["breached"].eq(True)].copy()
     if sc.empty:
         return pd.DataFrame(columns=cols + ["phase_index"])
     sc["late"] = (sc["elapsed"].astype(float) - sc["target"].astype(float)).clip(lower=0.0)

@@ -14,6 +14,10 @@ worker process or a Dask worker:
 ``breach_rate[<SLA>]``        share of the SLA's measured tickets that breached it
 ``utilization[<role>]``       busy time / time on shift of the role's staff
 ``open_total``                tickets still open at the horizon
+``csat``, ``share_satisfied`` the mean satisfaction score and the share satisfied (scores
+                              of 4-5) of the completed tickets (:mod:`bpsim.experience`;
+                              only for blueprints and scenarios with ``satisfaction:``,
+                              ``updates:`` or ``survey:``)
 ``_backlog_growth``           mean growth of the open backlog over one lag, its
 ``_backlog_positive_share``   share of positive lag differences and the growth that
 ``_backlog_threshold``        matters (:func:`bpsim.analysis.stability.backlog_trend`;
@@ -75,6 +79,12 @@ def headline_metrics(output, process, bound) -> dict[str, float]:
     metrics["_backlog_growth"] = _num(bt.growth) if bt is not None else math.nan
     metrics["_backlog_positive_share"] = _num(bt.positive_share) if bt is not None else math.nan
     metrics["_backlog_threshold"] = _num(bt.threshold) if bt is not None else math.nan
+    if res.events_recorded and res.experience.relevant:  # the customer's side
+        sat = res.satisfaction
+        top = sat.loc[sat["scope"] == "overall"]
+        metrics["csat"] = _num(top["csat_mean"].iloc[0]) if not top.empty else math.nan
+        metrics["share_satisfied"] = (_num(top["share_satisfied"].iloc[0]) if not top.empty
+                                      else math.nan)
     roles = res.roles
     for name in bound.roles:
         row = roles.loc[roles["name"] == name]

@@ -259,13 +259,33 @@ class _Evaluation:
     overload: float = 0.0          # sum over roles of on-paper utilisation above 1
 
     def violation(self) -> float:
-        return sum(max(0.0, f["upper"] - f["limit"]) if not math.isnan(f["upper"]) else 1.0
+        return sum(max(0.0, _gap(f)) if not math.isnan(f["upper"]) else 1.0
                    for f in self.figures) + self.overload + 0.5 * bool(self.unstable)
 
     def worst(self) -> dict[str, Any]:
-        return max(self.figures, key=lambda f: (not f["met"],
-                                                (f["upper"] if not math.isnan(f["upper"])
-                                                 else math.inf) - f["limit"]))
+        return max(self.figures, key=lambda f: (not f["met"], _gap(f)))
+
+
+def _gap(f: dict[str, Any]) -> float:
+    """How far a figure is from its limit (positive: violated): an SLA's upper bound above
+    its allowed breach rate, or the required CSAT above the CSAT's lower bound."""
+    if math.isnan(f["upper"]):
+        return math.inf
+    if f.get("kind") == "csat":
+        return f["limit"] - f["upper"]
+    return f["upper"] - f["limit"]
+
+
+def _judge_csat(values: dict[str, np.ndarray], minimum: float, confidence: float
+                ) -> dict[str, Any]:
+    """The satisfaction constraint: the one-sided lower confidence bound of the mean CSAT
+    (kept in ``upper``, the bound the optimiser compares) must reach ``minimum``."""
+    scores = values.get("csat", np.array([math.nan]))
+    est = estimate(scores, 0.95)
+    lower = -upper_bound(-np.asarray(scores, dtype=float), confidence)
+    return {"name": f"CSAT >= {minimum:g}", "kind": "csat", "limit": float(minimum),
+            "breach_rate": est.mean, "breach_rate_ci95": est.half_width, "upper": lower,
+            "met": bool(not math.isnan(lower) and lower >= minimum)}
 
 
 def _stability(process, scenario, values: dict[str, np.ndarray]) -> tuple[list[str], float]:
@@ -317,7 +337,8 @@ class _Search:
     """Plans simulated so far (each once), batched through one runner."""
 
     def __init__(self, process, scenario, knobs, slas, *, replications, seed, runner,
-                 confidence):
+                 confidence, min_csat=None):
+        self.min_csat = min_csat
         self.process, self.scenario, self.knobs, self.slas = process, scenario, knobs, slas
         self.replications, self.seed, self.runner = replications, seed, runner
         self.confidence = confidence
@@ -337,6 +358,8 @@ class _Search:
                                 desc=f"optimise ({phase})")
             for plan, values, variant in zip(fresh, grid.values, scenarios):
                 figures = _judge(values, self.slas, self.confidence)
+                if self.min_csat is not None:
+                    figures.append(_judge_csat(values, self.min_csat, self.confidence))
                 metrics = {m: float(np.nanmean(v)) if np.any(~np.isnan(v)) else math.nan
                            for m, v in values.items()}
                 unstable, overload = _stability(self.process, variant, values)
@@ -397,6 +420,7 @@ def optimize_staffing(
     dask_address: str | None = None,
     workers: int | None = None,
     progress: bool = False,
+    min_csat: float | None = None,
 ) -> StaffingResult:
     """Find the cheapest head-count per role that keeps every SLA's breach rate below
     ``1 - attain``, with confidence.
@@ -427,6 +451,9 @@ def optimize_staffing(
         Start the search from these head-counts instead of the queueing estimate.
     dask_address, workers, progress
         As for :func:`bpsim.sweep`.
+    min_csat : float, optional
+        Also require the mean satisfaction score (:mod:`bpsim.experience`) to be at least
+        this, with ``confidence`` (its one-sided lower bound; ``--min-csat 4.0``).
 
     Returns
     -------
@@ -451,7 +478,8 @@ def optimize_staffing(
     # plans with a shift (or role) at 0 are the optimiser's own trials: they may run
     explore = scenario if scenario.allow_unstaffed else scenario.vary({"allow_unstaffed": True})
     search = _Search(process, explore, knobs, chosen_slas, replications=reps,
-                     seed=resolve_seed(seed, scenario), runner=runner, confidence=confidence)
+                     seed=resolve_seed(seed, scenario), runner=runner, confidence=confidence,
+                     min_csat=min_csat)
     try:
         best = _climb(search, current, int(max_staff))
     except BpsimError:
@@ -464,7 +492,7 @@ def optimize_staffing(
 
 def _preference(e: _Evaluation) -> tuple[float, int, float]:
     """Cheapest first; then fewest people; then the widest margin under the SLA limits."""
-    margin = max((f["upper"] - f["limit"]) for f in e.figures) if e.figures else 0.0
+    margin = max(_gap(f) for f in e.figures) if e.figures else 0.0
     return (e.cost, sum(e.plan), margin)
 
 
@@ -515,6 +543,10 @@ def _reason(e: _Evaluation) -> str:
 
     parts = list(e.unstable)
     for f in failed:
+        if f.get("kind") == "csat":
+            parts.append(f"CSAT {fmt_pm(f['breach_rate'], f['breach_rate_ci95'], 'num')} "
+                         f"(lower bound {f['upper']:.2f}) vs required {f['limit']:g}")
+            continue
         parts.append(f"{f['name']}: breach rate {fmt_pm(f['breach_rate'], f['breach_rate_ci95'], 'pct')} "
                      f"(upper bound {fmt_pct(f['upper'])}) vs allowed {fmt_pct(f['limit'])}")
     return "; ".join(parts)

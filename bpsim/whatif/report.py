@@ -175,16 +175,25 @@ def staffing_summary(result) -> str:
         lines.append(f"No plan up to the head-count limit meets every SLA; the best found: {plan}.")
     lines.append(f"{result.replications} replications per plan, seed {result.seed}; an SLA is met "
                  f"when the {result.confidence:.0%} upper bound of its breach rate is below the "
-                 "allowed rate.")
+                 "allowed rate" + ("; CSAT when its lower bound (in the upper bound column) "
+                                   "reaches the required score." if "kind" in result.slas
+                                   else "."))
     lines.append("")
     lines.append("SLA figures of the chosen plan:")
     slas = result.slas.copy()
     if not slas.empty:
+        csat = (slas["kind"] == "csat") if "kind" in slas else pd.Series(False, index=slas.index)
+        kinds = ["num" if c else "pct" for c in csat]
+
+        def one(v, kind: str) -> str:
+            return fmt_num(v) if kind == "num" else fmt_pct(v)
+
         slas = pd.DataFrame({
             "SLA": slas["name"],
-            "breach rate": [fmt_pm(m, c, "pct") for m, c in zip(slas["breach_rate"], slas["breach_rate_ci95"])],
-            "upper bound": [fmt_pct(u) for u in slas["upper"]],
-            "allowed": [fmt_pct(v) for v in slas["limit"]],
+            "breach rate": [fmt_pm(m, c, k) for m, c, k in zip(slas["breach_rate"],
+                                                             slas["breach_rate_ci95"], kinds)],
+            "upper bound": [one(u, k) for u, k in zip(slas["upper"], kinds)],
+            "allowed": [one(v, k) for v, k in zip(slas["limit"], kinds)],
             "met": ["yes" if m else "NO" for m in slas["met"]],
         })
         lines.append(slas.to_string(index=False))
