@@ -369,7 +369,7 @@ def pain_points(drivers: pd.DataFrame, tickets: pd.DataFrame, bp: Blueprint,
     for ph, sub in by.groupby(level="phase"):
         sub = sub.droplevel("phase").sort_values()
         reasons = [{"driver": d, "why": DRIVERS.get(d, d), "points": -float(v)}
-                   for d, v in sub.items() if v < 0]
+                   for d, v in sub.items() if v < -5e-4]  # drop what rounds to 0.00
         out.append({"phase": ph, "points_lost": -float(sub.sum()), "reasons": reasons})
     out.sort(key=lambda r: -r["points_lost"])
     return out[:limit]
