@@ -192,15 +192,16 @@ def flow_table(results) -> pd.DataFrame:
                            "source": np.asarray(uniques)[prevs],
                            "target": np.asarray(uniques)[codes[rows]]})
         taken = df.groupby(["source", "target", "replication"]).size()
-    rows = []
+    records = []
     for f in flows:
         row = {"id": f.id, "source": f.source, "target": f.target, "name": f.name}
         if pair_id.get((f.source, f.target)) == f.id and (f.source, f.target) in taken.index:
             row["count"], row["count_ci95"] = _per_rep(taken.loc[(f.source, f.target)], reps)
         else:
             row["count"], row["count_ci95"] = (0.0, 0.0) if reps else (math.nan, math.nan)
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=["id", "source", "target", "name", "count", "count_ci95"])
+        records.append(row)
+    out = pd.DataFrame(records, columns=["id", "source", "target", "name", "count",
+                                         "count_ci95"])
     if out.empty:
         out["share"] = []
         return out

@@ -191,14 +191,14 @@ def draw_process(process: Process, overlay: Overlay | None = None, *,
         drawing.add(_node(process, n, d.shapes[n], ov, expanded=True))
 
     for f in process.flows.values():
-        pts = d.edges.get(f.id)
-        if pts and len(pts) >= 2 and f.source in nodes and f.target in nodes:
-            drawing.add(_flow(process, f.id, pts, ov, default=f.default, name=f.name))
+        way = d.edges.get(f.id)
+        if way and len(way) >= 2 and f.source in nodes and f.target in nodes:
+            drawing.add(_flow(process, f.id, way, ov, default=f.default, name=f.name))
     for aid, art in process.artifacts.items():
-        pts = d.edges.get(aid)
-        if pts and len(pts) >= 2 and "ssociation" in str(art.get("type")):
+        way = d.edges.get(aid)
+        if way and len(way) >= 2 and "ssociation" in str(art.get("type")):
             grp = drawing.add(Group(cls="association", data={"id": aid}))
-            grp.add(Line(list(pts), stroke="#777777", stroke_width=1, dash="2 3"))
+            grp.add(Line(list(way), stroke="#777777", stroke_width=1, dash="2 3"))
     for aid, art in process.artifacts.items():
         if aid in d.shapes and art.get("type") in ("textAnnotation", "dataObjectReference",
                                                    "dataStoreReference", "dataObject"):
@@ -216,9 +216,9 @@ def draw_process(process: Process, overlay: Overlay | None = None, *,
             drawing.add(_node(process, n, d.shapes[n], ov))
 
     for m in process.message_flows.values():
-        pts = d.edges.get(m.id)
-        if pts and len(pts) >= 2:
-            drawing.add(_message_flow(m.id, m.name, pts, ov))
+        way = d.edges.get(m.id)
+        if way and len(way) >= 2:
+            drawing.add(_message_flow(m.id, m.name, way, ov))
 
     bottom = y1 + margin
     right = x1 + margin

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+from typing import Any
 
 from bpsim.render.scene import Drawing, Ellipse, Group, Line, Polygon, Rect, Text
 
@@ -61,6 +62,7 @@ def to_png(drawing: Drawing, path: str | os.PathLike | None = None, *, scale: fl
             if isinstance(it, Group):
                 draw(it.items)
             elif isinstance(it, Rect):
+                p: Any
                 if it.rx:
                     pad = min(it.rx, it.width / 2, it.height / 2)
                     p = patches.FancyBboxPatch(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 __all__ = [
@@ -126,7 +127,7 @@ class Group:
     title: str | None = None
     items: list[Item] = field(default_factory=list)
 
-    def add(self, item: Item) -> Item:
+    def add(self, item: _I) -> _I:
         """Append ``item`` and return it."""
         self.items.append(item)
         return item
@@ -141,6 +142,7 @@ class Group:
 
 
 Item = Rect | Ellipse | Polygon | Line | Text | Group
+_I = TypeVar("_I", Rect, Ellipse, Polygon, Line, Text, Group)
 
 
 @dataclass
@@ -160,7 +162,7 @@ class Drawing:
     font: str = "Helvetica, Arial, sans-serif"
     title: str | None = None
 
-    def add(self, item: Item) -> Item:
+    def add(self, item: _I) -> _I:
         """Append ``item`` and return it."""
         self.items.append(item)
         return item

@@ -37,6 +37,7 @@ import re
 import urllib.parse
 import zlib
 from pathlib import Path
+from typing import Any
 
 from bpsim._atomic import write_bytes
 from bpsim.errors import BpsimError
@@ -141,7 +142,7 @@ def annotate_bpmn(results, metric: str = "utilization") -> bytes:
         data = generate_bpmn(results.process)
         root = safexml.parse_xml(data)
     figures = _figures(results, metric)
-    shapes = {}
+    shapes: dict[str, Any] = {}
     for s in root.iter(f"{{{BPMNDI_NS}}}BPMNShape"):
         ref = (s.get("bpmnElement") or "").strip()
         shapes.setdefault(ref, s)

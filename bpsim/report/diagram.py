@@ -109,14 +109,16 @@ def tooltip(row: dict) -> str:
 
     def add(label: str, key: str, kind: str) -> None:
         v = row.get(key)
-        if _ok(v):
-            lines.append(f"{label}: {fmt_pm(v, row.get(key + '_ci95', math.nan), kind)}")
+        if v is not None and _ok(v):
+            ci = row.get(key + "_ci95", math.nan)
+            lines.append(f"{label}: {fmt_pm(float(v), float(ci), kind)}")
 
     add("tickets per replication", "count", "num")
     if _ok(row.get("wait_mean")):
-        lines.append("wait: " + fmt_pm(row["wait_mean"], row.get("wait_ci95")))
+        lines.append("wait: " + fmt_pm(row["wait_mean"], row.get("wait_ci95", math.nan)))
     if _ok(row.get("service_mean")):
-        lines.append("service: " + fmt_pm(row["service_mean"], row.get("service_ci95")))
+        lines.append("service: " + fmt_pm(row["service_mean"],
+                                          row.get("service_ci95", math.nan)))
     if _ok(row.get("queue_mean")) and isinstance(row.get("role"), str):
         lines.append(f"queue: {fmt_num(row['queue_mean'])} tickets on average")
     add("utilisation of the role", "utilization", "pct")

@@ -28,7 +28,16 @@ from pathlib import Path
 import pandas as pd
 
 from bpsim.report.format import fmt_duration, fmt_num, fmt_pct, fmt_pm
-from bpsim.report.htmlpage import esc, figure_img, kpis, page, png_data_uri, section, table
+from bpsim.report.htmlpage import (
+    Column,
+    esc,
+    figure_img,
+    kpis,
+    page,
+    png_data_uri,
+    section,
+    table,
+)
 
 __all__ = ["to_html", "write_html", "report_html"]
 
@@ -63,9 +72,9 @@ def _pct(v) -> str:
 
 def _pm(row: dict, key: str, kind: str = "duration") -> str:
     v = row.get(key)
-    if not _ok(v):
+    if v is None or not _ok(v):
         return ""
-    return fmt_pm(v, row.get(f"{key}_ci95", math.nan) if not key.endswith("_mean")
+    return fmt_pm(float(v), row.get(f"{key}_ci95", math.nan) if not key.endswith("_mean")
                   else row.get(key.replace("_mean", "_ci95"), math.nan), kind)
 
 
@@ -159,7 +168,7 @@ def _slas(results) -> str:
     rows = _records(df)
     if not rows:
         return '<p class="muted">The scenario sets no SLA.</p>'
-    cols = [("SLA", lambda r: r["name"] + (f" · {r['cls']}" if r.get("cls") not in
+    cols: list[Column] = [("SLA", lambda r: r["name"] + (f" · {r['cls']}" if r.get("cls") not in
                                             (None, "all") else ""), ""),
             ("clock", lambda r: f"{r.get('from')} → {r.get('to')}"
              + (f" ({r['calendar']} hours)" if isinstance(r.get("calendar"), str) else ""), ""),
@@ -172,17 +181,8 @@ def _slas(results) -> str:
             f"\n{_pct(r['censored_share'])}" if _ok(r.get("censored_share")) else ""), "n"))
     extra = [c for c in df.columns if c not in _SLA_KNOWN and c != "censored"
              and not c.endswith("_ci95")]
-    for c in extra:  # e.g. open / censored tickets, added by newer runs
-        if pd.api.types.is_bool_dtype(df[c]):
-            cols.append((c.replace("_", " "), lambda r, c=c: "yes" if r.get(c) else "no", ""))
-        elif pd.api.types.is_numeric_dtype(df[c]):
-            is_rate = c.endswith("rate") or c.endswith("share")
-            cols.append((c.replace("_", " "),
-                         lambda r, c=c, is_rate=is_rate: (
-                             fmt_pm(r[c], r.get(f"{c}_ci95", math.nan), "pct") if is_rate
-                             and _ok(r.get(c)) else _num(r.get(c))), "n"))
-        else:
-            cols.append((c.replace("_", " "), lambda r, c=c: r.get(c), ""))
+    for c in extra:  # columns newer runs add
+        cols.append(_extra_column(df, c))
     cols += [("breach rate", lambda r: _pm(r, "breach_rate", "pct"), "n")]
     if "breach_rate_low" in df and "breach_rate_high" in df:
         cols.append(("95 % interval", lambda r: f"{_pct(r.get('breach_rate_low'))} –\n"
@@ -223,6 +223,24 @@ def _classes(d: dict) -> str:
             ("cycle time", lambda r: _pm(r, "cycle_time_mean"), "n"),
             ("wait", lambda r: _pm(r, "wait_mean"), "n")]
     return "<h3>Per priority class</h3>" + table(rows, cols)
+
+
+def _extra_column(df: pd.DataFrame, c: str) -> Column:
+    """A column of the SLA table this report does not know by name, formatted by its type."""
+    head = c.replace("_", " ")
+    if pd.api.types.is_bool_dtype(df[c]):
+        return head, lambda r: "yes" if r.get(c) else "no", ""
+    if pd.api.types.is_numeric_dtype(df[c]):
+        rate = c.endswith("rate") or c.endswith("share")
+
+        def number(r: dict) -> str:
+            v = r.get(c)
+            if rate and v is not None and _ok(v):
+                return fmt_pm(float(v), r.get(f"{c}_ci95", math.nan), "pct")
+            return _num(v)
+
+        return head, number, "n"
+    return head, lambda r: r.get(c), ""
 
 
 def _bottlenecks(results) -> str:
