@@ -29,6 +29,8 @@ add up to the end-to-end mean.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -320,8 +322,9 @@ def journey_table(results, bp: Blueprint, per_phase: pd.DataFrame | None = None)
     Columns ``phase``, ``tickets`` (completed measured tickets per replication),
     ``share_entering`` (of those, the share that passed the phase), and for each figure of
     :data:`JOURNEY_FIGURES` ``<figure>_mean`` (per ticket; seconds or counts) and
-    ``<figure>_ci95``; ``abandon_share`` (the share of tickets abandoned in that phase; 0
-    when the scenario lets no one abandon).
+    ``<figure>_ci95``; ``abandon_share`` (+ ``_ci95``: the share of the measured tickets
+    that ended, completed or abandoned, whose customer abandoned in that phase; 0 when the
+    scenario lets no one abandon; see :func:`abandon_shares`).
     """
     if per_phase is None:
         per_phase = ticket_phases(results, bp)[0]
@@ -354,5 +357,40 @@ def journey_table(results, bp: Blueprint, per_phase: pd.DataFrame | None = None)
     out = pd.DataFrame(rows)
     out["tickets"] = float(tickets.mean())
     out["share_entering"] = out.pop("_entered_mean")
-    out["abandon_share"] = out.pop("abandoned_mean")
-    return out[columns]
+    out.pop("abandoned_mean")
+    shares = abandon_shares(results, bp)
+    out["abandon_share"] = [shares.get(ph, (0.0, math.nan))[0] for ph in out["phase"]]
+    out["abandon_share_ci95"] = [shares.get(ph, (0.0, math.nan))[1] for ph in out["phase"]]
+    return out[columns + ["abandon_share_ci95"]]
+
+
+def abandon_shares(results, bp: Blueprint) -> dict[str, tuple[float, float]]:
+    """Phase -> (mean, ci95) share of the measured tickets that ended their journey (completed
+    or abandoned) whose customer abandoned in that phase (lost patience in a queue: the
+    engine's ``abandoned`` records), and the same ``end to end``. Empty when the run has no
+    abandonment."""
+    ev = results.output.events
+    if "abandoned" not in set(ev["lifecycle"].cat.categories):
+        return {}
+    from bpsim.analysis.visits import measured_cases
+
+    c = measured_cases(results.output)
+    c = c.loc[c["measured"]]
+    gone = c["abandoned"].astype(bool) if "abandoned" in c else pd.Series(False, index=c.index)
+    ended = c.loc[c["completed"].astype(bool) | gone]
+    reps = pd.Index(list(results.replication_ids), name="replication")
+    denom = ended.groupby("replication").size().reindex(reps, fill_value=0).astype(float)
+    ab = ev.loc[ev["lifecycle"] == "abandoned", ["replication", "case", "element", "time"]]
+    ab = ab.merge(ended[["replication", "case"]], on=["replication", "case"])
+    ab = ab.sort_values("time").drop_duplicates(["replication", "case"])
+    if bp.phases:
+        ab = ab.assign(phase=ab["element"].astype(object).map(bp.phases.of_node).fillna(
+            "(no phase)"))
+    else:
+        ab = ab.assign(phase=END_TO_END)
+    out: dict[str, tuple[float, float]] = {}
+    groups = list(ab.groupby("phase")) + ([(END_TO_END, ab)] if bp.phases else [])
+    for ph, g in groups:
+        n = g.groupby("replication").size().reindex(reps, fill_value=0).astype(float)
+        out[str(ph)] = mean_ci((n / denom.where(denom > 0)).dropna())
+    return out

@@ -99,3 +99,38 @@ def test_a_driver_moves_the_score_as_documented():
     br = r.experience.per_phase.groupby(["replication", "case"])["breaches"].sum()
     tt = t.set_index(["replication", "case"])
     assert np.allclose(tt.loc[br.index, "breach_points"].to_numpy(), -br.to_numpy())
+
+
+def test_abandon_share_per_phase_from_abandoned_records(runs):
+    """Where the engine records customers who lose patience (lifecycle ``abandoned``), the
+    journey says in which phase they left, as a share of the tickets that ended."""
+    import copy
+
+    import pandas as pd
+
+    from bpsim.analysis import Results
+    from bpsim.experience.journey import abandon_shares
+
+    p, on, _ = runs
+    out = copy.copy(on.output)
+    cases = on.cases
+    quit_ = cases.loc[cases["measured"] & cases["completed"]].groupby("replication").head(10)
+    c = out.cases.copy()
+    key = c.set_index(["replication", "case"]).index
+    gone = key.isin(pd.MultiIndex.from_frame(quit_[["replication", "case"]]))
+    c["completed"] = c["completed"] & ~gone
+    c["abandoned"] = gone
+    out.cases = c
+    ev = out.events.copy()
+    ev["lifecycle"] = ev["lifecycle"].cat.add_categories(["abandoned"])
+    rows = ev.loc[(ev["element"] == "Task_TakeInCharge") & (ev["lifecycle"] == "enabled")]
+    rows = rows.merge(quit_[["replication", "case"]], on=["replication", "case"])
+    rows["lifecycle"] = pd.Categorical(["abandoned"] * len(rows), categories=ev["lifecycle"].cat.categories)
+    out.events = pd.concat([ev, rows], ignore_index=True)
+    res = Results(out, p, on.scenario)
+    shares = abandon_shares(res, res.experience.blueprint)
+    ended = (cases["measured"] & cases["completed"]).groupby(cases["replication"]).sum()
+    assert shares["Contact"][0] == pytest.approx(float((10 / ended).mean()))
+    assert shares["end to end"][0] == shares["Contact"][0]
+    j = res.journey.set_index("phase")
+    assert j.loc["Contact", "abandon_share"] > 0 and j.loc["Diagnosis", "abandon_share"] == 0
