@@ -241,6 +241,14 @@ class _Reader:
 
     # the passes -------------------------------------------------------------------------
     def read(self) -> Process:
+        p = self._read()
+        from bpsim.io.vendor_sim import RULE, simulation_extensions
+
+        for el, message in simulation_extensions(self.root):
+            self.finding(RULE, "info", el, message, element_id=el.get("id") or None)
+        return p
+
+    def _read(self) -> Process:
         root, p = self.root, self.p
         for el in root.iter():
             if _local(el) is not None:

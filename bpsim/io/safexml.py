@@ -66,6 +66,59 @@ def _utf16_variants(data: bytes) -> list[bytes]:
     return [data]
 
 
+#: Leading bytes of common non-XML files someone may save under a .bpmn or .drawio name.
+_MAGIC = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (e.g. a .vsdx, .docx or zipped export)"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"\xd0\xcf\x11\xe0", "a Microsoft Office (OLE) document, e.g. a .vsd or .doc"),
+    (b"BM", "a BMP image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+]
+_NEEDS = ("bpsim needs the XML file the modelling tool saves: BPMN 2.0 XML (Camunda Modeler, "
+          "bpmn.io: File > Save or Export > BPMN 2.0; Signavio, Bizagi: export as BPMN 2.0 "
+          "XML) or a .drawio file (draw.io: File > Save as), not a picture or export of it.")
+
+
+def what_file(data: bytes) -> str | None:
+    """What a non-XML file is (``"a PNG image"``), from its first bytes; ``None`` when it
+    may be XML (it starts with ``<`` after white space and a byte-order mark)."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            if what == "a BMP image" and len(data) < 26:
+                continue
+            return what
+    head = data[:1024].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
+    if not head or head.startswith(b"<"):
+        return None
+    if head[:1] in (b"{", b"["):
+        return "a JSON document"
+    if b"\x00" in data[:512]:
+        return "a binary file"
+    return "a text file that is not XML"
+
+
+def refuse_non_xml(data: bytes, *, file: str | None = None) -> None:
+    """Raise :class:`NotAProcessError` saying what a non-XML file is and what bpsim needs."""
+    what = what_file(data)
+    if what is None:
+        return
+    extra = ""
+    if what == "a PNG image" and b"mxfile" in data[:2_000_000].replace(b"%3C", b"<"):
+        extra = (" It holds a draw.io diagram (exported as a PNG with the diagram embedded): "
+                 "open it in draw.io and save it as .drawio.")
+    first = data[:40].decode("utf-8", "replace").splitlines()[0] if data[:1] not in (
+        b"\x89", b"\xff") and what.startswith("a text") else ""
+    shown = f" (it starts with {first!r})" if first else ""
+    raise NotAProcessError(f"this is {what}{shown}, not BPMN or draw.io XML.{extra}",
+                           file=file, hint=_NEEDS)
+
+
 def parse_xml(data: bytes, *, file: str | None = None) -> etree._Element:
     """Parse ``data`` safely and return the root element.
 
@@ -79,6 +132,7 @@ def parse_xml(data: bytes, *, file: str | None = None) -> etree._Element:
             file=file,
             hint="export the diagram again.",
         )
+    refuse_non_xml(data, file=file)
     for text in _utf16_variants(data):
         for marker in _DTD_MARKERS:
             m = marker.search(text)

@@ -106,8 +106,7 @@ def test_deeply_nested_xml_is_a_read_error(tmp_path, capsys):
     (f'<definitions xmlns="{BPMN}"><process id="P">\n<task id="T">\n</definitions>',
      "not well-formed XML"),
     (f'<definitions xmlns="{BPMN}"><process id="P"/>', "not well-formed XML"),
-    ("hello, this is not XML", "not well-formed XML"),
-])
+])  # plain text: "this is a text file that is not XML" (test_not_used_inputs.py)
 def test_malformed_xml_names_file_line_and_column(tmp_path, capsys, text, needle):
     path = tmp_path / "broken.bpmn"
     path.write_text(text)
