@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from bpsim.analysis.stats import mean_ci
@@ -40,9 +41,13 @@ WEIGHTS = {"utilization": 0.4, "wait_share": 0.4, "growth": 0.2}
 def _wait_share(visits: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     done = cases.loc[cases["measured"] & cases["completed"].astype(bool)]
     cycle = done.groupby("replication")["cycle_time"].sum()
-    key = done.set_index(["replication", "case"]).index
     v = visits.loc[visits["measured"]]
-    v = v.loc[pd.MultiIndex.from_arrays([v["replication"], v["case"]]).isin(key)]
+    # the visits of those tickets: (replication, case) as one integer key, matched with numpy
+    width = int(max(cases["case"].max() if len(cases) else 0,
+                    v["case"].max() if len(v) else 0)) + 1
+    done_key = done["replication"].to_numpy(np.int64) * width + done["case"].to_numpy(np.int64)
+    v_key = v["replication"].to_numpy(np.int64) * width + v["case"].to_numpy(np.int64)
+    v = v.loc[np.isin(v_key, done_key)]
     w = v.groupby(["element", "replication"], observed=True)["wait"].sum().reset_index()
     w["share"] = w["wait"] / w["replication"].map(cycle)
     return w

@@ -150,7 +150,8 @@ def queue_curve(series: pd.DataFrame, element: str, grid: np.ndarray,
 
 
 def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
-                series: pd.DataFrame | None = None) -> pd.DataFrame:
+                series: pd.DataFrame | None = None,
+                stats: pd.DataFrame | None = None) -> pd.DataFrame:
     """Check ``L = lambda * W`` per stage (``what="queue"``: waiting; ``"stage"``: sojourn).
 
     Per replication, over its window ``[warmup, end]`` of length ``T``:
@@ -158,11 +159,14 @@ def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
     (in stage), cut at ``end`` for those still there; ``L`` = the time-weighted mean
     number in queue (in stage). Returns per element the means across replications of
     ``L`` and ``lambda * W`` and the relative gap ``|L - lambda W| / L``. ``series``: the
-    :func:`queue_series` of these visits for ``what`` when already computed.
+    :func:`queue_series` of these visits for ``what`` when already computed, ``stats`` its
+    :func:`queue_stats`.
     """
     if series is None:
         series = queue_series(visits, what)
-    stats = queue_stats(series, wins).set_index(["replication", "element"])
+    if stats is None:
+        stats = queue_stats(series, wins)
+    stats = stats.set_index(["replication", "element"])
     leave = _leave_queue(visits) if what == "queue" else visits["end"]
     cols = ["replication", "element", "L", "lambda", "W", "lambda_W"]
     if visits.empty:

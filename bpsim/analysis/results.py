@@ -219,7 +219,8 @@ class Results:
     @cached_property
     def littles_law(self) -> pd.DataFrame:
         """``L = lambda W`` per stage, for the queue and for the whole stage."""
-        q = _queues.littles_law(self.visits, self.windows, "queue", series=self.queues)
+        q = _queues.littles_law(self.visits, self.windows, "queue", series=self.queues,
+                                stats=self.queue_stats)
         s = _queues.littles_law(self.visits, self.windows, "stage")
         out = pd.concat([q, s], ignore_index=True)
         out.insert(1, "name", [_stages.element_name(self.process, e) for e in out["element"]])
