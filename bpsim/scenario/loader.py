@@ -161,6 +161,25 @@ MAX_DIGITS = 100
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
+def _bad_scalar(loader: Any, node: yaml.Node, depth: int = 0) -> yaml.ScalarNode | None:
+    """The first scalar below ``node`` its constructor refuses (for the error's line)."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            return node
+        return None
+    if depth > MAX_DEPTH:
+        return None
+    children = node.value if isinstance(node, yaml.SequenceNode) else [
+        v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else []
+    for child in children:
+        found = _bad_scalar(loader, child, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def _stringify_keys(data: Any) -> Any:
     if isinstance(data, dict):
         return {str(k): _stringify_keys(v) for k, v in data.items()}
@@ -210,7 +229,16 @@ def read_yaml(source: str | Path | bytes, *, file: str | None = None) -> tuple[A
             data = None
             if node is not None:
                 _walk(node, (), lines, file, [MAX_NODES])  # before expanding any alias
-                data = loader.construct_document(node)
+                try:
+                    data = loader.construct_document(node)
+                except (ValueError, OverflowError) as exc:  # e.g. a date 2026-02-30
+                    bad = _bad_scalar(loader, node)
+                    raise ScenarioError(
+                        f"a value cannot be read: {exc}"
+                        + (f" ({bad.value!r})." if bad is not None else "."), file=file,
+                        line=bad.start_mark.line + 1 if bad is not None else None,
+                        hint="write dates as real calendar dates (YYYY-MM-DD), numbers "
+                        "plainly; quote the value to keep it as text.") from None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
