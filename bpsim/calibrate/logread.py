@@ -167,11 +167,6 @@ def _read_csv(data: bytes, file: str) -> pd.DataFrame:
 
 
 # -- XES -----------------------------------------------------------------------------------
-def _xes_value(el) -> tuple[str | None, Any]:
-    key = el.get("key")
-    return key, el.get("value")
-
-
 def _read_xes(data: bytes, file: str) -> pd.DataFrame:
     from lxml import etree
 

@@ -22,7 +22,7 @@ from bpsim.scenario.durations import format_duration
 __all__ = ["scenario_data", "key_for", "branch_key", "round_to_one"]
 
 
-def key_for(process: Process, node: str, types: set[str] | None = None) -> str:
+def key_for(process: Process, node: str) -> str:
     """The element's name when it is unique among the process's elements, else its id."""
     name = process.graph.nodes[node].get("name")
     if not name:
