@@ -40,7 +40,7 @@ from bpsim.engine.tokens import (
     StaffMember,
     Token,
 )
-from bpsim.engine.updates import update_builder
+from bpsim.engine.updates import OWNER, track_owners, update_builder
 from bpsim.errors import SimulationError
 from bpsim.scenario.spec import BoundScenario
 
@@ -517,8 +517,11 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     # -- proactive updates (only when the scenario asks for them) ---------------------------
     updates = on_update = None
     if bound.updates is not None:
-        on_update, updates = update_builder(env, bound.updates, pools[bound.updates.role], streams,
-                                            c_end, release, starters, state)
+        role = bound.updates.role
+        owner = track_owners(nodes, enter, pools) if role == OWNER else None
+        first = pools[role] if role in pools else next(iter(pools.values()))
+        on_update, updates = update_builder(env, bound.updates, first, streams, c_end, release,
+                                            starters, state, owner)
 
     # -- arrivals ------------------------------------------------------------------------
     def arrive(start: int, cls: int, now: float) -> None:

@@ -25,13 +25,36 @@ import pandas as pd
 
 from bpsim.engine.tokens import SERVICE, Call, Token
 
-__all__ = ["update_builder", "assemble_updates", "UPDATE_COLUMNS"]
+__all__ = ["update_builder", "assemble_updates", "track_owners", "UPDATE_COLUMNS", "OWNER"]
+
+#: ``updates: {role: owner}``: the update is sent by the role of the task the ticket is at, or
+#: was last at (its owner); before its first staffed task, by the scenario's first role.
+OWNER = "owner"
 
 UPDATE_COLUMNS = ["replication", "case", "time", "resource"]
 NORMAL = 1
 
 
-def update_builder(env, policy, pool, streams, c_end, release, starters: list, state: dict):
+def track_owners(nodes, enter: list, pools: dict) -> dict:
+    """Wrap the entry of every staffed task so that ``owner[case]`` is the pool of the task
+    the ticket last reached (only built for ``updates: {role: owner}``)."""
+    owner: dict[int, object] = {}
+
+    def wrap(fn, pool):
+        def enter_owned(tok, pos):
+            owner[tok.key >> 32] = pool
+            fn(tok, pos)
+        return enter_owned
+
+    for node in nodes:
+        role = getattr(node, "role", None)
+        if node.kind == "task" and isinstance(role, str) and role in pools:
+            enter[node.index] = wrap(enter[node.index], pools[role])
+    return owner
+
+
+def update_builder(env, policy, pool, streams, c_end, release, starters: list, state: dict,
+                   owner: dict | None = None):
     """Build the update behaviour of one replication.
 
     Returns ``(on_arrival, rows)``: ``on_arrival(case, scope, now)`` arms a new ticket's
@@ -46,7 +69,7 @@ def update_builder(env, policy, pool, streams, c_end, release, starters: list, s
     calendar = policy.calendar
     every = float(policy.every)
     first = float(policy.first) if policy.first is not None else every
-    idle, queues = pool.idle, pool.queues
+    default_pool = pool
 
     def later(now: float, span: float) -> float:
         if calendar is None:
@@ -82,10 +105,11 @@ def update_builder(env, policy, pool, streams, c_end, release, starters: list, s
             return
         now = env.now
         job = Token(tok.key, 0, tok.scope, index)
-        if idle:
-            start(job, idle.popleft(), now)
+        who = owner.get(case, default_pool) if owner is not None else default_pool
+        if who.idle:
+            start(job, who.idle.popleft(), now)
         else:
-            queues[0].appendleft(job)
+            who.queues[0].appendleft(job)
         d = later(now, every)
         if math.isfinite(d):
             schedule(Call(due, tok, None), NORMAL, d)

@@ -298,9 +298,14 @@ def _updates(s: Scenario, calendars: dict) -> UpdatePolicy | None:
     if role is None:
         if len(s.roles) != 1:
             raise s.error("updates: name the role that sends them.", ("updates", "role"),
-                          f"write role: one of {', '.join(s.roles) or '(no roles yet)'}.")
+                          f"write role: owner (the ticket's current task's role) or one of "
+                          f"{', '.join(s.roles) or '(no roles yet)'}.")
         role = next(iter(s.roles))
-    if role not in s.roles:
+    if role == "owner" and "owner" not in s.roles:
+        if not s.roles:
+            raise s.error("updates: role owner needs roles.", ("updates", "role"),
+                          "add roles: to the scenario.")
+    elif role not in s.roles:
         close = difflib.get_close_matches(role, list(s.roles), n=1)
         raise s.error(f"no role is named {role!r}.", ("updates", "role"),
                       (f"did you mean {close[0]!r}? " if close else "")

@@ -460,7 +460,8 @@ class BlueprintModel(_Section):
 class UpdatesModel(_Section):
     """``updates: {every: 9h, calendar: office, role: Agent, duration: 2m}``: while a ticket
     is open, a person of ``role`` sends the customer a progress update every ``every``
-    (counted on ``calendar``'s open hours when given), taking ``duration`` of their time."""
+    (counted on ``calendar``'s open hours when given), taking ``duration`` of their time;
+    ``role: owner``: the role of the ticket's current (or last) staffed task."""
 
     every: Seconds
     role: str | None = None

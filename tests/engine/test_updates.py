@@ -65,3 +65,22 @@ def test_updates_key_is_checked_against_roles():
         assert "Agnet" in str(exc) and "Agent" in str(exc) and "updates.role" in str(exc)
     else:
         raise AssertionError("an unknown role in updates: must be an error")
+
+
+def test_owner_updates_are_sent_by_the_role_of_the_ticket_s_current_task():
+    p = line("Work", "Check")
+    b = bound({"Work": (3600.0, "A"), "Check": (3600.0, "B")}, {"A": 3, "B": 3},
+              interarrival=Exponential(mean=2400.0), horizon=10 * 86400.0)
+    b.updates = UpdatePolicy(every=900.0, role="owner", duration=Fixed(30.0))
+    out = run(p, b, replications=1, seed=4)
+    up = out.updates.copy()
+    up["role"] = up["resource"].str.split().str[0]
+    assert set(up["role"]) == {"A", "B"}
+    ev = out.events
+    reached = ev.loc[(ev["element"] == "Check") & (ev["lifecycle"] == "enabled")] \
+        .groupby("case")["time"].min()
+    by_b = up.loc[up["role"] == "B"].join(reached.rename("check"), on="case")
+    assert (by_b["time"] - 30.0 >= by_b["check"] - 1e-6).all()   # B only once at Check
+    by_a = up.loc[up["role"] == "A"].join(reached.rename("check"), on="case")
+    # an update due while at Work stays with A (it may be sent after the ticket moved on)
+    assert (by_a["check"].isna() | (by_a["time"] <= by_a["check"] + 30.0 + 1e-6)).mean() > 0.8
