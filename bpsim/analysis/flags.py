@@ -42,6 +42,29 @@ def load_warnings(loads) -> list[dict]:
     return out
 
 
+def calendar_unit_warnings(slas) -> list[dict]:
+    """``calendar-day-unit`` for each SLA target on a calendar written in days or weeks."""
+    from bpsim.analysis.slas import day_unit_on_calendar, target_text
+    from bpsim.scenario.calendar import working_day_seconds
+
+    out = []
+    for sla in slas:
+        for cls, text in day_unit_on_calendar(sla):
+            t = sla.target[cls]
+            day = working_day_seconds(sla.calendar)
+            which = "" if cls is None else f" for {cls}"
+            out.append({
+                "code": "calendar-day-unit", "sla": sla.name, "cls": cls, "text": text,
+                "message": (f"SLA {sla.name!r} target {text!r}{which} is on calendar "
+                            f"{sla.calendar.name!r}, so it means {target_text(t, sla.calendar)}"
+                            f" (about {float(t) / day:.1f} working days of {day / 3600:g} h), "
+                            "not "
+                            f"{text}'s worth of working days: write "
+                            f"\"{float(t) / day:g}wd\" for that many working days, or "
+                            f"\"{float(t) / 3600:g}h\" to keep it and say so.")})
+    return out
+
+
 def run_warnings(results) -> list[dict]:
     """Every warning about ``results`` (see the module docstring), most serious first."""
     from bpsim.analysis.stages import element_name
@@ -83,4 +106,5 @@ def run_warnings(results) -> list[dict]:
                                         f"between {fmt_pct(r['breach_rate_low'])} and "
                                         f"{fmt_pct(r['breach_rate_high'])}.")})
     out += getattr(results, "warmup_warnings", [])
+    out += calendar_unit_warnings(getattr(results.scenario, "slas", None) or [])
     return out

@@ -44,6 +44,7 @@ from bpsim.analysis import slas as _slas
 from bpsim.analysis import stability as _stability
 from bpsim.analysis import stages as _stages
 from bpsim.analysis import visits as _visits
+from bpsim.analysis import warmup as _warmup
 from bpsim.analysis.stats import mean_ci, percentiles
 from bpsim.engine.output import RunOutput
 
@@ -277,6 +278,25 @@ class Results:
         """Trend test of each stage's queue length (see :mod:`bpsim.analysis.stability`)."""
         return _stability.queue_trends(self.queues, self.visits, self.windows,
                                        _stability.is_periodic(self.scenario))
+
+    @cached_property
+    def mser(self) -> _warmup.Truncation:
+        """The MSER-5 truncation point of this run's tickets (see
+        :mod:`bpsim.analysis.warmup`); with ``warmup: auto``, the one the pilot chose."""
+        chosen = self.output.meta.get("warmup_auto")
+        if chosen is not None:
+            return chosen
+        return _warmup.truncation(self.output.cases, self.windows)
+
+    @property
+    def warmup_auto(self) -> bool:
+        """Whether the warm-up was chosen by ``warmup: auto``."""
+        return self.output.meta.get("warmup_auto") is not None
+
+    @cached_property
+    def warmup_warnings(self) -> list[dict]:
+        """``no-warmup`` / ``short-warmup`` (see :func:`bpsim.analysis.warmup.warmup_warnings`)."""
+        return _warmup.warmup_warnings(self, auto=self.warmup_auto)
 
     @cached_property
     def warnings(self) -> list[dict]:

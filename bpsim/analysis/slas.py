@@ -57,7 +57,7 @@ import pandas as pd
 from bpsim.analysis.stats import mean_ci, percentiles
 
 __all__ = ["sla_cases", "sla_table", "describe_point", "sla_target", "km_breach_rate",
-           "breach_bounds"]
+           "breach_bounds", "target_text", "day_unit_on_calendar"]
 
 _MOMENTS = {
     "arrive": ["arrive", "enabled", "pass", "end"],
@@ -84,6 +84,40 @@ def sla_target(sla, cls) -> float | None:
     if cls in sla.target:
         return sla.target[cls]
     return sla.target.get(None)
+
+
+def target_text(seconds, calendar=None) -> str:
+    """An SLA target as a reader takes it: wall-clock time without a calendar ("4.0 h"); on a
+    calendar, in its open hours ("48 office hours") or, when written in working days, in
+    those ("2 working days (18 office hours)")."""
+    from bpsim.report.format import fmt_duration
+
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "n/a"
+    if calendar is None:
+        return fmt_duration(float(seconds))
+    name = getattr(calendar, "name", None) or "open"
+    hours = float(seconds) / 3600.0
+    amount = (f"{hours:.0f} {name} hours" if hours >= 1 and float(hours).is_integer() else
+              f"{hours:.2g} {name} hours" if hours >= 1 else
+              f"{float(seconds) / 60:.0f} {name} minutes")
+    if amount.startswith("1 ") and " hours" in amount:
+        amount = amount.replace(" hours", " hour")
+    wd = getattr(seconds, "working_days", 0.0)
+    if wd and not getattr(seconds, "plain", 0.0):
+        days = f"{wd:g} working day" + ("" if wd == 1 else "s")
+        return f"{days} ({amount})"
+    return amount
+
+
+def day_unit_on_calendar(sla) -> list[tuple[object, str]]:
+    """The targets of an SLA on a calendar written with a day or week unit ("2d"): on a
+    calendar they count open hours (48 of them), which a reader takes for working days.
+    ``[(class, text)]``."""
+    if sla.calendar is None:
+        return []
+    return [(cls, getattr(t, "text", "")) for cls, t in sla.target.items()
+            if getattr(t, "units", frozenset()) & {"d", "w"}]
 
 
 def _occurrences(events: pd.DataFrame, cases: pd.DataFrame, point) -> pd.DataFrame:
@@ -246,10 +280,19 @@ def breach_bounds(margin, closed) -> tuple[float, float]:
     return float(np.mean(late)), float(np.mean(late | censored))
 
 
-_COLUMNS = ["name", "cls", "from", "to", "calendar", "target", "attain", "counted",
+_COLUMNS = ["name", "cls", "from", "to", "calendar", "target", "target_text", "attain", "counted",
             "excluded", "censored", "censored_share", "open_breached", "breach_rate",
             "breach_rate_ci95", "breach_rate_low", "breach_rate_high", "elapsed_mean", "elapsed_ci95",
             "elapsed_p50", "elapsed_p90", "elapsed_p95", "met"]
+
+
+def _row_target_text(sla, cls) -> str:
+    if cls == "all":
+        if len(sla.target) != 1:
+            return "by class"
+        return target_text(next(iter(sla.target.values())), sla.calendar)
+    t = sla_target(sla, cls)
+    return target_text(t, sla.calendar) if t is not None else "n/a"
 
 
 def _row(sla, cls, g: pd.DataFrame, replications, process) -> dict:
@@ -277,6 +320,7 @@ def _row(sla, cls, g: pd.DataFrame, replications, process) -> dict:
            "to": describe_point(sla.end, process),
            "calendar": getattr(sla.calendar, "name", None) if sla.calendar else None,
            "target": targets.pop() if len(targets) == 1 else math.nan,
+           "target_text": _row_target_text(sla, cls),
            "attain": sla.attain, "counted": len(counted) / n,
            "excluded": (len(g) - len(counted)) / n,
            "censored": ncens / n,

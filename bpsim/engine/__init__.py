@@ -186,8 +186,15 @@ def simulate(process: Process, scenario, replications: int | None = None, seed: 
     if replications is not None:
         replications = _replications(replications)
     bound = scenario if isinstance(scenario, BoundScenario) else scenario.bind(process)
+    cut = None
+    if getattr(bound, "warmup_auto", False):  # warmup: auto: a pilot run picks it (MSER-5)
+        from bpsim.analysis.warmup import choose_warmup
+
+        bound, cut = choose_warmup(process, bound, replications=replications, seed=seed)
     output = run(process, bound, replications=replications, seed=seed, progress=progress,
                  workers=workers)
+    if cut is not None:
+        output.meta["warmup_auto"] = cut
     from bpsim.analysis import Results
 
     return Results(output, process, bound)

@@ -84,7 +84,7 @@ def to_dict(results) -> dict:
         if rows.empty:
             continue
         top = rows.iloc[0]
-        entry = {"name": sla.name, "target": _target(sla),
+        entry = {"name": sla.name, "target": _target(sla), "target_text": top["target_text"],
                  "breach_rate": top["breach_rate"], "breach_rate_ci95": top["breach_rate_ci95"],
                  "attain": sla.attain, "met": top["met"], "from": top["from"], "to": top["to"],
                  "calendar": top["calendar"], "counted": top["counted"],
@@ -97,7 +97,7 @@ def to_dict(results) -> dict:
                  "elapsed_p50": top["elapsed_p50"],
                  "elapsed_p90": top["elapsed_p90"], "elapsed_p95": top["elapsed_p95"],
                  "classes": _records(rows.iloc[1:], [
-                     "cls", "target", "breach_rate", "breach_rate_ci95", "counted",
+                     "cls", "target", "target_text", "breach_rate", "breach_rate_ci95", "counted",
                      "censored", "censored_share", "open_breached", "breach_rate_low",
                      "breach_rate_high",
                      "elapsed_p50", "elapsed_p90", "elapsed_p95", "met"])}
@@ -151,7 +151,10 @@ def to_dict(results) -> dict:
         "scenario": results.scenario_name,
         "replications": results.replications,
         "seed": results.seed,
-        "warmup": getattr(sc, "warmup", None),
+        "warmup": (float(results.windows["warmup"].mean()) if not results.windows.empty
+                   else getattr(sc, "warmup", None)),
+        "warmup_rule": (results.mser.rule if results.warmup_auto else "given in the scenario"),
+        "warmup_mser": results.mser.warmup,
         "horizon": getattr(sc, "horizon", None),
         "cases": {"arrived": results.arrived, "completed": results.completed,
                   "basis": "per replication, tickets arriving after the warm-up"},

@@ -118,20 +118,28 @@ def _is_end(results, point) -> bool:
 
 
 def draw_cycle_time(results, ax):
-    from bpsim.analysis.slas import sla_target
+    """Histogram of cycle times (wall clock) with the wall-clock SLA targets as lines; a
+    target on a calendar ("9 office hours") is no point of this axis (its wall-clock length
+    depends on when the ticket arrived), so it is listed in a note, not drawn."""
+    from bpsim.analysis.slas import sla_target, target_text
 
     c = results.cases
     ct = c.loc[c["measured"] & c["completed"].astype(bool), "cycle_time"].to_numpy(dtype=float)
     ct = ct[~np.isnan(ct)]
     p99 = float(np.percentile(ct, 99)) if len(ct) else 3600.0
-    targets = []
+    targets, on_calendar = [], []
     for sla in getattr(results.scenario, "slas", None) or []:
         if not (_is_arrival(results, sla.start) and _is_end(results, sla.end)):
             continue                      # only SLAs that measure arrival -> end
         classes = results.scenario.classes if sla.target.keys() - {None} else [None]
         for cls in classes:
             t = sla_target(sla, cls)
-            if t is not None and (cls, t) not in [(k, v) for _, k, v in targets]:
+            if t is None:
+                continue
+            if sla.calendar is not None or sla.pause_at:
+                on_calendar.append(f"{sla.name}{' ' + str(cls) if cls else ''}: "
+                                   f"{target_text(t, sla.calendar)}")
+            elif (cls, t) not in [(k, v) for _, k, v in targets]:
                 targets.append((sla.name, cls, t))
     top = max([p99] + [t for _, _, t in targets])
     unit, scale = duration_unit(top)
@@ -158,8 +166,14 @@ def draw_cycle_time(results, ax):
         h2, l2 = legend_ax.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
     legend_ax.legend(handles, labels, fontsize="small", loc="center right",
-                     title="SLA targets are on the SLA's calendar" if targets else None,
+                     title="SLA targets (wall clock)" if targets else None,
                      title_fontsize="small")
+    if on_calendar:
+        note = ("Not drawn: these targets run on a calendar or pause,\nso they are no point "
+                "of this wall-clock axis (see slas.png):\n" + "\n".join(on_calendar[:8]))
+        legend_ax.text(0.98, 0.04, note, transform=ax.transAxes, ha="right", va="bottom",
+                       multialignment="left", fontsize="x-small", zorder=5,
+                       bbox={"boxstyle": "round", "fc": "white", "alpha": 0.9})
     ax.grid(axis="y", alpha=0.3)
     return ax
 

@@ -47,7 +47,8 @@ def _header(results) -> list[str]:
     w = results.windows
     span = ""
     if not w.empty:
-        span = (f", measured from {fmt_duration(float(w['warmup'].iloc[0]))} (warm-up) "
+        how = "warm-up, chosen by MSER-5" if results.warmup_auto else "warm-up"
+        span = (f", measured from {fmt_duration(float(w['warmup'].iloc[0]))} ({how}) "
                 f"to {fmt_duration(float(w['end'].iloc[0]))}")
     seed = f", seed {results.seed}" if results.seed is not None else ""
     out.append(f"Runs:      {results.replications} replication(s){seed}{span}")
@@ -178,7 +179,8 @@ def _slas(results) -> list[str]:
         return []
     rows = []
     for s in sl.itertuples(index=False):
-        target = fmt_duration(s.target) if not math.isnan(s.target) else "by class"
+        target = getattr(s, "target_text", None) or (
+            fmt_duration(s.target) if not math.isnan(s.target) else "by class")
         verdict = "n/a" if s.met is None else ("ok" if s.met else "MISSED")
         rows.append([str(s.name) if s.cls == "all" else "", str(s.cls), target,
                      fmt_pm(s.breach_rate, s.breach_rate_ci95, "pct"),

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from bpsim.errors import ScenarioError
 from bpsim.model import ACTIVITY_TYPES, Process
+from bpsim.scenario.calendar import working_day_seconds
 from bpsim.scenario.lookup import (
     SECTIONS,
     SPLIT_TYPES,
@@ -233,6 +234,16 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
                 target[cls] = secs
         else:
             target = {None: sla.target}
+        sla_calendar = calendar_named(s, calendars, sla.calendar, (*loc, "calendar"))
+        for cls_key, secs in list(target.items()):
+            if getattr(secs, "working_days", 0):
+                if sla_calendar is None:
+                    raise s.error(
+                        f"target {secs.text!r} counts working days, but the SLA has no "
+                        "calendar.", (*loc, "target"),
+                        "give the SLA a calendar (calendar: office), or write hours of wall-"
+                        "clock time.")
+                target[cls_key] = secs.on(working_day_seconds(sla_calendar))
         if sla.pause_at is None:
             pause = frozenset(pausing)
         else:
@@ -243,7 +254,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
                 start=find_point(s, process, sla.from_, (*loc, "from")),
                 end=find_point(s, process, sla.to, (*loc, "to")),
                 target=target,
-                calendar=calendar_named(s, calendars, sla.calendar, (*loc, "calendar")),
+                calendar=sla_calendar,
                 attain=sla.attain,
                 pause_at=pause,
                 classes=None
@@ -270,7 +281,8 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
         replications=s.replications,
         horizon=s.horizon,
         cases=s.cases,
-        warmup=s.warmup,
+        warmup=0.0 if s.warmup == "auto" else s.warmup,
+        warmup_auto=s.warmup == "auto",
         start=start,
         arrivals=arrivals,
         roles=roles,

@@ -200,3 +200,18 @@ class WeeklyCalendar:
 def always_open(name: str, start: dt.datetime) -> WeeklyCalendar:
     """A calendar open around the clock, every day (``hours: 24/7``)."""
     return WeeklyCalendar(name, start, hours="24/7")
+
+
+def working_day_seconds(calendar) -> float:
+    """The length of one working day of ``calendar`` (the unit of ``"2wd"``): its open
+    seconds in a week without holidays divided by the weekdays it opens on (9 h for
+    Mon-Fri 09:00-18:00). ``None`` (the wall clock): 24 h."""
+    if calendar is None:
+        return DAY
+    intervals = getattr(calendar, "week_intervals", None)
+    per_week = getattr(calendar, "open_per_week", None)
+    if intervals is None or not per_week:
+        return DAY
+    days = {int(a // DAY) for a, b in intervals if b > a}
+    days |= {int((b - 1e-9) // DAY) for a, b in intervals if b > a}
+    return float(per_week) / max(len(days), 1)

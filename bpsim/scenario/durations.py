@@ -21,6 +21,12 @@ ISO 8601            ``"PT2H"``, ``"P5D"``,       as in BPMN timer events; ``P1M`
 
 ``"09:30"`` is a *time of day*, not a duration, and is refused with a hint.
 
+**Working days** (``"2wd"``, ``"1.5wd"``, ``"2wd 4h"``) count the days a *calendar* is open:
+they mean something only on a calendar (SLA targets), so only
+:func:`parse_calendar_duration` accepts them; it returns a :class:`CalendarDuration` that
+remembers the working days and the units written, and the scenario binds it to the SLA's
+calendar (``2wd`` on an office open 9 h a day = 18 h of office time).
+
 >>> parse_duration("1h30m")
 5400.0
 >>> format_duration(7500)
@@ -35,7 +41,50 @@ from numbers import Real
 
 from bpsim.errors import ScenarioError
 
-__all__ = ["parse_duration", "format_duration", "duration_text", "UNITS", "ACCEPTED"]
+__all__ = ["parse_duration", "parse_calendar_duration", "CalendarDuration", "format_duration",
+           "duration_text", "UNITS", "ACCEPTED", "WORKING_DAY_UNITS"]
+
+#: Spellings of the working-day unit (a day the calendar is open).
+WORKING_DAY_UNITS = {"wd", "workday", "workdays", "working_day", "working_days"}
+
+
+class CalendarDuration(float):
+    """Seconds of calendar time, remembering how they were written.
+
+    ``float(x)`` is the seconds of the plain units (``h``, ``m``, ``d``...) plus, once bound
+    to a calendar, the working days times the calendar's working-day length.
+    ``working_days``: the ``wd`` part; ``plain``: the seconds of the other units;
+    ``units``: the unit words used (``{"d"}`` for ``"2d"``); ``text``: as written.
+    """
+
+    working_days: float
+    plain: float
+    units: frozenset
+    text: str
+
+    def __new__(cls, seconds: float, *, working_days: float = 0.0, plain: float | None = None,
+                units=frozenset(), text: str = ""):
+        obj = super().__new__(cls, seconds)
+        obj.working_days = float(working_days)
+        obj.plain = float(seconds if plain is None else plain)
+        obj.units = frozenset(units)
+        obj.text = text
+        return obj
+
+    def __reduce__(self):
+        return (_calendar_duration, (float(self), self.working_days, self.plain,
+                                     tuple(self.units), self.text))
+
+    def on(self, day_seconds: float) -> CalendarDuration:
+        """This duration with each working day ``day_seconds`` long."""
+        return CalendarDuration(self.plain + self.working_days * day_seconds,
+                                working_days=self.working_days, plain=self.plain,
+                                units=self.units, text=self.text)
+
+
+def _calendar_duration(seconds, working_days, plain, units, text):
+    return CalendarDuration(seconds, working_days=working_days, plain=plain, units=units,
+                            text=text)
 
 #: Seconds per unit, by every spelling accepted.
 UNITS: dict[str, float] = {
@@ -126,18 +175,58 @@ def parse_duration(value: object, *, key: str | None = None) -> float:
         if not match:
             raise _error(value, "malformed ISO 8601 duration (e.g. PT2H, P5D, P1DT2H30M)", key)
         return sum(float(g) * u for g, u in zip(match.groups(), _ISO_UNITS) if g is not None)
-    total, pos = 0.0, 0
+    total, _wd, _units = _parts(value, text, key)
+    if _wd:
+        raise ScenarioError(
+            f"{value!r} counts working days, which only a calendar has.", key=key,
+            hint='working days ("2wd") are for SLA targets on a calendar; here write hours '
+                 'or days of wall-clock time ("18h", "2d").')
+    return total
+
+
+def _parts(value: object, text: str, key: str | None) -> tuple[float, float, set[str]]:
+    """(seconds of the plain units, working days, unit words) of a compound duration."""
+    total, wd, units, pos = 0.0, 0.0, set(), 0
     while pos < len(text):
         part = _PART.match(text, pos)
         if not part:
             raise _error(value, f"cannot read {text[pos:]!r}", key)
         number, unit = part.groups()
-        factor = UNITS.get(unit.lower())
+        word = unit.lower()
+        if word in WORKING_DAY_UNITS:
+            wd += float(number)
+            units.add("wd")
+            pos = part.end()
+            continue
+        factor = UNITS.get(word)
         if factor is None:
-            raise _error(value, f"unknown unit {unit!r} (use s, m, h, d, w)", key)
+            raise _error(value, f"unknown unit {unit!r} (use s, m, h, d, w; wd on a calendar)",
+                         key)
         total += float(number) * factor
+        units.add({86400.0: "d", 604800.0: "w"}.get(factor, word))
         pos = part.end()
-    return total
+    return total, wd, units
+
+
+def parse_calendar_duration(value: object, *, key: str | None = None) -> CalendarDuration:
+    """A duration on a calendar (an SLA target): as :func:`parse_duration`, plus working days
+    (``"2wd"``); the result remembers the working days, the units and the text (see
+    :class:`CalendarDuration`). Until bound to a calendar a working day counts 24 h.
+
+    >>> d = parse_calendar_duration("2wd")
+    >>> d.working_days, float(d.on(9 * 3600)) / 3600
+    (2.0, 18.0)
+    """
+    text = value.strip() if isinstance(value, str) else None
+    if text and text[:1] not in "pP" and not _CLOCK.match(text) and not text.startswith("-"):
+        try:
+            float(text)
+        except ValueError:
+            total, wd, units = _parts(value, text, key)
+            return CalendarDuration(total + wd * 86400.0, working_days=wd, plain=total,
+                                    units=units, text=text)
+    seconds = parse_duration(value, key=key)
+    return CalendarDuration(seconds, text=str(value))
 
 
 def format_duration(seconds: float) -> str:

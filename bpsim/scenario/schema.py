@@ -134,14 +134,28 @@ def _whole(minimum: int):
     return check
 
 
+def _calendar_seconds(value: Any) -> float:
+    from bpsim.scenario.durations import parse_calendar_duration
+
+    try:
+        return parse_calendar_duration(value)
+    except ScenarioError as exc:
+        raise _custom(exc) from None
+
+
 def _target(value: Any) -> float | dict[str, float]:
     if isinstance(value, dict):
-        return {str(k): _seconds(v) for k, v in value.items()}
-    return _seconds(value)
+        return {str(k): _calendar_seconds(v) for k, v in value.items()}
+    return _calendar_seconds(value)
+
+
+def _one_text(x: Any) -> Any:
+    text = getattr(x, "text", "")
+    return text if text and getattr(x, "working_days", 0) else duration_text(x)
 
 
 def _text_target(v: float | dict[str, float]) -> Any:
-    return {k: duration_text(x) for k, x in v.items()} if isinstance(v, dict) else duration_text(v)
+    return {k: _one_text(x) for k, x in v.items()} if isinstance(v, dict) else _one_text(v)
 
 
 def _names(value: Any) -> list[str]:
@@ -181,6 +195,17 @@ def _mix(value: dict[str, float]) -> dict[str, float]:
 
 
 Seconds = Annotated[float, BeforeValidator(_seconds), PlainSerializer(duration_text)]
+
+
+def _warmup(value: Any) -> float | str:
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    return _seconds(value)
+
+
+#: A warm-up: a duration, or "auto" (the MSER-5 rule of :mod:`bpsim.analysis.warmup`).
+Warmup = Annotated[float | str, BeforeValidator(_warmup),
+                   PlainSerializer(lambda v: v if isinstance(v, str) else duration_text(v))]
 Law = Annotated[Any, BeforeValidator(_law), PlainSerializer(lambda d: d.spec())]
 Probability = Annotated[float, BeforeValidator(_probability)]
 Rate = Annotated[float, BeforeValidator(_number(0.0))]
@@ -540,7 +565,7 @@ class ScenarioModel(_Section):
     replications: Positive = 1
     horizon: Seconds | None = None
     cases: Positive | None = None
-    warmup: Seconds = 0.0
+    warmup: Warmup = 0.0
     start: dt.datetime = DEFAULT_START
     calendars: dict[str, CalendarModel] = Field(default_factory=dict)
     arrivals: dict[str, ArrivalModel] = Field(default_factory=dict)

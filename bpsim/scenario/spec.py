@@ -326,3 +326,4 @@ class BoundScenario:
     #: the errors the engine raises before a run; the validator reports them as findings.
     problems: list = field(default_factory=list)
     allow_unstaffed: bool = False  # ``allow_unstaffed: true``: roles with no staff may run
+    warmup_auto: bool = False  # warmup: auto (bpsim.simulate chooses it by MSER-5)

@@ -429,3 +429,21 @@ def sim_run_size(process, ctx):
         f = _scenario_finding(ctx, text, ())
         f.severity = "warning" if f.severity == "error" else f.severity
         yield f
+
+
+@rule("sim-calendar-day-unit", "warning", group="simulation", needs_scenario=True)
+def sim_calendar_day_unit(process, ctx):
+    """An SLA target on a calendar written in days or weeks ("2d"): on a calendar it counts
+    open hours (48 office hours, about five working days), which a reader takes for two
+    working days. Write "2wd" (working days) or hours."""
+    if not _is_scenario(ctx) or _resolved(ctx)["bind_errors"]:
+        return
+    try:
+        from bpsim.analysis.flags import calendar_unit_warnings
+
+        warnings = calendar_unit_warnings(ctx.scenario.bind(process).slas)
+    except Exception:  # noqa: BLE001 - other rules report what keeps the scenario from binding
+        return
+    for w in warnings:
+        index = next((i for i, s in enumerate(ctx.scenario.slas) if s.name == w["sla"]), 0)
+        yield _scenario_finding(ctx, w["message"], ("slas", index, "target"))

@@ -73,6 +73,7 @@ def headline_metrics(output, process, bound) -> dict[str, float]:
     for sla in bound.slas:
         row = slas.loc[(slas["name"] == sla.name) & (slas["cls"] == "all")]
         metrics[breach_key(sla.name)] = _num(row["breach_rate"].iloc[0]) if not row.empty else math.nan
+    metrics["_mser_warmup"] = _num(res.mser.warmup)
     metrics["open_total"] = _num(res.open_summary["total"]) if res.events_recorded else \
         float((~res.output.cases["completed"].astype(bool)).sum())
     bt = res.backlog_trend
@@ -108,6 +109,11 @@ def run_item(item: WorkItem) -> dict[str, float]:
     from bpsim.engine import run
 
     bound = item.scenario.bind(item.process)
+    if getattr(bound, "warmup_auto", False):  # each replication picks its own (MSER-5)
+        from bpsim.analysis.warmup import choose_warmup
+
+        bound, _cut = choose_warmup(item.process, bound, seed=item.seed,
+                                    replication_ids=[item.replication])
     output = run(item.process, bound, seed=item.seed, replication_ids=[item.replication],
                  progress=False, record_events=True)
     return headline_metrics(output, item.process, bound)

@@ -105,6 +105,7 @@ class StaffingResult:
     confidence: float
     metrics: dict[str, float] = field(default_factory=dict)
     cost_unit: str = "money"   # "head-count" when no role has a cost
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # warm-up (stable codes)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json`` (NaN as ``None``)."""
@@ -122,6 +123,7 @@ class StaffingResult:
         return clean({
             "plan": dict(self.plan), "feasible": self.feasible, "cost": self.cost,
             "weekly_basis": _weekly_basis(self.cost_unit),
+            "warnings": list(self.warnings),
             "seed": self.seed, "replications": self.replications,
             "confidence": self.confidence,
             "slas": self.slas.to_dict(orient="records"),
@@ -257,6 +259,7 @@ class _Evaluation:
     phase: str
     unstable: list[str] = field(default_factory=list)  # why the plan cannot keep up
     overload: float = 0.0          # sum over roles of on-paper utilisation above 1
+    metrics_arrays: dict[str, Any] = field(default_factory=dict)  # per replication
 
     def violation(self) -> float:
         return sum(max(0.0, _gap(f)) if not math.isnan(f["upper"]) else 1.0
@@ -365,7 +368,8 @@ class _Search:
                 unstable, overload = _stability(self.process, variant, values)
                 self.done[plan] = _Evaluation(plan, self.cost(plan),
                                               all(f["met"] for f in figures) and not unstable,
-                                              figures, metrics, phase, unstable, overload)
+                                              figures, metrics, phase, unstable, overload,
+                                              {"_mser_warmup": values.get("_mser_warmup", [])})
                 self.order.append(plan)
         return [self.done[p] for p in plans]
 
@@ -487,7 +491,15 @@ def optimize_staffing(
     finally:
         if owned:
             runner.close()
-    return _result(search, best, loads, reps, confidence)
+    result = _result(search, best, loads, reps, confidence)
+    from bpsim.analysis.warmup import study_warnings
+
+    try:
+        result.warnings = study_warnings(process, bound,
+                                         [e.metrics_arrays for e in search.done.values()])
+    except Exception:  # noqa: BLE001 - a warning is a nicety, never a reason to fail
+        result.warnings = []
+    return result
 
 
 def _preference(e: _Evaluation) -> tuple[float, int, float]:

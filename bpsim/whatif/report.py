@@ -57,6 +57,8 @@ def sweep_text(df: pd.DataFrame, metrics: list[str] | None = None) -> str:
     lines = [f"{len(df)} variant(s) x {df.attrs.get('replications', '?')} replication(s), "
              f"seed {df.attrs.get('seed', '?')}; differences are paired with the baseline "
              "(common random numbers), * = the interval excludes 0."]
+    for w in df.attrs.get("warnings", []):
+        lines.append(f"WARNING [{w['code']}] {w['message']}")
     table = []
     for _, row in df.iterrows():
         label = (str(row["variant"]) if "variant" in keys
@@ -89,7 +91,8 @@ def sweep_to_dict(df: pd.DataFrame) -> dict[str, Any]:
         })
     return clean({"seed": df.attrs.get("seed"), "replications": df.attrs.get("replications"),
                   "confidence": df.attrs.get("confidence"), "vary": keys,
-                  "metrics": metrics, "variants": variants})
+                  "metrics": metrics, "variants": variants,
+                  "warnings": list(df.attrs.get("warnings", []))})
 
 
 def _safe(name: str) -> str:
@@ -173,6 +176,8 @@ def staffing_summary(result) -> str:
         lines.append(f"Weekly cost = {result.to_dict()['weekly_basis']}.")
     else:
         lines.append(f"No plan up to the head-count limit meets every SLA; the best found: {plan}.")
+    for w in getattr(result, "warnings", []):
+        lines.append(f"WARNING [{w['code']}] {w['message']}")
     lines.append(f"{result.replications} replications per plan, seed {result.seed}; an SLA is met "
                  f"when the {result.confidence:.0%} upper bound of its breach rate is below the "
                  "allowed rate" + ("; CSAT when its lower bound (in the upper bound column) "

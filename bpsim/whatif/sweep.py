@@ -256,6 +256,13 @@ def sweep(
     keys = label_columns
     df.attrs.update({"metrics": metrics, "seed": seed, "replications": reps, "vary": keys,
                      "confidence": confidence, "executor": runner.kind})
+    from bpsim.analysis.warmup import study_warnings
+
+    try:
+        base = scenarios[baseline_index].bind(process)
+        df.attrs["warnings"] = study_warnings(process, base, grid.values)
+    except Exception:  # noqa: BLE001 - a warning is a nicety, never a reason to fail
+        df.attrs["warnings"] = []
     return df
 
 
