@@ -19,7 +19,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lxml import etree
 
@@ -135,10 +135,15 @@ def _clip(b: Bounds, toward: tuple[float, float]) -> tuple[float, float]:
     return cx + dx * s, cy + dy * s
 
 
-def _flows(bp: Blueprint, grid: Grid) -> list[tuple[str, str, str, str | None, bool, bool]]:
-    """``(id, source, target, name, touchpoint, message)`` for flows between drawn elements."""
+def _flows(bp: Blueprint, grid: Grid
+           ) -> list[tuple[str, str, str, str | None, bool, bool | Literal["association"]]]:
+    """``(id, source, target, name, touchpoint, message)`` for flows between drawn elements.
+
+    ``message`` is True for a message flow, False for a sequence flow and ``"association"``
+    for an association of evidence with a task.
+    """
     touch = {c.flow for c in bp.crossings if c.touchpoint}
-    out = []
+    out: list[tuple[str, str, str, str | None, bool, bool | Literal["association"]]] = []
     for f in bp.process.flows.values():
         if f.source in grid.boxes and f.target in grid.boxes:
             out.append((f.id, f.source, f.target, f.name, f.id in touch, False))
@@ -200,8 +205,8 @@ def blueprint_drawing(bp: Blueprint, results=None, *, title: str | None = None) 
         flows.add(g)
     d.add(flows)
     nodes = Group(cls="nodes")
-    for e, b in grid.boxes.items():
-        nodes.add(_shape(bp, e, b))
+    for e, box in grid.boxes.items():
+        nodes.add(_shape(bp, e, box))
     d.add(nodes)
     if figures:
         _figure_rows(d, grid, figures[0], figures[1], figures[2])
@@ -352,8 +357,8 @@ def blueprint_drawio(bp: Blueprint, results=None) -> str:
         geo.set("as", "geometry")
         return i
 
-    name = f"Service blueprint: {p.name or p.source or 'process'}"
-    vertex("bp_title", html.escape(name), "text;html=1;fontSize=16;fontStyle=1;align=left;"
+    title = f"Service blueprint: {p.name or p.source or 'process'}"
+    vertex("bp_title", html.escape(title), "text;html=1;fontSize=16;fontStyle=1;align=left;"
            "verticalAlign=middle;", 10, 8, 600, 28)
     right = grid.columns[-1].x + grid.columns[-1].width
     for c in grid.columns:

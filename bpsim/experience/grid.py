@@ -130,16 +130,16 @@ def layout_grid(bp: Blueprint, *, figure_rows: float = 0.0) -> Grid:
     evidence = [a for a, art in p.artifacts.items() if art.get("type") in (
         "dataObjectReference", "dataStoreReference", "textAnnotation")]
     for a in evidence:
-        phase = of_art.get(a)
-        if phase is None and not bp.phases:
-            phase = "journey"
-        if phase is not None:
-            members.setdefault(("evidence", phase), []).append(a)
+        art_phase = of_art.get(a)
+        if art_phase is None and not bp.phases:
+            art_phase = "journey"
+        if art_phase is not None:
+            members.setdefault(("evidence", art_phase), []).append(a)
     if any(ph == NO_PHASE for _, ph in members):
         phases.append(NO_PHASE)
     pos = _order(bp)
-    for key in members:
-        members[key].sort(key=lambda e: pos.get(e, 0.0))
+    for cell in members:
+        members[cell].sort(key=lambda e: pos.get(e, 0.0))
     rows: list[Row] = []
     y = TOP + HEADER
     for key in ("evidence", "customer", "line of interaction", "frontstage",

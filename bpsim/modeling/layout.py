@@ -249,8 +249,8 @@ def _arrange(process: Process, members: list[str], band_of, band_order: list[Has
     blocks: dict[str, _Block] = {}
     sizes = {n: _size(process, n, hidden, blocks) for n in core}
     per_host: dict[str, int] = {}
-    for b in attached:
-        per_host[g.nodes[b]["attached_to"]] = per_host.get(g.nodes[b]["attached_to"], 0) + 1
+    for ev in attached:
+        per_host[g.nodes[ev]["attached_to"]] = per_host.get(g.nodes[ev]["attached_to"], 0) + 1
     for host, k in per_host.items():  # room on the bottom border for every boundary event
         if host in sizes:
             need = EVENT_SIZE[0] + 20 + (k - 1) * (EVENT_SIZE[0] + 8)
