@@ -435,7 +435,7 @@ def compare(process: Process, scenario: Any, log: Any, *, since: Any = None, unt
                       {"observed": obs_ct, "simulated": sim_ct_all}, info)
 
 
-def _ldm(observed: pd.DataFrame, simulated: pd.DataFrame | None) -> dict[str, float]:
+def _ldm(observed: pd.DataFrame, simulated: pd.DataFrame | None) -> dict[str, float | str]:
     """Distances of the optional log-distance-measures package (empty when absent)."""
     if simulated is None:
         return {}
@@ -443,7 +443,7 @@ def _ldm(observed: pd.DataFrame, simulated: pd.DataFrame | None) -> dict[str, fl
         from log_distance_measures.config import EventLogIDs
     except ImportError:
         return {}
-    out: dict[str, float] = {}
+    out: dict[str, float | str] = {}
     ids = EventLogIDs(case="case", activity="activity", start_time="start", end_time="end")
 
     def prep(f: pd.DataFrame) -> pd.DataFrame:

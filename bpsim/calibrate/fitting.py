@@ -178,7 +178,8 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
     variant_count = Counter(seqs)
     rp = replay(process, variant_count, set(m.elements.values()))
     vids = {v: i for i, v in enumerate(variant_count)}
-    flat, offs = [], []
+    flat: list[int] = []
+    offs: list[int] = []
     for v in variant_count:
         offs.append(len(flat))
         flat.extend(rp.variants[v].enabled_by)

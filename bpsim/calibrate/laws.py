@@ -172,7 +172,7 @@ def fit_law(values, seed: int = 0) -> LawFit:
             if math.isfinite(ll):
                 aic[name] = 2 * k - 2 * ll
     parametric = {k: v for k, v in scores.items() if k != "empirical" and k in final}
-    best = min(parametric, key=parametric.get) if parametric else None
+    best = min(parametric, key=parametric.__getitem__) if parametric else None
     if best is None or parametric[best] > PREFER_PARAMETRIC * scores["empirical"]:
         return LawFit(_empirical_text(x), "empirical", n, scores["empirical"], mean, scores, aic)
     return LawFit(final[best], best, n, parametric[best], mean, scores, aic)

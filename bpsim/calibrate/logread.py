@@ -148,7 +148,7 @@ def _read_csv(data: bytes, file: str) -> pd.DataFrame:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     seps = {s: first.count(s) for s in (",", ";", "\t", "|")}
-    sep = max(seps, key=seps.get)
+    sep = max(seps, key=seps.__getitem__)
     if seps[sep] == 0:
         raise LogError("the first line has no column separator (, ; tab |): not a CSV "
                        "event log with a header row.", file=file,
@@ -208,7 +208,7 @@ def _read_xes(data: bytes, file: str) -> pd.DataFrame:
 
 # -- columns -------------------------------------------------------------------------------
 def _pick(frame: pd.DataFrame, given: dict[str, str | None], file: str) -> dict[str, str]:
-    folded = {}
+    folded: dict[str, str] = {}
     for c in frame.columns:
         folded.setdefault(_fold(c), c)
     chosen: dict[str, str] = {}

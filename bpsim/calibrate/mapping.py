@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bpsim.errors import BpsimError, ReadError
@@ -50,7 +51,7 @@ def load_map(path: str | os.PathLike | dict | None) -> dict[str, str | None]:
         return {str(k): (None if v is None else str(v)) for k, v in path.items()}
     from bpsim.scenario.loader import read_yaml
 
-    data, _ = read_yaml(path)
+    data, _ = read_yaml(Path(path))
     if not isinstance(data, dict):
         raise ReadError("a --map file is a mapping {log activity: element name or id}.",
                         file=str(path), hint="e.g.  Take in charge ticket: Take in charge")
@@ -96,9 +97,9 @@ def map_activities(process: Process, counts: dict[str, int],
                                         for n in nodes})[:20]) + ".")
             elements[activity] = found[0]
             continue
-        found = by_name.get(fold(activity))
-        if found:
-            uniq = list(dict.fromkeys(found))
+        matches = by_name.get(fold(activity))
+        if matches:
+            uniq = list(dict.fromkeys(matches))
             if len(uniq) > 1:
                 notes.append(f"activity {activity!r} matches {len(uniq)} elements "
                              f"({', '.join(uniq)}); mapped to {uniq[0]} (use --map to choose).")

@@ -167,7 +167,7 @@ class _Net:
                       and self.g.nodes[n].get("parent") is None)
                      if target == "end" else (lambda n: n == target))
         best: dict[tuple, float] = {place: 0.0}
-        heap = [(0.0, 0, place, (place,))]
+        heap: list[tuple[float, int, tuple, tuple]] = [(0.0, 0, place, (place,))]
         tie = 0
         found = None
         while heap:
@@ -175,6 +175,7 @@ class _Net:
             if cost > best.get(pl, float("inf")):
                 continue
             node = pl[1]
+            step: float | None
             if is_target(node):
                 found = (cost, list(trail))
                 break

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from bpsim.calibrate.logread import CASE
@@ -18,7 +20,8 @@ def _name(process, node: str) -> str:
 def build_report(process, log, ev, m, rp, arrivals, roles, laws, gateway_rows, lo, hi, method,
             notes, samples) -> dict:
     graph = process.graph
-    tasks, delays = [], []
+    tasks: list[dict[str, Any]] = []
+    delays: list[dict[str, Any]] = []
     for n, law in sorted(laws.items(), key=lambda kv: _name(process, kv[0])):
         row = {"id": n, "name": _name(process, n), "law": law.law if len(law.law) < 200 else
                law.law[:197] + "...", "family": law.name, "n": law.n,

@@ -42,7 +42,7 @@ def branch_key(process: Process, gateway: str, flow_id: str) -> str:
 
 def round_to_one(probs: dict[str, float]) -> dict[str, float]:
     out = {k: round(v, 4) for k, v in probs.items()}
-    big = max(out, key=out.get)
+    big = max(out, key=out.__getitem__)
     out[big] = round(1.0 - sum(v for k, v in out.items() if k != big), 10)
     return out
 
