@@ -362,7 +362,7 @@ class ProcessBuilder(ProcessEditor, _Placer):
         p.processes[pid] = ProcessInfo(pid, name, part, pool)
         if part is not None:
             p.participants[part] = Participant(part, pool, pid)
-        self._process_id = pid
+        self._process_id: str | None = pid
 
     @classmethod
     def edit(cls, process: Process) -> ProcessBuilder:
@@ -374,7 +374,7 @@ class ProcessBuilder(ProcessEditor, _Placer):
         self = cls.__new__(cls)
         ProcessEditor.__init__(self, process)
         self._editor = self
-        self._process_id: str | None = next(iter(process.processes), None)
+        self._process_id = next(iter(process.processes), None)
         return self
 
     def lane(self, name: str, *, id: str | None = None, parent: Any = None) -> Lane:

@@ -376,7 +376,7 @@ class Erlang(Distribution):
 
     keyword = "erlang"
 
-    def __init__(self, k: int, mean: float) -> None:
+    def __init__(self, k: int | float, mean: float) -> None:
         _check(isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= 1
                or (isinstance(k, float) and k.is_integer() and k >= 1),
                "erlang", f"k must be a whole number >= 1, got {k!r}")  # fmt: skip
@@ -413,16 +413,16 @@ class Empirical(Distribution):
     keyword = "empirical"
 
     def __init__(self, values: Sequence[float], weights: Sequence[float] | None = None) -> None:
-        values = list(values) if not isinstance(values, (int, float, str)) else None
-        _check(bool(values), "empirical", "give a non-empty list of observed durations")
-        _finite_nonneg("empirical", **{f"values[{i}]": v for i, v in enumerate(values)})
-        self.values = np.asarray(values, dtype=float)
+        observed = [] if isinstance(values, (int, float, str)) else list(values)
+        _check(bool(observed), "empirical", "give a non-empty list of observed durations")
+        _finite_nonneg("empirical", **{f"values[{i}]": v for i, v in enumerate(observed)})
+        self.values = np.asarray(observed, dtype=float)
         self.weights: np.ndarray | None = None
         self._p: np.ndarray | None = None
         if weights is not None:
             weights = list(weights)
-            _check(len(weights) == len(values), "empirical",
-                   f"need one weight per value: {len(values)} values, {len(weights)} weights")  # fmt: skip
+            _check(len(weights) == len(observed), "empirical",
+                   f"need one weight per value: {len(observed)} values, {len(weights)} weights")  # fmt: skip
             _finite_nonneg("empirical", **{f"weights[{i}]": w for i, w in enumerate(weights)})
             _check(sum(weights) > 0, "empirical", "weights must not all be zero")
             self.weights = np.asarray(weights, dtype=float)

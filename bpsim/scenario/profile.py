@@ -34,14 +34,15 @@ __all__ = ["WeeklyRateProfile"]
 
 
 def _rate(value: object, key: str) -> float:
-    ok = isinstance(value, Real) and not isinstance(value, bool)
-    if not ok or not math.isfinite(float(value)) or float(value) < 0:
-        raise ScenarioError(
-            f"{value!r} is not an hourly rate.",
-            key=key,
-            hint="give a non-negative number of tickets per hour, e.g. 12.",
-        )
-    return float(value)
+    if isinstance(value, Real) and not isinstance(value, bool):
+        rate = float(value)
+        if math.isfinite(rate) and rate >= 0:
+            return rate
+    raise ScenarioError(
+        f"{value!r} is not an hourly rate.",
+        key=key,
+        hint="give a non-negative number of tickets per hour, e.g. 12.",
+    )
 
 
 def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]]):

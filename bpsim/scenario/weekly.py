@@ -217,7 +217,8 @@ class StepPattern:
         pieces: Iterable[tuple[float, float, float]],
         holidays: Iterable[tuple[float, float]] = (),
     ) -> None:
-        edges, levels = [0.0], []
+        edges: list[float] = [0.0]
+        levels: list[float] = []
         for a, b, level in sorted(pieces):
             if level < 0 or not math.isfinite(level):
                 raise ValueError(f"level must be finite and >= 0, got {level}")
@@ -235,7 +236,8 @@ class StepPattern:
             levels.append(0.0)
             edges.append(WEEK)
         # merge equal neighbours
-        self.edges, self.levels = [edges[0]], []
+        self.edges: list[float] = [edges[0]]
+        self.levels: list[float] = []
         for i, level in enumerate(levels):
             if self.levels and self.levels[-1] == level:
                 self.edges[-1] = edges[i + 1]

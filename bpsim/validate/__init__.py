@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import sys
 import types
+from pathlib import Path
 from typing import Any
 
 from bpsim.experience import rules as _blueprint_rules  # noqa: E402, F401  (blueprint-* rules)
@@ -81,7 +82,7 @@ def validate(
     if isinstance(scenario, (str, os.PathLike)):
         from bpsim.scenario import load_scenario
 
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(Path(scenario))
     cfg = _config(process, config)
     ctx = Context(process, severities=dict(cfg.severities), options=dict(cfg.options),
                   scenario=scenario)

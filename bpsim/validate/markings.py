@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 
@@ -212,7 +213,10 @@ def explore(ctx, scope: str, max_markings: int = MAX_MARKINGS) -> dict:
     if key in ctx.cache:
         return ctx.cache[key]
     net = ScopeNet(ctx, scope)
-    result = {"dead": [], "unsafe": {}, "states": 0, "bounded": False, "net": net}
+    dead: list[tuple[tuple[int, ...], bool]] = []
+    unsafe: dict[int, tuple[int, ...]] = {}
+    result: dict[str, Any] = {"dead": dead, "unsafe": unsafe, "states": 0, "bounded": False,
+                              "net": net}
     queue: deque = deque()
     seen: set = set()
     for s in start_nodes(ctx, scope):
@@ -221,7 +225,6 @@ def explore(ctx, scope: str, max_markings: int = MAX_MARKINGS) -> dict:
                 if (m, False) not in seen:
                     seen.add((m, False))
                     queue.append((m, False))
-    unsafe = result["unsafe"]
     while queue:
         marking, ended = queue.popleft()
         moved = False
@@ -242,7 +245,7 @@ def explore(ctx, scope: str, max_markings: int = MAX_MARKINGS) -> dict:
             seen.add(state)
             queue.append(state)
         if not moved and marking:
-            result["dead"].append((net.decode(marking), ended))
+            dead.append((net.decode(marking), ended))
     result["states"] = len(seen)
     ctx.cache[key] = result
     return result

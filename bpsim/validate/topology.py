@@ -114,7 +114,8 @@ def _compensation_targets(ctx: Context) -> set[str]:
         for art in ctx.process.artifacts.values():
             if art.get("type") == "association":
                 source, target = art.get("sourceRef"), art.get("targetRef")
-                if source in ctx.process.graph and is_compensation_boundary(ctx, source):
+                if (isinstance(source, str) and source in ctx.process.graph
+                        and is_compensation_boundary(ctx, source)):
                     cached.add(target)
         ctx.cache["compensation_targets"] = cached
     return cached
