@@ -30,6 +30,7 @@ import json
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -48,6 +49,13 @@ from bpsim.analysis import warmup as _warmup
 from bpsim.analysis.stats import mean_ci, percentiles
 from bpsim.engine.output import RunOutput
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from bpsim.model import Process
+    from bpsim.scenario.core import Scenario
+    from bpsim.scenario.spec import BoundScenario
+
 __all__ = ["Results"]
 
 
@@ -65,8 +73,18 @@ class Results:
         :class:`~bpsim.scenario.Scenario` is bound to ``process`` first.
     """
 
-    def __init__(self, output: RunOutput, process=None, scenario=None) -> None:
-        if scenario is not None and not hasattr(scenario, "roles") and hasattr(scenario, "bind"):
+    def __init__(self, output: RunOutput, process: Process | None = None,
+                 scenario: Scenario | BoundScenario | None = None) -> None:
+        from bpsim.scenario.core import Scenario
+
+        if isinstance(scenario, Scenario):  # (a Scenario has .roles too: its raw entries)
+            if process is None:
+                from bpsim.errors import ModelError
+
+                raise ModelError("bpsim.Results() needs the process to bind an unbound "
+                                 "Scenario to, not None.",
+                                 hint="pass Results(output, process, scenario), or a bound "
+                                      "scenario (scenario.bind(process)).")
             scenario = scenario.bind(process)
         self.output = output
         self.process = process
@@ -93,7 +111,7 @@ class Results:
         return sorted(int(r) for r in self.output.windows["replication"])
 
     @property
-    def seed(self):
+    def seed(self) -> int | None:
         """The root seed of the run (same seed, same figures)."""
         return self.output.seed
 
@@ -391,7 +409,7 @@ class Results:
 
         return to_pm4py(self, replications)
 
-    def plot(self, kind: str = "utilization", ax=None):
+    def plot(self, kind: str = "utilization", ax: Axes | None = None) -> Axes:
         """Draw one figure on ``ax`` (a new figure when ``None``) and return the axes.
 
         ``kind``: ``"utilization"`` (per role, with CI bars), ``"waits"`` (mean wait per stage

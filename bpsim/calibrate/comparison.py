@@ -41,7 +41,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,9 @@ from bpsim.calibrate.logread import ACT, CASE, START, TIME, read_log
 from bpsim.calibrate.mapping import load_map, map_activities
 from bpsim.calibrate.weektime import hour_of_week
 from bpsim.model import Process
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["Comparison", "compare", "log_kpis"]
 
@@ -129,7 +132,7 @@ class Comparison:
             for k, v in self.distances.items()))
         return "\n".join(lines)
 
-    def plot(self, kind: str = "cycle_time", ax=None):
+    def plot(self, kind: str = "cycle_time", ax: Axes | None = None) -> Axes:
         """Draw ``"cycle_time"`` (observed vs simulated ECDF, hours) or ``"arrivals"``
         (share of tickets by hour of the week) on ``ax`` (a new figure when None)."""
         if ax is None:
@@ -166,6 +169,8 @@ class Comparison:
         """Write kpis.csv, distances.json, profiles.csv, comparison.json and the two plots."""
         import json
 
+        from matplotlib.figure import Figure
+
         from bpsim._atomic import atomic_path
 
         out = Path(folder)
@@ -180,9 +185,10 @@ class Comparison:
         written.append(out / "comparison.json")
         for kind, name in (("cycle_time", "cycle_time_ecdf.png"),
                            ("arrivals", "arrivals_by_hour.png")):
-            ax = self.plot(kind)
+            fig = self.plot(kind).figure
+            assert isinstance(fig, Figure)  # plot() without ax draws on a new Figure
             with atomic_path(out / name) as tmp:
-                ax.figure.savefig(tmp, format="png", dpi=110)
+                fig.savefig(tmp, format="png", dpi=110)
             written.append(out / name)
         return written
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bpsim._checks import require_process, require_scenario
 from bpsim.engine.output import LIFECYCLES, RunOutput
@@ -30,6 +30,10 @@ from bpsim.engine.streams import Streams, root_entropy
 from bpsim.errors import ScenarioError, SimulationError
 from bpsim.model import Process
 from bpsim.scenario.spec import BoundScenario
+
+if TYPE_CHECKING:
+    from bpsim.analysis.results import Results
+    from bpsim.scenario.core import Scenario
 
 __all__ = ["run", "simulate", "RunOutput", "LIFECYCLES"]
 
@@ -159,8 +163,9 @@ def _replications(value: Any) -> int:
     return int(value)
 
 
-def simulate(process: Process, scenario, replications: int | None = None, seed: int | None = None,
-             progress: bool = False, workers: int | None = 1):
+def simulate(process: Process, scenario: Scenario | BoundScenario,
+             replications: int | None = None, seed: int | None = None,
+             progress: bool = False, workers: int | None = 1) -> Results:
     """Simulate and analyse: ``Results`` with stages, roles, SLAs, cases, costs.
 
     Parameters

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from bpsim.errors import NotAProcessError
 from bpsim.io.safexml import parse_xml, read_source
@@ -65,7 +66,7 @@ def sniff(root) -> str:
     )
 
 
-def read(source: str | os.PathLike | bytes, **options) -> Process:
+def read(source: str | os.PathLike | bytes, **options: Any) -> Process:
     """Read a BPMN 2.0 or draw.io file, whatever its extension, into a :class:`Process`.
 
     ``options`` go to the reader (``lenient=True``; ``page=`` for draw.io).

@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,10 @@ from bpsim.whatif.sweep import (
     resolve_seed,
     run_variants,
 )
+
+if TYPE_CHECKING:
+    from bpsim.model import Process
+    from bpsim.scenario.core import Scenario
 
 __all__ = ["optimize_staffing", "StaffingResult", "Knob"]
 
@@ -409,8 +413,8 @@ def _prepare(process, scenario, roles, shifts, slas, replications, start, max_st
 
 
 def optimize_staffing(
-    process,
-    scenario,
+    process: Process,
+    scenario: Scenario,
     roles: Sequence[str] | None = None,
     max_staff: int = 20,
     confidence: float = 0.95,

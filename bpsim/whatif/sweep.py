@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,10 @@ from bpsim.whatif.executors import Runner, make_runner
 from bpsim.whatif.grid import expand_grid
 from bpsim.whatif.metrics import WorkItem, run_item
 from bpsim.whatif.stats import estimate, paired_difference
+
+if TYPE_CHECKING:
+    from bpsim.model import Process
+    from bpsim.scenario.core import Scenario
 
 __all__ = ["sweep", "GridRun", "run_variants", "resolve_seed", "get_path", "HEADLINE"]
 
@@ -162,8 +166,8 @@ def run_variants(
 
 
 def sweep(
-    process,
-    scenario,
+    process: Process,
+    scenario: Scenario,
     vary: Mapping[str, Any] | None = None,
     replications: int | None = None,
     seed: int | None = None,
