@@ -37,7 +37,10 @@ ALLOWED = {
     "bpsim.whatif": {"bpsim.engine", "bpsim.analysis", "bpsim.report", "bpsim.scenario",
                      "bpsim.io", "bpsim.render"},
 }
-SHARED = {"bpsim", "bpsim.errors", "bpsim.model", "bpsim._atomic", "bpsim._aliases", "bpsim._paths"}
+#: The shared modules at the top: errors, the model, and the private helpers ``bpsim._*``
+#: (atomic writes, bounded reads, argument checks, import aliases) that every step may use.
+SHARED = {"bpsim", "bpsim.errors", "bpsim.model"} | {
+    f"bpsim.{p.stem}" for p in ROOT.glob("_*.py") if p.stem not in ("__init__", "__main__")}
 
 
 def _modules() -> dict[str, Path]:
