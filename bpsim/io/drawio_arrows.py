@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bpsim.io.drawio_cells import ARTIFACT_KINDS, NODE_KINDS, Cell, Kind
 from bpsim.io.drawio_geometry import BoxIndex, border_distance, orthogonal_route, union
+from bpsim.io.drawio_state import PageState
 from bpsim.model import Bounds, Flow, MessageFlow
 
 __all__ = ["Arrows", "SNAP"]
@@ -20,7 +21,7 @@ __all__ = ["Arrows", "SNAP"]
 SNAP = 10.0
 
 
-class Arrows:
+class Arrows(PageState):
     """Arrow handling for a page reader (uses its ``cells``, ``kind``, ``fold`` ...)."""
 
     def ends(self) -> list[Cell]:
@@ -33,12 +34,14 @@ class Arrows:
         if point is None:
             return None
         parent = self.cells.get(edge.parent) if edge.parent else None
+        px, py = point[0], point[1]
         if parent is not None and parent.bounds is not None:
-            point = (point[0] + parent.bounds.x, point[1] + parent.bounds.y)
+            px, py = px + parent.bounds.x, py + parent.bounds.y
+            point = (px, py)
         best: tuple[float, float, str] | None = None
         if "ends" not in self._indexes:
             self._indexes["ends"] = BoxIndex((c, c.bounds) for c in self.ends())
-        for c in self._indexes["ends"].query(Bounds(*point, 0, 0), SNAP):
+        for c in self._indexes["ends"].query(Bounds(px, py, 0, 0), SNAP):
             d = border_distance(point, c.bounds)
             if d <= SNAP:
                 key = (d, c.bounds.width * c.bounds.height, c.id)
@@ -50,7 +53,7 @@ class Arrows:
         for e in self.cells.values():
             if not e.edge:
                 continue
-            ends = {}
+            ends: dict[str, str | None] = {}
             for which in ("source", "target"):
                 ref = getattr(e, which)
                 ends[which] = self.follow(ref) if ref in self.cells else None
@@ -64,6 +67,7 @@ class Arrows:
                     snapped = self.snap(e, which)
                     if snapped is None:
                         other = ends["target" if which == "source" else "source"]
+                        assert other is not None  # an arrow with neither end was skipped
                         self.finding("drawio-loose-edge", "warning", e,
                                      f"the arrow's {which} end touches no shape (other end: "
                                      f"{self.describe(other)}); the arrow is dropped.")
@@ -73,7 +77,9 @@ class Arrows:
                                  f"the arrow's {which} end was drawn loose; it was snapped to "
                                  f"{self.describe(snapped)}, which lies within {SNAP:g} px.")
             else:
-                self.edges.append((e, ends["source"], ends["target"]))
+                source, target = ends["source"], ends["target"]
+                assert source is not None and target is not None  # each end found or snapped
+                self.edges.append((e, source, target))
 
     def follow(self, ref: str) -> str:
         seen = set()
@@ -162,7 +168,7 @@ class Arrows:
                 d.horizontal[self.eid(pid)] = (cell.style.get("horizontal", "1") == "0"
                                                or pool["kind"] == "frame")
             elif pool["kind"] == "implied":
-                boxes = [self.cells[x].bounds for x in pool["lanes"] if self.cells[x].bounds]
+                boxes = [b for x in pool["lanes"] if (b := self.cells[x].bounds) is not None]
                 horizontal = all(self.cells[x].style.get("horizontal", "1") == "0"
                                  for x in pool["lanes"])
                 box = union(boxes)
@@ -173,9 +179,9 @@ class Arrows:
                                      Bounds(box.x, box.y - grow, box.width, box.height + grow))
                 d.horizontal[pid] = horizontal
         for aid, a in self.p.artifacts.items():
-            cell = self.cells.get(a["cell"])
-            if cell is not None and cell.bounds is not None:
-                d.shapes[aid] = cell.bounds
+            art_cell = self.cells.get(a["cell"])
+            if art_cell is not None and art_cell.bounds is not None:
+                d.shapes[aid] = art_cell.bounds
         routed = [(f.id, f.source, f.target) for f in self.p.flows.values()]
         routed += [(m.id, m.source, m.target) for m in self.p.message_flows.values()]
         routed += [(aid, a["sourceRef"], a["targetRef"]) for aid, a in self.p.artifacts.items()

@@ -136,7 +136,7 @@ class BoxIndex:
 
     BIG = 64
 
-    def __init__(self, items: Iterable[tuple[Any, Bounds]]) -> None:
+    def __init__(self, items: Iterable[tuple[Any, Bounds | None]]) -> None:
         self.groups: list[tuple[Bounds, list[Any]]] = []
         where: dict[tuple[float, float, float, float], int] = {}
         for seq, (key, b) in enumerate(items):

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from bpsim.io.drawio_cells import Cell, Kind, ncname
 from bpsim.io.drawio_geometry import BoxIndex, contains, point_to_bounds, union
+from bpsim.io.drawio_state import PageState
 from bpsim.model import Bounds, Lane, Participant, ProcessInfo
 
 __all__ = ["Swimlanes"]
 
 
-class Swimlanes:
+class Swimlanes(PageState):
     """Swimlane handling for a page reader (uses its ``cells``, ``kind``, ``pools`` ...)."""
 
     def swimlanes(self) -> None:
@@ -104,7 +105,7 @@ class Swimlanes:
             title = None
             for c in self.cells.values():
                 if self.kind.get(c.id) == Kind.TEXT and c.label and c.bounds and \
-                        contains(cell.bounds, c.bounds) and c.style.get("horizontal") == "0":
+                        cell.bounds is not None and contains(cell.bounds, c.bounds) and c.style.get("horizontal") == "0":
                     title = c
                     break
             if title is not None:
@@ -145,7 +146,9 @@ class Swimlanes:
 
     def default_process(self) -> str:
         if self.implied is not None:
-            return self.pool_process[self.implied]
+            implied = self.pool_process[self.implied]
+            assert implied is not None  # an implied pool holds lanes: it always has a process
+            return implied
         pid = f"Process_{self.token}"
         if pid not in self.p.processes:
             pid = self.reserve(pid)
@@ -214,10 +217,10 @@ class Swimlanes:
         for lane_cell, parent in self.lane_parent.items():
             if parent:
                 self.p.lanes[self.eid(parent)].children.append(self.eid(lane_cell))
-        for nid, lane in g.nodes(data="lane"):
-            while lane is not None:
-                self.p.lanes[lane].nodes.append(nid)
-                lane = self.p.lanes[lane].parent
+        for nid, lane_id in g.nodes(data="lane"):
+            while lane_id is not None:
+                self.p.lanes[lane_id].nodes.append(nid)
+                lane_id = self.p.lanes[lane_id].parent
 
 
 def _overlap(a: Bounds, b: Bounds) -> bool:

@@ -194,10 +194,11 @@ class _Page(Swimlanes, Arrows):
     def boxes(self) -> None:
         """Decide what rectangles and unknown shapes are; find what each box holds."""
         nodes = self.candidates()
-        flowing = set()
-        for _e, s, t in self.edges:
-            if self.kind.get(s) not in ARTIFACT_KINDS and self.kind.get(t) not in ARTIFACT_KINDS:
-                flowing.update((s, t))
+        flowing: set[str] = set()
+        for _e, src, tgt in self.edges:
+            if self.kind.get(src) not in ARTIFACT_KINDS and \
+                    self.kind.get(tgt) not in ARTIFACT_KINDS:
+                flowing.update((src, tgt))
         self.holds: dict[str, list[str]] = {}
         index = BoxIndex((n.id, n.bounds) for n in nodes)
         for c in nodes:
@@ -368,8 +369,8 @@ class _Page(Swimlanes, Arrows):
             if cell.style.get("choreography"):
                 attrs["choreography"] = True
             g.add_node(self.eid(cid), **attrs)
-        for cid, parent in self.parent_of.items():
-            g.nodes[self.eid(cid)]["parent"] = self.eid(parent) if parent else None
+        for cid, parent_id in self.parent_of.items():
+            g.nodes[self.eid(cid)]["parent"] = self.eid(parent_id) if parent_id else None
 
     def folded_in(self, cell: Cell) -> str | None:
         """The outermost collapsed container holding ``cell`` (its child cells keep their
@@ -396,6 +397,8 @@ class _Page(Swimlanes, Arrows):
         best = None
         for sp in self._containers.get(cell.id, ()):
             b = self.cells[sp].bounds
+            if b is None:  # a folded container drawn without geometry: no size to compare
+                continue
             if best is None or b.width * b.height < best[0]:
                 best = (b.width * b.height, sp)
         return best[1] if best else None
