@@ -229,7 +229,8 @@ def _check_depth(cells: dict[str, Cell]) -> None:
             chain.append(cid)
             on_chain.add(cid)
             cid = cells[cid].parent
-        base = depth.get(cid, 0) if cid not in on_chain else 0  # a parent cycle: top level
+        # top level (no parent, or a parent cycle): 0
+        base = depth.get(cid, 0) if cid is not None and cid not in on_chain else 0
         for n, c in enumerate(reversed(chain), start=1):
             depth[c] = base + n
             if base + n > MAX_DEPTH:

@@ -46,6 +46,7 @@ import copy
 import html
 import math
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -216,7 +217,8 @@ class _Writer:
         return self.cell_id[element]
 
     def vertex(self, element: str, label: str | None, style: str, parent: str, box: Bounds,
-               props: dict[str, str] | None = None, extra: dict[str, str] | None = None,
+               props: Mapping[str, str | None] | None = None,
+               extra: dict[str, str] | None = None,
                collapsed: Bounds | None = None) -> str:
         cid = self.cid(element)
         ox, oy = self.origin[parent]
@@ -232,7 +234,8 @@ class _Writer:
         return cid
 
     def _cell(self, cid: str, label: str | None, style: str, parent: str,
-              props: dict[str, str] | None, **attrs: str) -> etree._Element:
+              props: Mapping[str, str | None] | None, **attrs: str) -> etree._Element:
+        """One cell (wrapped in an ``<object>`` for ``props``; None or empty values left out)."""
         props = {k: v for k, v in (props or {}).items() if v not in (None, "")}
         if props:
             wrapper = etree.Element("object", label=_label(label), id=cid, **props)
@@ -323,7 +326,7 @@ class _Writer:
         if lane.parent and lane.parent in self.p.lanes:
             parent = self._lane(lane.parent, pools) or "1"
         else:
-            parent = self.cell_id.get(pools.get(lane.process, ""), "1")
+            parent = self.cell_id.get(pools.get(lane.process or "", ""), "1")
         style = _LANE.format(h=_num(HEADER))
         if not self.d.horizontal.get(lane_id, True):
             style = style.replace("horizontal=0;", "horizontal=1;")
