@@ -26,7 +26,7 @@ def _lag(seconds: float) -> str:
 
 def load_warnings(loads) -> list[dict]:
     """``overloaded-role`` for each role whose on-paper utilisation reaches 1."""
-    out = []
+    out: list[dict] = []
     if loads is None or loads.empty:
         return out
     for r in loads.loc[(loads["shift"] == "all") & loads["overloaded"]].to_dict("records"):

@@ -432,7 +432,7 @@ class _Reader:
                 if target is not None and (_local(target) or "").endswith("EventDefinition"):
                     definitions.append(target)
         for d in definitions:
-            kind = _local(d)[: -len("EventDefinition")]
+            kind = (_local(d) or "")[: -len("EventDefinition")]
             kinds.append(kind)
             for key, value in d.attrib.items():
                 if key.endswith("Ref") and not key.startswith("{") and value:

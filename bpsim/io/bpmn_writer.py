@@ -373,7 +373,7 @@ class _Writer:
         return next((f for f in self.outgoing.get(n, []) if self.p.flows[f].default), None)
 
     def extensions(self, el: Any, raw: list[str]) -> None:
-        parsed = []
+        parsed: list[Any] = []  # lxml elements
         for text in raw:
             try:
                 ext = parse_xml(text.encode("utf-8") if isinstance(text, str) else text)
@@ -574,6 +574,7 @@ class _Writer:
         boxes = [x for x in lanes if x is not None]
         if boxes:
             box = union(boxes)
+            assert box is not None  # the union of one box or more
             return Bounds(box.x - 30, box.y, box.width + 30, box.height)
         nodes = [self.bounds(n) for n in self.nodes_of(pt.process or "")] if pt.process else []
         box = union([x for x in nodes if x is not None], 30)

@@ -125,12 +125,12 @@ class Estimate:
         return self.low > 0.0 or self.high < 0.0
 
 
-def _clean(values: Sequence[float]) -> np.ndarray:
+def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
     return arr[~np.isnan(arr)]
 
 
-def estimate(values: Sequence[float], confidence: float = 0.95) -> Estimate:
+def estimate(values: Sequence[float] | np.ndarray, confidence: float = 0.95) -> Estimate:
     """Mean of per-replication ``values`` with a Student-t interval (NaNs ignored).
 
     >>> e = estimate([1.0, 2.0, 3.0])
@@ -150,7 +150,8 @@ def estimate(values: Sequence[float], confidence: float = 0.95) -> Estimate:
 
 
 def paired_difference(
-    variant: Sequence[float], baseline: Sequence[float], confidence: float = 0.95
+    variant: Sequence[float] | np.ndarray, baseline: Sequence[float] | np.ndarray,
+    confidence: float = 0.95,
 ) -> Estimate:
     """Mean of ``variant[r] - baseline[r]`` over replications with a paired t-interval.
 

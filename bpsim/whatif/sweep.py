@@ -46,7 +46,9 @@ def resolve_seed(seed: int | None, scenario) -> int:
     if seed is None:
         seed = getattr(scenario, "seed", None)
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # a SeedSequence made without entropy draws an int
+        seed = entropy % (2**63)
     return int(seed)
 
 
