@@ -9,6 +9,7 @@ one error per element, and the layout rules are skipped for it.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from bpsim.model import ACTIVITY_TYPES, EVENT_TYPES, GATEWAY_TYPES, SUBPROCESS_TYPES, Bounds
@@ -123,11 +124,18 @@ def _overlapping(elements: list[str], shapes: dict[str, Bounds], excused) -> set
     hit: set[str] = set()
     fresh: list[str] = []     # open shapes not (yet) known to overlap
     known: list[str] = []     # open shapes known to overlap
+    closes = [math.inf, math.inf]  # the nearest right edge in fresh / known: prune past it
+
+    def prune(open_: list[str], i: int, left: float) -> None:
+        if left > closes[i]:  # only when some shape has closed (a pile never does)
+            open_[:] = [b for b in open_ if shapes[b].x + shapes[b].width >= left]
+            closes[i] = min((shapes[b].x + shapes[b].width for b in open_), default=math.inf)
+
     for a in order:
         sa = shapes[a]
         left = sa.x
-        fresh[:] = [b for b in fresh if shapes[b].x + shapes[b].width >= left]
-        known[:] = [b for b in known if shapes[b].x + shapes[b].width >= left]
+        prune(fresh, 0, left)
+        prune(known, 1, left)
         moved = []
         for b in fresh:
             if _collide(sa, shapes[b]) and not excused(a, b):
@@ -138,12 +146,15 @@ def _overlapping(elements: list[str], shapes: dict[str, Bounds], excused) -> set
             gone = set(moved)
             fresh[:] = [b for b in fresh if b not in gone]
             known.extend(moved)
+            closes[1] = min(closes[1], *(shapes[b].x + shapes[b].width for b in moved))
         if a not in hit:
             for b in known:
                 if _collide(sa, shapes[b]) and not excused(a, b):
                     hit.add(a)
                     break
         (known if a in hit else fresh).append(a)
+        i = 1 if a in hit else 0
+        closes[i] = min(closes[i], sa.x + sa.width)
     return hit
 
 

@@ -186,3 +186,22 @@ def test_damaged_pages_name_the_page_counting_from_one(tmp_path, capsys):
     assert code == 2 and "page 1 ('a')" in err, err
     with pytest.raises(ReadError):
         read_drawio(b'<mxfile><diagram name="a">!!notbase64</diagram></mxfile>', page="a")
+
+
+
+def test_validating_a_pile_of_shapes_is_linear():
+    """The overlap lint's sweep over x touches each shape a few times, not once per pair."""
+    from bpsim.model import Bounds
+    from bpsim.validate.lint_layout import _overlapping
+
+    class Counting(dict):
+        reads = 0
+
+        def __getitem__(self, key):
+            Counting.reads += 1
+            return super().__getitem__(key)
+
+    n = 3000
+    shapes = Counting({f"t{i}": Bounds(0, 0, 100, 60) for i in range(n)})
+    assert _overlapping(list(shapes), shapes, lambda a, b: False) == set(shapes)
+    assert Counting.reads <= 20 * n, Counting.reads  # refiltering every step: 4.5 million
