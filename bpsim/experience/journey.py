@@ -103,7 +103,8 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
     if n:
         dt[1:] = np.where(same[1:], np.diff(t), 0.0)
     porder = {p: i for i, p in enumerate(bp.phases.order)}
-    phase_of = np.array([porder.get(bp.phases.of_node.get(c), -1) for c in cats] + [-1])
+    phases_of = [bp.phases.of_node.get(c) for c in cats]
+    phase_of = np.array([-1 if ph is None else porder.get(ph, -1) for ph in phases_of] + [-1])
     layer_of = np.array([LAYERS.index(bp.node_layer[c]) if bp.node_layer.get(c) else -1
                          for c in cats] + [-1])
     ecode = np.where(ecode < 0, len(cats), ecode)

@@ -135,7 +135,7 @@ def guess_layer(name: str | None) -> str | None:
         # "Customer support team" is staff; "Customer (portal)" is the customer
         others = {k: v for k, v in hits.items() if k != "customer"}
         if any(v > hits["customer"] for v in others.values()):
-            return min(others, key=others.get)
+            return min(others, key=others.__getitem__)
     for layer, _ in _ORDER:
         if layer in hits and layer != "customer":
             if "customer" in hits and hits["customer"] < hits[layer]:

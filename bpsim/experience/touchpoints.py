@@ -80,12 +80,13 @@ class Crossing:
     name: str | None = None
 
 
-_RANK = {"customer": 1, "frontstage": 2, "backstage": 3, "support": 4}
+# physical evidence is on the customer's side of the line of interaction (drawn above it)
+_RANK = {"evidence": 1, "customer": 1, "frontstage": 2, "backstage": 3, "support": 4}
 _LINE_AT = {1: "interaction", 2: "visibility", 3: "internal interaction"}
 
 
 def _lines(a: str | None, b: str | None) -> tuple[str, ...]:
-    ra, rb = _RANK.get(a or "backstage"), _RANK.get(b or "backstage")
+    ra, rb = _RANK[a or "backstage"], _RANK[b or "backstage"]
     lo, hi = min(ra, rb), max(ra, rb)
     return tuple(_LINE_AT[k] for k in range(lo, hi))
 

@@ -92,3 +92,15 @@ def test_touchpoints_cross_the_line_of_interaction_with_their_type():
     assert tp.loc["Flow_Record", "lines"] == "internal interaction"
     assert blueprint(p, s).channels == {"Start_Email": "digital", "Start_Phone": "phone",
                                         "Start_Portal": "digital"}
+
+
+def test_a_flow_from_physical_evidence_crosses_the_line_of_interaction():
+    """Found by mypy: an "evidence" end had no rank, and crossings() raised a TypeError."""
+    from bpsim.experience.touchpoints import crossings
+
+    p = bpsim.read(MODELS / "support_blueprint.bpmn")
+    f = next(iter(p.flows.values()))
+    found = {c.flow: c for c in crossings(p, {f.source: "evidence", f.target: "frontstage"})}
+    assert found[f.id].lines == ("interaction",) and found[f.id].touchpoint
+    assert f.id not in {c.flow for c in crossings(p, {f.source: "evidence",
+                                                      f.target: "customer"})}
