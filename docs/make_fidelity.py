@@ -68,6 +68,20 @@ FOOTER = """
   fires when the work outlasts T, P = e^−T/m.
 * **Repeating timer** (timeCycle Rn/T, non-interrupting) on exponential work (mean m): firing k
   happens when the work outlasts kT; mean firings Σₖ₌₁ⁿ e^−kT/m.
+* **Erlang A** (M/M/c+M: Poisson arrivals λ, c servers of rate μ, exponential patience of rate θ
+  in the queue only): the number in system is a birth–death chain with birth λ and death
+  min(n, c)μ + (n − c)⁺θ, solved exactly (truncated far in the tail). P(wait > 0) = Σₙ≥c πₙ
+  (an arrival sees the stationary law). An arrival finding n ≥ c stands at queue position
+  j = n − c: it moves up at rate cμ + jθ and abandons at rate θ; with rⱼ = cμ + (j+1)θ and
+  pⱼ = (cμ + jθ)/rⱼ, P(served | j) = aⱼ = pⱼaⱼ₋₁ and E[W·1{served} | j] = mⱼ = pⱼ(aⱼ₋₁/rⱼ + mⱼ₋₁)
+  (a₋₁ = 1, m₋₁ = 0). P(abandon) = 1 − Σₙ<c πₙ − Σⱼ πc+ⱼ aⱼ; mean wait of the served =
+  Σⱼ πc+ⱼ mⱼ / P(served). Two loads: ρ = λ/(cμ) = 0.83 and 1.33 (Erlang C has no steady state
+  there). Measured per ticket at its first visit: abandoned, not taken in charge at once,
+  wait until taken in charge.
+* **Erlang B** (M/M/c/c, `capacity: 0`): B(c, a) by B(0) = 1, B(k) = aB(k−1)/(k + aB(k−1)),
+  a = λ/μ; blocked share of the arrivals.
+* **M/M/c/K** (K = c + waiting places): the birth–death chain with death min(n, c)μ on 0..K;
+  P(blocked) = π_K, mean wait of the admitted Wq = Lq / (λ(1 − π_K)) by Little's law.
 """
 
 

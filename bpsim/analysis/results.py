@@ -18,6 +18,7 @@ into tables on demand (each computed once, then cached)::
     results.open          tickets still open at the horizon, per stage x class x state
     results.journey       the customer's journey per blueprint phase (bpsim.experience)
     results.satisfaction  CSAT overall, by class, channel and phase (bpsim.experience)
+    results.abandonment   abandonment and blocking per stage, class and channel
 
 All figures count tickets that arrived at or after the warm-up; durations are in seconds;
 every mean carries a 95 % CI half-width across replications (``*_ci95``). The text report,
@@ -196,6 +197,15 @@ class Results:
         return _roles.overtime(self.visits, self.windows, self.scenario)
 
     @cached_property
+    def abandonment(self) -> pd.DataFrame:
+        """Abandonment and blocking per stage, class and channel, with CIs (see
+        :mod:`bpsim.analysis.abandonment`)."""
+        from bpsim.analysis.abandonment import abandonment_table
+
+        return abandonment_table(self.visits, self.output.cases, self.replication_ids,
+                                 self.process, self.scenario)
+
+    @cached_property
     def roles(self) -> pd.DataFrame:
         return _roles.role_table(self.output.staff, self.visits, self.windows, self.scenario,
                                  overtime=self._overtime)
@@ -358,6 +368,19 @@ class Results:
     def arrived(self) -> float:
         """Tickets arrived after the warm-up, per replication (mean)."""
         return self._case_counts[0]
+
+    @cached_property
+    def left(self) -> dict[str, float]:
+        """Measured tickets per replication that left unserved: ``abandoned`` (lost patience in
+        a queue) and ``blocked`` (turned away by a full queue), means."""
+        c = _visits.measured_cases(self.output)
+        m = c.loc[c["measured"]]
+        reps = pd.Index(self.replication_ids)
+        out = {}
+        for col in ("abandoned", "blocked"):
+            per = m.loc[m[col].astype(bool)].groupby("replication").size() if col in m else pd.Series(dtype=float)
+            out[col] = float(per.reindex(reps, fill_value=0).mean()) if len(reps) else 0.0
+        return out
 
     @property
     def completed(self) -> float:

@@ -45,6 +45,11 @@ Two bounds need no assumption: ``breach_rate_low`` counts every censored ticket 
 ``breach_rate_high`` as breached. The rate and each bound are averaged over replications
 with a 95 % CI half-width across them. Per class the margin is on that class's target; in the
 row over all classes, each ticket's margin is on its own class's target.
+
+A ticket that **left unserved** (its customer abandoned a queue, or a full queue turned it
+away: ``patience:`` / ``capacity:``) after the start point and before the end point counts as
+**breached** (status ``left``, a closed observation past its target): the promise was not
+kept.
 """
 
 from __future__ import annotations
@@ -201,8 +206,8 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
 
     Columns: ``sla``, ``replication``, ``case``, ``cls``, ``target``, ``t0``, ``t1``
     (NaN when not reached), ``elapsed`` (seconds on the SLA clock, up to ``t1`` or the run's
-    end), ``status`` (``met``, ``breached``, ``open-breached``, ``open``, ``never``,
-    ``not-started``) and ``breached`` (bool; NaN for excluded tickets).
+    end), ``status`` (``met``, ``breached``, ``open-breached``, ``left``, ``censored``,
+    ``never``, ``not-started``) and ``breached`` (bool; NaN for excluded tickets).
     """
     c = cases.loc[cases["measured"]].copy()
     if sla.classes is not None:
@@ -217,7 +222,13 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
     c = c.merge(ends, left_on=key, right_index=True, how="left")
     c = c.reset_index(drop=True)
     run_end = c["replication"].map(wins["end"]).astype(float)
-    stop = c["t1"].fillna(run_end)                       # open tickets: up to the run's end
+    left = np.zeros(len(c), dtype=bool)                  # left unserved: abandoned or blocked
+    for col in ("abandoned", "blocked"):
+        if col in c:
+            left |= c[col].astype(bool).to_numpy()
+    gone = c["end"].astype(float).where(left) if "end" in c else None
+    stop = c["t1"].fillna(gone).fillna(run_end) if gone is not None else c["t1"].fillna(run_end)
+    # open tickets: up to the run's end; tickets that left: up to when they left
     lo = float(wins["warmup"].min()) if len(wins) else 0.0
     hi = float(wins["end"].max()) if len(wins) else 0.0
     clock = WorkClock(sla.calendar, min(lo, float(c["t0"].min()) if len(c) else lo), hi)
@@ -235,11 +246,11 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
     done = c["completed"].astype(bool)
     late = elapsed > c["target"].astype(float)
     status = np.select(
-        [~started, reached & late, reached, done, late],
-        ["not-started", "breached", "met", "never", "open-breached"], default="censored")
+        [~started, reached & late, reached, left, done, late],
+        ["not-started", "breached", "met", "left", "never", "open-breached"], default="censored")
     c["elapsed"] = elapsed.where(started & (reached | ~done))
     c["status"] = status
-    counted = c["status"].isin(["met", "breached", "open-breached"])
+    counted = c["status"].isin(["met", "breached", "open-breached", "left"])
     c["breached"] = (c["status"] != "met").where(counted)
     c["sla"] = sla.name
     return c[["sla", "replication", "case", "cls", "target", "t0", "t1", "elapsed", "status",
@@ -296,9 +307,11 @@ def _row_target_text(sla, cls) -> str:
 
 
 def _row(sla, cls, g: pd.DataFrame, replications, process) -> dict:
-    counted = g.loc[g["status"].isin(["met", "breached", "open-breached", "censored"])]
+    counted = g.loc[g["status"].isin(["met", "breached", "open-breached", "censored", "left"])]
     margin = counted["elapsed"].astype(float) - counted["target"].astype(float)
-    closed = counted["status"].isin(["met", "breached"])
+    gone = counted["status"] == "left"  # left unserved: a closed observation past the target
+    margin = margin.where(~gone, math.inf)
+    closed = counted["status"].isin(["met", "breached"]) | gone
     parts = pd.DataFrame({"replication": counted["replication"], "m": margin, "c": closed})
     rates, lows, highs = [], [], []
     by_rep = dict(tuple(parts.groupby("replication")))

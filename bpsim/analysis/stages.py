@@ -12,6 +12,11 @@ replies) that tickets reach. For each stage, over the tickets that arrived after
 ``sojourn``   enabled -> complete: wait plus service
 ``queue``     the time-weighted mean number of tickets waiting (``queue_mean``) and the
               largest queue seen (``queue_max``), over the window [warm-up, end]
+``abandoned`` visits per replication whose customer lost patience in the queue; and
+              ``abandon_rate``: their share of the visits (``count``), per replication
+``blocked``   tickets per replication turned away by a full queue (they are not visits);
+              ``block_rate``: their share of the tickets that reached the stage
+              (``blocked / (count + blocked)``)
 
 Means are the mean of the per-replication means, each with a 95 % CI half-width (Student t)
 across replications (``*_ci95``); percentiles (``*_p50``, ``*_p90``, ``*_p95``) pool the
@@ -58,6 +63,7 @@ _COLUMNS = [
     "service_mean", "service_ci95", "service_p50", "service_p90", "service_p95",
     "sojourn_mean", "sojourn_ci95", "sojourn_p50", "sojourn_p90", "sojourn_p95",
     "queue_mean", "queue_ci95", "queue_max", "interrupted", "unfinished", "withdrawn",
+    "abandoned", "abandon_rate", "abandon_rate_ci95", "blocked", "block_rate", "block_rate_ci95",
 ]
 
 
@@ -86,7 +92,8 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
         g = groups.get(element, m.iloc[0:0])
         per_rep = g.groupby("replication")
         withdrawn = g["outcome"] == "withdrawn"
-        counts = g.loc[~withdrawn].groupby("replication").size().reindex(
+        blocked = g["outcome"] == "blocked"
+        counts = g.loc[~withdrawn & ~blocked].groupby("replication").size().reindex(
             replications, fill_value=0)
         row = {"id": element, "name": element_name(process, element),
                "type": element_type(process, element), "role": stage_role(scenario, element)}
@@ -105,5 +112,13 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
         row["interrupted"] = float((g["outcome"] == "interrupted").sum()) / n
         row["unfinished"] = float(g["outcome"].isna().sum()) / n
         row["withdrawn"] = float(withdrawn.sum()) / n
+        ab = g.loc[g["outcome"] == "abandoned"].groupby("replication").size().reindex(
+            replications, fill_value=0)
+        bl = g.loc[blocked].groupby("replication").size().reindex(replications, fill_value=0)
+        row["abandoned"] = float(ab.sum()) / n
+        row["abandon_rate"], row["abandon_rate_ci95"] = mean_ci((ab / counts.where(counts > 0)).to_numpy())
+        row["blocked"] = float(bl.sum()) / n
+        reached = counts + bl
+        row["block_rate"], row["block_rate_ci95"] = mean_ci((bl / reached.where(reached > 0)).to_numpy())
         rows.append(row)
     return pd.DataFrame(rows, columns=_COLUMNS)

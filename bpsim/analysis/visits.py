@@ -11,8 +11,8 @@ Columns of :func:`visits`:
 
 ``replication``, ``case``, ``cls``, ``element``, ``visit`` (1, 2, ... per ticket and element),
 ``enabled``, ``start``, ``end`` (seconds; ``NaN`` when it did not happen before the run
-ended), ``outcome`` (``complete`` / ``interrupted`` / ``withdrawn`` / ``None`` when still
-open), ``resource``, ``role`` (who took it in charge), ``arrival`` (the ticket's arrival),
+ended), ``outcome`` (``complete`` / ``interrupted`` / ``withdrawn`` / ``abandoned`` / ``blocked`` /
+``None`` when still open), ``resource``, ``role`` (who took it in charge), ``arrival`` (the ticket's arrival),
 ``measured`` (the ticket arrived at or after the warm-up), and the derived durations
 ``wait`` (enabled -> start), ``service`` (start -> complete) and ``sojourn``
 (enabled -> complete).
@@ -20,7 +20,10 @@ open), ``resource``, ``role`` (who took it in charge), ``arrival`` (the ticket's
 A delay without staff that the engine records without a ``start`` (a catch event waiting for
 the customer) gets ``start = enabled``: it has no queue, all of its time is "service".
 A visit interrupted or withdrawn before anyone took it in charge has no ``start``: it left the
-queue unserved and counts in no wait figure (it still counts in the queue length).
+queue unserved and counts in no wait figure (it still counts in the queue length). So does a
+visit whose customer lost patience (``outcome`` ``abandoned``, ``end`` = when they left). A
+ticket turned away by a full queue (``blocked``) makes a visit of its own with ``enabled`` =
+``end`` = that instant, no ``start`` and ``outcome`` ``blocked``: it never joined the queue.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from bpsim.engine.output import LIFECYCLES, RunOutput
 
 __all__ = ["visits", "windows", "measured_cases"]
 
-_STAGE_LIFECYCLES = ["enabled", "start", "complete", "interrupted", "withdrawn"]
+_STAGE_LIFECYCLES = ["enabled", "start", "complete", "interrupted", "withdrawn", "abandoned", "blocked"]
 
 
 def windows(output: RunOutput) -> pd.DataFrame:
@@ -99,9 +102,9 @@ def visits(output: RunOutput) -> pd.DataFrame:
     to_std = np.array([LIFECYCLES.index(c) if c in LIFECYCLES else -1 for c in life_cats]
                       + [-1], dtype=np.int16)
     life = to_std[life_codes]                      # -1 (missing) reads the appended -1
-    ENABLED, START, COMPLETE, INTERRUPTED, WITHDRAWN = (LIFECYCLES.index(c)
-                                                        for c in _STAGE_LIFECYCLES)
-    keep = np.nonzero((life >= ENABLED) & (life <= WITHDRAWN))[0]
+    ENABLED, START, COMPLETE, INTERRUPTED, WITHDRAWN, ABANDONED, BLOCKED = (
+        LIFECYCLES.index(c) for c in _STAGE_LIFECYCLES)
+    keep = np.nonzero(((life >= ENABLED) & (life <= WITHDRAWN)) | (life == ABANDONED) | (life == BLOCKED))[0]
     if len(keep) == 0:
         return pd.DataFrame(columns=cols)
     life = life[keep]
@@ -117,7 +120,7 @@ def visits(output: RunOutput) -> pd.DataFrame:
     rep, case, elem, life, t, keep = (a[order] for a in (rep, case, elem, life, t, keep))
     new_group = np.ones(len(order), dtype=bool)
     new_group[1:] = (rep[1:] != rep[:-1]) | (case[1:] != case[:-1]) | (elem[1:] != elem[:-1])
-    is_en = life == ENABLED
+    is_en = (life == ENABLED) | (life == BLOCKED)  # a blocked arrival is a visit of its own
     cum = np.cumsum(is_en)
     group_id = np.cumsum(new_group) - 1
     before = (cum - is_en)[new_group]              # enabled records before each group
@@ -147,10 +150,15 @@ def visits(output: RunOutput) -> pd.DataFrame:
     complete = times_of(COMPLETE)
     interrupted = times_of(INTERRUPTED)
     withdrawn = times_of(WITHDRAWN)
+    abandoned = times_of(ABANDONED)
+    blocked = times_of(BLOCKED)
     end = np.where(np.isnan(complete), np.where(np.isnan(interrupted), withdrawn, interrupted),
                    complete)
+    end = np.where(np.isnan(end), np.where(np.isnan(abandoned), blocked, abandoned), end)
     outcome = np.full(n, -1, dtype=np.int8)
+    outcome[~np.isnan(blocked)] = 4
     outcome[~np.isnan(withdrawn)] = 2
+    outcome[~np.isnan(abandoned)] = 3
     outcome[~np.isnan(interrupted)] = 1
     outcome[~np.isnan(complete)] = 0
     srow = first_of(START)
@@ -214,7 +222,8 @@ def visits(output: RunOutput) -> pd.DataFrame:
         "enabled": enabled[rows],
         "start": start[rows],
         "end": end[rows],
-        "outcome": _categorical(outcome[rows], ["complete", "interrupted", "withdrawn"]),
+        "outcome": _categorical(outcome[rows], ["complete", "interrupted", "withdrawn", "abandoned",
+                                                "blocked"]),
         "resource": _categorical(resource[rows], res_cats),
         "role": _categorical(role[rows], role_cats),
         "arrival": arrival[rows],

@@ -26,7 +26,7 @@ NORMAL = 1
 
 
 def _code(i: int, lifecycle: int) -> int:
-    return (i * 8 + lifecycle) << 16
+    return (i * 16 + lifecycle) << 16
 
 
 def trigger_builder(kit, triggers):

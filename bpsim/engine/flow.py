@@ -25,7 +25,7 @@ NORMAL = 1
 
 
 def _code(i: int, lifecycle: int) -> int:
-    return (i * 8 + lifecycle) << 16
+    return (i * 16 + lifecycle) << 16
 
 
 class Kit(SimpleNamespace):

@@ -23,7 +23,7 @@ ENABLED, START, COMPLETE, PASS = 1, 2, 3, 6
 
 
 def _code(i: int, lifecycle: int) -> int:
-    return (i * 8 + lifecycle) << 16
+    return (i * 16 + lifecycle) << 16
 
 
 def message_builders(kit):

@@ -18,6 +18,13 @@ Lifecycle moments (``lifecycle`` column):
                terminate end events, the end of the run for unfinished work is *not* recorded)
 ``pass``       a token passes a gateway, a throw event or a boundary event
 ``end``        a token is consumed by an end event (``element`` = the end event)
+``abandoned``  the ticket lost patience and left the queue of a task before anyone took it
+               in charge (``patience:``)
+``blocked``    the ticket found every waiting place of the task taken (``capacity:``) and
+               did not join its queue
+``suspend``    a more urgent ticket took the person away (``preemptive:``); ``resource``
+               = the person
+``resume``     a person took a suspended ticket up again (``resource`` = that person)
 =============  ==========================================================================
 
 Times are seconds since the scenario start.
@@ -32,7 +39,8 @@ import pandas as pd
 
 __all__ = ["LIFECYCLES", "RunOutput"]
 
-LIFECYCLES = ["arrive", "enabled", "start", "complete", "interrupted", "withdrawn", "pass", "end"]
+LIFECYCLES = ["arrive", "enabled", "start", "complete", "interrupted", "withdrawn", "pass", "end",
+              "abandoned", "blocked", "suspend", "resume"]
 
 
 @dataclass
@@ -50,7 +58,9 @@ class RunOutput:
     cases : DataFrame
         One row per ticket: ``replication``, ``case``, ``cls``, ``start`` (start event id),
         ``arrival`` (s), ``end`` (s, NaN when unfinished at the end of the run),
-        ``completed`` (bool).
+        ``completed`` (bool: it reached its end; a ticket that left unserved did not),
+        ``abandoned`` (bool: it left unserved after losing patience in a queue),
+        ``blocked`` (bool: it was turned away by a full queue and left).
     staff : DataFrame
         One row per replication x staff member: ``replication``, ``role``, ``resource``,
         ``shift``, ``on_shift`` (seconds on shift within the measured window),

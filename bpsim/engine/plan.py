@@ -118,14 +118,16 @@ class NodePlan:
     loop: LoopSpec | None = None  # loop / multi-instance marker that the run honours
     triggers: list[TriggerPlan] = field(default_factory=list)  # event sub-processes of the scope begun here
     sends: list[tuple[int, str]] = field(default_factory=list)  # message flows out: (target, "start"|"receive")
+    on_abandon: object = None  # staffed tasks with patience: None (leave), "retry" or (target, in-position)
+    on_full: object = None  # staffed tasks with capacity: None (lost), "retry" or (target, in-position)
 
 
 def case_shift(elements: int) -> int:
-    """Where the case number starts in a packed record key ``case << shift | (element * 8 +
-    lifecycle) << 16 | staff``: bit 32 for models of up to 8,191 elements (the fast layout),
-    more bits for the element field beyond (20,000 elements: bit 34, leaving 29 bits, some
-    536 million tickets per replication, for the case)."""
-    code_bits = max(16, (max(elements, 1) * 8 - 1).bit_length())
+    """Where the case number starts in a packed record key ``case << shift | (element * 16 +
+    lifecycle) << 16 | staff`` (4 bits of lifecycle): bit 32 for models of up to 4,095
+    elements (the fast layout), more bits for the element field beyond (20,000 elements:
+    bit 35, leaving 28 bits, some 268 million tickets per replication, for the case)."""
+    code_bits = max(16, (max(elements, 1) * 16 - 1).bit_length())
     return 16 + code_bits
 
 
@@ -276,6 +278,29 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
             b.cycles = spec.cycles if spec is not None and getattr(spec, "cycles", None) else timer_cycles(data)
         if b.probability is not None or b.duration is not None or b.at is not None:
             host.boundaries.append(b)
+
+    for node in nodes:  # where abandoning / blocked tickets go (patience:, capacity:)
+        if node.kind == "task" and node.role is not None:
+            for attr in ("on_abandon", "on_full"):
+                route = getattr(node.task, attr, None)
+                if route is None or route == "retry":
+                    setattr(node, attr, route)
+                    continue
+                t = index.get(route.element)
+                if t is None:
+                    continue
+                pos = 0
+                for f in flows:
+                    if route.flow is not None and f.id == route.flow:
+                        pos = next((q for (fid, _t, q) in nodes[index[f.source]].out if fid == f.id), 0)
+                setattr(node, attr, (t, pos))
+                reach.add_edge(node.index, t)
+        if node.kind == "task":
+            for r in getattr(node.task, "roles", None) or []:
+                if r not in bound.roles:
+                    problems.setdefault(node.index, _error(
+                        process, node.id, f"task role {r!r} is not a role of the scenario",
+                        "add the role under roles: or give the task another role"))
 
     for node in nodes:  # link throw -> link catch: same link name, else same label, else the only one
         if node.kind == "link":

@@ -1,7 +1,7 @@
 """From packed record columns to the DataFrames of :class:`~bpsim.engine.output.RunOutput`.
 
-During a run each record is two numbers: a 64-bit integer ``case << 32 | (element * 8 +
-lifecycle) << 16 | staff`` (``case << plan.case_shift`` for models of more than 8,191
+During a run each record is two numbers: a 64-bit integer ``case << 32 | (element * 16 +
+lifecycle) << 16 | staff`` (``case << plan.case_shift`` for models of more than 4,095
 elements) and a float time. Here they are unpacked with numpy, one column
 at a time (freeing each source column as soon as it is used, to keep the peak memory low),
 into categorical columns: element ids, lifecycle words, staff names, roles, classes.
@@ -41,7 +41,8 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
 
     columns: dict[str, list[np.ndarray]] = {c: [] for c in EVENT_COLUMNS}
     case_rows: dict[str, list[np.ndarray]] = {c: [] for c in
-                                              ["replication", "case", "cls", "start", "arrival", "end"]}
+                                              ["replication", "case", "cls", "start", "arrival", "end",
+                                               "left"]}
     for rep, res in parts:
         c_cls, c_start, c_arr, c_end = res["cases"]
         cls = np.frombuffer(c_cls, dtype=np.int8) if len(c_cls) else np.zeros(0, np.int8)
@@ -53,6 +54,9 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
                                   else np.zeros(0, elem_dtype))
         case_rows["arrival"].append(np.frombuffer(c_arr, dtype=float) if n else np.zeros(0))
         case_rows["end"].append(np.frombuffer(c_end, dtype=float) if n else np.zeros(0))
+        left = res.get("left")
+        case_rows["left"].append(np.frombuffer(left, dtype=np.int8) if left is not None and n else
+                                 np.zeros(n, np.int8))
 
         keys = res.pop("keys")
         packed = np.frombuffer(keys, dtype=np.int64) if len(keys) else np.zeros(0, np.int64)
@@ -67,8 +71,8 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
             case = (packed >> shift).astype(np.int32)
             code = ((packed >> 16) & ((1 << (shift - 16)) - 1)).astype(np.int32)
             res_bits = (packed & 0xFFFF).astype(np.uint16)
-        elem = (code >> 3).astype(elem_dtype)
-        life = (code & 7).astype(np.int8)
+        elem = (code >> 4).astype(elem_dtype)
+        life = (code & 15).astype(np.int8)
         resource = res_bits.astype(np.int32) - 1
         del code, res_bits, packed, keys, halves
         if len(staff_names) < 32767:
@@ -107,6 +111,7 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
     del ev, columns
 
     cend = joined(case_rows["end"], float)
+    left = joined(case_rows["left"], np.int8)
     cases = pd.DataFrame(
         copy=False,
         data={
@@ -116,7 +121,9 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
             "start": _cat(joined(case_rows["start"], elem_dtype), elements),
             "arrival": joined(case_rows["arrival"], float),
             "end": cend,
-            "completed": ~np.isnan(cend),
+            "completed": ~np.isnan(cend) & (left == 0),
+            "abandoned": left == 1,
+            "blocked": left == 2,
         }
     )
     staff = pd.DataFrame(

@@ -41,6 +41,7 @@ from bpsim.engine.tokens import (
     Token,
 )
 from bpsim.engine.updates import OWNER, track_owners, update_builder
+from bpsim.engine.waiting import waiting_builder
 from bpsim.errors import SimulationError
 from bpsim.scenario.spec import BoundScenario
 
@@ -48,6 +49,7 @@ __all__ = ["run_replication", "ARRIVE", "ENABLED", "START", "COMPLETE", "INTERRU
            "WITHDRAWN", "PASS", "END"]
 
 ARRIVE, ENABLED, START, COMPLETE, INTERRUPTED, WITHDRAWN, PASS, END = range(8)
+ABANDONED, BLOCKED, SUSPEND, RESUME = range(8, 12)
 URGENT, NORMAL = 0, 1
 #: After the last of ``cases`` arrivals at time t, a run gives the open tickets until
 #: ``10 t + 30 days`` to finish.
@@ -63,7 +65,7 @@ def _noop(_value) -> None:
 
 
 def _code(i: int, lifecycle: int) -> int:
-    return (i * 8 + lifecycle) << 16
+    return (i * 16 + lifecycle) << 16
 
 
 def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, record_events: bool = True,
@@ -78,11 +80,13 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     ncls = len(plan.classes)
     cls_index = {c: k for k, c in enumerate(plan.classes)}
 
-    kshift = plan.case_shift  # record key: case << shift | (element * 8 + lifecycle) << 16 | staff
+    kshift = plan.case_shift  # record key: case << shift | (element * 16 + lifecycle) << 16 | staff
     keys, times = array("q"), array("d")
     ak = keys.append if record_events else _noop
     at = times.append if record_events else _noop
     c_cls, c_start, c_arr, c_end = array("b"), array("i"), array("d"), array("d")
+    c_out = array("b")  # 0, or how the ticket left unserved (waiting.LEFT_ABANDONED / LEFT_BLOCKED)
+    qlen = [0] * len(plan.nodes)  # tickets waiting at each task with a capacity
 
     # -- staff ------------------------------------------------------------------------
     pools: dict[str, Pool] = {}
@@ -242,12 +246,25 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         elif st == LINKED:
             kill_scope(tok.aux, now)
         elif st == QUEUED or st == DELAY:
+            if st == QUEUED:
+                qlen[i] -= 1
             ak(tok.key | _code(i, lifecycle))
             at(now)
         tok.dead = True
         tok.visit += 1
         tok.state = MOVING
         tok.scope.tokens.discard(tok)
+
+    def leave_ticket(tok: Token, now: float, outcome: int) -> None:
+        """The ticket of ``tok`` leaves unserved (abandoned, blocked): all its work ends now."""
+        sc = tok.scope
+        tok.dead = True
+        sc.tokens.discard(tok)
+        while sc.parent is not None:
+            sc = sc.parent
+        c_out[sc.case] = outcome
+        kill_scope(sc, now)
+        scope_done(sc, now)
 
     def kill_scope(sc: Scope, now: float) -> None:
         doomed = list(sc.tokens)
@@ -366,6 +383,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         ]
 
     def make_staffed(node):
+        if node.task.patience or node.task.capacity is not None:
+            return make_waiting(node)
         i = node.index
         c_en, c_st, c_co = _code(i, ENABLED), _code(i, START), _code(i, COMPLETE)
         pool = pools[node.role]
@@ -458,7 +477,11 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
 
     kit = Kit(env=env, ak=ak, at=at, nodes=nodes, enter=enter, leave=leave, finish=finish, streams=streams,
               ncls=ncls, clone=clone, consume=consume, kill_scope=kill_scope, arm_timers=arm_timers,
-              node_timers=node_timers, class_draws=class_draws, or_split=or_split, scope_done=scope_done)
+              node_timers=node_timers, class_draws=class_draws, or_split=or_split, scope_done=scope_done,
+              pools=pools, starters=starters, release=release, qlen=qlen, leave_ticket=leave_ticket,
+              c_start=c_start, classes=plan.classes, warmup=warmup, retrial=bound.retrial,
+              kshift=kshift)
+    make_waiting = waiting_builder(kit)
     all_triggers = [t for node in nodes for t in node.triggers]
     kit.arm_triggers = arm_triggers = trigger_builder(kit, all_triggers) if all_triggers else None
     flow = flow_builders(kit)
@@ -533,8 +556,9 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         c_start.append(start)
         c_arr.append(now)
         c_end.append(math.nan)
+        c_out.append(0)
         state["active"] += 1
-        ak(tok.key | (start << 19))  # _code(start, ARRIVE)
+        ak(tok.key | (start << 20))  # _code(start, ARRIVE)
         at(now)
         if arm_triggers is not None and nodes[start].triggers:
             arm_triggers(sc, nodes[start].triggers, tok, now)
@@ -614,6 +638,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         "keys": keys,
         "times": times,
         "cases": (c_cls, c_start, c_arr, c_end),
+        "left": c_out,
         "staff": rows,
         "staff_names": [m.name for m in members],
         "window": (warmup, end),

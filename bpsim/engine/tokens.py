@@ -56,7 +56,7 @@ class Scope:
 class Token:
     """A marker walking the flow for one ticket."""
 
-    __slots__ = ("key", "cls", "scope", "node", "visit", "state", "staff", "dead", "aux")
+    __slots__ = ("key", "cls", "scope", "node", "visit", "state", "staff", "dead", "aux", "work", "tries")
 
     def __init__(self, key: int, cls: int, scope: Scope, node: int) -> None:
         self.key = key  # case number << 32, ready to be or-ed into a record
@@ -68,6 +68,8 @@ class Token:
         self.staff: StaffMember | None = None
         self.dead = False
         self.aux = None
+        self.work = 0.0  # in service: when the work ends; suspended: the work left (preemption)
+        self.tries = 0  # returns after abandoning or being blocked at the current task (retrial)
 
 
 class StaffMember:

@@ -47,6 +47,7 @@ LIFECYCLE_XES = {
     "enabled": "schedule", "start": "start", "complete": "complete",
     "interrupted": "ate_abort", "withdrawn": "withdraw",
     "arrive": "complete", "end": "complete", "pass": "complete",
+    "abandoned": "withdraw", "blocked": "withdraw", "suspend": "suspend", "resume": "resume",
 }
 
 XES_NS = "http://www.xes-standard.org/"

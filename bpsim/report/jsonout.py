@@ -59,7 +59,8 @@ def to_dict(results) -> dict:
         "id", "name", "type", "role", "count", "count_ci95", "wait_mean", "wait_ci95",
         "wait_p50", "wait_p90", "wait_p95", "service_mean", "service_ci95", "service_p90",
         "sojourn_mean", "sojourn_ci95", "sojourn_p90", "queue_mean", "queue_ci95",
-        "queue_max", "interrupted", "unfinished"])
+        "queue_max", "interrupted", "unfinished", "abandoned", "abandon_rate", "abandon_rate_ci95",
+        "blocked", "block_rate", "block_rate_ci95"])
     costs = results.costs
     role_cost = costs.loc[costs["scope"] == "role"].set_index("name")
     roles = []
@@ -157,7 +158,11 @@ def to_dict(results) -> dict:
         "warmup_mser": results.mser.warmup,
         "horizon": getattr(sc, "horizon", None),
         "cases": {"arrived": results.arrived, "completed": results.completed,
+                  "abandoned": results.left["abandoned"], "blocked": results.left["blocked"],
                   "basis": "per replication, tickets arriving after the warm-up"},
+        "abandonment": _records(results.abandonment, [
+            "id", "name", "scope", "group", "offered", "abandoned", "abandon_rate",
+            "abandon_rate_ci95", "blocked", "block_rate", "block_rate_ci95"]),
         "cycle_time": dict(results.cycle_time),
         "warnings": results.warnings,
         "open": open_,

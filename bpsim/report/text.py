@@ -59,10 +59,12 @@ def _header(results) -> list[str]:
 
 def _cases(results) -> list[str]:
     ct = results.cycle_time
+    left = results.left
+    gone = "".join(f", {fmt_num(left[k])} {k}" for k in ("abandoned", "blocked") if left[k] > 0)
     return [
         "",
         f"Tickets per replication: {fmt_num(results.arrived)} arrived, "
-        f"{fmt_num(results.completed)} completed",
+        f"{fmt_num(results.completed)} completed{gone}",
         f"Cycle time (arrival -> end): mean {fmt_pm(ct['mean'], ct['ci95'])}; "
         f"P50 {fmt_duration(ct['p50'])}, P90 {fmt_duration(ct['p90'])}, "
         f"P95 {fmt_duration(ct['p95'])}"
@@ -133,6 +135,24 @@ def _stages(results) -> list[str]:
     return ["", "Stages (wait = until taken in charge; queue = tickets waiting)",
             table(["stage", "role", "count", "wait mean", "wait P90", "service",
                    "sojourn", "queue avg", "max"], rows, right={2, 3, 4, 5, 6, 7, 8})]
+
+
+def _abandonment(results) -> list[str]:
+    if not results.events_recorded:
+        return []
+    ab = results.abandonment
+    if ab.empty:
+        return []
+    rows = []
+    for r in ab.itertuples(index=False):
+        rows.append([str(r.name) if r.scope == "all" else "", "all" if r.scope == "all" else
+                     f"{r.scope} {r.group}", fmt_num(r.offered), fmt_num(r.abandoned),
+                     fmt_pm(r.abandon_rate, r.abandon_rate_ci95, "pct"), fmt_num(r.blocked),
+                     fmt_pm(r.block_rate, r.block_rate_ci95, "pct")])
+    return ["", "Abandonment and blocking (abandoned = left the queue unserved; blocked = "
+                "found the queue full)",
+            table(["stage", "group", "offered", "abandoned", "abandon rate", "blocked",
+                   "block rate"], rows, right={2, 3, 4, 5, 6})]
 
 
 def _roles(results) -> list[str]:
@@ -263,8 +283,8 @@ def _little(results) -> list[str]:
 def summary(results) -> str:
     """The whole text report of a :class:`~bpsim.analysis.Results`."""
     lines = (_header(results) + _warnings(results) + _cases(results) + _open(results)
-             + _stages(results) + _roles(results) + _slas(results) + _bottlenecks(results)
-             + _cost(results) + _little(results) + _experience(results))
+             + _stages(results) + _abandonment(results) + _roles(results) + _slas(results)
+             + _bottlenecks(results) + _cost(results) + _little(results) + _experience(results))
     return "\n".join(lines) + "\n"
 
 

@@ -42,7 +42,9 @@ from bpsim.scenario.spec import (
     EventSpec,
     GatewaySpec,
     LoopSpec,
+    Retrial,
     Role,
+    Route,
     Shift,
     StartTrigger,
     TaskSpec,
@@ -123,7 +125,10 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
                 )  # fmt: skip
                 for i, sh in enumerate(r.shifts)
             ]
-        roles[name] = Role(name, shifts, r.cost_per_hour, r.billing_increment, r.bill_rate)
+        roles[name] = Role(name, shifts, r.cost_per_hour, r.billing_increment, r.bill_rate,
+                           preemptive=r.preemptive, shrinkage=r.shrinkage,
+                           breaks=(r.breaks.every, r.breaks.duration) if r.breaks is not None else None,
+                           concurrency=r.concurrency, slowdown=r.slowdown)
 
     tasks: dict[str, TaskSpec] = {}
     loops: dict[str, LoopSpec] = {}
@@ -131,14 +136,19 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
     for key, t in s.tasks.items():
         loc = ("tasks", key)
         node = find_element(s, process, key, loc, SECTIONS["tasks"])
+        qualified: list[str] = []
         if "role" in t.model_fields_set:
             role = t.role
-            if role is not None and role not in roles:
-                close = difflib.get_close_matches(role, list(roles), n=1)
-                raise s.error(f"no role is named {role!r}.", (*loc, "role"),
-                              (f"did you mean {close[0]!r}? " if close else "")
-                              + f"define it under roles: (known: {', '.join(roles) or 'none'}), "
-                              "or write role: null for automatic work.")  # fmt: skip
+            for k, r in enumerate([role] if isinstance(role, str) else role or []):
+                if r not in roles:
+                    close = difflib.get_close_matches(r, list(roles), n=1)
+                    raise s.error(f"no role is named {r!r}.", (*loc, "role") if isinstance(role, str)
+                                  else (*loc, "role", k),
+                                  (f"did you mean {close[0]!r}? " if close else "")
+                                  + f"define it under roles: (known: {', '.join(roles) or 'none'}), "
+                                  "or write role: null for automatic work.")  # fmt: skip
+                qualified.append(r)
+            role = qualified[0] if qualified else None
         else:
             role = default_role(process, node, roles)
             if role is None:
@@ -148,7 +158,8 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
         if duration is None and by_class and set(classes) <= set(by_class):
             duration = by_class[classes[0]]  # every class has its own law: never used
         if duration is not None:
-            tasks[node] = TaskSpec(node, duration, role, by_class)
+            tasks[node] = TaskSpec(node, duration, role, by_class, roles=qualified)
+            _behaviour(s, process, tasks[node], t, loc, arrivals, classes)
         if t.loop is not None or t.instances is not None:
             loops[node] = _loop(s, process, node, t, loc)
 
@@ -276,6 +287,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
         blueprint=s.blueprint,
         satisfaction=s.satisfaction,
         survey=s.survey,
+        retrial=_retrial(s.retrial),
         name=s.name,
         seed=s.seed,
         replications=s.replications,
@@ -376,6 +388,66 @@ def _unstaffed(s: Scenario, tasks: dict[str, TaskSpec], roles: dict[str, Role]) 
                 "give it staff: 1 or more, or write allow_unstaffed: true at the top of the "
                 "scenario to run anyway (those tickets then stay open until the horizon)."))
     return problems
+
+
+def _retrial(r: Any) -> Retrial | None:
+    if r is None:
+        return None
+    return Retrial(r.probability, r.delay, r.attempts, r.virtual_hold)
+
+
+def _route(s: Scenario, process: Process, value: str | None, loc: tuple, words: tuple[str, ...]) -> Any:
+    """``None`` (the ticket leaves), ``"retry"``, or the :class:`Route` to an element or flow."""
+    if value is None or value in words:
+        return None
+    if value == "retry":
+        return "retry"
+    flows = [f for f in process.flows.values() if f.id == value]
+    flows = flows or [f for f in process.flows.values() if f.name and " ".join(f.name.split()) == " ".join(value.split())]
+    if not process.find(value) and len(flows) == 1:
+        return Route(flows[0].target, flows[0].id)
+    if not process.find(value) and len(flows) > 1:
+        raise s.error(f"{value!r} names {len(flows)} flows ({', '.join(f.id for f in flows)}).", loc,
+                      "name the flow by its id, or name the element to continue at.")
+    if not process.find(value):
+        raise s.error(f"{value!r} is neither an element nor a flow of the model.", loc,
+                      f"write {' or '.join(words + ('retry',))}, or the name of the element (or flow) "
+                      "where the ticket goes on (e.g. a voicemail task).")
+    return Route(find_element(s, process, value, loc))
+
+
+def _behaviour(s: Scenario, process: Process, spec: TaskSpec, t: Any, loc: tuple, arrivals: dict,
+               classes: list[str]) -> None:
+    """Patience, capacity, routes and retrial of one task (``t`` is its TaskModel)."""
+    if t.patience is not None:
+        patience = {}
+        for key, law in t.patience.items():
+            if key is None or key in classes:
+                patience[key] = law
+                continue
+            hits = [n for n in process.find(key) if n in arrivals]
+            if len(hits) != 1:
+                raise s.error(f"patience: {key!r} is neither a class ({', '.join(classes)}) nor a start "
+                              "event with arrivals (a channel).", (*loc, "patience", key),
+                              "name a class, a channel's start event, or write other: for everyone else.")
+            patience[hits[0]] = law
+        spec.patience = patience
+    if (t.patience is not None or t.capacity is not None) and spec.role is None:
+        raise s.error("patience: and capacity: are for tasks done by staff (with a queue).", loc,
+                      "give the task a role, or remove patience: / capacity:.")
+    if t.on_abandon is not None and t.patience is None and not (t.retrial and t.retrial.virtual_hold):
+        raise s.error("on_abandon: needs patience: (nobody abandons without it).", (*loc, "on_abandon"),
+                      "add patience: exponential(mean=3m), or remove on_abandon:.")
+    if t.on_full is not None and t.capacity is None:
+        raise s.error("on_full: needs capacity: (the queue is never full without it).", (*loc, "on_full"),
+                      "add capacity: 10 (waiting places), or remove on_full:.")
+    spec.on_abandon = _route(s, process, t.on_abandon, (*loc, "on_abandon"), ("end", "leave"))
+    spec.on_full = _route(s, process, t.on_full, (*loc, "on_full"), ("lost", "end", "leave"))
+    spec.capacity = t.capacity
+    spec.retrial = _retrial(t.retrial)
+    if "retry" in (spec.on_abandon, spec.on_full) and spec.retrial is None and s.retrial is None:
+        raise s.error("retry needs retrial: (when and how often customers come back).", loc,
+                      "add retrial: {probability: 0.6, delay: exponential(mean=10m)} to the task or the scenario.")
 
 
 def _trigger(s: Scenario, process: Process, node: str, e: Any, loc: tuple) -> StartTrigger:

@@ -55,6 +55,8 @@ __all__ = [
     "UpdatesModel",
     "SatisfactionModel",
     "SurveyModel",
+    "RetrialModel",
+    "BreakModel",
 ]
 
 #: Calendar anchor when the scenario gives no ``start``: Monday 5 January 2026, 00:00.
@@ -215,6 +217,65 @@ Target = Annotated[Any, BeforeValidator(_target), PlainSerializer(_text_target)]
 Names = Annotated[list[str], BeforeValidator(_names)]
 
 
+def _patience(value: Any) -> dict[str | None, Distribution]:
+    """A patience law, or a mapping class / start event -> law (``None`` key: everyone)."""
+    if isinstance(value, dict):
+        try:
+            return {None: parse_distribution(value)}  # a law written as a mapping
+        except ScenarioError:
+            pass
+        out: dict[str | None, Distribution] = {}
+        for k, v in value.items():
+            key = None if str(k) in ("*", "other", "others") else str(k)
+            out[key] = _law(v)
+        return out
+    return {None: _law(value)}
+
+
+def _text_patience(v: dict) -> Any:
+    if set(v) == {None}:
+        return v[None].spec()
+    return {("other" if k is None else k): d.spec() for k, d in v.items()}
+
+
+def _share(value: Any) -> float:
+    p = _probability(value)
+    if p >= 1.0:
+        raise _custom(f"{value!r}: a share of 100 % leaves no time at all.",
+                      'write a share below 1, e.g. shrinkage: 30%.')
+    return p
+
+
+def _roles_list(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and value and all(isinstance(x, str) for x in value):
+        if len(set(value)) != len(value):
+            raise _custom(f"{list(value)!r} names a role twice.", "give each role once, in order of preference.")
+        return list(value)
+    raise _custom(f"{value!r} is not a role or a list of roles.",
+                  "write role: Agent, or role: [Agent, Specialist] (order of preference).")
+
+
+Patience = Annotated[Any, BeforeValidator(_patience), PlainSerializer(_text_patience)]
+Share = Annotated[float, BeforeValidator(_share)]
+RoleNames = Annotated[Any, BeforeValidator(_roles_list)]
+
+
+def _duration_shorthand(data: Any) -> Any:
+    """``Triage ticket: exponential(mean=6m)`` means ``{duration: exponential(mean=6m)}``."""
+    if isinstance(data, (str, int, float)) and not isinstance(data, bool):
+        return {"duration": data}
+    if isinstance(data, Distribution):
+        return {"duration": data}
+    if isinstance(data, dict) and data and not set(map(str, data)) & {
+        "duration", "role", "by_class", "pauses_sla", "probability", "loop", "instances", "cycles",
+        "patience", "on_abandon", "capacity", "on_full", "retrial",
+    }:  # fmt: skip
+        return {"duration": data}  # a law written as a mapping: {exponential: {mean: 6m}}
+    return data
+
+
 class _Section(BaseModel):
     """Common settings: unknown keys are errors (with the closest known key as a hint)."""
 
@@ -251,17 +312,31 @@ class _Section(BaseModel):
         return data
 
 
-def _duration_shorthand(data: Any) -> Any:
-    """``Triage ticket: exponential(mean=6m)`` means ``{duration: exponential(mean=6m)}``."""
-    if isinstance(data, (str, int, float)) and not isinstance(data, bool):
-        return {"duration": data}
-    if isinstance(data, Distribution):
-        return {"duration": data}
-    if isinstance(data, dict) and data and not set(map(str, data)) & {
-        "duration", "role", "by_class", "pauses_sla", "probability", "loop", "instances", "cycles"
-    }:  # fmt: skip
-        return {"duration": data}  # a law written as a mapping: {exponential: {mean: 6m}}
-    return data
+class RetrialModel(_Section):
+    """``retrial: {probability: 0.6, delay: exponential(mean=10m)}``: a customer who abandoned or
+    was blocked comes back after ``delay`` with ``probability`` (each time); ``attempts`` caps
+    the returns per visit. ``virtual_hold: true``: a customer whose patience runs out keeps
+    their place and the desk calls back when their turn comes (no abandonment)."""
+
+    probability: Probability = 1.0
+    delay: Law | None = None
+    attempts: Positive | None = None
+    virtual_hold: bool = False
+
+    @model_validator(mode="after")
+    def _delay(self) -> RetrialModel:
+        if self.delay is None and not self.virtual_hold:
+            raise _custom("retrial needs a delay (the time before the customer comes back).",
+                          "e.g. retrial: {probability: 0.6, delay: exponential(mean=10m)}.")
+        return self
+
+
+class BreakModel(_Section):
+    """``{every: 2h, duration: 15m}``: each person stops for ``duration`` after ``every`` of
+    availability (laws or fixed durations), finishing the task in hand first."""
+
+    every: Law
+    duration: Law
 
 
 class CalendarModel(_Section):
@@ -325,11 +400,30 @@ class RoleModel(_Section):
     cost_per_hour: Rate = 0.0
     billing_increment: Seconds | None = None
     bill_rate: Rate | None = None
+    preemptive: str | None = None
+    shrinkage: Share = 0.0
+    breaks: BreakModel | None = None
+    concurrency: Positive = 1
+    slowdown: Rate = 0.0
 
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, data: Any) -> Any:
         return {"staff": data} if isinstance(data, int) and not isinstance(data, bool) else data
+
+    @model_validator(mode="after")
+    def _behaviour(self) -> RoleModel:
+        if self.preemptive not in (None, "resume", "restart"):
+            raise _custom(f"preemptive: {self.preemptive!r} is not resume or restart.",
+                          "write preemptive: resume (the interrupted work goes on where it stopped) "
+                          "or preemptive: restart (it starts again).")
+        if self.shrinkage and self.breaks is not None:
+            raise _custom("give shrinkage (a share of paid time) or breaks (explicit blocks), not both.",
+                          "e.g. shrinkage: 30%, or breaks: {every: 2h, duration: 15m}.")
+        if self.concurrency > 1 and self.preemptive is not None:
+            raise _custom("preemptive priority is for roles that handle one ticket at a time.",
+                          "remove preemptive:, or set concurrency: 1.")
+        return self
 
     @model_validator(mode="after")
     def _staff_or_shifts(self) -> RoleModel:
@@ -374,10 +468,15 @@ class TaskModel(_Section):
     activity with a loop or multi-instance marker runs."""
 
     duration: Law | None = None
-    role: str | None = None
+    role: RoleNames = None
     by_class: dict[str, Law] = Field(default_factory=dict)
     loop: LoopModel | None = None
     instances: Law | None = None
+    patience: Patience | None = None
+    on_abandon: str | None = None
+    capacity: Count | None = None
+    on_full: str | None = None
+    retrial: RetrialModel | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -581,6 +680,7 @@ class ScenarioModel(_Section):
     satisfaction: SatisfactionModel | None = None
     survey: SurveyModel | None = None
     allow_unstaffed: bool = False
+    retrial: RetrialModel | None = None
 
     @model_validator(mode="after")
     def _end_of_run(self) -> ScenarioModel:

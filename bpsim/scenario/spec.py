@@ -31,6 +31,8 @@ __all__ = [
     "Shift",
     "Role",
     "TaskSpec",
+    "Route",
+    "Retrial",
     "GatewaySpec",
     "EventSpec",
     "BoundarySpec",
@@ -151,6 +153,11 @@ class Role:
     cost_per_hour: float = 0.0
     billing_increment: float | None = None
     bill_rate: float | None = None
+    preemptive: str | None = None  # "resume" / "restart": higher classes interrupt lower ones
+    shrinkage: float = 0.0  # share of paid time unavailable (breaks, training, meetings)
+    breaks: tuple[Distribution, Distribution] | None = None  # (every, duration) laws
+    concurrency: int = 1  # tickets one person handles at once
+    slowdown: float = 0.0  # each extra ticket in hand stretches the work by this share
 
     @property
     def staff(self) -> int:
@@ -158,17 +165,59 @@ class Role:
 
 
 @dataclass
+class Route:
+    """Where a ticket goes instead: the element ``element`` (reached by flow ``flow`` when a
+    flow was named)."""
+
+    element: str
+    flow: str | None = None
+
+
+@dataclass
+class Retrial:
+    """A customer who abandoned or was blocked comes back after ``delay`` with
+    ``probability`` (at most ``attempts`` times per visit; ``None``: no cap).
+    ``virtual_hold``: a customer whose patience runs out keeps their place in the queue and
+    is called back when their turn comes, instead of abandoning."""
+
+    probability: float = 1.0
+    delay: Distribution | None = None
+    attempts: int | None = None
+    virtual_hold: bool = False
+
+
+@dataclass
 class TaskSpec:
     """A task (or call activity / collapsed sub-process treated as one step).
 
     ``role`` is ``None`` for automatic work that holds no staff (a system step).
-    ``by_class`` optionally overrides the duration per priority class.
+    ``by_class`` optionally overrides the duration per priority class. ``roles`` lists
+    the qualified roles in order of preference (``role`` is the first; skills-based routing
+    when there are several).
+
+    ``patience`` maps a class name, a start event id (a channel) or ``None`` (everyone else)
+    to the law of how long a customer waits in the queue before abandoning; ``on_abandon``
+    and ``on_full`` say where the ticket goes then (``None``: it leaves, ``"retry"``: it
+    comes back under ``retrial``, or a :class:`Route`); ``capacity`` is the number of
+    waiting places (``None``: unbounded; 0: none, a customer is served at once or blocked).
     """
 
     element: str
     duration: Distribution
     role: str | None = None
     by_class: dict[str, Distribution] = field(default_factory=dict)
+    roles: list[str] = field(default_factory=list)
+    patience: dict[str | None, Distribution] | None = None
+    on_abandon: Route | str | None = None
+    capacity: int | None = None
+    on_full: Route | str | None = None
+    retrial: Retrial | None = None
+
+    def __post_init__(self) -> None:
+        if not self.roles and self.role is not None:
+            self.roles = [self.role]
+        if self.roles and self.role is None:
+            self.role = self.roles[0]
 
 
 @dataclass
@@ -317,6 +366,7 @@ class BoundScenario:
     classes: list[str] = field(default_factory=lambda: ["default"])
     source: str | None = None
     loops: dict[str, LoopSpec] = field(default_factory=dict)  # activity id -> loop behaviour
+    retrial: Retrial | None = None  # default of every task's retrial (patience / capacity)
     triggers: dict[str, StartTrigger] = field(default_factory=dict)  # event sub-process starts
     updates: UpdatePolicy | None = None  # proactive updates to the customer (staff time)
     blueprint: Any = None  # the scenario's blueprint: section (layers, phases, touchpoints)

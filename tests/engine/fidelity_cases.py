@@ -413,3 +413,7 @@ ALL = {
 }
 
 __all__ = ["ALL", "Check", "REPS", "Arrival"]
+
+from .fidelity_behaviour import BEHAVIOUR  # noqa: E402  (customer and staff behaviour rows)
+
+ALL.update(BEHAVIOUR)
