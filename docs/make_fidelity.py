@@ -81,7 +81,22 @@ FOOTER = """
 * **Erlang B** (M/M/c/c, `capacity: 0`): B(c, a) by B(0) = 1, B(k) = aB(k−1)/(k + aB(k−1)),
   a = λ/μ; blocked share of the arrivals.
 * **M/M/c/K** (K = c + waiting places): the birth–death chain with death min(n, c)μ on 0..K;
-  P(blocked) = π_K, mean wait of the admitted Wq = Lq / (λ(1 − π_K)) by Little's law.
+  P(blocked) = π_K, mean wait of the admitted Wq = Lq / (λ(1 − π_K)) by Little's law.* **M/M/c with shrinkage** (the model the engine implements, not "c(1 − s) servers"): each of
+  the c servers alternates available periods (exponential, rate α) and breaks (exponential,
+  rate β; s = α/(α+β)); a server whose break falls due while serving finishes the customer
+  first. Exact CTMC on (n in system, d servers busy with a break due, f servers away), with
+  b = min(n, c − f) busy: arrivals λ; completions (b − d)μ (the server takes the next customer)
+  and dμ (the server leaves); breaks falling due (b − d)α on busy servers, (c − f − b)α on idle
+  ones; returns fβ. Solved numerically (scipy sparse, n ≤ 200). P(wait > 0) = P(n ≥ c − f),
+  Wq = Lq/λ, share of time away = E[f]/c (a little below s: breaks wait for the service to end).
+* **Preemptive-resume priority**, one exponential server, classes k = 1, 2: with σₖ the load of
+  classes 1..k, Tₖ = E[Sₖ]/(1 − σₖ₋₁) + Σᵢ≤ₖ λᵢE[Sᵢ²] / (2(1 − σₖ₋₁)(1 − σₖ)), E[S²] = 2/μ²
+  (class 1 sees an M/M/1 of its own: T₁ = 1/(μ − λ₁)). Time in system = ticket arrival to end.
+* **Skills "N" design**: tickets A go to one of c₁ Agents, else (none idle) to one of c₂ Flex;
+  tickets B only to Flex, who take waiting B before waiting A. Exact CTMC on (Agents busy,
+  Flex busy on A, Flex busy on B, A queue, B queue), queues truncated at 40 (tail mass checked
+  below 10⁻⁶), solved numerically; mean waits by Little's law, share of A served by Flex =
+  E[Flex busy on A]·μ/λ_A.
 """
 
 

@@ -39,7 +39,9 @@ def build() -> bpsim.Process:
     phone = customer.start("Phone call received", event="message", id="Start_Phone")
     portal = customer.start("Portal request submitted", event="message", id="Start_Portal")
     channels = system.merge(id="Gateway_Channels")
-    [email, phone, portal] >> channels
+    answer = agent.user_task("Answer call", id="Task_AnswerCall")  # callers wait on the line here
+    [email, portal] >> channels
+    phone >> answer >> channels
 
     # Who is it? Create the contact when unknown.
     look_up = system.service_task("Look up contact", id="Task_LookUpContact")

@@ -75,6 +75,9 @@ def abandonment_table(visits: pd.DataFrame, cases: pd.DataFrame, replications: l
         rows.append({**base, "scope": "all", "group": "all", **_row(g, replications)})
         for scope, col in (("class", "cls"), ("channel", "channel")):
             groups = list(dict.fromkeys(g[col].astype(object)))
+            if scope == "class":
+                order = list(getattr(scenario, "classes", None) or [])
+                groups.sort(key=lambda k: order.index(k) if k in order else len(order))
             if len(groups) < 2:
                 continue
             for key in groups:

@@ -206,6 +206,14 @@ class Results:
                                  self.process, self.scenario)
 
     @cached_property
+    def crossover(self) -> pd.DataFrame:
+        """Per task with several qualified roles: the work each role did (see
+        :mod:`bpsim.analysis.crossover`)."""
+        from bpsim.analysis.crossover import crossover_table
+
+        return crossover_table(self.visits, self.replication_ids, self.process, self.scenario)
+
+    @cached_property
     def roles(self) -> pd.DataFrame:
         return _roles.role_table(self.output.staff, self.visits, self.windows, self.scenario,
                                  overtime=self._overtime)

@@ -64,7 +64,9 @@ class RunOutput:
     staff : DataFrame
         One row per replication x staff member: ``replication``, ``role``, ``resource``,
         ``shift``, ``on_shift`` (seconds on shift within the measured window),
-        ``busy`` (seconds working within it), ``tasks`` (tasks started within it).
+        ``busy`` (seconds working within it), ``tasks`` (tasks started within it),
+        ``away`` (seconds on a break within it: ``shrinkage`` / ``breaks``; counted in
+        ``on_shift``, which is paid time).
     windows : DataFrame
         One row per replication: ``replication``, ``warmup`` (s), ``end`` (s): the measured
         window is ``[warmup, end]``.

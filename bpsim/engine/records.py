@@ -36,6 +36,8 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
     elem_role = np.array([role_code.get(n.role, -1) if n.kind == "task" else -1 for n in plan.nodes],
                          dtype=np.int16)
     staff_names = parts[0][1]["staff_names"] if parts else []
+    # the role of whoever did the work (skills-based routing: not always the task's first role)
+    staff_role = np.array(parts[0][1].get("staff_roles", []) if parts else [], dtype=np.int16)
     # distinct integer dtypes for replication and case keep pandas from copying them into one block
     rep_dtype = np.int16 if max((r for r, _ in parts), default=0) < 32767 else np.int64
 
@@ -83,7 +85,11 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
         columns["element"].append(elem)
         columns["lifecycle"].append(life)
         columns["resource"].append(resource)
-        columns["role"].append(elem_role[elem] if len(elem) else np.zeros(0, np.int16))
+        role = elem_role[elem] if len(elem) else np.zeros(0, np.int16)
+        if len(staff_role) and len(elem):
+            worked = resource >= 0
+            role[worked] = staff_role[resource[worked]]
+        columns["role"].append(role)
         times = res.pop("times")
         # one replication: keep the array's buffer as the column (no copy)
         columns["time"].append(np.frombuffer(times, dtype=float) if len(times) else np.zeros(0))
@@ -127,8 +133,8 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
         }
     )
     staff = pd.DataFrame(
-        [(rep, *row) for rep, res in parts for row in res["staff"]],
-        columns=["replication", "role", "resource", "shift", "on_shift", "busy", "tasks"],
+        [(rep, *row) + (0.0,) * (7 - len(row)) for rep, res in parts for row in res["staff"]],
+        columns=["replication", "role", "resource", "shift", "on_shift", "busy", "tasks", "away"],
     )
     for c in ("role", "resource", "shift"):
         staff[c] = staff[c].astype("category")

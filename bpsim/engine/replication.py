@@ -37,6 +37,7 @@ from bpsim.engine.tokens import (
     Call,
     Pool,
     Scope,
+    SkillPool,
     StaffMember,
     Token,
 )
@@ -58,6 +59,24 @@ GRACE = 30 * 86400.0
 
 class _Stop(Exception):
     pass
+
+
+#: Mean length of a block of unavailable time when a role gives only ``shrinkage:``.
+BREAK_MEAN = 1800.0
+
+
+def _break_laws(role) -> tuple | None:
+    """``(every, duration)`` laws of a role's breaks: explicit ``breaks``, or exponential
+    blocks of mean :data:`BREAK_MEAN` away and ``BREAK_MEAN (1 - s) / s`` available for a
+    shrinkage share ``s``; ``None`` without either."""
+    if getattr(role, "breaks", None) is not None:
+        return role.breaks
+    s = float(getattr(role, "shrinkage", 0.0) or 0.0)
+    if s <= 0:
+        return None
+    from bpsim.scenario.distributions import Exponential
+
+    return Exponential(mean=BREAK_MEAN * (1 - s) / s), Exponential(mean=BREAK_MEAN)
 
 
 def _noop(_value) -> None:
@@ -92,8 +111,11 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     pools: dict[str, Pool] = {}
     members: list[StaffMember] = []
     shifts = []  # (pool, shift, [members])
+    crossover = {r for n in nodes if n.kind == "task" and n.task is not None
+                 for r in (getattr(n.task, "roles", None) or [])[1:]}
+    preemptive = {r: role.preemptive for r, role in bound.roles.items() if getattr(role, "preemptive", None)}
     for ri, (rname, role) in enumerate(bound.roles.items()):
-        pool = pools[rname] = Pool(rname, ri, ncls)
+        pool = pools[rname] = (SkillPool if rname in crossover else Pool)(rname, ri, ncls)
         number = 0
         for si, shift in enumerate(role.shifts):
             crew = []
@@ -135,10 +157,13 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
                 pool.idle.append(staff)
             else:
                 starters[tok.node](tok, staff, now)
+        elif staff.due:
+            begin_break(staff, now)
 
     def open_shift(pool: Pool, crew: list[StaffMember], now: float) -> None:
         for m in crew:
-            if m.on_shift:
+            m.shift_open = True
+            if m.on_shift or m.away or m.due:
                 continue
             m.on_shift = True
             if m.tok is None:
@@ -151,6 +176,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     def close_shift(pool: Pool, crew: list[StaffMember]) -> None:
         for m in crew:
             m.on_shift = False
+            m.shift_open = False
         if any(m.tok is None for m in crew):
             gone = set(crew)
             kept = [m for m in pool.idle if m not in gone]
@@ -178,6 +204,55 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
                 schedule(Call(on_open, None, None), URGENT, max(t - now, 0.0))
 
         return on_open, on_close
+
+    # -- breaks (shrinkage): each person alternates available and away periods ----------------
+    def break_due(ev: Call) -> None:
+        m = ev.tok
+        now = env.now
+        if m.tok is None:  # idle or off shift: the break starts now
+            if m.on_shift:
+                m.pool.idle.remove(m)
+            begin_break(m, now)
+        else:  # finish the task in hand first
+            m.due = True
+            m.on_shift = False
+
+    def begin_break(m: StaffMember, now: float) -> None:
+        m.due = False
+        m.away = True
+        m.on_shift = False
+        d = break_draws[m.pool.index][1]()
+        schedule(Call(break_over, m, now), URGENT, d)
+
+    def break_over(ev: Call) -> None:
+        m = ev.tok
+        now = env.now
+        a = ev.arg if ev.arg > warmup else warmup
+        if now > a:
+            cal = calendar_of[m.index]
+            m.left += now - a if cal is None else cal.working_time(a, now)
+        m.away = False
+        schedule(Call(break_due, m, None), URGENT, break_draws[m.pool.index][0]())
+        if m.shift_open:
+            m.on_shift = True
+            pool = m.pool
+            tok = pool.pull()
+            if tok is None:
+                pool.idle.append(m)
+            else:
+                starters[tok.node](tok, m, now)
+
+    break_draws: dict[int, tuple] = {}
+    calendar_of = {m.index: shift.calendar for _pool, shift, crew in shifts for m in crew}
+    for rname, role in bound.roles.items():
+        laws = _break_laws(role)
+        if laws is None:
+            continue
+        pool = pools[rname]
+        break_draws[pool.index] = (streams.law(f"breaks:{rname}", laws[0]),
+                                   streams.law(f"break-length:{rname}", laws[1]))
+        for m in pool.staff:
+            schedule(Call(break_due, m, None), URGENT, break_draws[pool.index][0]())
 
     for pool, shift, crew in shifts:
         if shift.calendar is None:
@@ -383,7 +458,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         ]
 
     def make_staffed(node):
-        if node.task.patience or node.task.capacity is not None:
+        t = node.task
+        if t.patience or t.capacity is not None or len(t.roles) > 1 or node.role in preemptive:
             return make_waiting(node)
         i = node.index
         c_en, c_st, c_co = _code(i, ENABLED), _code(i, START), _code(i, COMPLETE)
@@ -480,7 +556,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
               node_timers=node_timers, class_draws=class_draws, or_split=or_split, scope_done=scope_done,
               pools=pools, starters=starters, release=release, qlen=qlen, leave_ticket=leave_ticket,
               c_start=c_start, classes=plan.classes, warmup=warmup, retrial=bound.retrial,
-              kshift=kshift)
+              kshift=kshift, preemptive=preemptive)
     make_waiting = waiting_builder(kit)
     all_triggers = [t for node in nodes for t in node.triggers]
     kit.arm_triggers = arm_triggers = trigger_builder(kit, all_triggers) if all_triggers else None
@@ -624,6 +700,13 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         if m.tok is not None and end > warmup:
             s = m.since
             m.busy += end - (s if s > warmup else warmup)
+    for ev in env._queue:  # breaks still running at the end
+        call = ev[3]
+        if isinstance(call, Call) and call.callbacks[0] is break_over and end > warmup:
+            a = call.arg if call.arg > warmup else warmup
+            if end > a:
+                cal = calendar_of[call.tok.index]
+                call.tok.left += end - a if cal is None else cal.working_time(a, end)
     rows = []
     for pool, shift, crew in shifts:
         if end <= warmup:
@@ -633,7 +716,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         else:
             on = float(shift.calendar.working_time(warmup, end))
         for m in crew:
-            rows.append((pool.name, m.name, shift.name or f"shift {m.shift + 1}", on, m.busy, m.tasks))
+            rows.append((pool.name, m.name, shift.name or f"shift {m.shift + 1}", on, m.busy, m.tasks, m.left))
     return {
         "keys": keys,
         "times": times,
@@ -641,6 +724,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         "left": c_out,
         "staff": rows,
         "staff_names": [m.name for m in members],
+        "staff_roles": [m.pool.index for m in members],
         "window": (warmup, end),
         **({"updates": updates} if updates is not None else {}),
     }

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 
-__all__ = ["Call", "Token", "Scope", "StaffMember", "Pool", "MOVING", "QUEUED", "SERVICE",
+__all__ = ["Call", "Token", "Scope", "StaffMember", "Pool", "SkillPool", "MOVING", "QUEUED", "SERVICE",
            "DELAY", "WAITING", "INSIDE", "JOINED", "LINKED"]
 
 # Token states: what a token is doing at its node. LINKED: holds a linked instance of another
@@ -75,7 +75,8 @@ class Token:
 class StaffMember:
     """One person of a role: "Agent 2", working when their shift's calendar is open."""
 
-    __slots__ = ("index", "name", "pool", "shift", "bits", "on_shift", "tok", "since", "busy", "tasks")
+    __slots__ = ("index", "name", "pool", "shift", "bits", "on_shift", "tok", "since", "busy", "tasks",
+                 "shift_open", "away", "due", "left", "slots", "hand")
 
     def __init__(self, index: int, name: str, pool: Pool, shift: int) -> None:
         self.index = index
@@ -88,6 +89,13 @@ class StaffMember:
         self.since = 0.0
         self.busy = 0.0
         self.tasks = 0
+        # breaks (shrinkage): ``on_shift`` means available: shift open and not away
+        self.shift_open = False
+        self.away = False  # on a break
+        self.due = False  # a break is due: it starts when the task in hand is done
+        self.left = 0.0  # seconds away within the measured window
+        self.slots = 1  # tickets this person can hold at once (concurrency)
+        self.hand: list | None = None  # the tickets in hand when slots > 1
 
 
 class Pool:
@@ -109,4 +117,28 @@ class Pool:
                 tok = q.popleft()
                 if not tok.dead:
                     return tok
+        return None
+
+
+class SkillPool(Pool):
+    """A pool whose people also take crossover work: tickets of tasks that name this role
+    after their first role (``role: [Agent, Specialist]``) wait in ``cross`` as well.
+
+    A person takes the most urgent class first; within a class, the tickets of tasks whose
+    first role is theirs before crossover tickets; first come, first served within each.
+    """
+
+    __slots__ = ("cross",)
+
+    def __init__(self, name: str, index: int, classes: int) -> None:
+        super().__init__(name, index, classes)
+        self.cross: list[deque[Token]] = [deque() for _ in range(classes)]
+
+    def pull(self) -> Token | None:
+        for own, other in zip(self.queues, self.cross):
+            for q in (own, other):
+                while q:
+                    tok = q.popleft()
+                    if not tok.dead:
+                        return tok
         return None

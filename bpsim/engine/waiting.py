@@ -17,8 +17,22 @@ capacity: the same queue-serve-complete cycle as any staffed task
   back after the retrial delay with the retrial probability (``retry``), or it continues at
   a named element or flow (voicemail, web form).
 
-Only tasks with patience or capacity get these callbacks; every other task keeps the plain
-ones, so models without them pay nothing.
+The same callbacks serve the staff-side behaviours that change who takes a ticket:
+
+* **preemptive priority** (``roles.<r>.preemptive``): a ticket that finds nobody idle takes
+  the person serving the least urgent ticket of a lower class (the most recently started
+  among those); that ticket is suspended (``suspend`` record) and goes back to the head of
+  its class's queue; when a person takes it up again (``resume`` record) its work goes on
+  where it stopped (``resume``) or starts over with a fresh duration (``restart``);
+* **skills-based routing** (``role: [Agent, Specialist]``): a ticket goes to an idle person
+  of the first role that has one, in the task's order of preference (longest idle first
+  within a role); if none is idle it waits in the queue of every qualified role at once and
+  the first of them to free a person takes it. A person serves the tickets of tasks whose
+  *first* role is theirs before crossover tickets of the same class (most urgent class
+  first; first come, first served within each).
+
+Only tasks with one of these behaviours (or a role that needs them) get these callbacks;
+every other task keeps the plain ones, so models without them pay nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +41,7 @@ from bpsim.engine.tokens import DELAY, MOVING, QUEUED, SERVICE, Call, StaffMembe
 
 __all__ = ["waiting_builder", "LEFT_ABANDONED", "LEFT_BLOCKED"]
 
-ENABLED, START, COMPLETE, ABANDONED, BLOCKED = 1, 2, 3, 8, 9
+ENABLED, START, COMPLETE, ABANDONED, BLOCKED, SUSPEND, RESUME = 1, 2, 3, 8, 9, 10, 11
 NORMAL = 1
 #: How a ticket left, in the cases' outcome column (0: it did not leave unserved).
 LEFT_ABANDONED, LEFT_BLOCKED = 1, 2
@@ -39,10 +53,13 @@ def _code(i: int, lifecycle: int) -> int:
 
 
 def waiting_builder(kit):
-    """``make(node)``: the ``enter`` callback of a staffed task with patience or capacity."""
+    """``make(node)``: the ``enter`` callback of a staffed task with patience, capacity, several
+    qualified roles, or a preemptive role."""
     env, ak, at, streams = kit.env, kit.ak, kit.at, kit.streams
     schedule, enter, qlen = env.schedule, kit.enter, kit.qlen
     c_start, plan_classes, kshift = kit.c_start, kit.classes, kit.kshift
+    home_role = [n.role if n.kind == "task" else None for n in kit.nodes]
+    n_nodes = len(home_role)  # tokens beyond: proactive updates (never preempted)
 
     def make(node):
         i = node.index
@@ -50,7 +67,11 @@ def waiting_builder(kit):
         c_en, c_st, c_co = _code(i, ENABLED), _code(i, START), _code(i, COMPLETE)
         c_ab, c_bl = _code(i, ABANDONED), _code(i, BLOCKED)
         pool = kit.pools[node.role]
-        idle, queues = pool.idle, pool.queues
+        queues = pool.queues
+        qualified = [kit.pools[r] for r in (task.roles or [node.role])]
+        others = qualified[1:]  # crossover pools: the ticket waits in their ``cross`` queues
+        preempt = kit.preemptive.get(node.role)
+        c_re = _code(i, RESUME)
         draws = kit.class_draws(node, task)
         timed = bool(kit.node_timers[i])
         arm_timers, warmup, release = kit.arm_timers, kit.warmup, kit.release
@@ -91,13 +112,32 @@ def waiting_builder(kit):
         def arrive(tok: Token, now: float) -> None:
             tok.node = i
             tok.visit += 1
-            if idle:
-                ak(tok.key | c_en)
-                at(now)
-                if timed:
-                    arm_timers(node, tok, now)
-                start(tok, idle.popleft(), now)
-                return
+            tok.work = -1.0
+            for q in qualified:
+                if q.idle:
+                    ak(tok.key | c_en)
+                    at(now)
+                    if timed:
+                        arm_timers(node, tok, now)
+                    start(tok, q.idle.popleft(), now)
+                    return
+            if preempt is not None:
+                victim = None
+                for m in pool.staff:
+                    v = m.tok
+                    if v is not None and m.on_shift and v.cls > tok.cls and v.node < n_nodes and (
+                            home_role[v.node] == node.role) and (
+                            victim is None or v.cls > victim.tok.cls
+                            or (v.cls == victim.tok.cls and m.since > victim.since)):
+                        victim = m
+                if victim is not None:
+                    ak(tok.key | c_en)
+                    at(now)
+                    if timed:
+                        arm_timers(node, tok, now)
+                    suspend(victim, now)
+                    start(tok, victim, now)
+                    return
             if capacity is not None and qlen[i] >= capacity:
                 ak(tok.key | c_bl)
                 at(now)
@@ -111,18 +151,22 @@ def waiting_builder(kit):
             tok.state = QUEUED
             qlen[i] += 1
             queues[tok.cls].append(tok)
+            for q in others:
+                q.cross[tok.cls].append(tok)
             draw = patience_of(tok) if patience else None
             if draw is not None:
                 schedule(Call(abandon, tok, tok.visit), NORMAL, draw())
 
         def abandon(ev: Call) -> None:
             tok = ev.tok
-            if tok.dead or tok.visit != ev.arg or tok.state != QUEUED:
-                return
+            if tok.dead or tok.visit != ev.arg or tok.state != QUEUED or tok.work != -1.0:
+                return  # served (or suspended after service began: it no longer abandons)
             now = env.now
             if retrial is not None and retrial.virtual_hold and on_abandon == "retry":
                 return  # the desk calls back: the ticket keeps its place
             queues[tok.cls].remove(tok)
+            for q in others:
+                q.cross[tok.cls].remove(tok)
             qlen[i] -= 1
             ak(tok.key | c_ab)
             at(now)
@@ -154,20 +198,38 @@ def waiting_builder(kit):
         def start(tok: Token, staff: StaffMember, now: float) -> None:
             if tok.state == QUEUED:
                 qlen[i] -= 1
+                if others:  # taken by one qualified pool: out of the others' queues
+                    home = staff.pool
+                    for q in qualified:
+                        if q is not home:
+                            try:
+                                (q.cross if q is not pool else q.queues)[tok.cls].remove(tok)
+                            except ValueError:
+                                pass
             tok.state = SERVICE
             tok.staff = staff
             staff.tok = tok
             staff.since = now
-            if now >= warmup:
-                staff.tasks += 1
-            ak(tok.key | c_st | staff.bits)
+            w = tok.work
+            if w >= 0.0:  # resumed where it stopped
+                d, code = w, c_re
+            elif w == -2.0:  # restarted after a preemption
+                d, code = draws[tok.cls](), c_re
+            else:
+                d, code = draws[tok.cls](), c_st
+                if now >= warmup:
+                    staff.tasks += 1
+            ak(tok.key | code | staff.bits)
             at(now)
-            schedule(Call(complete, tok, tok.visit), NORMAL, draws[tok.cls]())
+            tok.work = now + d
+            ev = tok.aux = Call(complete, tok, tok.visit)
+            schedule(ev, NORMAL, d)
 
         def complete(ev: Call) -> None:
             tok = ev.tok
-            if tok.dead or tok.visit != ev.arg:
+            if tok.dead or tok.aux is not ev:
                 return
+            tok.aux = None
             now = env.now
             staff = tok.staff
             tok.staff = None
@@ -177,6 +239,26 @@ def waiting_builder(kit):
             at(now)
             release(staff, now)
             fin(tok, now)
+
+        def suspend(staff: StaffMember, now: float) -> None:
+            """Take ``staff`` off their ticket (of a lower class): it waits at the head of its queue."""
+            v = staff.tok
+            vi = v.node
+            ak(v.key | _code(vi, SUSPEND) | staff.bits)
+            at(now)
+            s0 = staff.since
+            if now > warmup:
+                staff.busy += now - (s0 if s0 > warmup else warmup)
+            v.work = max(v.work - now, 0.0) if preempt == "resume" else -2.0
+            v.aux = None  # its completion no longer happens
+            v.staff = None
+            v.state = QUEUED
+            qlen[vi] += 1
+            staff.tok = None
+            vroles = kit.nodes[vi].task.roles
+            kit.pools[vroles[0]].queues[v.cls].appendleft(v)
+            for r in vroles[1:]:
+                kit.pools[r].cross[v.cls].appendleft(v)
 
         kit.starters[i] = start
         return enter_task

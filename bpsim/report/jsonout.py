@@ -160,6 +160,8 @@ def to_dict(results) -> dict:
         "cases": {"arrived": results.arrived, "completed": results.completed,
                   "abandoned": results.left["abandoned"], "blocked": results.left["blocked"],
                   "basis": "per replication, tickets arriving after the warm-up"},
+        "crossover": _records(results.crossover, ["id", "name", "role", "preferred", "served", "share",
+                                                  "share_ci95"]),
         "abandonment": _records(results.abandonment, [
             "id", "name", "scope", "group", "offered", "abandoned", "abandon_rate",
             "abandon_rate_ci95", "blocked", "block_rate", "block_rate_ci95"]),

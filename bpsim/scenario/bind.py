@@ -112,6 +112,11 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
     roles: dict[str, Role] = {}
     for name, r in s.roles.items():
         loc = ("roles", name)
+        if r.concurrency > 1 or r.slowdown:
+            raise s.error("concurrency: (several tickets in hand at once) is not simulated yet.",
+                          (*loc, "concurrency" if r.concurrency > 1 else "slowdown"),
+                          "remove it; meanwhile model a chat agent handling N conversations as N "
+                          "staff of a role (no slowdown).")
         if r.shifts is None:
             shifts = [Shift(r.staff, calendar_named(s, calendars, r.calendar, (*loc, "calendar")))]
         else:
@@ -512,7 +517,8 @@ def resolve(scenario: Scenario, process: Process, key: str) -> Any:
         explicit = {}
         for k, t in scenario.tasks.items():
             if "role" in t.model_fields_set:
-                explicit[find_element(scenario, process, k, ("tasks", k), ACTIVITY_TYPES)] = t.role
+                explicit[find_element(scenario, process, k, ("tasks", k), ACTIVITY_TYPES)] = (
+                    t.role[0] if isinstance(t.role, list) else t.role)
         return {
             n: explicit[n] if n in explicit else default_role(process, n, scenario.roles)
             for n in process.nodes(*ACTIVITY_TYPES)

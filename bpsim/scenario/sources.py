@@ -180,9 +180,11 @@ def check_form(s: Scenario) -> None:
     for i, sla in enumerate(s.slas):
         calendar_named(s, calendars, sla.calendar, ("slas", i, "calendar"))
     for key, t in s.tasks.items():
-        if t.role is not None and t.role not in s.roles:
-            close = difflib.get_close_matches(t.role, list(s.roles), n=1)
-            raise s.error(f"no role is named {t.role!r}.", ("tasks", key, "role"),
+        for role in [t.role] if not isinstance(t.role, list) else t.role:
+            if role is None or role in s.roles:
+                continue
+            close = difflib.get_close_matches(role, list(s.roles), n=1)
+            raise s.error(f"no role is named {role!r}.", ("tasks", key, "role"),
                           (f"did you mean {close[0]!r}? " if close else "")
                           + f"define it under roles: (known: {', '.join(s.roles) or 'none'}), "
                           "or write role: null for automatic work.")  # fmt: skip

@@ -41,7 +41,10 @@ class RoleLoad:
     ``arrival_rate``: tasks per second (24/7 average) reaching the role's tasks;
     ``mean_service``: their mean duration (s); ``load``: erlangs over the whole week;
     ``open_share``: share of the week the role is on duty; ``open_load``: erlangs while on
-    duty (``load / open_share``).
+    duty (``load / open_share``); ``available``: share of on-duty time not away
+    (``1 - shrinkage``, or from ``breaks``): staffing on paper is divided by it;
+    ``patience``: the mean patience of tickets at the role's tasks (visit-weighted), or
+    ``None`` when they wait as long as it takes (then Erlang A applies instead of Erlang C).
     """
 
     role: str
@@ -50,6 +53,8 @@ class RoleLoad:
     mean_service: float
     load: float
     open_share: float
+    available: float = 1.0  # share of on-duty time the people are not away (1 - shrinkage)
+    patience: float | None = None  # mean patience (s) of the role's queued tickets, when set
 
     @property
     def open_load(self) -> float:
@@ -273,6 +278,30 @@ def _mean_duration(task, class_mix: dict[str, float]) -> float:
     return total / (sum(class_mix.values()) or 1.0)
 
 
+def _available(role) -> float:
+    """1 - the role's shrinkage, or the available share of its breaks."""
+    breaks = getattr(role, "breaks", None)
+    if breaks is not None:
+        on, off = float(breaks[0].mean), float(breaks[1].mean)
+        return on / (on + off) if on + off > 0 else 1.0
+    return 1.0 - float(getattr(role, "shrinkage", 0.0) or 0.0)
+
+
+def _patience(tasks, visits) -> float | None:
+    """Visit-weighted mean patience over the role's tasks that set one (default law)."""
+    total = weight = 0.0
+    for t in tasks:
+        law = (getattr(t, "patience", None) or {}).get(None)
+        if law is None and getattr(t, "patience", None):
+            law = next(iter(t.patience.values()))
+        if law is None:
+            continue
+        v = visits.get(t.element, 0.0)
+        total += v * float(law.mean)
+        weight += v
+    return total / weight if weight > 0 else None
+
+
 def role_loads(process, bound: BoundScenario) -> dict[str, RoleLoad]:
     """Every staffed role's offered load, by role name (roles without tasks get zero)."""
     visits = visit_rates(process, bound)
@@ -293,5 +322,7 @@ def role_loads(process, bound: BoundScenario) -> dict[str, RoleLoad]:
             mean_service=work / rate if rate > 0 else 0.0,
             load=work,
             open_share=_open_share(role),
+            available=_available(role),
+            patience=_patience(tasks, visits),
         )
     return loads

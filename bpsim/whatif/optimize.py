@@ -43,7 +43,7 @@ from bpsim.errors import BpsimError, ScenarioError
 from bpsim.whatif.executors import Runner, make_runner
 from bpsim.whatif.load import role_loads
 from bpsim.whatif.metrics import breach_key
-from bpsim.whatif.queueing import servers_for_wait_target, square_root_staffing
+from bpsim.whatif.queueing import erlang_a_breach, servers_for_wait_target, square_root_staffing
 from bpsim.whatif.stats import estimate, upper_bound
 from bpsim.whatif.sweep import (
     _as_data,
@@ -216,6 +216,17 @@ def _knobs(bound, roles: Sequence[str] | None, shifts: Mapping[str, Sequence[str
     return knobs
 
 
+def _erlang_a_servers(lam: float, mu: float, theta: float, target: float, max_breach: float,
+                      max_staff: int) -> int | None:
+    """The smallest c whose Erlang A breach share (late or abandoned) is at most ``max_breach``."""
+    c = 1
+    while c <= max_staff:
+        if erlang_a_breach(c, lam, mu, theta, target) <= max_breach:
+            return c
+        c += 1
+    return None
+
+
 def _default_vary_path(role: str, shift: str | None) -> str:
     return f"roles.{role}.staff" if shift is None else f"roles.{role}.shifts.{shift}.staff"
 
@@ -235,9 +246,18 @@ def _seed_plan(process, bound, knobs: list[Knob], slas, max_staff: int) -> tuple
                 end = sla.end
                 if end.moment == "start" and end.element in load.tasks:
                     target = min(v for v in sla.target.values())
-                    c = servers_for_wait_target(lam, mu, target, 1.0 - sla.attain, max_staff)
+                    if load.patience:  # callers abandon: Erlang A (abandons breach the SLA)
+                        c = _erlang_a_servers(lam, mu, 1.0 / load.patience, target, 1.0 - sla.attain,
+                                              max_staff)
+                        what = "Erlang A"
+                    else:
+                        c = servers_for_wait_target(lam, mu, target, 1.0 - sla.attain, max_staff)
+                        what = "Erlang C"
                     if c is not None:
-                        seed, basis = c, f"Erlang C for {sla.name!r}"
+                        seed, basis = c, f"{what} for {sla.name!r}"
+            if load.available < 1.0:  # shrinkage: pay for more people than must be present
+                seed = math.ceil(seed / load.available - 1e-9)
+                basis += f", / {load.available:.0%} available (shrinkage)"
         siblings = [k.hours for k in knobs if k.role == knob.role]
         if len(siblings) > 1:  # shifts share the role's work in proportion to their hours
             seed = math.ceil(seed * knob.hours / sum(siblings))

@@ -23,7 +23,7 @@ def test_drawio_to_bpmn(capsys, tmp_path):
     out_file = tmp_path / "desk.bpmn"
     code, out, err = convert(capsys, DRAWIO, "-o", out_file)
     assert code == 0 and err == ""
-    assert out.startswith(f"wrote {out_file}: 33 nodes, 35 sequence flows")
+    assert out.startswith(f"wrote {out_file}: 34 nodes, 36 sequence flows")
     p = read_bpmn(out_file)
     assert p.graph.nodes["Task_Triage"]["name"] == "Triage ticket"
     assert sorted(lane.name for lane in p.lanes.values()) == [
@@ -47,7 +47,7 @@ def test_bpmn_to_drawio(capsys, tmp_path):
     out_file = tmp_path / "desk.drawio"
     code, _, _ = convert(capsys, BPMN, "-o", out_file)
     assert code == 0
-    assert read_drawio(out_file).graph.number_of_nodes() == 33
+    assert read_drawio(out_file).graph.number_of_nodes() == 34
 
 
 @pytest.mark.parametrize("argv,fragment", [

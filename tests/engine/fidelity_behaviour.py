@@ -72,6 +72,60 @@ def erlang_b(a: float, c: int) -> float:
     return b
 
 
+def stationary(states: list, rates) -> dict:
+    """Stationary law of a finite CTMC: ``rates(state)`` yields ``(next_state, rate)``;
+    transitions leaving ``states`` are dropped (the truncation)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import spsolve
+
+    index = {x: k for k, x in enumerate(states)}
+    rows, cols, vals = [], [], []
+    out = np.zeros(len(states))
+    for x in states:
+        for y, r in rates(x):
+            if r > 0 and y in index:
+                rows.append(index[y])
+                cols.append(index[x])
+                vals.append(r)
+                out[index[x]] += r
+    n = len(states)
+    q = coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr() - coo_matrix(
+        (out, (range(n), range(n))), shape=(n, n)).tocsr()
+    q = q.tolil()
+    q[0, :] = 1.0  # replace one balance equation by sum(pi) = 1
+    b = np.zeros(n)
+    b[0] = 1.0
+    pi = spsolve(q.tocsr(), b)
+    return {x: float(pi[index[x]]) for x in states}
+
+
+def vacations(lam: float, mu: float, c: int, alpha: float, beta: float, top: int = 200) -> dict[str, float]:
+    """M/M/c whose servers take exponential breaks (rate ``alpha`` while available, length rate
+    ``beta``), a busy server finishing its customer first: the CTMC on (n in system, d servers
+    busy with a break due, f servers away). Available servers c - f; busy b = min(n, c - f).
+    Returns P(wait > 0), mean wait Wq (Little: Lq / lam) and the share of server time away."""
+    states = [(n, d, f) for n in range(top + 1) for f in range(c + 1) for d in range(c - f + 1)
+              if d <= min(n, c - f)]
+
+    def rates(x):
+        n, d, f = x
+        b = min(n, c - f)
+        yield (n + 1, d, f), lam
+        if n > 0:
+            yield (n - 1, d, f), (b - d) * mu  # a server without a break due completes
+            yield (n - 1, d - 1, f + 1), d * mu  # a server with a break due completes, leaves
+        yield (n, d + 1, f), (b - d) * alpha  # a busy server's break falls due
+        yield (n, d, f + 1), (c - f - b) * alpha  # an idle server leaves at once
+        if f > 0:
+            yield (n, d, f - 1), f * beta
+
+    pi = stationary(states, rates)
+    p_wait = sum(p for (n, _d, f), p in pi.items() if n >= c - f)
+    lq = sum(p * (n - min(n, c - f)) for (n, _d, f), p in pi.items())
+    away = sum(p * f for (_n, _d, f), p in pi.items()) / c
+    return {"p_wait": p_wait, "wait": lq / lam, "away": away}
+
+
 # -- measuring ------------------------------------------------------------------------------
 def first_visits(out, r: int, element: str = "Serve", warmup: float = 0.0):
     """Per measured ticket at ``element``: enabled, start, abandoned and blocked times."""
@@ -149,11 +203,162 @@ def check_mmck(seed: int = 42) -> list[Check]:
                   per_rep(out, lambda o, r: served_wait(o, r, warm)))]
 
 
+def check_shrinkage(seed: int = 45) -> list[Check]:
+    lam_mean, mu_mean, c, share, block = 60.0, 100.0, 3, 0.25, 600.0
+    warm = 200 * lam_mean
+    p, b = mmc(lam_mean, mu_mean, c, cases=6000, warmup=warm, replications=REPS, seed=seed)
+    b.roles["Server"].shrinkage = share
+    from bpsim.engine import replication
+
+    saved = replication.BREAK_MEAN
+    replication.BREAK_MEAN = block
+    try:
+        out = run(p, b)
+    finally:
+        replication.BREAK_MEAN = saved
+    beta = 1 / block
+    alpha = beta * share / (1 - share)
+    exact = vacations(1 / lam_mean, 1 / mu_mean, c, alpha, beta)
+
+    def away(o, r):
+        s = o.staff[o.staff.replication == r]
+        return s.away.sum() / s.on_shift.sum()
+
+    name = (f"M/M/{c} with shrinkage {share:.0%} (exp. breaks of mean {block:g}s, finished task first; "
+            f"rho = {mu_mean / (c * lam_mean):.2f})")
+    return [
+        Check(name, "P(wait > 0)", exact["p_wait"], per_rep(out, lambda o, r: wait_share(o, r, warm))),
+        Check(name, "mean wait Wq (s)", exact["wait"], per_rep(out, lambda o, r: served_wait(o, r, warm))),
+        Check(name, "share of staff time away", exact["away"], per_rep(out, away)),
+    ]
+
+
+def preemptive_resume(lams: list[float], mus: list[float]) -> list[float]:
+    """Mean time in system per class, preemptive-resume priority on one server, exponential
+    service: T_k = E[S_k] / (1 - s_(k-1)) + sum_(i<=k) lam_i E[S_i^2] / (2 (1 - s_(k-1)) (1 - s_k)),
+    s_k the load of classes 1..k, E[S^2] = 2 / mu^2."""
+    out, sigma, second = [], 0.0, 0.0
+    for lam, mu in zip(lams, mus):
+        before = sigma
+        sigma += lam / mu
+        second += lam * 2 / mu**2
+        out.append((1 / mu) / (1 - before) + second / (2 * (1 - before) * (1 - sigma)))
+    return out
+
+
+def check_preemptive(seed: int = 46) -> list[Check]:
+    lam_mean, mu_mean, share = 60.0, 40.0, 0.3
+    warm = 300 * lam_mean
+    p, b = mmc(lam_mean, mu_mean, 1, cases=8000, warmup=warm, replications=REPS, seed=seed,
+               classes=["P1", "P2"])
+    b.arrivals["Start"].classes = {"P1": share, "P2": 1 - share}
+    b.roles["Server"].preemptive = "resume"
+    out = run(p, b)
+    lam = 1 / lam_mean
+    t1, t2 = preemptive_resume([lam * share, lam * (1 - share)], [1 / mu_mean] * 2)
+
+    def sojourn(k):
+        def f(o, r):
+            c = o.cases[(o.cases.replication == r) & (o.cases.arrival >= warm) & (o.cases.cls == k)]
+            return float((c.end - c.arrival).mean())
+        return f
+
+    name = "2 priority classes, 1 server, preemptive-resume (exp. service)"
+    return [Check(name, "mean time in system P1 (s)", t1, per_rep(out, sojourn("P1"))),
+            Check(name, "mean time in system P2 (s)", t2, per_rep(out, sojourn("P2")))]
+
+
+def n_design(lam_a: float, lam_b: float, mu: float, c1: int, c2: int, top: int = 40) -> dict[str, float]:
+    """The "N" design: tickets A are served by pool 1 (c1 people) or, when none of them is idle,
+    by the flexible pool 2 (c2 people), who also serve tickets B and prefer them. CTMC on
+    (x: pool 1 busy, y: pool 2 busy on A, z: pool 2 busy on B, qa, qb queues), queues truncated
+    at ``top``. Returns mean waits (Little) and the share of A served by pool 2."""
+    states = []
+    for x in range(c1 + 1):
+        for y in range(c2 + 1):
+            for z in range(c2 - y + 1):
+                full2 = y + z == c2
+                for qa in range(top + 1 if (x == c1 and full2) else 1):
+                    for qb in range(top + 1 if full2 else 1):
+                        states.append((x, y, z, qa, qb))
+
+    def freed2(x, y, z, qa, qb):  # a pool-2 person is free: B first, then A
+        if qb:
+            return (x, y, z + 1, qa, qb - 1)
+        if qa:
+            return (x, y + 1, z, qa - 1, qb)
+        return (x, y, z, qa, qb)
+
+    def rates(st):
+        x, y, z, qa, qb = st
+        if x < c1:
+            yield (x + 1, y, z, qa, qb), lam_a
+        elif y + z < c2:
+            yield (x, y + 1, z, qa, qb), lam_a
+        else:
+            yield (x, y, z, qa + 1, qb), lam_a
+        yield ((x, y, z + 1, qa, qb) if y + z < c2 else (x, y, z, qa, qb + 1)), lam_b
+        if x:
+            yield ((x, y, z, qa - 1, qb) if qa else (x - 1, y, z, qa, qb)), x * mu
+        if y:
+            yield freed2(x, y - 1, z, qa, qb), y * mu
+        if z:
+            yield freed2(x, y, z - 1, qa, qb), z * mu
+
+    pi = stationary(states, rates)
+    eqa = sum(p * st[3] for st, p in pi.items())
+    eqb = sum(p * st[4] for st, p in pi.items())
+    ey = sum(p * st[1] for st, p in pi.items())
+    tail = sum(p for st, p in pi.items() if st[3] == top or st[4] == top)
+    assert tail < 1e-6, tail
+    return {"wait_a": eqa / lam_a, "wait_b": eqb / lam_b, "cross": ey * mu / lam_a}
+
+
+def check_skills(seed: int = 47) -> list[Check]:
+    from bpsim.scenario.spec import Arrival
+
+    from .models import bound, build
+
+    ma, mb, mu_mean, c1, c2 = 60.0, 120.0, 100.0, 2, 2
+    p = build({"SA": "startEvent", "SB": "startEvent", "A": "userTask", "B": "userTask", "EA": "endEvent",
+               "EB": "endEvent"}, [("SA", "A"), ("A", "EA"), ("SB", "B"), ("B", "EB")])
+    warm = 300 * ma
+    b = bound({"A": TaskSpec("A", Exponential(mean=mu_mean), roles=["Agent", "Flex"]),
+               "B": TaskSpec("B", Exponential(mean=mu_mean), role="Flex")}, {"Agent": c1, "Flex": c2},
+              arrivals={"SA": Arrival("SA", interarrival=Exponential(mean=ma)),
+                        "SB": Arrival("SB", interarrival=Exponential(mean=mb))},
+              cases=9000, warmup=warm, replications=REPS, seed=seed)
+    out = run(p, b)
+    exact = n_design(1 / ma, 1 / mb, 1 / mu_mean, c1, c2)
+
+    def crossed(o, r):
+        ev = o.events[(o.events.replication == r) & (o.events.element == "A") & (o.events.lifecycle == "start")]
+        arr = o.cases[o.cases.replication == r].set_index("case").arrival
+        ev = ev[arr.reindex(ev.case).to_numpy() >= warm]
+        return float((ev.role.astype(str) == "Flex").mean())
+
+    name = (f"skills N design: A by {c1} Agents or {c2} Flex, B by Flex only (Flex prefer B), "
+            f"exp. service {mu_mean:g}s (CTMC)")
+    return [
+        Check(name, "mean wait A (s)", exact["wait_a"], per_rep(out, lambda o, r: served_wait_at(o, r, "A", warm))),
+        Check(name, "mean wait B (s)", exact["wait_b"], per_rep(out, lambda o, r: served_wait_at(o, r, "B", warm))),
+        Check(name, "share of A served by Flex", exact["cross"], per_rep(out, crossed)),
+    ]
+
+
+def served_wait_at(o, r, element, warmup):
+    v = first_visits(o, r, element=element, warmup=warmup)
+    return float((v["start"] - v["enabled"]).dropna().mean())
+
+
 BEHAVIOUR = {
     "erlang_a": lambda: check_erlang_a(40.0, seed=43),
     "erlang_a_overloaded": lambda: check_erlang_a(25.0, seed=44),
     "erlang_b": check_erlang_b,
     "mmck": check_mmck,
+    "shrinkage": check_shrinkage,
+    "preemptive": check_preemptive,
+    "skills": check_skills,
 }
 
 __all__ = ["BEHAVIOUR", "erlang_a", "mmck", "erlang_b", "birth_death", "Retrial", "TaskSpec", "line"]

@@ -102,3 +102,33 @@ def test_full_line_routes_to_voicemail_and_reports_rates():
     assert {"abandoned", "abandon_rate", "blocked", "block_rate"} <= set(d["stages"][0])
     assert d["cases"]["abandoned"] > 0 and d["abandonment"]
     assert "Abandonment and blocking" in res.summary()
+
+
+def test_role_behaviour_keys_bind_and_concurrency_is_refused():
+    p = build(PHONE, PHONE_FLOWS)
+    extra = ("  Back: {staff: 1, preemptive: restart, breaks: {every: 2h, duration: 15m}}\n")
+    s = phone_scenario("{duration: 1m, role: [Agent, Back]}")
+    data = s.to_dict()
+    data["roles"]["Agent"] = {"staff": 2, "shrinkage": "30%", "preemptive": "resume"}
+    data["roles"]["Back"] = {"staff": 1, "breaks": {"every": "2h", "duration": "15m"}}
+    b = Scenario.from_dict(data).bind(p)
+    assert b.roles["Agent"].shrinkage == pytest.approx(0.3) and b.roles["Agent"].preemptive == "resume"
+    assert b.roles["Back"].breaks is not None and b.tasks["Answer"].roles == ["Agent", "Back"]
+    data["roles"]["Back"] = {"staff": 1, "concurrency": 3}
+    with pytest.raises(ScenarioError, match="not simulated yet"):
+        Scenario.from_dict(data).bind(p)
+    data["roles"]["Back"] = {"staff": 1, "preemptive": "sometimes"}
+    with pytest.raises(ScenarioError, match="resume or restart"):
+        Scenario.from_dict(data)
+    assert extra
+
+
+def test_crossover_table_counts_where_the_work_was_done():
+    p = build(PHONE, PHONE_FLOWS)
+    s = phone_scenario("{duration: exponential(mean=100s), role: [Agent, Back]}")
+    res = simulate(p, s)
+    cx = res.crossover.set_index("role")
+    assert cx.loc["Agent", "preferred"] and not cx.loc["Back", "preferred"]
+    assert 0 < cx.loc["Back", "share"] < cx.loc["Agent", "share"]
+    assert cx["share"].sum() == pytest.approx(1.0)
+    assert res.to_dict()["crossover"]

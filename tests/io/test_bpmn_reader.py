@@ -353,7 +353,7 @@ DESK = MODELS / "service_desk.bpmn"
 LANE_OF = {
     "Lane_Customer": ["Start_Email", "Start_Phone", "Start_Portal", "Gateway_AwaitReply",
                       "Event_CustomerReplies", "Event_NoReply"],
-    "Lane_Agent": ["Task_CreateContact", "Task_Triage", "Gateway_InfoMerge", "Gateway_NeedInfo",
+    "Lane_Agent": ["Task_AnswerCall", "Task_CreateContact", "Task_Triage", "Gateway_InfoMerge", "Gateway_NeedInfo",
                    "Task_AskCustomer", "Task_ReviewReply", "Gateway_Level",
                    "Task_ResolveFirstLine"],
     "Lane_Specialist": ["Task_ResolveSpecialist", "Boundary_Overdue"],

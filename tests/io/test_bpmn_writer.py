@@ -229,7 +229,7 @@ def test_collapsed_sub_process_children_get_their_own_plane():
 def test_write_is_atomic(tmp_path, monkeypatch):
     target = tmp_path / "out.bpmn"
     write_bpmn(read_drawio(DRAWIO), target)
-    assert read_bpmn(target).graph.number_of_nodes() == 33
+    assert read_bpmn(target).graph.number_of_nodes() == 34
     before = target.read_bytes()
 
     def boom(*_a, **_k):

@@ -24,6 +24,7 @@ SCENARIO = {
     "roles": {"Agent": {"staff": 3}, "Specialist": {"staff": 2}},
     "tasks": {
         "Look up contact": {"duration": "fixed(5s)", "role": None},
+        "Answer call": {"duration": "exponential(mean=4m)"},
         "Create contact": {"duration": "fixed(5m)"},
         "Open ticket and assign": {"duration": "fixed(10s)", "role": None},
         "Triage ticket": {"duration": "exponential(mean=8m)"},
