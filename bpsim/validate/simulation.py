@@ -247,7 +247,7 @@ def _roles(ctx) -> dict[str, str | None]:
         for node in ctx.nodes():
             entry = _task_entry(ctx, node)
             if entry is not None and "role" in entry.model_fields_set:
-                result[node] = entry.role
+                result[node] = entry.role[0] if isinstance(entry.role, list) else entry.role
             else:
                 result[node] = default_role(ctx.process, node, roles)
         return result
