@@ -235,7 +235,7 @@ def fit(process: Process, log: Any, *, mapping: Any = None, base: Any = None,
         for key, t in base_tasks.items():
             if isinstance(t, dict) and "role" in t:
                 node = find_element(probe, process, key, ("tasks", key))
-                base_role_by_node[node] = t["role"]
+                base_role_by_node[node] = t["role"][0] if isinstance(t["role"], list) and t["role"] else t["role"]
     lane_roles = {}
     for n in task_nodes:
         lane = process.lane_of(n) if graph.nodes[n].get("lane") else None

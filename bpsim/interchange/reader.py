@@ -759,7 +759,10 @@ def _merge(out: dict[str, Any], extra: dict[str, Any], process: Process,
                 node = index.get(str(k), str(k))
                 target = by_id.get(node, reader.key(node) if node in process.graph else k)
                 if isinstance(v, dict) and isinstance(mine.get(target), dict):
+                    roles = v.get("role")
                     mine[target] = {**v, **mine[target]}
+                    if isinstance(roles, list) and roles and roles[0] == mine[target].get("role"):
+                        mine[target]["role"] = roles  # skills: BPSim holds the first role only
                 elif target not in mine:
                     mine[target] = v
         elif section in ("roles", "calendars") and isinstance(value, dict):
