@@ -21,7 +21,7 @@ from bpsim.engine import run
 
 from ..conftest import MODELS
 
-STAGE = ["enabled", "start", "complete", "interrupted", "withdrawn"]
+STAGE = ["enabled", "start", "complete", "interrupted", "withdrawn", "abandoned", "blocked"]
 
 
 def reference_visits(output) -> pd.DataFrame:
@@ -31,7 +31,7 @@ def reference_visits(output) -> pd.DataFrame:
                  "role"]].copy()
     for c in ("element", "lifecycle", "resource", "role", "cls"):
         ev[c] = ev[c].astype(object)
-    ev["_open"] = (ev["lifecycle"] == "enabled").astype(np.int64)
+    ev["_open"] = ev["lifecycle"].isin(["enabled", "blocked"]).astype(np.int64)
     keys = ["replication", "case", "element"]
     ev["visit"] = ev.groupby(keys, sort=False)["_open"].cumsum()
     ev = ev.loc[ev["visit"] > 0]
@@ -44,11 +44,14 @@ def reference_visits(output) -> pd.DataFrame:
     first = ev.drop_duplicates(vkeys).set_index(vkeys)
     out = pd.DataFrame(index=times.index)
     out["cls"] = first["cls"]
-    out["enabled"] = times["enabled"]
+    out["enabled"] = times["enabled"].fillna(times["blocked"])
     out["start"] = times["start"]
-    out["end"] = times["complete"].fillna(times["interrupted"]).fillna(times["withdrawn"])
+    out["end"] = (times["complete"].fillna(times["interrupted"]).fillna(times["withdrawn"])
+                  .fillna(times["abandoned"]).fillna(times["blocked"]))
     outcome = pd.Series(None, index=out.index, dtype=object)
+    outcome[times["blocked"].notna()] = "blocked"
     outcome[times["withdrawn"].notna()] = "withdrawn"
+    outcome[times["abandoned"].notna()] = "abandoned"
     outcome[times["interrupted"].notna()] = "interrupted"
     outcome[times["complete"].notna()] = "complete"
     out["outcome"] = outcome

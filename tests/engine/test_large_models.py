@@ -19,9 +19,9 @@ def chain(n: int) -> str:
             'targetNamespace="t"><process id="P">' + "".join(body) + "</process></definitions>")
 
 
-def test_key_layout_widens_only_beyond_8191_elements():
-    assert case_shift(10) == 32 and case_shift(8191) == 32
-    assert case_shift(8192) == 32 and case_shift(8193) == 33 and case_shift(20_000) == 34
+def test_key_layout_widens_only_beyond_4096_elements():
+    assert case_shift(10) == 32 and case_shift(4095) == 32   # 4 bits of lifecycle: 16 x 4096
+    assert case_shift(4096) == 32 and case_shift(4097) == 33 and case_shift(20_000) == 35
 
 
 def test_a_model_beyond_the_old_limit_simulates():
