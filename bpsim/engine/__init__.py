@@ -113,7 +113,7 @@ def run(
             bar = tqdm(total=len(ids), desc=f"simulating {bound.name}", unit="rep")
         else:
             by_time = bound.horizon is not None
-            total = bound.horizon if by_time else (bound.cases or 0)
+            total = bound.horizon if bound.horizon is not None else (bound.cases or 0)
             bar = tqdm(total=round(total), desc=f"simulating {bound.name}",
                        unit="s" if by_time else "case")
 

@@ -33,7 +33,9 @@ BLOCK = 512
 def root_entropy(seed: int | None) -> int:
     """The entropy behind a run: ``seed`` itself, or fresh OS entropy when ``None``."""
     if seed is None:
-        return int(np.random.SeedSequence().entropy)
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # a SeedSequence made without entropy draws an int
+        return entropy
     return int(seed)
 
 

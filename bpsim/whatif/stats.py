@@ -165,7 +165,7 @@ def paired_difference(
     return estimate(v - b, confidence)
 
 
-def upper_bound(values: Sequence[float], confidence: float = 0.95) -> float:
+def upper_bound(values: Sequence[float] | np.ndarray, confidence: float = 0.95) -> float:
     """One-sided upper confidence bound of the mean: the mean is below it with probability
     ``confidence`` (NaN with fewer than two values; the mean itself when they all agree)."""
     arr = _clean(values)
