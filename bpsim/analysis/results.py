@@ -60,6 +60,18 @@ if TYPE_CHECKING:
 __all__ = ["Results"]
 
 
+def sla_column_name(name: str, taken: set[str] = frozenset()) -> str:
+    """The snake_case form of an SLA name for column names: ``"taken in charge"`` ->
+    ``"taken_in_charge"`` (``_2``, ``_3`` ... when two names fold to the same)."""
+    import re
+
+    slug = re.sub(r"[^0-9a-z]+", "_", str(name).lower()).strip("_") or "sla"
+    base, n = slug, 2
+    while slug in taken:
+        slug, n = f"{base}_{n}", n + 1
+    return slug
+
+
 class Results:
     """The analysed output of a simulation run.
 
@@ -148,15 +160,42 @@ class Results:
     # -- tables ---------------------------------------------------------------------------
     @cached_property
     def cases(self) -> pd.DataFrame:
-        """Per ticket: the engine's case row, ``measured``, ``cycle_time``, and for each SLA
-        ``<name> elapsed`` (seconds on its clock) and ``<name> breached`` (NaN: excluded)."""
-        cases = _visits.measured_cases(self.output)
+        """One row per ticket, snake_case columns (docs/analysis.md lists them all):
+        ``replication``, ``case`` (int), ``priority``, ``start_event`` (id), ``channel`` (the
+        start event's name) (categories), ``arrival``, ``end`` (float s; NaN: open at the
+        end), ``completed``, ``measured`` (bool), ``cycle_time`` (float s), and per SLA
+        ``sla_<name>_elapsed`` (float s on its clock) and ``sla_<name>_breached`` (nullable
+        boolean: ``<NA>`` when excluded), ``<name>`` in snake_case (``attrs["slas"]`` maps
+        each SLA's name to it)."""
+        from bpsim.analysis.stages import element_name
+
+        cases = _visits.measured_cases(self.output).rename(
+            columns={"cls": "priority", "start": "start_event"})
+        starts = cases["start_event"].astype(object)
+        names = {e: element_name(self.process, e) for e in starts.dropna().unique()}
+        cases.insert(cases.columns.get_loc("start_event") + 1, "channel",
+                     pd.Categorical(starts.map(names)))
+        for col in ("replication", "case"):
+            cases[col] = cases[col].astype(int)
+        for col in ("completed", "measured"):
+            cases[col] = cases[col].astype(bool)
+        for col in ("priority", "start_event"):
+            if str(cases[col].dtype) != "category":
+                cases[col] = cases[col].astype("category")
+        slugs: dict[str, str] = {}
         for sla in getattr(self.scenario, "slas", None) or []:
+            slug = sla_column_name(sla.name, set(slugs.values()))
+            slugs[sla.name] = slug
             sc = self.sla_cases.loc[self.sla_cases["sla"] == sla.name,
                                     ["replication", "case", "elapsed", "breached"]]
-            sc = sc.rename(columns={"elapsed": f"{sla.name} elapsed",
-                                    "breached": f"{sla.name} breached"})
+            sc = sc.assign(replication=sc["replication"].astype(int),
+                           case=sc["case"].astype(int),
+                           elapsed=sc["elapsed"].astype(float),
+                           breached=sc["breached"].astype("boolean"))
+            sc = sc.rename(columns={"elapsed": f"sla_{slug}_elapsed",
+                                    "breached": f"sla_{slug}_breached"})
             cases = cases.merge(sc, on=["replication", "case"], how="left")
+        cases.attrs["slas"] = slugs
         return cases
 
     @property
@@ -470,11 +509,12 @@ class Results:
 
         return to_html(self, path)
 
-    def write(self, out_dir: str | os.PathLike, event_log: str = "all") -> list[Path]:
+    def write(self, out_dir: str | os.PathLike, event_log: str = "first") -> list[Path]:
         """Write tables (CSV), results.json, report.txt, plots (PNG) and the event log
         (events.csv, events.xes) into ``out_dir``; return the paths written.
 
-        ``event_log``: ``"all"`` replications, the ``"first"`` only, or ``"none"``.
+        ``event_log``: the ``"first"`` replication only (default), ``"all"``, or ``"none"``;
+        ``report.txt`` says which.
         """
         from bpsim.report.files import write_all
 

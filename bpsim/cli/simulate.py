@@ -54,9 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "KPIs, SLA/stage/role tables, bottlenecks, plots)")
     parser.add_argument("--page", metavar="P",
                         help="draw.io: the page to simulate (name or 1-based number)")
-    parser.add_argument("--event-log", choices=["all", "first", "none"], default="all",
+    parser.add_argument("--event-log", choices=["all", "first", "none"], default="first",
                         help="with --out: which replications go into events.csv/.xes "
-                             "(default: all)")
+                             "(default: the first; the report says which)")
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -142,7 +142,7 @@ def simulate(process, scenario, args: argparse.Namespace, quiet: bool = False):
                            progress=bool(progress), workers=workers)
 
 
-def write_out(results, out: str | Path, event_log: str = "all") -> list[Path]:
+def write_out(results, out: str | Path, event_log: str = "first") -> list[Path]:
     """Write every output file into ``out``; an unwritable folder is a user error."""
     from bpsim.report.files import write_all
 
@@ -223,8 +223,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(results.summary())
     if args.out:
         paths = write_out(results, args.out, args.event_log)
+        from bpsim.report.files import event_log_note
+
         print(f"Wrote {len(paths)} files to {args.out}: "
-              + ", ".join(p.name for p in paths), file=sys.stderr)
+              + ", ".join(p.name for p in paths) + ". "
+              + event_log_note(results, args.event_log), file=sys.stderr)
     for path in write_extras(results, args):
         print(f"Wrote {path}", file=sys.stderr)
     return 0

@@ -51,10 +51,12 @@ def schedule_arrivals(env, schedule, node, arrival, streams: Streams, cls_index,
     count = [0]
     end = math.inf if horizon is None else float(horizon)
 
-    def one(now: float) -> bool:
+    def one(now: float, given: int | None = None) -> bool:
         if count[0] >= limit or not count_arrival(now):
             return False
-        if pick is None:
+        if given is not None:
+            cls = given
+        elif pick is None:
             cls = codes[0]
         else:
             k = bisect_right(cum, pick() * total)
@@ -64,11 +66,23 @@ def schedule_arrivals(env, schedule, node, arrival, streams: Streams, cls_index,
         return count[0] < limit
 
     if arrival.trace is not None:
-        trace = sorted(float(t) for t in arrival.trace)
+        trace = [float(t) for t in arrival.trace]
+        given = getattr(arrival, "trace_classes", None)
+        if given is not None:
+            for c in dict.fromkeys(given):
+                if c not in cls_index:
+                    raise SimulationError(f"trace class {c!r} is not one of the scenario's "
+                                          "classes", element_id=node.id, element_name=node.name,
+                                          hint="list it under classes:")
+            given = [cls_index[c] for c in given]
+        order = sorted(range(len(trace)), key=trace.__getitem__)
+        trace = [trace[i] for i in order]
+        given = None if given is None else [given[i] for i in order]
 
         def by_trace(ev: Call) -> None:
             k = ev.arg
-            if one(env.now) and k + 1 < len(trace) and trace[k + 1] < end:
+            if one(env.now, None if given is None else given[k]) and k + 1 < len(trace) \
+                    and trace[k + 1] < end:
                 schedule(Call(by_trace, None, k + 1), NORMAL, trace[k + 1] - env.now)
             else:
                 source_done()

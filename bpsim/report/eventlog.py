@@ -11,18 +11,26 @@ mining tools expect:
                            ``start``, complete -> ``complete``, interrupted -> ``ate_abort``,
                            withdrawn -> ``withdraw``; arrive / end / pass (start events, end
                            events, throw and boundary events) -> ``complete``
-``org:resource``           the staff member (empty when none)
-``org:role``               the role (empty when none)
+``org:resource``           the staff member; ``system`` for every event no person
+                           performs (automatic steps, start / end / catch events, a task
+                           being enabled before someone takes it), so that handover and
+                           resource analyses (pm4py) see no empty value
+``org:role``               the role; ``system`` when none
 ``case:priority``          the ticket's priority class
-``replication``            the replication number
+``case:channel``           the start event the ticket came in by (its name)
+``case:replication``       the replication number (``replication``: the same, per event)
+``case:sla:<name>:breached``  ``true`` / ``false`` when the ticket's SLA outcome is known
 ``element``                the BPMN element id
 ``bpsim:lifecycle``        bpsim's own lifecycle word
 =========================  ===============================================================
 
 Tokens passing gateways are left out (gateways are routing, not steps of the work).
-In XES, the ``case:`` attributes are trace attributes (``concept:name``, ``priority``,
-``replication``, ``channel``, and ``sla:<name>`` true/false when the ticket's SLA outcome is
-known); the file declares the Concept, Time, Lifecycle and Organizational extensions, global
+CSV and XES carry the same attributes: in XES the ``case:`` ones are trace attributes
+(``concept:name``, ``priority``, ``replication``, ``channel``, ``sla:<name>:breached``), which
+pm4py reads back as the CSV's ``case:`` columns. Timestamps are the scenario's local wall-clock
+times: without ``timezone:`` they carry no offset (naive local time, everywhere in the file);
+with ``timezone: Europe/Rome`` each carries that zone's offset at that instant (``+01:00`` in
+winter, ``+02:00`` in summer), so pm4py and ProM show the hours the desk works. The XES file declares the Concept, Time, Lifecycle and Organizational extensions, global
 trace and event attributes and classifiers, and is written as a stream.
 """
 
@@ -59,6 +67,10 @@ _EXTENSIONS = [
 ]
 
 
+#: ``org:resource`` / ``org:role`` of the events no person performs.
+SYSTEM_RESOURCE = "system"
+
+
 def _start(results) -> dt.datetime:
     start = getattr(results.scenario, "start", None)
     return start if isinstance(start, dt.datetime) else dt.datetime(1970, 1, 1)
@@ -90,24 +102,64 @@ def _event_frame(results, replications: list[int] | None = None) -> pd.DataFrame
     millis = np.round(ev["time"].astype(float).to_numpy() * 1000.0).astype("timedelta64[ms]")
     iso = pd.Series(np.datetime_as_string(base + millis, unit="ms"), index=ev.index,
                     dtype=object)
-    if start.tzinfo is not None:
+    zone = getattr(results.scenario, "timezone", None)
+    if zone:
+        iso = iso + _offsets(base + millis, zone)
+    elif start.tzinfo is not None:
         iso = iso + start.strftime("%z")[:3] + ":" + start.strftime("%z")[3:]
     lc = ev["lifecycle"].astype(str)
+    resource = ev["resource"].astype(object).where(ev["resource"].notna(), SYSTEM_RESOURCE)
+    role = ev["role"].astype(object).where(ev["role"].notna(), SYSTEM_RESOURCE)
+    info = _case_columns(results)
     log = pd.DataFrame({
         "case:concept:name": ev["replication"].astype(int).astype(str) + "-"
         + ev["case"].astype(int).astype(str),
         "concept:name": elements.map(names),
         "time:timestamp": iso,
         "lifecycle:transition": lc.map(LIFECYCLE_XES).fillna("complete"),
-        "org:resource": ev["resource"].astype(object),
-        "org:role": ev["role"].astype(object),
+        "org:resource": resource,
+        "org:role": role,
         "case:priority": ev["cls"].astype(object),
         "replication": ev["replication"].astype(int),
         "element": elements,
         "bpsim:lifecycle": lc,
         "_case": ev["case"].astype(int),
     })
+    log["case:replication"] = log["replication"]
+    if not info.empty:
+        log = log.merge(info, how="left", left_on="case:concept:name", right_index=True)
     return log.reset_index(drop=True)
+
+
+def _offsets(naive: np.ndarray, zone: str) -> np.ndarray:
+    """``"+01:00"``-style UTC offsets of local wall-clock times in ``zone`` (a time that a
+    daylight-saving change skips is moved forward; a repeated hour counts as standard time)."""
+    local = pd.DatetimeIndex(naive).tz_localize(zone, ambiguous=np.zeros(len(naive), bool),
+                                                nonexistent="shift_forward")
+    seconds = (local.tz_localize(None) - local.tz_convert("UTC").tz_localize(None)) \
+        .total_seconds().astype(int)
+    table = {s: f"{'+' if s >= 0 else '-'}{abs(s) // 3600:02d}:{abs(s) % 3600 // 60:02d}"
+             for s in np.unique(seconds)}
+    return np.array([table[s] for s in seconds], dtype=object)
+
+
+def _case_columns(results) -> pd.DataFrame:
+    """Per ticket (index ``"<rep>-<case>"``): ``case:channel`` and each SLA's
+    ``case:sla:<name>:breached`` (``"true"`` / ``"false"``, empty when not known)."""
+    from bpsim.analysis.stages import element_name
+
+    cases = results.cases
+    if cases.empty:
+        return pd.DataFrame()
+    key = cases["replication"].astype(int).astype(str) + "-" + cases["case"].astype(int).astype(str)
+    start = cases["start_event"].astype(object)
+    names = {e: element_name(results.process, e) for e in start.dropna().unique()}
+    out = pd.DataFrame({"case:channel": start.map(names).to_numpy()}, index=key.to_numpy())
+    for name, slug in cases.attrs.get("slas", {}).items():
+        col = cases[f"sla_{slug}_breached"]
+        text = col.map({True: "true", False: "false"}).astype(object)
+        out[f"case:sla:{name}:breached"] = text.where(col.notna(), None).to_numpy()
+    return out
 
 
 def write_csv(results, path: str | os.PathLike,
@@ -128,16 +180,6 @@ def _attr(kind: str, key: str, value) -> str:
     return f"<{kind} key={_quote(key)} value={_quote(str(value))}/>"
 
 
-def _case_info(results) -> tuple[dict, list[str]]:
-    cases = results.cases
-    sla_cols = [c for c in cases.columns if c.endswith(" breached")]
-    info = {}
-    for row in cases.to_dict("records"):
-        key = f"{int(row['replication'])}-{int(row['case'])}"
-        info[key] = row
-    return info, sla_cols
-
-
 def _q(values: pd.Series) -> np.ndarray:
     """Attribute values XML-quoted (each distinct value escaped once); None for missing."""
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
@@ -145,22 +187,23 @@ def _q(values: pd.Series) -> np.ndarray:
     return quoted[codes]
 
 
-def _traces_header(results, log: pd.DataFrame) -> pd.Series:
-    info, sla_cols = _case_info(results)
+def _traces_header(log: pd.DataFrame) -> pd.Series:
+    """The ``<trace>`` opening of each ticket: its ``case:`` columns as trace attributes."""
+    case_cols = [c for c in log.columns if c.startswith("case:") and c not in
+                 ("case:concept:name", "case:priority", "case:replication")]
     heads = {}
-    for case, prio, rep in log[["case:concept:name", "case:priority", "replication"]] \
-            .drop_duplicates("case:concept:name").itertuples(index=False, name=None):
+    first = log.drop_duplicates("case:concept:name")
+    for row in first[["case:concept:name", "case:priority", "replication", *case_cols]] \
+            .itertuples(index=False, name=None):
+        case, prio, rep, *rest = row
         text = (f'  <trace>\n    <string key="concept:name" value="{case}"/>\n    '
                 + _attr("string", "priority", prio) + "\n    "
                 + _attr("int", "replication", rep) + "\n")
-        row = info.get(case)
-        if row is not None:
-            text += "    " + _attr("string", "channel", row.get("start")) + "\n"
-            for c in sla_cols:
-                v = row.get(c)
-                if v is not None and not (isinstance(v, float) and math.isnan(v)):
-                    key = "sla:" + c[: -len(" breached")] + ":breached"
-                    text += "    " + _attr("boolean", key, "true" if v else "false") + "\n"
+        for c, v in zip(case_cols, rest):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                continue
+            kind = "boolean" if c.endswith(":breached") else "string"
+            text += "    " + _attr(kind, c[len("case:"):], v) + "\n"
         heads[case] = text
     return log["case:concept:name"].map(heads)
 
@@ -174,7 +217,7 @@ def write_xes(results, path: str | os.PathLike,
     case = log["case:concept:name"]
     first = case.ne(case.shift()).to_numpy()
     last = case.ne(case.shift(-1)).to_numpy()
-    heads = _traces_header(results, log).to_numpy()
+    heads = _traces_header(log).to_numpy()
     stamps = log["time:timestamp"].to_numpy(dtype=object)   # ISO digits: nothing to escape
     columns = zip(first, last, heads, _q(log["concept:name"]), stamps,
                   _q(log["lifecycle:transition"]), _q(log["org:resource"]),
@@ -206,7 +249,7 @@ def write_xes(results, path: str | os.PathLike,
           + "\n  </global>\n")
         w('  <global scope="event">\n    '
           + _attr("string", "concept:name", "__INVALID__") + "\n    "
-          + _attr("date", "time:timestamp", "1970-01-01T00:00:00.000+00:00") + "\n    "
+          + _attr("date", "time:timestamp", _epoch(log)) + "\n    "
           + _attr("string", "lifecycle:transition", "complete") + "\n  </global>\n")
         w('  <classifier name="Activity" keys="concept:name"/>\n')
         w('  <classifier name="Activity and transition" '
@@ -216,6 +259,13 @@ def write_xes(results, path: str | os.PathLike,
         w("".join(parts))
         w("</log>\n")
     return Path(path)
+
+
+def _epoch(log: pd.DataFrame) -> str:
+    """The global default timestamp, written like the file's timestamps (offset or none)."""
+    ts = str(log["time:timestamp"].iloc[0]) if len(log) else ""
+    offset = ts[23:] if len(ts) > 23 else ""
+    return "1970-01-01T00:00:00.000" + offset
 
 
 def write_event_log(results, path: str | os.PathLike) -> Path:

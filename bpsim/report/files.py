@@ -26,9 +26,10 @@ written whole or not at all (:mod:`bpsim._atomic`): a crash never leaves half a 
 ``manifest.json``      written last: seed, model, scenario, the files (:mod:`.outdir`)
 =====================  ==================================================================
 
-``event_log`` chooses which replications go into the event log: ``"all"`` (default),
-``"first"`` (the first replication only: one realistic month of tickets, the usual input
-for process mining, and a file a tenth the size for ten replications) or ``"none"``.
+``event_log`` chooses which replications go into the event log: ``"first"`` (default: the
+first replication only, one realistic month of tickets, the usual input for process mining,
+and a file a tenth the size for ten replications), ``"all"`` or ``"none"``. ``report.txt``
+ends with a line saying which.
 """
 
 from __future__ import annotations
@@ -78,7 +79,18 @@ OUTPUT_NAMES = {"report.txt", "results.json", "report.html", "events.csv", "even
                 *(f"{t}.csv" for t in TABLES), *PLOTS.values()}
 
 
-def write_all(results, out_dir: str | os.PathLike, event_log: str = "all",
+def event_log_note(results, event_log: str) -> str:
+    """One line saying which replications the event log of ``--out`` holds."""
+    n = results.replications
+    if event_log == "none":
+        return "Event log: not written (--event-log none)."
+    if event_log == "first" and n > 1:
+        return (f"Event log (events.csv, events.xes): the first replication of {n} "
+                "(--event-log all for every replication).")
+    return f"Event log (events.csv, events.xes): all {n} replication(s)."
+
+
+def write_all(results, out_dir: str | os.PathLike, event_log: str = "first",
               notes: list[str] | None = None) -> list[Path]:
     """Write every file listed in the module docstring into ``out_dir``; return the paths.
 
@@ -121,7 +133,8 @@ def _write_files(results, out: Path, event_log: str) -> list[Path]:
     from bpsim.report.eventlog import write_csv, write_xes
     from bpsim.report.html import report_html
 
-    paths = [write_text(out / "report.txt", results.summary()),
+    paths = [write_text(out / "report.txt",
+                        results.summary() + "\n" + event_log_note(results, event_log) + "\n"),
              write_text(out / "results.json", results.to_json() + "\n")]
     paths += write_tables(results, out)
     plots = write_plots(results, out)

@@ -33,7 +33,7 @@ from bpsim.scenario.lookup import (
     outgoing,
     timer_law,
 )
-from bpsim.scenario.sources import build_calendars, build_profile, calendar_named, read_trace
+from bpsim.scenario.sources import build_calendars, build_profile, calendar_named, read_trace_rows
 from bpsim.scenario.spec import (
     SLA,
     Arrival,
@@ -98,11 +98,20 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
             profile = build_profile(s, a.profile, cal, loc)
         for c in a.classes or {}:
             known_class(c, (*loc, "classes", c))
+        trace, trace_classes = (read_trace_rows(s, a.trace, (*loc, "trace"))
+                                if a.trace is not None else (None, None))
+        for c in dict.fromkeys(trace_classes or []):
+            if c not in classes:
+                raise s.error(f"the trace names class {c!r}, which is not one of the scenario's "
+                              f"classes ({', '.join(classes)}).", (*loc, "trace"),
+                              f"list every class, most urgent first: classes: "
+                              f"[{', '.join(dict.fromkeys([*classes, *trace_classes]))}].")
         arrivals[node] = Arrival(
             start=node,
             interarrival=a.interarrival,
             profile=profile,
-            trace=read_trace(s, a.trace, (*loc, "trace")) if a.trace is not None else None,
+            trace=trace,
+            trace_classes=trace_classes,
             classes=dict(a.classes) if a.classes else {classes[0]: 1.0},
             scale=a.scale,
             first_at=a.first_at,
@@ -315,6 +324,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
         triggers=triggers,
         problems=problems,
         allow_unstaffed=s.allow_unstaffed,
+        timezone=s.timezone,
     )
 
 

@@ -88,6 +88,18 @@ def _law(value: Any) -> Distribution:
         raise _custom(exc) from None
 
 
+def _zone(value: str) -> str:
+    """An IANA time zone name (``Europe/Rome``), checked against the zone database."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise _custom(f"{value!r} is not a time zone name.",
+                      "write an IANA name such as Europe/Rome, Europe/Warsaw or UTC.") from None
+    return str(value)
+
+
 def _probability(value: Any) -> float:
     hint = 'write a share between 0 and 1 (0.25) or a percentage ("25%").'
     try:
@@ -681,6 +693,7 @@ class ScenarioModel(_Section):
     survey: SurveyModel | None = None
     allow_unstaffed: bool = False
     retrial: RetrialModel | None = None
+    timezone: Annotated[str, AfterValidator(_zone)] | None = None
 
     @model_validator(mode="after")
     def _end_of_run(self) -> ScenarioModel:

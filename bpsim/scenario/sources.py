@@ -46,29 +46,58 @@ def calendar_named(scenario: Scenario, calendars: dict, name: str | None, loc: t
     )
 
 
+#: Column names a trace CSV may have (lower case): arrival time, priority class.
+TRACE_TIME_COLUMNS = ("time", "timestamp")
+TRACE_CLASS_COLUMNS = ("priority", "class")
+#: Identifier columns: a row label, which changes nothing in the run.
+TRACE_ID_COLUMNS = ("id", "case", "ticket", "case_id", "ticket_id")
+
+
 def read_trace(scenario: Scenario, value: Any, loc: tuple) -> list[float]:
+    """Arrival times (seconds since the start, sorted) of a ``trace:`` list or CSV file."""
+    return read_trace_rows(scenario, value, loc)[0]
+
+
+def read_trace_rows(scenario: Scenario, value: Any,
+                    loc: tuple) -> tuple[list[float], list[str] | None]:
+    """``(times, classes)`` of a ``trace:``: times in seconds since the start, sorted;
+    ``classes`` the priority class of each arrival (a ``priority`` or ``class`` column) or
+    ``None``. Times with a UTC offset (``2026-01-05T09:12:00+01:00``) are converted to the
+    scenario's ``timezone:`` (an error without one); any other column is refused by name."""
     start = scenario.start.replace(tzinfo=None)
+    zone = getattr(scenario, "timezone", None)
 
     def when(text: Any, where: str) -> float:
         if isinstance(text, (int, float)) and not isinstance(text, bool):
             return float(text)
-        if isinstance(text, dt.datetime):
-            return (text.replace(tzinfo=None) - start).total_seconds()
-        s = str(text).strip()
-        try:
-            return float(s)
-        except ValueError:
-            pass
-        try:
-            return (dt.datetime.fromisoformat(s).replace(tzinfo=None) - start).total_seconds()
-        except ValueError:
-            raise scenario_error(
-                scenario,
-                f"{where}: {s!r} is neither seconds nor an ISO date-time.",
-                loc,
-                hint="write one time per line: seconds since the start, or 2026-01-05T09:12:00.",
-            ) from None
+        s = text if isinstance(text, dt.datetime) else str(text).strip()
+        if not isinstance(s, dt.datetime):
+            try:
+                return float(s)
+            except ValueError:
+                pass
+            try:
+                s = dt.datetime.fromisoformat(s)
+            except ValueError:
+                raise scenario_error(
+                    scenario,
+                    f"{where}: {s!r} is neither seconds nor an ISO date-time.",
+                    loc,
+                    hint="write one time per line: seconds since the start, or 2026-01-05T09:12:00.",
+                ) from None
+        if s.tzinfo is not None:
+            if not zone:
+                raise scenario_error(
+                    scenario, f"{where}: {text!s} carries a UTC offset, but the scenario has no "
+                    "timezone: to convert it to the desk's local time.", loc,
+                    hint="add timezone: (e.g. timezone: Europe/Rome) to the scenario, or write "
+                    "local times without an offset.")  # fmt: skip
+            from zoneinfo import ZoneInfo
 
+            s = s.astimezone(ZoneInfo(zone))
+        return (s.replace(tzinfo=None) - start).total_seconds()
+
+    classes: list[str] | None = None
     if isinstance(value, list):
         times = [when(v, f"trace item {i + 1}") for i, v in enumerate(value)]
     else:
@@ -76,18 +105,39 @@ def read_trace(scenario: Scenario, value: Any, loc: tuple) -> list[float]:
         path = base / value
         text = _read_trace(scenario, path, loc)
         rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
-        column, first = 0, 0
+        column, first, cls_column = 0, 0, None
         if rows:
             header = [c.strip().lower() for c in rows[0]]
-            named = [i for i, c in enumerate(header) if c in ("time", "timestamp")]
+            named = [i for i, c in enumerate(header) if c in TRACE_TIME_COLUMNS]
             if named:
                 column, first = named[0], 1
+                by_class = [i for i, c in enumerate(header) if c in TRACE_CLASS_COLUMNS]
+                cls_column = by_class[0] if by_class else None
+                other = [rows[0][i].strip() for i, c in enumerate(header)
+                         if i != column and i != cls_column and c and c not in TRACE_ID_COLUMNS]
+                if other:
+                    raise scenario_error(
+                        scenario, f"trace file {value!r} has column(s) bpsim does not read: "
+                        f"{', '.join(map(repr, other))}.", loc,
+                        hint="a trace has a time (or timestamp) column, optionally a "
+                        "priority (or class) column and an id column; remove the others.")  # fmt: skip
             elif len(header) > 1:
                 raise scenario_error(
                     scenario, f"trace file {value!r} has several columns but none named time or timestamp.",
-                    loc, hint="name the column of arrival times 'time' or 'timestamp'.",
+                    loc, hint="name the column of arrival times 'time' or 'timestamp' (and the "
+                    "priority class column 'priority').",
                 )  # fmt: skip
-        times = [when(r[column], f"{value}:{i + 1 + first}") for i, r in enumerate(rows[first:])]
+        body = rows[first:]
+        times = [when(r[column], f"{value}:{i + 1 + first}") for i, r in enumerate(body)]
+        if cls_column is not None:
+            classes = []
+            for i, r in enumerate(body):
+                c = r[cls_column].strip() if cls_column < len(r) else ""
+                if not c:
+                    raise scenario_error(
+                        scenario, f"{value}:{i + 1 + first}: the priority column is empty.",
+                        loc, hint="give every row its class (e.g. P2).")  # fmt: skip
+                classes.append(c)
         if not times:
             raise scenario_error(
                 scenario, f"trace file {str(path)!r} holds no arrival times"
@@ -99,7 +149,8 @@ def read_trace(scenario: Scenario, value: Any, loc: tuple) -> list[float]:
             scenario, "the trace has arrivals before the scenario start.", loc,
             hint="move start earlier or drop those rows.",
         )  # fmt: skip
-    return sorted(times)
+    order = sorted(range(len(times)), key=times.__getitem__)
+    return [times[i] for i in order], (None if classes is None else [classes[i] for i in order])
 
 
 #: Largest trace CSV bpsim reads (bytes): about 10 million arrival times.

@@ -125,6 +125,7 @@ class Arrival:
     scale: float = 1.0
     first_at: float = 0.0
     limit: int | None = None
+    trace_classes: list[str] | None = None  # the class of each trace arrival (None: drawn)
 
 
 @dataclass
@@ -377,3 +378,4 @@ class BoundScenario:
     problems: list = field(default_factory=list)
     allow_unstaffed: bool = False  # ``allow_unstaffed: true``: roles with no staff may run
     warmup_auto: bool = False  # warmup: auto (bpsim.simulate chooses it by MSER-5)
+    timezone: str | None = None  # IANA zone of the wall-clock times (event-log offsets)

@@ -37,7 +37,7 @@ def test_friday_17_plus_4_working_hours_is_monday_12(start_at, breached):
     assert bool(case["breached"]) is breached
     row = r.slas.iloc[0]
     assert row["breach_rate"] == (1.0 if breached else 0.0)
-    assert r.cases[f"{'taken in charge'} breached"].iloc[0] == breached
+    assert r.cases["sla_taken_in_charge_breached"].iloc[0] == breached
 
 
 def test_add_working_agrees_with_the_clock():

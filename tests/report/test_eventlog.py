@@ -119,3 +119,51 @@ def test_event_log_of_chosen_replications_only(tmp_path):
     none = write_all(results, tmp_path / "none", event_log="none")
     assert not any(p.name.startswith("events.") for p in none)
     assert not (tmp_path / "none" / "events.csv").exists()
+
+
+def test_csv_and_xes_carry_the_same_case_attributes_and_no_empty_resource(results, tmp_path):
+    """Issue 14: channel, class and SLA attributes in both logs; automatic events say system."""
+    log = pd.read_csv(results.to_event_log(tmp_path / "events.csv"))
+    for col in ("case:channel", "case:priority", "case:replication",
+                "case:sla:taken in charge:breached"):
+        assert col in log.columns
+    assert log["org:resource"].notna().all() and log["org:role"].notna().all()
+    assert "system" in set(log["org:resource"])
+    tree = etree.parse(str(results.to_event_log(tmp_path / "events.xes")))
+    trace = tree.getroot().find(XES + "trace")
+    keys = {a.get("key") for a in trace if a.tag != XES + "event"}
+    assert {"channel", "priority", "replication", "sla:taken in charge:breached"} <= keys
+    first = log.loc[log["case:concept:name"] == "1-1"].iloc[0]
+    attrs = {a.get("key"): a.get("value") for a in trace if a.tag != XES + "event"}
+    assert attrs["channel"] == first["case:channel"]
+    assert str(first["case:sla:taken in charge:breached"]).lower() == \
+        attrs["sla:taken in charge:breached"]
+
+
+def test_cases_table_columns_and_dtypes(results):
+    c = results.cases
+    assert all(col == col.lower() and " " not in col for col in c.columns)
+    assert str(c["priority"].dtype) == "category" and str(c["channel"].dtype) == "category"
+    assert c["completed"].dtype == bool and c["measured"].dtype == bool
+    assert str(c["sla_taken_in_charge_breached"].dtype) == "boolean"
+    assert c["sla_taken_in_charge_elapsed"].dtype == float
+    assert c.attrs["slas"] == {"taken in charge": "taken_in_charge"}
+    assert "start" not in c.columns and "cls" not in c.columns
+
+
+def test_out_writes_the_first_replication_by_default_and_says_so(tmp_path, capsys):
+    from bpsim.cli import main
+    from tests.cli.test_simulate import BPMN, YAML
+
+    (tmp_path / "m.bpmn").write_text(BPMN)
+    (tmp_path / "s.yaml").write_text(YAML.replace("horizon: 2d", "horizon: 6h"))
+    out = tmp_path / "out"
+    assert main(["simulate", str(tmp_path / "m.bpmn"), "-s", str(tmp_path / "s.yaml"),
+                 "--no-progress", "-r", "2", "--out", str(out)]) == 0
+    assert "the first replication of 2" in capsys.readouterr().err
+    assert set(pd.read_csv(out / "events.csv")["replication"]) == {0}
+    assert "the first replication of 2 (--event-log all" in (out / "report.txt").read_text()
+    assert main(["simulate", str(tmp_path / "m.bpmn"), "-s", str(tmp_path / "s.yaml"),
+                 "--no-progress", "-r", "2", "--out", str(out), "--event-log", "all"]) == 0
+    assert set(pd.read_csv(out / "events.csv")["replication"]) == {0, 1}
+    assert "all 2 replication(s)" in (out / "report.txt").read_text()

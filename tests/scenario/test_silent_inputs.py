@@ -158,3 +158,64 @@ def test_sweep_cli_hint_lists_valid_paths(capsys):
                  "--vary", "roles.Agent.staff=2,3", "-r", "2"])
     assert code == 1
     assert "roles.Agent.shifts.early.staff" in capsys.readouterr().err
+
+
+def _trace_run(tmp_path, csv_text, extra=""):
+    (tmp_path / "m.bpmn").write_text(BPMN)
+    (tmp_path / "arrivals.csv").write_text(csv_text)
+    (tmp_path / "s.yaml").write_text(
+        "horizon: 1d\nreplications: 1\nseed: 1\n" + extra
+        + "arrivals:\n  Ticket received: {trace: arrivals.csv}\n"
+        "roles:\n  Agent: {staff: 1}\n"
+        "tasks:\n  Handle ticket: {duration: fixed(1m), role: Agent}\n")
+    return bpsim.read(tmp_path / "m.bpmn"), bpsim.load_scenario(tmp_path / "s.yaml")
+
+
+def test_trace_priority_column_is_honoured(tmp_path):
+    process, scenario = _trace_run(
+        tmp_path, "time,priority\n2026-01-05T09:00,P2\n2026-01-05T09:10,P1\n"
+        "2026-01-05T09:20,P1\n", "classes: [P1, P2]\n")
+    bound = scenario.bind(process)
+    assert bound.arrivals["Start"].trace_classes == ["P2", "P1", "P1"]
+    cases = bpsim.simulate(process, scenario).cases.sort_values("arrival")
+    assert list(cases["priority"].astype(str)) == ["P2", "P1", "P1"]
+
+
+def test_trace_unknown_class_and_unknown_column_refused(tmp_path):
+    process, scenario = _trace_run(tmp_path, "time,priority\n600,P7\n", "classes: [P1, P2]\n")
+    with pytest.raises(ScenarioError, match="class 'P7'"):
+        scenario.bind(process)
+    process, scenario = _trace_run(tmp_path, "time,channel\n600,phone\n")
+    with pytest.raises(ScenarioError, match="'channel'"):
+        scenario.bind(process)
+
+
+def test_trace_offsets_converted_or_refused(tmp_path):
+    process, scenario = _trace_run(tmp_path, "time\n2026-01-05T09:00:00+00:00\n")
+    with pytest.raises(ScenarioError, match="UTC offset") as info:
+        scenario.bind(process)
+    assert "timezone:" in info.value.hint
+    process, scenario = _trace_run(tmp_path, "time\n2026-01-05T09:00:00+00:00\n",
+                                   "timezone: Europe/Rome\n")
+    assert scenario.bind(process).arrivals["Start"].trace == [10 * 3600.0]  # 09 UTC = 10 Rome
+
+
+def test_timezone_offsets_in_the_event_log(tmp_path):
+    process, scenario = _trace_run(tmp_path, "time\n2026-01-05T09:00\n2026-07-06T09:00\n",
+                                   "timezone: Europe/Rome\n")
+    scenario = scenario.vary({"horizon": "200d"})
+    from bpsim.report.eventlog import event_log
+
+    stamps = event_log(bpsim.simulate(process, scenario))["time:timestamp"]
+    assert stamps.iloc[0] == "2026-01-05T09:00:00.000+01:00"
+    assert stamps.iloc[-1].endswith("+02:00")  # summer time in July
+    with pytest.raises(ScenarioError, match="not a time zone"):
+        scenario.vary({"timezone": "Mars/Olympus"})
+
+
+def test_naive_event_log_has_no_offset_anywhere(tmp_path):
+    process, scenario = _trace_run(tmp_path, "time\n600\n")
+    results = bpsim.simulate(process, scenario)
+    results.to_event_log(tmp_path / "e.xes")
+    text = (tmp_path / "e.xes").read_text()
+    assert "+00:00" not in text and 'value="1970-01-01T00:00:00.000"' in text
