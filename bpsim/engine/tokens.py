@@ -13,6 +13,7 @@ are on shift and idle. These classes use ``__slots__``: the engine makes million
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 __all__ = ["Call", "Token", "Scope", "StaffMember", "Pool", "SkillPool", "MOVING", "QUEUED", "SERVICE",
            "DELAY", "WAITING", "INSIDE", "JOINED", "LINKED"]
@@ -67,7 +68,8 @@ class Token:
         self.state = MOVING
         self.staff: StaffMember | None = None
         self.dead = False
-        self.aux = None
+        # by state: its pending completion (a Call), the Scope it waits on, or a linked token
+        self.aux: Any = None
         self.work = 0.0  # in service: when the work ends; suspended: the work left (preemption)
         self.tries = 0  # returns after abandoning or being blocked at the current task (retrial)
 

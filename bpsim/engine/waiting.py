@@ -243,6 +243,7 @@ def waiting_builder(kit):
         def suspend(staff: StaffMember, now: float) -> None:
             """Take ``staff`` off their ticket (of a lower class): it waits at the head of its queue."""
             v = staff.tok
+            assert v is not None  # only someone working on a ticket is taken off it
             vi = v.node
             ak(v.key | _code(vi, SUSPEND) | staff.bits)
             at(now)
