@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Set as AbstractSet
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
 __all__ = ["Results"]
 
 
-def sla_column_name(name: str, taken: set[str] = frozenset()) -> str:
+def sla_column_name(name: str, taken: AbstractSet[str] = frozenset()) -> str:
     """The snake_case form of an SLA name for column names: ``"taken in charge"`` ->
     ``"taken_in_charge"`` (``_2``, ``_3`` ... when two names fold to the same)."""
     import re
