@@ -33,7 +33,8 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
     elem_dtype = np.int16 if len(elements) < 32767 else np.int32
     roles = plan.roles
     role_code = {r: k for k, r in enumerate(roles)}
-    elem_role = np.array([role_code.get(n.role, -1) if n.kind == "task" else -1 for n in plan.nodes],
+    elem_role = np.array([role_code.get(n.role, -1) if n.kind == "task" and n.role is not None
+                          else -1 for n in plan.nodes],
                          dtype=np.int16)
     staff_names = parts[0][1]["staff_names"] if parts else []
     # the role of whoever did the work (skills-based routing: not always the task's first role)

@@ -251,12 +251,12 @@ def visit_rates(process, bound: BoundScenario) -> dict[str, float]:
         if kind in ("subProcess", "transaction", "adHocSubProcess"):
             for inner in inner_starts.get(node, ()):
                 add(i, index[inner], 1.0)
-    b = np.zeros(n)
+    inflow = np.zeros(n)
     for start, arrival in bound.arrivals.items():
         if start in index:
-            b[index[start]] += arrival_rate(arrival, bound.horizon)
-    v = _solve_flows(n, P, b)
-    return {node: max(0.0, float(v[index[node]])) for node in nodes}
+            inflow[index[start]] += arrival_rate(arrival, bound.horizon)
+    rates = _solve_flows(n, P, inflow)
+    return {node: max(0.0, float(rates[index[node]])) for node in nodes}
 
 
 def _open_share(role) -> float:
