@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if sys.stdout is None:  # started with stdout closed (>&-)
             sys.stdout = _ClosedStream()
+        else:
+            _checked_stdout()
         code = int(args._run(args) or 0)
         _flush_stdout()
         return code
@@ -146,6 +148,52 @@ class _ClosedStream:
 
     def isatty(self) -> bool:
         return False
+
+
+class _WholeWrites:
+    """A raw writer for a file on disk that writes every byte or raises: Python's buffered
+    stdout accepts a short write (a file-size limit reached) and drops the rest in silence."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.failed = False  # after the error was raised (and reported), drop the rest quietly
+
+    def write(self, data) -> int:
+        import os
+
+        view = memoryview(data)
+        if self.failed:
+            return len(view)
+        done = 0
+        try:
+            while done < len(view):
+                done += os.write(self.fd, view[done:])  # EFBIG / ENOSPC past the limit
+        except OSError:
+            self.failed = True
+            raise
+        return done
+
+
+def _checked_stdout() -> None:
+    """When stdout is a regular file (``> f``), write it with :class:`_WholeWrites`."""
+    import io
+    import os
+    import stat
+
+    try:
+        fd = sys.stdout.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or sys.stdout is not sys.__stdout__:
+            return
+        sys.stdout.flush()
+        raw = io.RawIOBase()
+        raw.writable = lambda: True  # type: ignore[method-assign]
+        raw.write = _WholeWrites(fd).write  # type: ignore[method-assign]
+        raw.fileno = lambda: fd  # type: ignore[method-assign]
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=sys.stdout.encoding,
+                                      errors=sys.stdout.errors, newline=None,
+                                      line_buffering=False, write_through=False)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return
 
 
 def _flush_stdout() -> None:

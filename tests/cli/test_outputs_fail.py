@@ -98,6 +98,23 @@ def test_file_size_limit_on_stdout_is_an_error(tmp_path):
                                str(MODELS / "service_desk.bpmn")], cwd=ROOT, stdout=out,
                               stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=limit)
     assert proc.returncode == 1 and "File too large" in proc.stderr and "ulimit" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
+def test_file_size_limit_on_simulate_json_is_an_error(tmp_path, desk):
+    """One large write (simulate --json): Python's buffered stdout used to accept the short
+    write at the limit and drop the rest, exiting 0 with the file cut to 1 kB."""
+    resource = pytest.importorskip("resource")
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    with open(tmp_path / "f.json", "w") as out:
+        proc = subprocess.run([sys.executable, "-m", "bpsim", "simulate", str(desk / "m.bpmn"),
+                               "-s", str(desk / "s.yaml"), "--json"], cwd=ROOT, stdout=out,
+                              stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=limit)
+    assert proc.returncode == 1 and "File too large" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
 
 
 def test_broken_pipe_is_quiet():
