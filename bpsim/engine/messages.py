@@ -15,6 +15,8 @@ wrapped, so models without them pay nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bpsim.engine.tokens import DELAY, LINKED, MOVING, Scope, Token
 
 __all__ = ["message_builders"]
@@ -29,7 +31,8 @@ def _code(i: int, lifecycle: int) -> int:
 def message_builders(kit):
     """``(wrap_send, make_receive)``: wrap a sending element's callback; build a receiver's."""
     env, ak, at, leave, finish = kit.env, kit.ak, kit.at, kit.leave, kit.finish
-    waiting: dict[tuple[int, int], list[tuple[Token, int]]] = {}  # (case, receiver) -> tokens
+    # (case, receiver) -> (token, its visit, what to call when the message comes)
+    waiting: dict[tuple[int, int], list[tuple[Token, int, Callable[[Token, float], None]]]] = {}
     inbox: dict[tuple[int, int], int] = {}  # (case, receiver) -> messages not yet taken
 
     def start_linked(tok: Token, target: int, now: float) -> None:
@@ -83,7 +86,8 @@ def message_builders(kit):
             fn(tok, now)
         return send_and_go
 
-    def await_message(tok: Token, target: int, on_message) -> bool:
+    def await_message(tok: Token, target: int,
+                      on_message: Callable[[Token, float], None]) -> bool:
         """Take a message kept for ``tok``'s ticket at ``target`` (True), or wait for one:
         ``on_message(tok, now)`` is called when it comes, if ``tok`` is still there."""
         key = (tok.key >> 32, target)

@@ -275,7 +275,8 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
         elif data.get("event") == "timer":
             b.duration, b.at = timer_delay(process, node.id, bound.start)
         if b.duration is not None and not b.interrupting:
-            b.cycles = spec.cycles if spec is not None and getattr(spec, "cycles", None) else timer_cycles(data)
+            cycles = getattr(spec, "cycles", None) if spec is not None else None
+            b.cycles = cycles if cycles else timer_cycles(data)
         if b.probability is not None or b.duration is not None or b.at is not None:
             host.boundaries.append(b)
 
@@ -286,15 +287,15 @@ def compile_plan(process: Process, bound: BoundScenario) -> Plan:
                 if route is None or route == "retry":
                     setattr(node, attr, route)
                     continue
-                t = index.get(route.element)
-                if t is None:
+                dest = index.get(route.element)
+                if dest is None:
                     continue
                 pos = 0
                 for f in flows:
                     if route.flow is not None and f.id == route.flow:
                         pos = next((q for (fid, _t, q) in nodes[index[f.source]].out if fid == f.id), 0)
-                setattr(node, attr, (t, pos))
-                reach.add_edge(node.index, t)
+                setattr(node, attr, (dest, pos))
+                reach.add_edge(node.index, dest)
         if node.kind == "task":
             for r in getattr(node.task, "roles", None) or []:
                 if r not in bound.roles:
