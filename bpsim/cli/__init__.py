@@ -181,16 +181,18 @@ def _checked_stdout() -> None:
     import stat
 
     try:
-        fd = sys.stdout.fileno()
-        if not stat.S_ISREG(os.fstat(fd).st_mode) or sys.stdout is not sys.__stdout__:
+        out = sys.stdout
+        replaced = out is not sys.__stdout__  # (a test's capture, a notebook): left alone
+        fd = out.fileno()
+        if replaced or not stat.S_ISREG(os.fstat(fd).st_mode):
             return
-        sys.stdout.flush()
+        out.flush()
         raw = io.RawIOBase()
         raw.writable = lambda: True  # type: ignore[method-assign]
         raw.write = _WholeWrites(fd).write  # type: ignore[method-assign]
         raw.fileno = lambda: fd  # type: ignore[method-assign]
-        sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=sys.stdout.encoding,
-                                      errors=sys.stdout.errors, newline=None,
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=out.encoding,
+                                      errors=out.errors, newline=None,
                                       line_buffering=False, write_through=False)
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return
