@@ -32,3 +32,31 @@ def require_corpus() -> None:
 def corpus() -> Path:
     require_corpus()
     return CORPUS
+
+
+def run_notebook(path: Path, monkeypatch, timeout: int = 180, agg: bool = False) -> list[dict]:
+    """Run a notebook top to bottom in quick mode (``BPSIM_NOTEBOOK_QUICK=1``) and return its
+    code cells' outputs; fail on any cell error. The kernel imports this checkout's bpsim
+    even when it is not pip-installed; ``agg`` draws figures off screen (no inline PNGs)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    import os
+
+    monkeypatch.setenv("BPSIM_NOTEBOOK_QUICK", "1")
+    if agg:
+        monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                     resources={"metadata": {"path": str(path.parent)}})
+    client.execute()  # raises CellExecutionError, naming the cell, on any error
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    return outputs
+
+
+def stream_text(outputs: list[dict]) -> str:
+    """What a notebook's cells printed."""
+    return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
