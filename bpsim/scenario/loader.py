@@ -243,6 +243,11 @@ def read_yaml(source: str | Path | bytes, *, file: str | None = None) -> tuple[A
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "nesting depth" in str(exc.problem or ""):  # PyYAML >= 6.0.4 stops deep nesting itself
+            raise ScenarioError(
+                f"values are nested more than {MAX_DEPTH} levels deep.", file=file,
+                line=mark.line + 1 if mark else None,
+                hint="a scenario nests a few levels; flatten it.") from None
         raise ScenarioError(
             f"not valid YAML: {exc.problem or exc.context}.",
             file=file,
