@@ -31,6 +31,7 @@ def _code(i: int, lifecycle: int) -> int:
 def message_builders(kit):
     """``(wrap_send, make_receive)``: wrap a sending element's callback; build a receiver's."""
     env, ak, at, leave, finish = kit.env, kit.ak, kit.at, kit.leave, kit.finish
+    kshift = kit.kshift  # a token's key is case << kshift (bpsim.engine.plan.case_shift)
     # (case, receiver) -> (token, its visit, what to call when the message comes)
     waiting: dict[tuple[int, int], list[tuple[Token, int, Callable[[Token, float], None]]]] = {}
     inbox: dict[tuple[int, int], int] = {}  # (case, receiver) -> messages not yet taken
@@ -54,7 +55,7 @@ def message_builders(kit):
         leave[target](first, now)
 
     def deliver(tok: Token, target: int, now: float) -> None:
-        key = (tok.key >> 32, target)
+        key = (tok.key >> kshift, target)
         queue = waiting.get(key)
         while queue:
             w, visit, on_message = queue.pop(0)
@@ -90,7 +91,7 @@ def message_builders(kit):
                       on_message: Callable[[Token, float], None]) -> bool:
         """Take a message kept for ``tok``'s ticket at ``target`` (True), or wait for one:
         ``on_message(tok, now)`` is called when it comes, if ``tok`` is still there."""
-        key = (tok.key >> 32, target)
+        key = (tok.key >> kshift, target)
         got = inbox.get(key)
         if got:
             if got == 1:

@@ -617,10 +617,10 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     updates = on_update = None
     if bound.updates is not None:
         role = bound.updates.role
-        owner = track_owners(nodes, enter, pools) if role == OWNER else None
+        owner = track_owners(nodes, enter, pools, kshift) if role == OWNER else None
         first = pools[role] if role in pools else next(iter(pools.values()))
         on_update, updates = update_builder(env, bound.updates, first, streams, c_end, release,
-                                            starters, state, owner)
+                                            starters, state, owner, kshift)
 
     # -- arrivals ------------------------------------------------------------------------
     def arrive(start: int, cls: int, now: float) -> None:

@@ -60,7 +60,7 @@ class Token:
     __slots__ = ("key", "cls", "scope", "node", "visit", "state", "staff", "dead", "aux", "work", "tries")
 
     def __init__(self, key: int, cls: int, scope: Scope, node: int) -> None:
-        self.key = key  # case number << 32, ready to be or-ed into a record
+        self.key = key  # case << plan.case_shift (32 up to 4,095 elements), or-ed into records
         self.cls = cls
         self.scope = scope
         self.node = node

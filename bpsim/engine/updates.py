@@ -35,14 +35,15 @@ UPDATE_COLUMNS = ["replication", "case", "time", "resource"]
 NORMAL = 1
 
 
-def track_owners(nodes, enter: list, pools: dict) -> dict:
+def track_owners(nodes, enter: list, pools: dict, kshift: int = 32) -> dict:
     """Wrap the entry of every staffed task so that ``owner[case]`` is the pool of the task
-    the ticket last reached (only built for ``updates: {role: owner}``)."""
+    the ticket last reached (only built for ``updates: {role: owner}``). A token's ``key`` is
+    ``case << kshift`` (:func:`bpsim.engine.plan.case_shift`: 32 up to 4,095 elements)."""
     owner: dict[int, object] = {}
 
     def wrap(fn, pool):
         def enter_owned(tok, pos):
-            owner[tok.key >> 32] = pool
+            owner[tok.key >> kshift] = pool
             fn(tok, pos)
         return enter_owned
 
@@ -54,13 +55,14 @@ def track_owners(nodes, enter: list, pools: dict) -> dict:
 
 
 def update_builder(env, policy, pool, streams, c_end, release, starters: list, state: dict,
-                   owner: dict | None = None):
+                   owner: dict | None = None, kshift: int = 32):
     """Build the update behaviour of one replication.
 
     Returns ``(on_arrival, rows)``: ``on_arrival(case, scope, now)`` arms a new ticket's
     update clock; ``rows`` are the record columns ``(case, time, staff index)``.
     The update job's starter is appended to ``starters`` (its node index is
-    ``len(starters)`` before the call).
+    ``len(starters)`` before the call). Update tokens carry ``case << kshift`` in ``key``,
+    like the tickets' own tokens.
     """
     schedule = env.schedule
     u_case, u_time, u_staff = array("q"), array("d"), array("l")
@@ -78,7 +80,7 @@ def update_builder(env, policy, pool, streams, c_end, release, starters: list, s
         return t - now if math.isfinite(t) else math.inf
 
     def start(tok: Token, staff, now: float) -> None:
-        case = tok.key >> 32
+        case = tok.key >> kshift
         staff.tok = tok
         staff.since = now
         if not math.isnan(c_end[case]):  # closed while the update waited: nothing to say
@@ -93,14 +95,14 @@ def update_builder(env, policy, pool, streams, c_end, release, starters: list, s
         now = env.now
         staff = tok.staff
         tok.staff = None
-        u_case.append(tok.key >> 32)
+        u_case.append(tok.key >> kshift)
         u_time.append(now)
         u_staff.append(staff.index)
         release(staff, now)
 
     def due(ev: Call) -> None:
         tok = ev.tok
-        case = tok.key >> 32
+        case = tok.key >> kshift
         if not math.isnan(c_end[case]) or state.get("stopping"):
             return
         now = env.now
@@ -117,7 +119,7 @@ def update_builder(env, policy, pool, streams, c_end, release, starters: list, s
     def on_arrival(case: int, scope, now: float) -> None:
         d = later(now, first)
         if math.isfinite(d):
-            schedule(Call(due, Token(case << 32, 0, scope, index), None), NORMAL, d)
+            schedule(Call(due, Token(case << kshift, 0, scope, index), None), NORMAL, d)
 
     starters.append(start)
     return on_arrival, (u_case, u_time, u_staff)

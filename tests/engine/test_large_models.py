@@ -48,3 +48,34 @@ def test_index_answers_like_the_scan():
         assert (process.find("Step 3"), process.outgoing("T3"), process.incoming("T3")) == plain
         assert process.find("T2") == ["T2"] and process.find("nothing") == []
     assert getattr(process, "_index", None) is None
+
+
+def test_owner_updates_follow_each_ticket_in_a_model_beyond_4095_elements():
+    # 4,102 elements: records put the case at bit 33; the updates' owner map must too (it
+    # used ``key >> 32``, so ticket 2 took ticket 1's owner, and so on)
+    n = 4_100
+    process = bpsim.read_bpmn(chain(n).encode())
+    tasks = {f"Step {k}": {"duration": "fixed(0s)", "role": None} for k in range(1, n - 1)}
+    tasks["Step 0"] = {"duration": "fixed(1h)", "role": "A"}
+    tasks[f"Step {n - 1}"] = {"duration": "fixed(1h)", "role": "B"}
+    scenario = Scenario.from_dict({
+        "seed": 1, "replications": 1, "cases": 4,
+        "arrivals": {"Ticket received": {"interarrival": "fixed(3h)"}},
+        "roles": {"A": {"staff": 1}, "B": {"staff": 1}},
+        "updates": {"every": "25m", "role": "owner", "duration": "fixed(1m)"},
+        "tasks": tasks,
+    })
+    bound = scenario.bind(process)
+    assert case_shift(len(process.graph)) == 33
+    out = run(process, bound)
+    up = out.updates
+    role = up["resource"].str.split().str[0]
+    # every ticket spends 1h at A then 1h at B: updates due at 25m and 50m go to A, 75m and
+    # 100m to B (sent when B is free; the run stops when the last ticket closes, before B's
+    # last update is done); none of B's before the ticket reached its B task
+    assert set(up.loc[role == "A", "case"]) == {0, 1, 2, 3}
+    assert set(up.loc[role == "B", "case"]) == {0, 1, 2}
+    assert (up.loc[role == "A", "time"] - out.cases["arrival"].reindex(up.loc[role == "A", "case"]).to_numpy()
+            <= 3600.0 + 120.0 + 1e-6).all()
+    assert (up.loc[role == "B", "time"] - out.cases["arrival"].reindex(up.loc[role == "B", "case"]).to_numpy()
+            >= 3600.0 + 60.0 - 1e-6).all()
