@@ -10,9 +10,10 @@ observer would see in the inbox.
 * :func:`queue_series` - the step function per replication and element (table ``queues``).
 * :func:`time_average` - the time-weighted mean and the maximum over ``[warmup, end]``.
 * :func:`queue_curve` - the mean curve across replications on a common time grid (plots).
-* :func:`littles_law` - ``L = lambda * W`` per stage, a sanity check of the whole pipeline:
-  ``L`` the time-weighted mean number in queue (in stage), ``lambda`` the arrivals to the
-  stage per second in the window, ``W`` their mean wait (sojourn) cut at the window's end.
+* :func:`littles_law` - ``L = lambda * W`` per stage, a consistency check of the pipeline:
+  ``L`` the time-weighted mean number in queue (in stage) over the window, ``lambda`` the
+  tickets present in it during the window (arrived in it, or already queued when the
+  warm-up ended) per second, ``W`` their mean time in queue (stage) inside the window.
 """
 
 from __future__ import annotations
@@ -154,13 +155,22 @@ def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
                 stats: pd.DataFrame | None = None) -> pd.DataFrame:
     """Check ``L = lambda * W`` per stage (``what="queue"``: waiting; ``"stage"``: sojourn).
 
-    Per replication, over its window ``[warmup, end]`` of length ``T``:
-    ``lambda`` = visits enabled in the window / ``T``; ``W`` = their mean time in queue
-    (in stage), cut at ``end`` for those still there; ``L`` = the time-weighted mean
-    number in queue (in stage). Returns per element the means across replications of
-    ``L`` and ``lambda * W`` and the relative gap ``|L - lambda W| / L``. ``series``: the
-    :func:`queue_series` of these visits for ``what`` when already computed, ``stats`` its
-    :func:`queue_stats`.
+    Both sides count the same tickets over the same window ``[warmup, end]`` of length
+    ``T``, per replication: the visits present in the queue (stage) at some instant of the
+    window, that is those that entered it during the window plus those already there when
+    the warm-up ended (``carried``). ``lambda`` = these visits / ``T``; ``W`` = their mean
+    time in queue (in stage) *inside* the window: from ``max(enabled, warmup)`` to
+    ``min(leave, end)``, so a ticket still queued at the horizon counts until the horizon
+    and one queued before the warm-up's end counts from it; ``L`` = the time-weighted mean
+    number in queue (in stage) over the window, read from the queue's step function.
+
+    With that accounting ``L * T`` and ``lambda * W * T`` are the same area summed two ways
+    (over time and over tickets), so ``gap = |L - lambda W| / L`` is zero up to rounding on
+    consistent records: a gap means the queue's step function and the visits disagree (a
+    series or statistics of other visits, a lost ``enabled`` or ``start``). Returns per
+    element the means across replications of ``L``, ``lambda``, ``W``, ``lambda_W``,
+    ``carried`` and the relative ``gap``. ``series``: the :func:`queue_series` of these
+    visits for ``what`` when already computed, ``stats`` its :func:`queue_stats`.
     """
     if series is None:
         series = queue_series(visits, what)
@@ -168,7 +178,7 @@ def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
         stats = queue_stats(series, wins)
     stats = stats.set_index(["replication", "element"])
     leave = _leave_queue(visits) if what == "queue" else visits["end"]
-    cols = ["replication", "element", "L", "lambda", "W", "lambda_W"]
+    cols = ["replication", "element", "L", "lambda", "W", "lambda_W", "carried"]
     if visits.empty:
         per = pd.DataFrame(columns=cols)
     else:
@@ -176,18 +186,23 @@ def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
         t0 = rep.map(wins["warmup"]).to_numpy(float)
         t1 = rep.map(wins["end"]).to_numpy(float)
         en = visits["enabled"].to_numpy(float)
-        inw = (en >= t0) & (en <= t1)
-        stay = np.minimum(np.where(np.isnan(leave.to_numpy(float)), t1, leave.to_numpy(float)),
-                          t1) - en
+        out_at = leave.to_numpy(float)
+        out_at = np.where(np.isnan(out_at), np.inf, out_at)     # still there at the horizon
+        entered = (en >= t0) & (en <= t1)
+        carried = (en < t0) & (out_at > t0)                     # there when the warm-up ended
+        present = entered | carried
+        stay = np.minimum(out_at, t1) - np.maximum(en, t0)      # time inside the window
         # every (replication, element) pair that has visits, in order of first appearance
         keys = visits[["replication", "element"]].assign(
-            _n=inw.astype(np.int64), _w=np.where(inw, stay, 0.0))
+            _n=present.astype(np.int64), _c=carried.astype(np.int64),
+            _w=np.where(present, stay, 0.0))
         g = keys.groupby(["replication", "element"], sort=False, observed=True)
-        per = g.agg(n=("_n", "sum"), w=("_w", "sum")).reset_index()
+        per = g.agg(n=("_n", "sum"), c=("_c", "sum"), w=("_w", "sum")).reset_index()
         span = (per["replication"].map(wins["end"]) - per["replication"].map(wins["warmup"]))
         span = span.astype(float)
         per["lambda"] = (per["n"] / span.where(span > 0)).astype(float)
         per["W"] = (per["w"] / per["n"].where(per["n"] > 0)).fillna(0.0).astype(float)
+        per["carried"] = per["c"].astype(float)
         idx = pd.MultiIndex.from_arrays([per["replication"], per["element"].astype(object)])
         per["L"] = stats["mean"].reindex(idx).fillna(0.0).to_numpy(float) if len(stats) \
             else 0.0
@@ -199,7 +214,9 @@ def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
         lw, _ = mean_ci(g["lambda_W"])
         lam, _ = mean_ci(g["lambda"])
         W, _ = mean_ci(g["W"])
+        carried, _ = mean_ci(g["carried"])
         gap = abs(L - lw) / L if L > 0 else (0.0 if lw == 0 else math.inf)
         out.append({"element": element, "what": what, "L": L, "lambda": lam, "W": W,
-                    "lambda_W": lw, "gap": gap})
-    return pd.DataFrame(out, columns=["element", "what", "L", "lambda", "W", "lambda_W", "gap"])
+                    "lambda_W": lw, "carried": carried, "gap": gap})
+    return pd.DataFrame(out, columns=["element", "what", "L", "lambda", "W", "lambda_W",
+                                      "carried", "gap"])

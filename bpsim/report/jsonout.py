@@ -146,7 +146,7 @@ def to_dict(results) -> dict:
                                          "cycle_time_mean", "cycle_time_ci95", "wait_mean",
                                          "wait_ci95"])
     ll = _records(results.littles_law, ["element", "name", "what", "L", "lambda", "W",
-                                        "lambda_W", "gap"])
+                                        "lambda_W", "gap", "carried"])
     out = {
         "model": results.model_name,
         "scenario": results.scenario_name,

@@ -269,14 +269,17 @@ def _little(results) -> list[str]:
     ll = ll.loc[(ll["what"] == "queue") & (ll["L"] > 0.01)]
     if ll.empty:
         return ["", "Little's law: no queue long enough to check."]
-    out = ["", "Little's law check (queue: L = time-average in queue, lambda W = arrival rate "
-               "x mean wait)"]
+    out = ["", "Little's law check per queue over the measured window (L = time-average "
+               "number waiting; lambda = tickets that waited in the window, arrived in it or "
+               "already queued when the warm-up ended, / window length; W = their mean wait "
+               "inside the window)"]
     for r in ll.itertuples(index=False):
         out.append(f"  {r.name}: L = {r.L:.3f}, lambda W = {r.lambda_W:.3f} "
                    f"(gap {fmt_pct(r.gap, 1)})")
     if (ll["gap"] > 0.05).any():
-        out.append("  A gap above 5 % means the window is not in steady state: tickets queued "
-                   "before the warm-up ended, or a queue that keeps growing (see Bottlenecks).")
+        out.append("  A gap above 5 % means the queue lengths and the tickets' waits disagree: "
+                   "the records are inconsistent (a bug: please report it with the model, "
+                   "scenario and seed).")
     return out
 
 

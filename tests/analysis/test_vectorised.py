@@ -132,12 +132,26 @@ def test_queue_series_equals_grouped_sum(desk):
 
 
 def test_littles_law_per_replication_loop(desk):
+    # reference: a per-ticket loop over the window [t0, t1]; a ticket counts when it is in the
+    # queue at some instant of the window (entered in it, or queued when the warm-up ended),
+    # for its time inside the window
     got = desk.littles_law.set_index(["element", "what"])
     v, wins = desk.visits, desk.windows
+    assert got.loc[got.index.get_level_values("what") == "queue", "carried"].sum() > 0
     for element, g in v.groupby("element", observed=True):
-        lams = []
+        lams, ws = [], []
         for rep in desk.replication_ids:
             gr = g.loc[g["replication"] == rep]
             t0, t1 = wins.loc[rep, "warmup"], wins.loc[rep, "end"]
-            lams.append(((gr["enabled"] >= t0) & (gr["enabled"] <= t1)).sum() / (t1 - t0))
-        assert got.loc[(element, "queue"), "lambda"] == pytest.approx(np.mean(lams))
+            n, area = 0, 0.0
+            for en, st, end in zip(gr["enabled"], gr["start"], gr["end"]):
+                out = st if st == st else end
+                out = np.inf if out != out else out
+                if (t0 <= en <= t1) or (en < t0 and out > t0):
+                    n += 1
+                    area += min(out, t1) - max(en, t0)
+            lams.append(n / (t1 - t0))
+            ws.append(area / n if n else 0.0)
+        row = got.loc[(element, "queue")]
+        assert row["lambda"] == pytest.approx(np.mean(lams))
+        assert row["W"] == pytest.approx(np.mean(ws))
