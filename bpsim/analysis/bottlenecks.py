@@ -55,12 +55,15 @@ def _wait_share(visits: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
 
 def bottleneck_table(stages: pd.DataFrame, roles: pd.DataFrame, visits: pd.DataFrame,
                      cases: pd.DataFrame, qstats: pd.DataFrame, wins: pd.DataFrame,
-                     replications: list[int]) -> pd.DataFrame:
+                     replications: list[int], shares: pd.DataFrame | None = None) -> pd.DataFrame:
     """Stages ranked by bottleneck score (highest first), with ``utilization``,
-    ``wait_share``, ``growth``, ``growth_per_day`` (tickets/day), ``score`` and ``reason``."""
+    ``wait_share``, ``growth``, ``growth_per_day`` (tickets/day), ``score`` and ``reason``.
+    ``shares``: the wait shares (``element``, ``replication``, ``share``) when already
+    known (streaming statistics), else computed from ``visits`` and ``cases``."""
     util = dict(zip(roles["name"], roles["utilization"])) if not roles.empty else {}
-    shares = _wait_share(visits, cases) if not visits.empty else pd.DataFrame(
-        columns=["element", "replication", "share"])
+    if shares is None:
+        shares = _wait_share(visits, cases) if not visits.empty else pd.DataFrame(
+            columns=["element", "replication", "share"])
     rows = []
     for st in stages.itertuples(index=False):
         staffed = isinstance(st.role, str)

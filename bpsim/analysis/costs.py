@@ -100,15 +100,25 @@ def _ci(row: dict, name: str, values) -> None:
         row[f"{name}_ci95"] = ci
 
 
-def cost_table(staff: pd.DataFrame, visits: pd.DataFrame, cases: pd.DataFrame,
-               replications: list[int], scenario) -> pd.DataFrame:
+def cost_table(staff: pd.DataFrame, visits: pd.DataFrame | None, cases: pd.DataFrame,
+               replications: list[int], scenario, bills: pd.DataFrame | None = None
+               ) -> pd.DataFrame:
     """The ``costs`` table, in rows of three scopes: ``role`` (one per role), ``class``
-    (one per priority class: the customer's view) and ``total``. See the module docstring."""
+    (one per priority class: the customer's view) and ``total``. See the module docstring.
+
+    ``bills``: :func:`billing` rows when already known (streaming statistics pass rows
+    summed per replication, role and class, and no visits). ``cases`` may carry a
+    ``tickets`` column: how many tickets each row stands for (default one)."""
     roles = dict(getattr(scenario, "roles", None) or {})
-    bills = billing(visits, scenario)
+    if bills is None:
+        bills = billing(visits, scenario)
     reps = pd.Index(replications, name="replication")
-    ncases = (cases.loc[cases["measured"]].groupby("replication").size()
-              .reindex(reps, fill_value=0).astype(float))
+    def count(frame: pd.DataFrame) -> pd.Series:
+        g = frame.groupby("replication")
+        per = g["tickets"].sum() if "tickets" in frame else g.size()
+        return per.reindex(reps, fill_value=0).astype(float)
+
+    ncases = count(cases.loc[cases["measured"]])
     rows = []
     s = staff.copy()
     if not s.empty:
@@ -141,8 +151,7 @@ def cost_table(staff: pd.DataFrame, visits: pd.DataFrame, cases: pd.DataFrame,
                                  + list(cases["cls"].astype(object).unique())))
     measured = cases.loc[cases["measured"]]
     for cls in classes:
-        nc = (measured.loc[measured["cls"].astype(object) == cls].groupby("replication")
-              .size().reindex(reps, fill_value=0).astype(float))
+        nc = count(measured.loc[measured["cls"].astype(object) == cls])
         if nc.sum() == 0:
             continue
         b = bills.loc[bills["cls"].astype(object) == cls]

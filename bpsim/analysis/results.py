@@ -87,6 +87,14 @@ class Results:
         :class:`~bpsim.scenario.Scenario` is bound to ``process`` first.
     """
 
+    def __new__(cls, output: RunOutput | None = None, *args, **kwargs):
+        # the output of a streaming run (records=False) gets the streamed tables
+        if cls is Results and getattr(output, "summaries", None) is not None:
+            from bpsim.stream.results import StreamedResults
+
+            return super().__new__(StreamedResults)
+        return super().__new__(cls)
+
     def __init__(self, output: RunOutput, process: Process | None = None,
                  scenario: Scenario | BoundScenario | None = None) -> None:
         from bpsim.scenario.core import Scenario

@@ -103,7 +103,8 @@ def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def _per_replication(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
-                     by: str, scenario=None, ot: pd.DataFrame | None = None) -> pd.DataFrame:
+                     by: str, scenario=None, ot: pd.DataFrame | None = None,
+                     h: pd.DataFrame | None = None) -> pd.DataFrame:
     keys = ["replication", by] if by == "role" else ["replication", "role", "resource"]
     if ot is None:
         ot = overtime(visits, wins, scenario)
@@ -117,7 +118,8 @@ def _per_replication(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFra
     s["overtime_hours"] = s["overtime"] / 3600.0
     s["busy_hours"] = s["busy"] / 3600.0
     s["on_shift_hours"] = s["on_shift"] / 3600.0
-    h = handled(visits, wins, by)
+    if h is None:
+        h = handled(visits, wins, by)
     s = s.merge(h, on=["replication", by], how="left")
     s["cases_handled"] = s["cases_handled"].astype(float).fillna(0)
     s["person_hours_per_case"] = s["busy_hours"] / s["cases_handled"].where(
@@ -137,15 +139,18 @@ def _clean_staff(staff: pd.DataFrame) -> pd.DataFrame:
 
 
 def staff_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
-                scenario=None, overtime: pd.DataFrame | None = None) -> pd.DataFrame:
+                scenario=None, overtime: pd.DataFrame | None = None,
+                handled: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``staff`` table: one row per staff member (see the module docstring).
 
-    ``overtime``: :func:`overtime` of these visits when already computed (else computed)."""
+    ``overtime``: :func:`overtime` of these visits when already computed (else computed);
+    ``handled``: likewise :func:`handled` by ``"resource"`` (streaming statistics pass
+    both and no visits)."""
     cols = ["resource", "role", "shift"] + [c for f in _FIGS for c in (f, f"{f}_ci95")]
     if staff.empty:
         return pd.DataFrame(columns=cols)
     s = _clean_staff(staff)
-    per = _per_replication(s, visits, wins, "resource", scenario, overtime)
+    per = _per_replication(s, visits, wins, "resource", scenario, overtime, handled)
     out = ci_table(per, ["role", "resource"], _FIGS)
     shifts = s.drop_duplicates("resource").set_index("resource")["shift"]
     out["shift"] = out["resource"].map(shifts)
@@ -153,16 +158,19 @@ def staff_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
 
 
 def role_table(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
-               scenario=None, overtime: pd.DataFrame | None = None) -> pd.DataFrame:
+               scenario=None, overtime: pd.DataFrame | None = None,
+               handled: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``roles`` table: one row per role of the scenario that has staff, with its
-    head-count (``staff``), the figures above and the role's ``cost_per_hour``."""
+    head-count (``staff``), the figures above and the role's ``cost_per_hour``
+    (``overtime``, ``handled``: as in :func:`staff_table`, by ``"role"``)."""
     figs = _FIGS
     cols = ["name", "staff", "cost_per_hour"] + [c for f in figs for c in (f, f"{f}_ci95")]
     roles = dict(getattr(scenario, "roles", None) or {})
     if staff.empty:
         per = pd.DataFrame(columns=["replication", "role", *figs])
     else:
-        per = _per_replication(_clean_staff(staff), visits, wins, "role", scenario, overtime)
+        per = _per_replication(_clean_staff(staff), visits, wins, "role", scenario, overtime,
+                               handled)
     out = ci_table(per, "role", figs).rename(columns={"role": "name"})
     names = list(dict.fromkeys(list(roles) + list(out["name"])))
     out = out.set_index("name").reindex(names).reset_index()

@@ -57,6 +57,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--event-log", choices=["all", "first", "none"], default="first",
                         help="with --out: which replications go into events.csv/.xes "
                              "(default: the first; the report says which)")
+    parser.add_argument("--no-records", dest="records", action="store_false",
+                        help="streaming statistics: fold finished tickets into the figures "
+                             "as the run goes and keep no event records (memory flat in the "
+                             "number of tickets; same figures; no --out, --html, --annotate)")
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -139,7 +143,8 @@ def simulate(process, scenario, args: argparse.Namespace, quiet: bool = False):
     if progress is None:
         progress = sys.stderr.isatty() and not quiet
     return engine_simulate(process, scenario, replications=args.replications, seed=args.seed,
-                           progress=bool(progress), workers=workers)
+                           progress=bool(progress), workers=workers,
+                           records=getattr(args, "records", True))
 
 
 def write_out(results, out: str | Path, event_log: str = "first") -> list[Path]:
@@ -210,6 +215,10 @@ def write_extras(results, args: argparse.Namespace) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     check_outputs(args)
+    if not getattr(args, "records", True) and (args.out or args.html or args.annotate):
+        raise BpsimError("--no-records keeps no event records: --out, --html and --annotate "
+                         "need them.", key="no-records",
+                         hint="drop --no-records to write files, or drop the file options.")
     if args.out:  # refuse a folder bpsim will not fill before the run, not after it
         from bpsim.report.files import OUTPUT_NAMES
         from bpsim.report.outdir import check_out_dir

@@ -48,6 +48,7 @@ def run(
     record_events: bool = True,
     replication_ids: Iterable[int] | None = None,
     workers: int | None = 1,
+    records: bool = True,
 ) -> RunOutput:
     """Simulate ``process`` under a bound scenario; return the raw records.
 
@@ -73,6 +74,13 @@ def run(
     workers : int, optional
         Processes to spread the replications over (default 1: in this process; ``None``
         or 0: every core). The output is the same, bit for bit, whatever the number.
+    records : bool
+        Keep every ticket's event records (default). ``False``: **streaming statistics**:
+        finished tickets' records are folded, in bounded chunks, into per-replication sums,
+        counts and quantile sketches (:mod:`bpsim.stream`; the output's ``summaries``),
+        so memory stays flat in the number of tickets; ``events`` and ``cases`` are then
+        empty. The figures are those of the record-based path (docs/streaming.md says
+        which are exact and the sketch's stated error).
 
     Returns
     -------
@@ -126,12 +134,18 @@ def run(
     try:
         if nproc > 1:
             parts = run_parts(process, bound, entropy, ids, workers=nproc,
-                              record_events=record_events,
+                              record_events=record_events, streaming=not records,
                               on_done=(lambda: bar.update(1)) if bar is not None else None)
         else:
             for r in ids:
+                sink = None
+                if not records:
+                    from bpsim.stream.collect import make_collector
+
+                    sink = make_collector(plan, bound, r, process=process)
                 result = run_replication(plan, bound, Streams(entropy, r),
-                                         record_events=record_events, progress=tick)
+                                         record_events=record_events, progress=tick,
+                                         collect=sink)
                 parts.append((r, result))
                 if bar is not None:
                     bar.update(1 if len(ids) > 1 else bar.total - bar.n)
@@ -139,7 +153,8 @@ def run(
         if bar is not None:
             bar.close()
     meta = {"wall_seconds": time.perf_counter() - clock, "scenario": bound.name,
-            "replication_ids": ids, "record_events": record_events, "workers": nproc}
+            "replication_ids": ids, "record_events": record_events, "workers": nproc,
+            "records": records}
     return assemble(plan, parts, seed=entropy, meta=meta)
 
 
@@ -165,7 +180,8 @@ def _replications(value: Any) -> int:
 
 def simulate(process: Process, scenario: Scenario | BoundScenario,
              replications: int | None = None, seed: int | None = None,
-             progress: bool = False, workers: int | None = 1) -> Results:
+             progress: bool = False, workers: int | None = 1,
+             records: bool = True) -> Results:
     """Simulate and analyse: ``Results`` with stages, roles, SLAs, cases, costs.
 
     Parameters
@@ -175,6 +191,9 @@ def simulate(process: Process, scenario: Scenario | BoundScenario,
         A :class:`bpsim.Scenario` is bound to ``process`` first.
     replications, seed, progress, workers
         As in :func:`run` (``workers=None``: every core; same figures whatever the number).
+    records : bool
+        ``False``: streaming statistics (:func:`run`'s ``records``): the same report in
+        memory flat in the number of tickets, without event logs or per-ticket tables.
 
     Raises
     ------
@@ -197,7 +216,7 @@ def simulate(process: Process, scenario: Scenario | BoundScenario,
 
         bound, cut = choose_warmup(process, bound, replications=replications, seed=seed)
     output = run(process, bound, replications=replications, seed=seed, progress=progress,
-                 workers=workers)
+                 workers=workers, records=records)
     if cut is not None:
         output.meta["warmup_auto"] = cut
     from bpsim.analysis import Results

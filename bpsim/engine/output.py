@@ -73,6 +73,9 @@ class RunOutput:
     updates : DataFrame or None
         Proactive updates sent to customers (scenario ``updates:``), one row each:
         ``replication``, ``case``, ``time`` (s), ``resource``; ``None`` without ``updates:``.
+    summaries : list of bpsim.stream.Summary, or None
+        With ``records=False`` (streaming statistics): one summary per replication, and
+        ``events`` and ``cases`` are empty (:mod:`bpsim.stream`); ``None`` otherwise.
     """
 
     events: pd.DataFrame
@@ -83,3 +86,4 @@ class RunOutput:
     replications: int = 1
     meta: dict[str, Any] = field(default_factory=dict)
     updates: pd.DataFrame | None = None
+    summaries: list[Any] | None = None

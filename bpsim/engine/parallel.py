@@ -33,9 +33,15 @@ def _one(job: tuple) -> tuple[int, dict]:
     from bpsim.engine.replication import run_replication
     from bpsim.engine.streams import Streams
 
-    process, bound, entropy, r, record_events, collect = job
+    process, bound, entropy, r, record_events, collect, *rest = job
     plan = compile_plan(process, bound)
-    result = run_replication(plan, bound, Streams(entropy, r), record_events=record_events)
+    sink = None
+    if rest and rest[0]:  # streaming statistics (records=False): fold in the worker
+        from bpsim.stream.collect import make_collector
+
+        sink = make_collector(plan, bound, r, process=process)
+    result = run_replication(plan, bound, Streams(entropy, r), record_events=record_events,
+                             collect=sink)
     if collect is not None:  # reduce in the worker: only the summary crosses back
         result = collect(plan, bound, r, result)
     return r, result
@@ -43,13 +49,17 @@ def _one(job: tuple) -> tuple[int, dict]:
 
 def run_parts(process, bound, entropy: int, ids: Sequence[int], *, workers: int,
               record_events: bool = True, on_done: Callable[[], None] | None = None,
-              collect: Callable[..., Any] | None = None) -> list[tuple[int, Any]]:
+              collect: Callable[..., Any] | None = None,
+              streaming: bool = False) -> list[tuple[int, Any]]:
     """Run replications ``ids`` on ``workers`` processes; return ``(r, result)`` in the
     order of ``ids``. ``collect(plan, bound, r, result)``, when given, runs in the worker on
-    each replication's raw result and its return value is sent back instead."""
+    each replication's raw result and its return value is sent back instead.
+    ``streaming``: fold each replication into streaming statistics in the worker
+    (:mod:`bpsim.stream`) instead of keeping its records."""
     results: dict[int, Any] = {}
     with cf.ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_one, (process, bound, entropy, r, record_events, collect))
+        futures = [pool.submit(_one, (process, bound, entropy, r, record_events, collect,
+                                      streaming))
                    for r in ids]
         try:
             for future in cf.as_completed(futures):

@@ -143,5 +143,7 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
         [(rep, *res["window"]) for rep, res in parts], columns=["replication", "warmup", "end"]
     )
     updates = assemble_updates(parts) if any("updates" in res for _, res in parts) else None
+    summaries = ([res["summary"] for _, res in parts] if parts and all("summary" in res for _, res in parts)
+                 else None)
     return RunOutput(events=events, cases=cases, staff=staff, windows=windows, seed=seed,
-                     replications=len(parts), meta=meta, updates=updates)
+                     replications=len(parts), meta=meta, updates=updates, summaries=summaries)

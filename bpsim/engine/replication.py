@@ -88,8 +88,11 @@ def _code(i: int, lifecycle: int) -> int:
 
 
 def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, record_events: bool = True,
-                    progress=None) -> dict:
-    """Simulate one replication; return its record columns, cases, staff and window."""
+                    progress=None, collect=None) -> dict:
+    """Simulate one replication; return its record columns, cases, staff and window.
+
+    ``collect``: a collector (:mod:`bpsim.engine.chunks`) that takes finished tickets'
+    records in chunks; the result then holds its ``summary`` instead of records and cases."""
     env = simpy.Environment()
     schedule = env.schedule
     nodes = plan.nodes
@@ -105,6 +108,13 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     at = times.append if record_events else _noop
     c_cls, c_start, c_arr, c_end = array("b"), array("i"), array("d"), array("d")
     c_out = array("b")  # 0, or how the ticket left unserved (waiting.LEFT_ABANDONED / LEFT_BLOCKED)
+    chunker = summary = None
+    if collect is not None:  # streaming: records of finished tickets go to the collector in chunks
+        from bpsim.engine.chunks import Chunker, Tail
+
+        c_cls, c_start, c_arr, c_end, c_out = (Tail(c) for c in "bidd" + "b")  # type: ignore[assignment]
+        ak, at = keys.append, times.append
+        chunker = Chunker(collect, keys, times, (c_cls, c_start, c_arr, c_end, c_out), kshift)
     qlen = [0] * len(plan.nodes)  # tickets waiting at each task with a capacity
 
     # -- staff ------------------------------------------------------------------------
@@ -624,6 +634,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
 
     # -- arrivals ------------------------------------------------------------------------
     def arrive(start: int, cls: int, now: float) -> None:
+        if chunker is not None and len(keys) >= chunker.next_at:
+            chunker.flush(now)
         cid = len(c_arr)
         sc = Scope(cid)
         tok = Token(cid << kshift, cls, sc, start)
@@ -717,7 +729,11 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             on = float(shift.calendar.working_time(warmup, end))
         for m in crew:
             rows.append((pool.name, m.name, shift.name or f"shift {m.shift + 1}", on, m.busy, m.tasks, m.left))
+    if chunker is not None:
+        summary = chunker.finish(end)
+        c_cls, c_start, c_arr, c_end, c_out = array("b"), array("i"), array("d"), array("d"), array("b")
     return {
+        **({"summary": summary} if chunker is not None else {}),
         "keys": keys,
         "times": times,
         "cases": (c_cls, c_start, c_arr, c_end),

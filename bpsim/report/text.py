@@ -84,9 +84,15 @@ def _warnings(results) -> list[str]:
     return out
 
 
+def _measured(results) -> bool:
+    """Whether the stage, queue, SLA and billing figures exist: from the event records,
+    or from streaming statistics (``records=False``)."""
+    return results.events_recorded or getattr(results, "streamed", False)
+
+
 def _open(results) -> list[str]:
     """Tickets still open at the horizon, per stage and state, with their age."""
-    if not results.events_recorded:
+    if not _measured(results):
         return []
     s = results.open_summary
     if not s["total"]:
@@ -117,7 +123,7 @@ def _open(results) -> list[str]:
 
 def _stages(results) -> list[str]:
     st = results.stages
-    if not results.events_recorded:
+    if not _measured(results):
         return ["", "Stages, queues, SLAs and billing: not measured: the run kept no event "
                     "records (record_events=False)."]
     if st.empty:
@@ -138,7 +144,7 @@ def _stages(results) -> list[str]:
 
 
 def _abandonment(results) -> list[str]:
-    if not results.events_recorded:
+    if not _measured(results):
         return []
     ab = results.abandonment
     if ab.empty:

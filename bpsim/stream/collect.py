@@ -1,0 +1,446 @@
+"""The per-replication collector: finished tickets' records in, small additive figures out.
+
+The engine hands over the records of tickets that have finished, in chunks
+(:mod:`bpsim.engine.chunks`). Each chunk is turned into visits and SLA clocks by **the same
+functions as the record-based path** (:func:`bpsim.analysis.visits.visits`,
+:func:`bpsim.analysis.slas.sla_cases`, :func:`bpsim.analysis.costs.billing`,
+:func:`bpsim.analysis.roles.overtime`), and those rows are folded into sums, counts and
+sketches per replication. A ticket's rows all arrive in one chunk (it is handed over once,
+whole), so counts of distinct tickets add up too. At the end of the replication the
+tickets still open go through the same functions with the run's real window, and the
+open-ticket figures (:func:`bpsim.analysis.backlog.open_visits`) are computed from them
+alone: they are the only tickets those figures concern.
+
+Queue lengths are step functions of time over *all* tickets, finished or not. At each
+hand-over at time ``now`` every change before ``now`` is known (records of finished tickets
+in the chunk, of open tickets in the buffer), so the step function is settled slice by
+slice ``[previous hand-over, now)``: its time integral over the window, its maximum, the
+integral of each half of the window and its value at the instants the trend tests read.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bpsim.analysis import costs as _costs
+from bpsim.analysis import roles as _roles
+from bpsim.analysis import slas as _slas
+from bpsim.analysis import visits as _visits
+from bpsim.engine.output import LIFECYCLES, RunOutput
+from bpsim.stream.sketch import QuantileSketch
+
+__all__ = ["Collector", "Summary", "EVERY"]
+
+#: Records gathered before finished tickets are handed over (2^20 records: 16 MB).
+EVERY = 1 << 20
+
+_FIGS = ("wait", "service", "sojourn")
+
+
+def _add(store: dict, key, values: dict) -> None:
+    row = store.get(key)
+    if row is None:
+        store[key] = dict(values)
+    else:
+        for k, v in values.items():
+            row[k] = row.get(k, 0.0) + v
+
+
+def _sketch(store: dict, key, values) -> None:
+    sk = store.get(key)
+    if sk is None:
+        sk = store[key] = QuantileSketch()
+    sk.add(values)
+
+
+@dataclass
+class Summary:
+    """What one replication leaves behind in streaming mode (picklable, small).
+
+    ``sums``: ``{table: {key: {column: number}}}`` additive figures; ``sketches``:
+    ``{(table, key...): QuantileSketch}``; ``queues``: the queue and in-stage step
+    functions' window figures per element; ``open_visits``, ``open_cases``: the tickets still
+    open at the end (rows of :func:`bpsim.analysis.backlog.open_visits` and of the cases
+    table); ``sla_open``: the SLA rows of open tickets; ``elements``: every element that
+    saw a visit.
+    """
+
+    replication: int
+    warmup: float
+    end: float = math.nan
+    sums: dict[str, dict] = field(default_factory=dict)
+    sketches: dict[tuple, QuantileSketch] = field(default_factory=dict)
+    queues: dict[str, dict] = field(default_factory=dict)
+    open_visits: pd.DataFrame | None = None
+    open_cases: pd.DataFrame | None = None
+    sla_open: pd.DataFrame | None = None
+    elements: dict[str, None] = field(default_factory=dict)
+    chunks: int = 0
+
+    def table(self, name: str) -> dict:
+        return self.sums.setdefault(name, {})
+
+
+class _Level:
+    """One step function (queue or in-stage count of one element), settled slice by slice."""
+
+    __slots__ = ("level", "tp", "area", "first", "second", "mx", "at_warm", "seen")
+
+    def __init__(self) -> None:
+        self.level = 0
+        self.tp = -math.inf     # time of the last change
+        self.area = self.first = self.second = 0.0
+        self.mx = -math.inf
+        self.at_warm = False
+        self.seen = False
+
+    def advance(self, t: np.ndarray, d: np.ndarray, w0: float, mid: float) -> None:
+        """Changes ``d`` at increasing distinct times ``t`` (all before the slice's end)."""
+        self.seen = True
+        lv = self.level + np.cumsum(d)
+        seg_t0 = np.concatenate([[self.tp], t[:-1]])
+        seg_lv = np.concatenate([[self.level], lv[:-1]]).astype(float)
+        self._integrate(seg_t0, t, seg_lv, w0, mid)
+        inside = t > w0
+        if inside.any():
+            if not self.at_warm:
+                j = int(np.argmax(inside))
+                self.mx = max(self.mx, float(seg_lv[j]))
+                self.at_warm = True
+            self.mx = max(self.mx, float(lv[inside].max()))
+        self.level = int(lv[-1])
+        self.tp = float(t[-1])
+
+    def _integrate(self, a, b, lv, w0: float, mid: float) -> None:
+        a = np.maximum(a, w0)
+        span = np.clip(b - a, 0.0, None)
+        self.area += float(np.sum(lv * span))
+        if not math.isnan(mid):
+            s1 = np.clip(np.minimum(b, mid) - a, 0.0, None)
+            self.first += float(np.sum(lv * s1))
+            a2 = np.maximum(a, mid)
+            self.second += float(np.sum(lv * np.clip(b - a2, 0.0, None)))
+
+    def close(self, end: float, w0: float, mid: float) -> dict:
+        self._integrate(np.array([self.tp]), np.array([end]), np.array([float(self.level)]),
+                        w0, mid)
+        if not self.at_warm:
+            self.mx = max(self.mx, float(self.level))
+        T = end - w0
+        if T <= 0:
+            return {"mean": math.nan, "max": math.nan, "first_half": math.nan,
+                    "second_half": math.nan}
+        half = (mid - w0) if not math.isnan(mid) else math.nan
+        return {"mean": self.area / T, "max": self.mx,
+                "first_half": self.first / half if half > 0 else math.nan,
+                "second_half": self.second / (end - mid) if end > mid else math.nan}
+
+
+class Collector:
+    """Folds one replication's finished tickets into a :class:`Summary` (see the module doc).
+
+    Parameters
+    ----------
+    plan, bound : the compiled plan and bound scenario of the run
+    replication : int
+    process : Process, optional (element kinds for the open-ticket states)
+    every : int
+        Records gathered between hand-overs.
+    """
+
+    def __init__(self, plan, bound, replication: int, process=None, every: int = EVERY) -> None:
+        self.plan, self.bound, self.process = plan, bound, process
+        self.every = int(every)
+        self.rep = int(replication)
+        self.warmup = float(bound.warmup or 0.0)
+        horizon = bound.horizon
+        # the window's end is known in advance when only the horizon ends the run
+        self.end_known = float(horizon) if horizon is not None and bound.cases is None else None
+        self.mid = ((self.warmup + self.end_known) / 2 if self.end_known is not None
+                    else math.nan)
+        self.summary = Summary(self.rep, self.warmup)
+        self.last = -math.inf
+        self.pending: dict[str, pd.DataFrame] = {}  # handed-over tickets' changes at >= now
+        self.levels: dict[tuple[str, str], _Level] = {}
+        self.elements = [n.id for n in plan.nodes]
+        self.roles = plan.roles
+        # staff members as the engine names them: per role, numbered across its shifts
+        names, roles = [], []
+        for ri, (rname, role) in enumerate(bound.roles.items()):
+            number = 0
+            for shift in role.shifts:
+                for _ in range(int(shift.staff)):
+                    number += 1
+                    names.append(f"{rname} {number}")
+                    roles.append(ri)
+        self.staff_names = names
+        self.staff_roles = np.asarray(roles, dtype=np.int32)
+
+    # -- records -> the record-based path's tables ------------------------------------------
+    def _output(self, part: dict, end: float, staff_names: list[str] | None = None) -> RunOutput:
+        plan = self.plan
+        shift = getattr(plan, "case_shift", 32)
+        packed = part["keys"]
+        case = (packed >> shift).astype(np.int64)
+        code = ((packed >> 16) & ((1 << (shift - 16)) - 1)).astype(np.int64)
+        elem = code >> 4
+        life = (code & 15).astype(np.int8)
+        resource = (packed & 0xFFFF).astype(np.int32) - 1
+        names = self.staff_names
+        role_of = {r: k for k, r in enumerate(self.roles)}
+        elem_role = np.array([role_of.get(n.role, -1) if n.kind == "task" and n.role is not None
+                              else -1 for n in plan.nodes] or [-1], dtype=np.int32)
+        role = elem_role[elem] if len(elem) else np.zeros(0, np.int32)
+        worked = resource >= 0
+        if worked.any() and len(self.staff_roles):
+            role[worked] = self.staff_roles[resource[worked]]
+        # the class of each record's case
+        cases_id = part["case"]
+        order = np.argsort(cases_id)
+        pos = np.searchsorted(cases_id[order], case)
+        cls = part["cls"][order][np.clip(pos, 0, max(len(order) - 1, 0))] if len(order) else \
+            np.zeros(len(case), np.int8)
+
+        def cat(codes, cats):
+            return pd.Categorical.from_codes(np.asarray(codes), categories=pd.Index(list(cats), dtype=object))
+
+        events = pd.DataFrame({
+            "replication": np.full(len(case), self.rep, dtype=np.int64),
+            "case": case,
+            "cls": cat(cls.astype(np.int16), plan.classes),
+            "element": cat(elem.astype(np.int32), self.elements),
+            "lifecycle": cat(life, LIFECYCLES),
+            "time": part["times"],
+            "resource": cat(resource, names),
+            "role": cat(role, self.roles),
+        })
+        left = part["left"]
+        endv = part["end"]
+        cases = pd.DataFrame({
+            "replication": np.full(len(cases_id), self.rep, dtype=np.int64),
+            "case": cases_id,
+            "cls": cat(part["cls"].astype(np.int16), plan.classes),
+            "start": cat(part["start"], self.elements),
+            "arrival": part["arrival"],
+            "end": endv,
+            "completed": ~np.isnan(endv) & (left == 0),
+            "abandoned": left == 1,
+            "blocked": left == 2,
+        })
+        windows = pd.DataFrame({"replication": [self.rep], "warmup": [self.warmup],
+                                "end": [end]})
+        return RunOutput(events=events, cases=cases, staff=pd.DataFrame(), windows=windows,
+                         replications=1)
+
+
+    # -- the engine's calls ---------------------------------------------------------------
+    def chunk(self, done: dict, opened: dict, now: float) -> None:
+        """Fold the tickets finished by ``now``; settle the step functions up to ``now``."""
+        out = self._output(done, now)
+        v = _visits.visits(out)
+        self._fold(out, v)
+        vo = _visits.visits(self._output(opened, now)) if len(opened["keys"]) else v.iloc[0:0]
+        self._levels(v, vo, now, final=False)
+        self.last = now
+        self.summary.chunks += 1
+
+    def finish(self, opened: dict, end: float) -> Summary:
+        """The tickets still open at the end: fold them with the real window; close the
+        step functions; keep the open-ticket rows."""
+        from bpsim.analysis.backlog import open_visits
+
+        s = self.summary
+        s.end = float(end)
+        out = self._output(opened, end)
+        v = _visits.visits(out)
+        self._fold(out, v, final=True)
+        self._levels(v.iloc[0:0], v, end, final=True)
+        mid = self.mid if self.end_known is not None else (self.warmup + end) / 2
+        for (what, element), lv in self.levels.items():
+            s.queues.setdefault(what, {})[element] = lv.close(end, self.warmup,
+                                                             mid if self.end_known is not None
+                                                             else math.nan)
+        s.open_visits = open_visits(v, _visits.windows(out), self.process, self.bound)
+        mc = _visits.measured_cases(out)
+        s.open_cases = mc.loc[~mc["completed"].astype(bool)].reset_index(drop=True)
+        return s
+
+    # -- folding --------------------------------------------------------------------------
+    def _fold(self, out: RunOutput, v: pd.DataFrame, final: bool = False) -> None:
+        s = self.summary
+        mc = _visits.measured_cases(out)
+        wins = _visits.windows(out)
+        for e in v["element"].astype(object).unique() if len(v) else ():
+            s.elements[e] = None
+        # cases: counts, cycle time, per class
+        m = mc.loc[mc["measured"]]
+        done = m.loc[m["completed"].astype(bool)]
+        cases = s.table("cases")
+        for cls, g in m.assign(cls=m["cls"].astype(object)).groupby("cls", sort=False):
+            d = g.loc[g["completed"].astype(bool)]
+            ct = d["cycle_time"].to_numpy(float)
+            _add(cases, cls, {"arrived": len(g), "completed": len(d),
+                              "abandoned": float(g["abandoned"].astype(bool).sum()),
+                              "blocked": float(g["blocked"].astype(bool).sum()),
+                              "cycle_sum": float(np.nansum(ct)),
+                              "cycle_n": float((~np.isnan(ct)).sum())})
+        if len(done):
+            _sketch(s.sketches, ("cycle",), done["cycle_time"].to_numpy(float))
+        # tickets not completed (open or left unserved): open_summary's "open" tickets
+        if not final:
+            nd = mc.loc[~mc["completed"].astype(bool)]
+            for cls, g in nd.assign(cls=nd["cls"].astype(object)).groupby("cls", sort=False):
+                arr = g["arrival"].to_numpy(float)
+                _add(s.table("left"), cls, {"n": len(g), "measured": float(g["measured"].sum()),
+                                            "arr_sum": float(arr.sum())})
+                row = s.table("left")[cls]
+                row["arr_min"] = min(row.get("arr_min", math.inf), float(arr.min()))
+        if v.empty:
+            return
+        # stages
+        mv = v.loc[v["measured"]]
+        st = s.table("stages")
+        for e, g in mv.assign(element=mv["element"].astype(object)).groupby("element", sort=False):
+            oc = g["outcome"].astype(object)
+            row = {"count": float((~oc.isin(["withdrawn", "blocked"])).sum()),
+                   "interrupted": float((oc == "interrupted").sum()),
+                   "unfinished": float(oc.isna().sum()),
+                   "withdrawn": float((oc == "withdrawn").sum()),
+                   "abandoned": float((oc == "abandoned").sum()),
+                   "blocked": float((oc == "blocked").sum())}
+            for fig in _FIGS:
+                x = g[fig].to_numpy(float)
+                row[f"{fig}_sum"] = float(np.nansum(x))
+                row[f"{fig}_n"] = float((~np.isnan(x)).sum())
+                _sketch(s.sketches, ("stage", e, fig), x)
+            _sketch(s.sketches, ("since", e), (g["enabled"] - g["arrival"]).to_numpy(float))
+            _add(st, e, row)
+        # class waits (classes table): measured visits taken in charge by someone
+        cw = mv.loc[mv["role"].notna()]
+        for cls, g in cw.assign(cls=cw["cls"].astype(object)).groupby("cls", sort=False):
+            x = g["wait"].to_numpy(float)
+            _add(s.table("class_wait"), cls, {"sum": float(np.nansum(x)),
+                                              "n": float((~np.isnan(x)).sum())})
+        # wait share of completed measured tickets per element (bottlenecks)
+        comp = mc.loc[mc["measured"] & mc["completed"].astype(bool), "case"].to_numpy()
+        vd = mv.loc[np.isin(mv["case"].to_numpy(), comp)]
+        for e, g in vd.assign(element=vd["element"].astype(object)).groupby("element", sort=False):
+            _add(s.table("wait_done"), e, {"wait": float(g["wait"].sum())})
+        # roles: distinct tickets handled and handling time, overtime
+        for by in ("resource", "role"):
+            h = _roles.handled(v, wins, by)
+            vv = v.loc[v["resource"].notna()]
+            vv = vv.loc[(vv["start"] >= self.warmup) & (vv["start"] <= float(wins["end"].iloc[0]))]
+            for key, g in vv.assign(**{by: vv[by].astype(object)}).groupby(by, sort=False):
+                x = g["service"].to_numpy(float)
+                _add(s.table(f"handled_{by}"), key, {"service_sum": float(np.nansum(x)),
+                                                      "service_n": float((~np.isnan(x)).sum())})
+            for r in h.itertuples(index=False):
+                _add(s.table(f"handled_{by}"), getattr(r, by), {"cases": float(r.cases_handled)})
+        ot = _roles.overtime(v, wins, self.bound)
+        for r in ot.itertuples(index=False):
+            _add(s.table("overtime"), r.resource, {"overtime": float(r.overtime)})
+        # billing
+        bills = _costs.billing(v, self.bound)
+        if len(bills):
+            b = bills.assign(role=bills["role"].astype(object), cls=bills["cls"].astype(object))
+            for (role, cls), g in b.groupby(["role", "cls"], sort=False):
+                _add(s.table("bills"), (role, cls), {"amount": float(g["amount"].sum()),
+                                                     "billed_seconds": float(g["billed_seconds"].sum()),
+                                                     "service": float(g["service"].sum())})
+        # Little's law: visits enabled in the window and their time in queue / in stage
+        t1 = float(wins["end"].iloc[0])
+        en = v["enabled"].to_numpy(float)
+        inw = (en >= self.warmup) & (en <= t1)
+        for what, leave in (("queue", v["start"].where(v["start"].notna(), v["end"])),
+                            ("stage", v["end"])):
+            lv = leave.to_numpy(float)
+            nan = np.isnan(lv) & inw
+            stay = np.where(np.isnan(lv), 0.0, np.minimum(lv, t1) - en)
+            frame = pd.DataFrame({"element": v["element"].astype(object), "n": inw.astype(float),
+                                  "w": np.where(inw & ~np.isnan(lv), stay, 0.0),
+                                  "nan_n": nan.astype(float), "nan_en": np.where(nan, en, 0.0)})
+            for e, g in frame.groupby("element", sort=False):
+                _add(s.table(f"little_{what}"), e, {"n": float(g["n"].sum()),
+                                                    "w": float(g["w"].sum()),
+                                                    "nan_n": float(g["nan_n"].sum()),
+                                                    "nan_en": float(g["nan_en"].sum())})
+        # SLAs
+        for sla in getattr(self.bound, "slas", None) or []:
+            sc = _slas.sla_cases(sla, out.events, mc, v, wins)
+            if sc.empty:
+                continue
+            self._fold_sla(sla, sc)
+            if final:  # the censored margins enter the Kaplan-Meier estimate one by one
+                s.sla_open = pd.concat([x for x in (s.sla_open, sc) if x is not None],
+                                       ignore_index=True)
+
+    def _fold_sla(self, sla, sc: pd.DataFrame) -> None:
+        s = self.summary
+        sc = sc.assign(cls=sc["cls"].astype(object))
+        for cls, g in sc.groupby("cls", sort=False):
+            st = g["status"]
+            counts = {k: float((st == k).sum()) for k in
+                      ("met", "breached", "open-breached", "left", "censored", "never",
+                       "not-started")}
+            d = g.loc[st.isin(["met", "breached"])]
+            x = d["elapsed"].to_numpy(float)
+            counts["elapsed_sum"] = float(np.nansum(x))
+            counts["elapsed_n"] = float((~np.isnan(x)).sum())
+            counts["rows"] = float(len(g))
+            _add(s.table("sla"), (sla.name, cls), counts)
+            _sketch(s.sketches, ("sla", sla.name, cls), x)
+            met = g.loc[st == "met", "elapsed"].to_numpy(float)
+            _sketch(s.sketches, ("sla_met", sla.name, cls), met)
+
+    # -- step functions ---------------------------------------------------------------------
+    def _changes(self, v: pd.DataFrame, what: str) -> pd.DataFrame:
+        if v.empty:
+            return pd.DataFrame({"element": [], "time": [], "d": []})
+        leave = (v["start"].where(v["start"].notna(), v["end"]) if what == "queue"
+                 else v["end"]).to_numpy(float)
+        el = v["element"].astype(object).to_numpy()
+        t = np.concatenate([v["enabled"].to_numpy(float), leave])
+        d = np.concatenate([np.ones(len(v)), -np.ones(len(v))])
+        e = np.concatenate([el, el])
+        ok = ~np.isnan(t)
+        return pd.DataFrame({"element": e[ok], "time": t[ok], "d": d[ok]})
+
+    def _levels(self, v_done: pd.DataFrame, v_open: pd.DataFrame, now: float, final: bool) -> None:
+        w0 = self.warmup
+        mid = self.mid
+        pending: dict[str, pd.DataFrame] = {}
+        for what in ("queue", "stage"):
+            mine = self._changes(v_done, what)
+            old = self.pending.get(what)
+            if old is not None:
+                mine = pd.concat([mine, old], ignore_index=True)
+            ch = pd.concat([mine, self._changes(v_open, what)], ignore_index=True)
+            ch = ch.loc[(ch["time"] >= self.last) & (ch["time"] < now)]
+            if not final:  # handed-over tickets' changes at ``now`` wait for the next slice
+                pending[what] = mine.loc[mine["time"] >= now]
+            for e, g in ch.groupby("element", sort=False):
+                tt = g["time"].to_numpy(float)
+                order = np.argsort(tt, kind="stable")
+                tt, dd = tt[order], g["d"].to_numpy(float)[order]
+                new = np.ones(len(tt), dtype=bool)
+                new[1:] = tt[1:] != tt[:-1]
+                starts = np.nonzero(new)[0]
+                dsum = np.add.reduceat(dd, starts)
+                lvl = self.levels.get((what, e))
+                if lvl is None:
+                    lvl = self.levels[(what, e)] = _Level()
+                lvl.advance(tt[starts], dsum, w0, mid)
+        self.pending = pending
+
+
+def make_collector(plan, bound, replication: int, process=None, every: int | None = None) -> Any:
+    """A :class:`Collector` for replication ``replication`` (what ``bpsim.engine.run`` uses;
+    ``every``: default :data:`EVERY`)."""
+    return Collector(plan, bound, replication, process=process,
+                     every=EVERY if every is None else every)

@@ -1,0 +1,558 @@
+"""Results from streaming statistics: the report's figures without the event records.
+
+:class:`StreamedResults` is what :class:`bpsim.analysis.Results` becomes for the output
+of ``bpsim.engine.run(..., records=False)`` (``bpsim.simulate(..., records=False)``,
+``bpsim simulate --no-records``). Its tables have the columns and the meaning of the
+record-based ones; they are computed from the per-replication
+:class:`~bpsim.stream.collect.Summary` objects: sums and counts per replication give the
+same means and CIs across replications (up to floating-point summation order), pooled
+percentiles come from the merged :class:`~bpsim.stream.sketch.QuantileSketch`. The role,
+staff, cost, bottleneck and open-ticket tables are computed by the record-based path's own
+functions, fed the per-replication sums instead of the visits.
+
+What needs the records raises :class:`RecordsNeeded` (``events``, ``visits``, ``cases``,
+``sla_cases``, ``queues``, event logs), saying to run with ``records=True``. The figures
+not yet streamed are listed in :data:`NOT_STREAMED` and in the JSON report's
+``streaming`` key.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from bpsim.analysis import backlog as _backlog
+from bpsim.analysis import bottlenecks as _bottlenecks
+from bpsim.analysis import costs as _costs
+from bpsim.analysis import roles as _roles
+from bpsim.analysis import slas as _slas
+from bpsim.analysis import stages as _stages
+from bpsim.analysis.results import Results
+from bpsim.analysis.stats import mean_ci
+from bpsim.analysis.warmup import Truncation
+from bpsim.errors import BpsimError
+from bpsim.stream.sketch import QuantileSketch
+
+__all__ = ["StreamedResults", "RecordsNeeded", "NOT_STREAMED"]
+
+#: Figures of the record-based report that streaming statistics do not compute yet.
+NOT_STREAMED = ("crossover", "abandonment", "journey", "satisfaction", "queue_trends",
+                "backlog_trend", "mser")
+
+
+class RecordsNeeded(BpsimError):
+    """A figure or table that needs every ticket's records, asked of streamed results."""
+
+
+def _need(what: str) -> RecordsNeeded:
+    return RecordsNeeded(
+        f"{what} needs the event records, and this run kept none (streaming statistics: "
+        "records=False / --no-records).",
+        hint="run again with records=True (bpsim.simulate(..., records=True), or bpsim "
+             "simulate without --no-records) for event logs and per-ticket tables.")
+
+
+def _merged(summaries, key: tuple) -> QuantileSketch:
+    out = QuantileSketch()
+    for s in summaries:
+        sk = s.sketches.get(key)
+        if sk is not None:
+            out.merge(_copy(sk))
+    return out
+
+
+def _copy(sk: QuantileSketch) -> QuantileSketch:
+    new = QuantileSketch(sk.alpha, sk.exact)
+    new.__setstate__(sk.__getstate__())
+    new.values = None if sk.values is None else sk.values.copy()
+    return new
+
+
+class StreamedResults(Results):
+    """:class:`~bpsim.analysis.Results` computed from streaming statistics (see the module doc)."""
+
+    streamed = True
+
+    @property
+    def summaries(self) -> list:
+        return list(self.output.summaries or [])
+
+    def _by_rep(self) -> dict:
+        return {int(s.replication): s for s in self.summaries}
+
+    @property
+    def events_recorded(self) -> bool:
+        return False
+
+    @property
+    def not_streamed(self) -> tuple[str, ...]:
+        """Figures this run does not have (they need the records)."""
+        return NOT_STREAMED
+
+    # -- what needs the records ---------------------------------------------------------------
+    @property
+    def visits(self):  # type: ignore[override]
+        raise _need("Results.visits")
+
+    @property
+    def cases(self):  # type: ignore[override]
+        raise _need("Results.cases (one row per ticket)")
+
+    @property
+    def events(self):  # type: ignore[override]
+        raise _need("Results.events")
+
+    @property
+    def sla_cases(self):  # type: ignore[override]
+        raise _need("Results.sla_cases (one row per ticket and SLA)")
+
+    @property
+    def queues(self):  # type: ignore[override]
+        raise _need("Results.queues (every change of every queue)")
+
+    def queue_curve(self, element: str, points: int = 500):
+        raise _need("Results.queue_curve")
+
+    def to_event_log(self, path):
+        raise _need("an event log")
+
+    def to_pm4py(self, replications="first"):
+        raise _need("an event log for pm4py")
+
+    def write(self, out_dir, event_log: str = "first"):
+        raise _need("bpsim simulate --out (event logs, per-ticket tables, plots)")
+
+    def plot(self, kind: str = "utilization", ax=None):
+        raise _need("Results.plot")
+
+    def annotate(self, path, metric: str = "utilization"):
+        raise _need("Results.annotate")
+
+    def to_html(self, path=None):
+        raise _need("the HTML report")
+
+    # -- cases --------------------------------------------------------------------------------
+    def _case_sum(self, col: str) -> pd.Series:
+        reps = self.replication_ids
+        by = self._by_rep()
+        return pd.Series([sum(row.get(col, 0.0) for row in by[r].sums.get("cases", {}).values())
+                          if r in by else 0.0 for r in reps], index=reps, dtype=float)
+
+    @cached_property
+    def _case_counts(self) -> tuple[float, float]:
+        if not self.replication_ids:
+            return 0.0, 0.0
+        return float(self._case_sum("arrived").mean()), float(self._case_sum("completed").mean())
+
+    @cached_property
+    def left(self) -> dict[str, float]:
+        reps = self.replication_ids
+        return {c: float(self._case_sum(c).mean()) if reps else 0.0
+                for c in ("abandoned", "blocked")}
+
+    @cached_property
+    def cycle_time(self) -> dict[str, float]:
+        n_done = self._case_sum("cycle_n")
+        per = self._case_sum("cycle_sum") / n_done.where(n_done > 0)
+        mean, ci = mean_ci(per)
+        n = max(self.replications, 1)
+        sk = _merged(self.summaries, ("cycle",))
+        still = float((self._case_sum("arrived") - self._case_sum("completed")).sum())
+        return {"mean": mean, "ci95": ci, **sk.percentiles(),
+                "cases": float(self._case_sum("completed").sum()) / n, "open": still / n}
+
+    # -- stages and queues --------------------------------------------------------------------
+    @cached_property
+    def queue_stats(self) -> pd.DataFrame:
+        return self._queue_stats("queue")
+
+    def _queue_stats(self, what: str) -> pd.DataFrame:
+        rows = []
+        for s in self.summaries:
+            for element, q in s.queues.get(what, {}).items():
+                rows.append({"replication": s.replication, "element": element, **q})
+        return pd.DataFrame(rows, columns=["replication", "element", "mean", "max",
+                                           "first_half", "second_half"])
+
+    @cached_property
+    def stages(self) -> pd.DataFrame:
+        reps = self.replication_ids
+        by = self._by_rep()
+        elements: dict = {}
+        for s in self.summaries:
+            elements.update(s.elements)
+        order = {}
+        for e in elements:
+            sk = _merged(self.summaries, ("since", e))
+            order[e] = sk.median() if len(sk) else math.inf
+        names = sorted(elements, key=lambda e: (order[e] if not math.isnan(order[e]) else math.inf,
+                                                str(e)))
+        qs = self.queue_stats
+        qs = qs.set_index(["element", "replication"]) if not qs.empty else None
+        n = max(len(reps), 1)
+        rows = []
+        for e in names:
+            st = {r: by[r].sums.get("stages", {}).get(e, {}) if r in by else {} for r in reps}
+
+            def col(name, st=st):
+                return pd.Series([st[r].get(name, 0.0) for r in reps], index=reps, dtype=float)
+
+            counts = col("count")
+            row = {"id": e, "name": _stages.element_name(self.process, e),
+                   "type": _stages.element_type(self.process, e),
+                   "role": _stages.stage_role(self.scenario, e)}
+            row["count"], row["count_ci95"] = mean_ci(counts)
+            for fig in ("wait", "service", "sojourn"):
+                nn = col(f"{fig}_n")
+                row[f"{fig}_mean"], row[f"{fig}_ci95"] = mean_ci(col(f"{fig}_sum") / nn.where(nn > 0))
+                for k, v in _merged(self.summaries, ("stage", e, fig)).percentiles().items():
+                    row[f"{fig}_{k}"] = v
+            if qs is not None and e in qs.index.get_level_values(0):
+                q = qs.loc[e].reindex(reps)
+                row["queue_mean"], row["queue_ci95"] = mean_ci(q["mean"].fillna(0.0))
+                row["queue_max"] = float(q["max"].max())
+            else:
+                row["queue_mean"], row["queue_ci95"], row["queue_max"] = 0.0, math.nan, 0.0
+            row["interrupted"] = float(col("interrupted").sum()) / n
+            row["unfinished"] = float(col("unfinished").sum()) / n
+            row["withdrawn"] = float(col("withdrawn").sum()) / n
+            ab, bl = col("abandoned"), col("blocked")
+            row["abandoned"] = float(ab.sum()) / n
+            row["abandon_rate"], row["abandon_rate_ci95"] = mean_ci(
+                (ab / counts.where(counts > 0)).to_numpy())
+            row["blocked"] = float(bl.sum()) / n
+            reached = counts + bl
+            row["block_rate"], row["block_rate_ci95"] = mean_ci(
+                (bl / reached.where(reached > 0)).to_numpy())
+            rows.append(row)
+        return pd.DataFrame(rows, columns=_stages._COLUMNS)
+
+    # -- roles, staff, costs ------------------------------------------------------------------
+    @cached_property
+    def _overtime(self) -> pd.DataFrame:
+        rows = [(s.replication, res, v["overtime"]) for s in self.summaries
+                for res, v in s.sums.get("overtime", {}).items()]
+        return pd.DataFrame(rows, columns=["replication", "resource", "overtime"])
+
+    def _handled(self, by: str) -> pd.DataFrame:
+        rows = []
+        for s in self.summaries:
+            for key, v in s.sums.get(f"handled_{by}", {}).items():
+                if "cases" not in v:
+                    continue
+                n = v.get("service_n", 0.0)
+                rows.append((s.replication, key, v["cases"],
+                             v.get("service_sum", 0.0) / n if n > 0 else math.nan))
+        return pd.DataFrame(rows, columns=["replication", by, "cases_handled", "handling_mean"])
+
+    @cached_property
+    def roles(self) -> pd.DataFrame:
+        return _roles.role_table(self.output.staff, None, self.windows, self.scenario,
+                                 overtime=self._overtime, handled=self._handled("role"))
+
+    @cached_property
+    def staff(self) -> pd.DataFrame:
+        return _roles.staff_table(self.output.staff, None, self.windows, self.scenario,
+                                  overtime=self._overtime, handled=self._handled("resource"))
+
+    def _measured_counts(self) -> pd.DataFrame:
+        """One row per replication x class with ``tickets``: measured arrivals."""
+        rows = [(s.replication, cls, True, v.get("arrived", 0.0)) for s in self.summaries
+                for cls, v in s.sums.get("cases", {}).items()]
+        return pd.DataFrame(rows, columns=["replication", "cls", "measured", "tickets"])
+
+    @cached_property
+    def costs(self) -> pd.DataFrame:
+        rows = [(s.replication, role, cls, v["amount"], v["billed_seconds"], v["service"])
+                for s in self.summaries for (role, cls), v in s.sums.get("bills", {}).items()]
+        bills = pd.DataFrame(rows, columns=["replication", "role", "cls", "amount",
+                                            "billed_seconds", "service"])
+        return _costs.cost_table(self.output.staff, None, self._measured_counts(),
+                                 self.replication_ids, self.scenario, bills=bills)
+
+    # -- classes ------------------------------------------------------------------------------
+    @cached_property
+    def classes(self) -> pd.DataFrame:
+        cols = ["name", "count", "completed", "open", "cycle_time_mean", "cycle_time_ci95",
+                "wait_mean", "wait_ci95"]
+        reps = self.replication_ids
+        by = self._by_rep()
+        seen = {cls for s in self.summaries for cls, v in s.sums.get("cases", {}).items()
+                if v.get("arrived", 0)}
+        declared = list(getattr(self.scenario, "classes", None) or ())
+        names = list(dict.fromkeys(declared + sorted(seen, key=str)))
+        rows = []
+        for name in names:
+            if name not in seen:
+                continue
+
+            def col(table, c, name=name):
+                return pd.Series([by[r].sums.get(table, {}).get(name, {}).get(c, 0.0) if r in by
+                                  else 0.0 for r in reps], index=reps, dtype=float)
+
+            row = {"name": name, "count": mean_ci(col("cases", "arrived"))[0],
+                   "completed": mean_ci(col("cases", "completed"))[0]}
+            row["open"] = row["count"] - row["completed"]
+            cn = col("cases", "cycle_n")
+            row["cycle_time_mean"], row["cycle_time_ci95"] = mean_ci(
+                col("cases", "cycle_sum") / cn.where(cn > 0))
+            wn = col("class_wait", "n")
+            row["wait_mean"], row["wait_ci95"] = mean_ci(col("class_wait", "sum") / wn.where(wn > 0))
+            rows.append(row)
+        return pd.DataFrame(rows, columns=cols)
+
+    # -- SLAs ---------------------------------------------------------------------------------
+    @cached_property
+    def slas(self) -> pd.DataFrame:
+        slas = getattr(self.scenario, "slas", None) or []
+        rows = []
+        declared = list(getattr(self.scenario, "classes", None) or ())
+        for sla in slas:
+            seen = list(dict.fromkeys(cls for s in self.summaries
+                                      for (name, cls) in s.sums.get("sla", {}) if name == sla.name))
+            rows.append(self._sla_row(sla, "all", seen))
+            present = list(dict.fromkeys(declared + seen))
+            if sla.classes is not None:
+                present = [k for k in present if k in sla.classes]
+            for cls in present:
+                if cls not in seen and _slas.sla_target(sla, cls) is None:
+                    continue
+                if len(present) > 1 or len(sla.target) > 1 or None not in sla.target:
+                    rows.append(self._sla_row(sla, cls, [cls] if cls in seen else []))
+        return pd.DataFrame(rows, columns=_slas._COLUMNS)
+
+    def _sla_row(self, sla, cls, classes: list) -> dict:
+        reps = self.replication_ids
+        by = self._by_rep()
+        statuses = ("met", "breached", "open-breached", "left", "censored", "never", "not-started")
+        tot = dict.fromkeys(statuses + ("rows",), 0.0)
+        rates, lows, highs, means = [], [], [], []
+        for r in reps:
+            s = by.get(r)
+            c = dict.fromkeys(statuses + ("rows", "elapsed_sum", "elapsed_n"), 0.0)
+            margins, closed = [], []
+            for k in classes:
+                v = s.sums.get("sla", {}).get((sla.name, k), {}) if s is not None else {}
+                for key in c:
+                    c[key] += v.get(key, 0.0)
+                if s is None:
+                    continue
+                target = float(_slas.sla_target(sla, k) or 0.0)
+                met = s.sketches.get(("sla_met", sla.name, k))
+                if met is not None and len(met):
+                    margins.append(_values(met) - target)
+                    closed.append(np.ones(len(met), bool))
+                nb = int(v.get("breached", 0) + v.get("left", 0))
+                margins.append(np.full(nb, math.inf))
+                closed.append(np.ones(nb, bool))
+                nob = int(v.get("open-breached", 0))
+                margins.append(np.full(nob, math.inf))
+                closed.append(np.zeros(nob, bool))
+                if s.sla_open is not None:
+                    g = s.sla_open.loc[(s.sla_open["sla"] == sla.name)
+                                       & (s.sla_open["cls"].astype(object) == k)
+                                       & (s.sla_open["status"] == "censored")]
+                    margins.append(g["elapsed"].to_numpy(float) - g["target"].to_numpy(float))
+                    closed.append(np.zeros(len(g), bool))
+            for key in tot:
+                tot[key] += c[key]
+            counted = c["met"] + c["breached"] + c["open-breached"] + c["censored"] + c["left"]
+            if counted == 0:
+                rates.append(math.nan)
+                lows.append(math.nan)
+                highs.append(math.nan)
+            else:
+                late = c["breached"] + c["open-breached"] + c["left"]
+                cens = c["censored"]
+                if cens == 0:
+                    rates.append(late / counted)
+                else:
+                    rates.append(_slas.km_breach_rate(np.concatenate(margins),
+                                                      np.concatenate(closed)))
+                lows.append(late / counted)
+                highs.append((late + cens) / counted)
+            means.append(c["elapsed_sum"] / c["elapsed_n"] if c["elapsed_n"] > 0 else math.nan)
+        n = max(len(reps), 1)
+        counted = tot["met"] + tot["breached"] + tot["open-breached"] + tot["censored"] + tot["left"]
+        targets = {_slas.sla_target(sla, k) for k in classes} - {None}
+        row = {"name": sla.name, "cls": cls, "from": _slas.describe_point(sla.start, self.process),
+               "to": _slas.describe_point(sla.end, self.process),
+               "calendar": getattr(sla.calendar, "name", None) if sla.calendar else None,
+               "target": targets.pop() if len(targets) == 1 else math.nan,
+               "target_text": _slas._row_target_text(sla, cls), "attain": sla.attain,
+               "counted": counted / n, "excluded": (tot["rows"] - counted) / n,
+               "censored": tot["censored"] / n,
+               "censored_share": tot["censored"] / counted if counted else math.nan,
+               "open_breached": tot["open-breached"] / n}
+        row["breach_rate"], row["breach_rate_ci95"] = mean_ci(rates)
+        row["breach_rate_low"] = mean_ci(lows)[0]
+        row["breach_rate_high"] = mean_ci(highs)[0]
+        row["elapsed_mean"], row["elapsed_ci95"] = mean_ci(means)
+        sk = QuantileSketch()
+        for k in classes:
+            sk.merge(_merged(self.summaries, ("sla", sla.name, k)))
+        for k, v in sk.percentiles().items():
+            row[f"elapsed_{k}"] = v
+        br = row["breach_rate"]
+        row["met"] = None if math.isnan(br) else bool(br <= 1.0 - sla.attain + 1e-12)
+        return row
+
+    # -- open tickets -------------------------------------------------------------------------
+    @cached_property
+    def open_visits(self) -> pd.DataFrame:
+        parts = [s.open_visits for s in self.summaries
+                 if s.open_visits is not None and not s.open_visits.empty]
+        if not parts:
+            return _backlog.open_visits(pd.DataFrame(), self.windows)
+        return pd.concat(parts, ignore_index=True)
+
+    @cached_property
+    def open_summary(self) -> dict:
+        reps = self.replication_ids
+        by = self._by_rep()
+        ends = self.windows["end"]
+        count, meas, ages_sum, ages_n, age_max = [], [], 0.0, 0.0, -math.inf
+        by_cls: dict = {}
+        for r in reps:
+            s = by.get(r)
+            oc = s.open_cases if s is not None and s.open_cases is not None else pd.DataFrame(
+                columns=["cls", "arrival", "measured"])
+            end = float(ends.loc[r])
+            age = end - oc["arrival"].to_numpy(float)
+            n, m = float(len(oc)), float(oc["measured"].astype(bool).sum()) if len(oc) else 0.0
+            ages_sum += float(age.sum())
+            ages_n += len(age)
+            if len(age):
+                age_max = max(age_max, float(age.max()))
+            for cls, g in oc.assign(cls=oc["cls"].astype(object)).groupby("cls"):
+                d = by_cls.setdefault(cls, {"n": {}, "m": {}, "age": 0.0, "k": 0.0})
+                d["n"][r] = d["n"].get(r, 0.0) + len(g)
+                d["m"][r] = d["m"].get(r, 0.0) + float(g["measured"].astype(bool).sum())
+                d["age"] += float((end - g["arrival"].to_numpy(float)).sum())
+                d["k"] += len(g)
+            for cls, v in (s.sums.get("left", {}) if s is not None else {}).items():
+                n += v["n"]
+                m += v["measured"]
+                ages_sum += v["n"] * end - v["arr_sum"]
+                ages_n += v["n"]
+                age_max = max(age_max, end - v["arr_min"])
+                d = by_cls.setdefault(cls, {"n": {}, "m": {}, "age": 0.0, "k": 0.0})
+                d["n"][r] = d["n"].get(r, 0.0) + v["n"]
+                d["m"][r] = d["m"].get(r, 0.0) + v["measured"]
+                d["age"] += v["n"] * end - v["arr_sum"]
+                d["k"] += v["n"]
+            count.append(n)
+            meas.append(m)
+        total, total_ci = mean_ci(count) if reps else (math.nan, math.nan)
+        measured = mean_ci(meas)[0] if reps else math.nan
+        arrived = float(self._case_sum("arrived").mean()) if reps else math.nan
+        ov = self.open_visits
+        by_state = {}
+        for state in _backlog.STATES:
+            g = ov.loc[ov["state"] == state] if not ov.empty else ov
+            by_state[state] = (mean_ci(g.groupby("replication").size()
+                                       .reindex(reps, fill_value=0).astype(float))[0]
+                               if len(g) else 0.0)
+        by_class = {}
+        for cls in sorted(by_cls, key=str):
+            d = by_cls[cls]
+            by_class[cls] = {"count": mean_ci([d["n"].get(r, 0.0) for r in reps])[0],
+                             "measured": mean_ci([d["m"].get(r, 0.0) for r in reps])[0],
+                             "age_mean": d["age"] / d["k"] if d["k"] else math.nan}
+        return {"total": total, "total_ci95": total_ci, "measured": measured,
+                "age_mean": ages_sum / ages_n if ages_n else math.nan,
+                "age_max": age_max if ages_n else math.nan,
+                "share": measured / arrived if arrived > 0 else math.nan,
+                "by_state": by_state, "by_class": by_class}
+
+    # -- bottlenecks, Little's law --------------------------------------------------------------
+    @cached_property
+    def bottlenecks(self) -> pd.DataFrame:
+        cyc = {int(s.replication): sum(v.get("cycle_sum", 0.0) for v in s.sums.get("cases", {}).values())
+               for s in self.summaries}
+        rows = [(e, s.replication, v["wait"]) for s in self.summaries
+                for e, v in s.sums.get("wait_done", {}).items()]
+        shares = pd.DataFrame(rows, columns=["element", "replication", "wait"])
+        shares["share"] = shares["wait"] / shares["replication"].map(cyc)
+        return _bottlenecks.bottleneck_table(self.stages, self.roles, pd.DataFrame(), pd.DataFrame(),
+                                             self.queue_stats, self.windows, self.replication_ids,
+                                             shares=shares)
+
+    @cached_property
+    def littles_law(self) -> pd.DataFrame:
+        out = []
+        wins = self.windows
+        for what in ("queue", "stage"):
+            stats = self._queue_stats(what).set_index(["replication", "element"])
+            per: dict = {}
+            for s in self.summaries:
+                t0, t1 = float(wins.loc[s.replication, "warmup"]), float(wins.loc[s.replication, "end"])
+                span = t1 - t0
+                for e, v in s.sums.get(f"little_{what}", {}).items():
+                    n = v["n"]
+                    w = v["w"] + v["nan_n"] * t1 - v["nan_en"]
+                    lam = n / span if span > 0 else math.nan
+                    W = w / n if n > 0 else 0.0
+                    key = (s.replication, e)
+                    L = float(stats["mean"].get(key, 0.0)) if len(stats) else 0.0
+                    L = 0.0 if math.isnan(L) else L
+                    per.setdefault(e, []).append((L, lam, W, lam * W))
+            for e, vals in per.items():
+                a = np.array(vals, dtype=float)
+                L, lw = mean_ci(a[:, 0])[0], mean_ci(a[:, 3])[0]
+                gap = abs(L - lw) / L if L > 0 else (0.0 if lw == 0 else math.inf)
+                out.append({"element": e, "name": _stages.element_name(self.process, e),
+                            "what": what, "L": L, "lambda": mean_ci(a[:, 1])[0],
+                            "W": mean_ci(a[:, 2])[0], "lambda_W": lw, "gap": gap})
+        return pd.DataFrame(out, columns=["element", "name", "what", "L", "lambda", "W",
+                                          "lambda_W", "gap"])
+
+    # -- not streamed yet -----------------------------------------------------------------------
+    @cached_property
+    def crossover(self) -> pd.DataFrame:
+        return pd.DataFrame(columns=["id", "name", "role", "preferred", "served", "share",
+                                     "share_ci95"])
+
+    @cached_property
+    def abandonment(self) -> pd.DataFrame:
+        return pd.DataFrame(columns=["id", "name", "scope", "group", "offered", "abandoned",
+                                     "abandon_rate", "abandon_rate_ci95", "blocked", "block_rate",
+                                     "block_rate_ci95"])
+
+    @cached_property
+    def backlog_trend(self):
+        return None
+
+    @cached_property
+    def queue_trends(self) -> pd.DataFrame:
+        return pd.DataFrame(columns=["element", "lag", "positive_share", "growth",
+                                     "slope_per_day", "threshold", "level", "growing"])
+
+    @cached_property
+    def mser(self) -> Truncation:
+        chosen = self.output.meta.get("warmup_auto")
+        if chosen is not None:
+            return chosen
+        return Truncation(warmup=math.nan, reliable=True)
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out["streaming"] = {
+            "records": False,
+            "not_streamed": list(NOT_STREAMED),
+            "quantiles": "exact up to 4096 values per figure, then a log-bucket sketch "
+                         "within 0.5 % relative of numpy.percentile",
+        }
+        return out
+
+
+def _values(sk: QuantileSketch) -> np.ndarray:
+    """The sketch's values (exact ones, or each bucket's representative repeated)."""
+    if sk.values is not None:
+        return np.sort(sk.values)
+    g = math.exp(sk._lg)
+    reps = 2.0 * np.exp(sk.keys * sk._lg) / (g + 1.0)
+    return np.concatenate([np.zeros(sk.zeros), np.repeat(reps, sk.counts)])

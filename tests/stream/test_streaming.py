@@ -1,0 +1,172 @@
+"""Streaming statistics (records=False) against the record-based path on the bundled model.
+
+Every figure of the JSON report must be the same, up to floating-point summation order,
+except the ones streaming does not compute (listed in NOT_STREAMED, and said so in the
+report's ``streaming`` key); percentiles read from the bucketed sketch are within its
+stated relative accuracy.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bpsim
+import bpsim.stream.collect as collect
+import bpsim.stream.sketch as sketch
+from bpsim.scenario.core import load_scenario
+from bpsim.stream.results import NOT_STREAMED, RecordsNeeded, StreamedResults
+from bpsim.stream.sketch import ALPHA, QuantileSketch
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = ("id", "element", "what", "name", "cls", "scope", "group", "resource", "code", "role",
+        "sla")
+
+
+def _norm(x):
+    """Lists of rows in a canonical order (row order is presentation, not a figure)."""
+    if isinstance(x, dict):
+        return {k: _norm(v) for k, v in x.items()}
+    if isinstance(x, list):
+        y = [_norm(v) for v in x]
+        if y and all(isinstance(v, dict) for v in y):
+            y.sort(key=lambda d: tuple(str(d.get(k)) for k in KEYS))
+        return y
+    return x
+
+
+def _diff(x, y, path="", rel=1e-9, quantile_rel=None) -> list:
+    if isinstance(x, dict) and isinstance(y, dict):
+        out = []
+        for k in sorted(set(x) | set(y), key=str):
+            if k not in x or k not in y:
+                out.append((f"{path}/{k}", "missing"))
+            else:
+                out += _diff(x[k], y[k], f"{path}/{k}", rel, quantile_rel)
+        return out
+    if isinstance(x, list) and isinstance(y, list):
+        if len(x) != len(y):
+            return [(path, f"{len(x)} rows against {len(y)}")]
+        return [d for i, (u, v) in enumerate(zip(x, y))
+                for d in _diff(u, v, f"{path}[{i}]", rel, quantile_rel)]
+    if isinstance(x, float) or isinstance(y, float):
+        if x is None or y is None:
+            return [] if x is y else [(path, x, y)]
+        tol = rel
+        last = path.rsplit("/", 1)[-1]
+        if quantile_rel is not None and any(last.endswith(p) for p in ("_p50", "_p90", "_p95")) \
+                or quantile_rel is not None and last in ("p50", "p90", "p95"):
+            tol = quantile_rel
+        return [] if math.isclose(x, y, rel_tol=tol, abs_tol=1e-9) else [(path, x, y)]
+    return [] if x == y else [(path, x, y)]
+
+
+@pytest.fixture(scope="module")
+def desk():
+    process = bpsim.read(ROOT / "models" / "service_desk.bpmn")
+    scenario = load_scenario(ROOT / "models" / "service_desk.yaml")
+    bound = scenario.bind(process)
+    bound.horizon = 14 * 86400.0
+    bound.warmup = 2 * 86400.0
+    return process, bound
+
+
+def _both(desk, monkeypatch, every=3000):
+    process, bound = desk
+    monkeypatch.setattr(collect, "EVERY", every)     # many hand-overs in a short run
+    rec = bpsim.simulate(process, bound, replications=3, seed=7)
+    st = bpsim.simulate(process, bound, replications=3, seed=7, records=False)
+    return rec, st
+
+
+def _expected_gaps(d: dict) -> dict:
+    d = dict(d)
+    for k in ("crossover", "abandonment", "journey", "satisfaction", "warmup_mser",
+              "streaming"):
+        d.pop(k, None)
+    return d
+
+
+def test_streamed_report_equals_record_based(desk, monkeypatch):
+    rec, st = _both(desk, monkeypatch)
+    assert isinstance(st, StreamedResults)
+    assert all(s.chunks > 3 for s in st.summaries)          # it really streamed
+    a, b = rec.to_dict(), st.to_dict()
+    assert b["streaming"]["records"] is False
+    assert set(b["streaming"]["not_streamed"]) == set(NOT_STREAMED)
+    assert a["open"]["total"] > 0                             # open tickets at the horizon
+    assert any(s["censored"] > 0 for s in a["slas"])          # and censored SLA clocks
+    assert _diff(_norm(_expected_gaps(a)), _norm(_expected_gaps(b))) == []
+    assert st.summary()                                       # the text report too
+
+
+def test_bucketed_quantiles_within_stated_error(desk, monkeypatch):
+    monkeypatch.setattr(sketch, "EXACT", 16)                  # every sketch in buckets
+    rec, st = _both(desk, monkeypatch, every=20000)
+    assert not st.summaries[0].sketches[("cycle",)].is_exact
+    a, b = rec.to_dict(), st.to_dict()
+    # the SLA breach rate's Kaplan-Meier reads met margins from the sketch: within its
+    # accuracy a censored margin may be ordered on the other side of a met one
+    for s in a["slas"] + b["slas"]:
+        for row in [s] + s["classes"]:
+            for k in ("breach_rate", "breach_rate_ci95"):
+                row.pop(k, None)
+    assert _diff(_norm(_expected_gaps(a)), _norm(_expected_gaps(b)),
+                 quantile_rel=ALPHA * 1.0001) == []
+
+
+def test_needs_records_says_how(desk, monkeypatch):
+    _rec, st = _both(desk, monkeypatch)
+    for what in ("cases", "visits", "events", "sla_cases", "queues"):
+        with pytest.raises(RecordsNeeded, match="records") as err:
+            getattr(st, what)
+        assert "records=True" in (err.value.hint or "")
+    with pytest.raises(RecordsNeeded):
+        st.to_event_log("x.csv")
+
+
+def test_cli_no_records(tmp_path, capsys):
+    from bpsim.cli import main
+
+    model, scen = str(ROOT / "models" / "service_desk.bpmn"), str(ROOT / "models" / "service_desk.yaml")
+    rc = main(["simulate", model, "-s", scen, "--no-records", "--out", str(tmp_path / "o")])
+    assert rc != 0
+    err = capsys.readouterr().err
+    assert "--no-records" in err and "Traceback" not in err
+
+
+def test_sketch_merge_and_accuracy():
+    rng = np.random.default_rng(3)
+    x = np.concatenate([np.zeros(500), rng.exponential(600.0, 50_000)])
+    parts = np.array_split(rng.permutation(x), 7)
+    sks = []
+    for p in parts:
+        s = QuantileSketch()
+        s.add(p)
+        sks.append(s)
+    merged = sks[0]
+    for s in sks[1:]:
+        merged.merge(s)
+    assert len(merged) == len(x) and not merged.is_exact
+    exact = np.percentile(x, [1, 25, 50, 90, 95, 99])
+    got = merged.quantiles([1, 25, 50, 90, 95, 99])
+    assert np.all(np.abs(got - exact) <= ALPHA * exact + 1e-12)
+    small = QuantileSketch()
+    small.add([3.0, 1.0, np.nan, 2.0])
+    assert small.is_exact and small.percentiles() == {
+        f"p{q}": float(v) for q, v in zip((50, 90, 95), np.percentile([1.0, 2.0, 3.0], [50, 90, 95]))}
+    other = QuantileSketch()
+    other.add([10.0])
+    small.merge(other)
+    assert small.median() == 2.5 and len(small) == 4
+
+
+def test_accumulators_add_up():
+    a: dict = {}
+    collect._add(a, "x", {"n": 1.0, "s": 2.0})
+    collect._add(a, "x", {"n": 2.0, "s": 0.5})
+    collect._add(a, "y", {"n": 1.0})
+    assert a == {"x": {"n": 3.0, "s": 2.5}, "y": {"n": 1.0}}
