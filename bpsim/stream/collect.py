@@ -36,8 +36,8 @@ from bpsim.stream.sketch import QuantileSketch
 
 __all__ = ["Collector", "Summary", "EVERY"]
 
-#: Records gathered before finished tickets are handed over (2^20 records: 16 MB).
-EVERY = 1 << 20
+#: Records gathered before finished tickets are handed over (2^18 records: 4 MB).
+EVERY = 1 << 18
 
 _FIGS = ("wait", "service", "sojourn")
 

@@ -1,0 +1,81 @@
+"""Streaming statistics: `bpsim simulate --json` of M/M/2, records against --no-records.
+
+Each run is a fresh `python -m bpsim simulate FILE -s S.yaml --json [--no-records]` of the
+M/M/2 queue of benchmarks/mm2.py (tickets every 60 s, 100 s of work, 2 agents) with
+``cases: N``; it prints the CPU seconds, the wall seconds and the peak RSS of that process
+(``os.wait4``), and the ratio streamed / record-based.
+
+    python benchmarks/streaming.py                    # 10^6 tickets, both ways; 10^7 streamed
+    python benchmarks/streaming.py --sizes 1000000    # only 10^6
+    python benchmarks/streaming.py --records-big      # 10^7 with records too (many GB)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE)]
+
+from mm2 import MM2_BPMN  # noqa: E402
+
+SCENARIO = """name: M/M/2
+seed: 1
+replications: 1
+cases: {n}
+warmup: 0s
+roles:
+  Server: {{staff: 2}}
+arrivals:
+  Customer arrives: {{interarrival: exponential(mean=60s)}}
+tasks:
+  Serve: {{role: Server, duration: exponential(mean=100s)}}
+"""
+
+
+def run(folder: Path, n: int, streamed: bool) -> tuple[float, float, float]:
+    bpmn = folder / "mm2.bpmn"
+    bpmn.write_bytes(MM2_BPMN)
+    scen = folder / f"mm2_{n}.yaml"
+    scen.write_text(SCENARIO.format(n=n), encoding="utf-8")
+    cmd = [sys.executable, "-m", "bpsim", "simulate", str(bpmn), "-s", str(scen), "--json",
+           "--workers", "1"] + (["--no-records"] if streamed else [])
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    t0 = time.perf_counter()
+    with open(folder / "out.json", "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
+    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    ap.add_argument("--records-big", action="store_true",
+                    help="also run 10^7 (and larger) tickets with records")
+    args = ap.parse_args()
+    print(f"{'tickets':>12} {'mode':>9} {'CPU s':>8} {'wall s':>8} {'peak RSS MB':>12}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            rec = None
+            if n <= 1_000_000 or args.records_big:
+                rec = run(Path(tmp), n, streamed=False)
+                print(f"{n:>12,} {'records':>9} {rec[0]:8.1f} {rec[1]:8.1f} {rec[2]:12.0f}", flush=True)
+            st = run(Path(tmp), n, streamed=True)
+            print(f"{n:>12,} {'streamed':>9} {st[0]:8.1f} {st[1]:8.1f} {st[2]:12.0f}"
+                  + (f"   ratio CPU {st[0] / rec[0]:.2f}, RSS {st[2] / rec[2]:.2f}" if rec else "")
+                  + ("   (goal: 10^7 under 300 MB: " + ("met)" if st[2] < 300 else "not met)")
+                     if n >= 10_000_000 else ""), flush=True)
+
+
+if __name__ == "__main__":
+    main()
