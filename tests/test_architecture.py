@@ -102,6 +102,19 @@ def test_the_scenario_modules_read_top_down():
     graph = _graph()
     for module in ("bpsim.scenario.bind", "bpsim.scenario.lookup", "bpsim.scenario.sources",
                    "bpsim.scenario.schema", "bpsim.scenario.parse",
-                   "bpsim.scenario.distributions"):
+                   "bpsim.scenario.distributions", "bpsim.scenario.fields",
+                   "bpsim.scenario.arrivals", "bpsim.scenario.roles", "bpsim.scenario.tasks",
+                   "bpsim.scenario.slas", "bpsim.scenario.customers"):
         assert "bpsim.scenario.core" not in nx.descendants(graph, module), module
     assert "bpsim.scenario.parse" not in nx.descendants(graph, "bpsim.scenario.distributions")
+
+
+def test_the_schema_sections_read_below_the_whole_file():
+    """The section modules of the scenario file (arrivals, roles, ...) are the parts
+    ``bpsim.scenario.schema`` assembles: none of them imports the whole-file model back."""
+    graph = _graph()
+    for module in ("bpsim.scenario.fields", "bpsim.scenario.arrivals", "bpsim.scenario.roles",
+                   "bpsim.scenario.tasks", "bpsim.scenario.slas", "bpsim.scenario.customers"):
+        assert module in graph, module
+        assert "bpsim.scenario.schema" not in nx.descendants(graph, module), module
+        assert module in nx.descendants(graph, "bpsim.scenario.schema"), module

@@ -17,7 +17,10 @@ The table of contents:
 * :mod:`~bpsim.scenario.weekly`, :mod:`~bpsim.scenario.calendar`,
   :mod:`~bpsim.scenario.profile` -- opening hours, working time, hourly arrival rates;
 * :mod:`~bpsim.scenario.schema`, :mod:`~bpsim.scenario.loader`, :mod:`~bpsim.scenario.core`
-  -- the file, read safely, checked key by key, with line numbers in errors;
+  -- the file, read safely, checked key by key, with line numbers in errors; the schema's
+  sections live in :mod:`~bpsim.scenario.arrivals`, :mod:`~bpsim.scenario.roles`,
+  :mod:`~bpsim.scenario.tasks`, :mod:`~bpsim.scenario.slas` and
+  :mod:`~bpsim.scenario.customers`, built on the value readers of :mod:`~bpsim.scenario.fields`;
 * :mod:`~bpsim.scenario.lookup`, :mod:`~bpsim.scenario.sources`, :mod:`~bpsim.scenario.bind` -- names to ids: the :class:`~bpsim.scenario.spec.BoundScenario`
   the engine consumes (:mod:`~bpsim.scenario.spec`).
 """
