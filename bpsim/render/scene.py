@@ -26,14 +26,34 @@ from xml.sax.saxutils import escape, quoteattr
 
 __all__ = [
     "Drawing", "Group", "Rect", "Ellipse", "Polygon", "Line", "Text", "Item",
-    "arrow_head", "text_width",
+    "LineStyle", "ShapeStyle", "arrow_head", "text_width",
 ]
 
 Point = tuple[float, float]
 
 
+@dataclass(kw_only=True)
+class LineStyle:
+    """How a line is stroked: colour (``None``: no stroke), width, SVG dash pattern
+    (``"4 3"``), opacity and SVG ``class``. Every shape takes these as keyword arguments."""
+
+    stroke: str | None = "#222222"
+    stroke_width: float = 1.0
+    dash: str | None = None
+    opacity: float = 1.0
+    cls: str | None = None
+
+
+@dataclass(kw_only=True)
+class ShapeStyle(LineStyle):
+    """A closed shape's style: its outline (:class:`LineStyle`) and its ``fill`` colour
+    (``None``: transparent)."""
+
+    fill: str | None = "#ffffff"
+
+
 @dataclass
-class Rect:
+class Rect(ShapeStyle):
     """A box; ``rx`` rounds its corners."""
 
     x: float
@@ -41,53 +61,30 @@ class Rect:
     width: float
     height: float
     rx: float = 0.0
-    fill: str | None = "#ffffff"
-    stroke: str | None = "#222222"
-    stroke_width: float = 1.0
-    dash: str | None = None
-    opacity: float = 1.0
-    cls: str | None = None
 
 
 @dataclass
-class Ellipse:
+class Ellipse(ShapeStyle):
     """A circle or an ellipse centred on ``(cx, cy)``."""
 
     cx: float
     cy: float
     rx: float
     ry: float
-    fill: str | None = "#ffffff"
-    stroke: str | None = "#222222"
-    stroke_width: float = 1.0
-    dash: str | None = None
-    opacity: float = 1.0
-    cls: str | None = None
 
 
 @dataclass
-class Polygon:
+class Polygon(ShapeStyle):
     """A closed polygon (gateway diamonds, arrow heads, markers)."""
 
     points: list[Point]
-    fill: str | None = "#ffffff"
-    stroke: str | None = "#222222"
-    stroke_width: float = 1.0
-    dash: str | None = None
-    opacity: float = 1.0
-    cls: str | None = None
 
 
 @dataclass
-class Line:
+class Line(LineStyle):
     """An open polyline (flows, marker strokes)."""
 
     points: list[Point]
-    stroke: str | None = "#222222"
-    stroke_width: float = 1.0
-    dash: str | None = None
-    opacity: float = 1.0
-    cls: str | None = None
 
 
 @dataclass
@@ -262,13 +259,9 @@ def _n(v: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _paint(item) -> str:
-    parts = []
-    fill = getattr(item, "fill", None)
-    if not isinstance(item, Line):
-        parts.append(f"fill={quoteattr(fill or 'none')}")
-    else:
-        parts.append('fill="none"')
+def _paint(item: LineStyle) -> str:
+    fill = item.fill if isinstance(item, ShapeStyle) else None
+    parts = [f"fill={quoteattr(fill or 'none')}"]
     parts.append(f"stroke={quoteattr(item.stroke or 'none')}")
     if item.stroke:
         parts.append(f'stroke-width="{_n(item.stroke_width)}"')
