@@ -222,7 +222,7 @@ def write_xes(results, path: str | os.PathLike,
     columns = zip(first, last, heads, _q(log["concept:name"]), stamps,
                   _q(log["lifecycle:transition"]), _q(log["org:resource"]),
                   _q(log["org:role"]), _q(log["element"]), _q(log["bpsim:lifecycle"]))
-    parts = []
+    parts: list[str] = []
     add = parts.append
     for is_first, is_last, head, name, ts, trans, res, role, elem, raw in columns:
         if is_first:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from bpsim.errors import ScenarioError
 from bpsim.model import ACTIVITY_TYPES, Process
 from bpsim.scenario.calendar import working_day_seconds
+from bpsim.scenario.durations import CalendarDuration
+from bpsim.scenario.loader import Loc
 from bpsim.scenario.lookup import (
     SECTIONS,
     SPLIT_TYPES,
@@ -86,7 +88,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
 
     arrivals: dict[str, Arrival] = {}
     for key, a in s.arrivals.items():
-        loc = ("arrivals", key)
+        loc: Loc = ("arrivals", key)
         node = find_element(s, process, key, loc, SECTIONS["arrivals"])
         if node in arrivals:
             raise s.error(
@@ -105,7 +107,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
                 raise s.error(f"the trace names class {c!r}, which is not one of the scenario's "
                               f"classes ({', '.join(classes)}).", (*loc, "trace"),
                               f"list every class, most urgent first: classes: "
-                              f"[{', '.join(dict.fromkeys([*classes, *trace_classes]))}].")
+                              f"[{', '.join(dict.fromkeys([*classes, *(trace_classes or [])]))}].")
         arrivals[node] = Arrival(
             start=node,
             interarrival=a.interarrival,
@@ -127,6 +129,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
                           "remove it; meanwhile model a chat agent handling N conversations as N "
                           "staff of a role (no slowdown).")
         if r.shifts is None:
+            assert r.staff is not None  # the schema asks for staff or shifts, exactly one
             shifts = [Shift(r.staff, calendar_named(s, calendars, r.calendar, (*loc, "calendar")))]
         else:
             shifts = [
@@ -261,7 +264,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
             target = {None: sla.target}
         sla_calendar = calendar_named(s, calendars, sla.calendar, (*loc, "calendar"))
         for cls_key, secs in list(target.items()):
-            if getattr(secs, "working_days", 0):
+            if isinstance(secs, CalendarDuration) and secs.working_days:
                 if sla_calendar is None:
                     raise s.error(
                         f"target {secs.text!r} counts working days, but the SLA has no "
@@ -307,7 +310,7 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
         replications=s.replications,
         horizon=s.horizon,
         cases=s.cases,
-        warmup=0.0 if s.warmup == "auto" else s.warmup,
+        warmup=0.0 if isinstance(s.warmup, str) else s.warmup,  # the only text is "auto"
         warmup_auto=s.warmup == "auto",
         start=start,
         arrivals=arrivals,

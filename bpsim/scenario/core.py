@@ -196,10 +196,13 @@ _MAPPING_FIELDS = {"by_class", "profile", "per_hour", "classes", "loop", "target
 
 def _entry_fields(section: str) -> set[str]:
     from bpsim.scenario import schema
+    from bpsim.scenario.fields import Section
 
-    model = {"tasks": schema.TaskModel, "arrivals": schema.ArrivalModel,
-             "events": schema.EventModel, "boundaries": schema.BoundaryModel,
-             "roles": schema.RoleModel, "calendars": schema.CalendarModel}.get(section)
+    models: dict[str, type[Section]] = {
+        "tasks": schema.TaskModel, "arrivals": schema.ArrivalModel,
+        "events": schema.EventModel, "boundaries": schema.BoundaryModel,
+        "roles": schema.RoleModel, "calendars": schema.CalendarModel}
+    model = models.get(section)
     return set(model.model_fields) if model is not None else set()
 
 
@@ -235,7 +238,8 @@ def _locate(data: dict, path: str, scenario: Scenario) -> tuple[Any, Any, Loc]:
     (``by_class``), and the last key. A new role or calendar is refused (nothing would use
     it: a typo would vary nothing)."""
     node: Any = data
-    rest, loc = path, ()
+    rest = path
+    loc: Loc = ()
     while True:
         if isinstance(node, list):
             head, _, tail = rest.partition(".")
@@ -243,15 +247,15 @@ def _locate(data: dict, path: str, scenario: Scenario) -> tuple[Any, Any, Loc]:
             # an SLA name may itself contain dots: longest match first
             match = sorted(
                 (
-                    i
+                    (i, n)
                     for i, n in enumerate(names)
                     if n is not None and (rest == n or rest.startswith(n + "."))
                 ),
-                key=lambda i: -len(names[i]),
+                key=lambda m: -len(m[1]),
             )
             if match:
-                i = match[0]
-                tail = rest[len(names[i]) + 1 :]
+                i, name = match[0]
+                tail = rest[len(name) + 1 :]
             elif head.isdigit() and int(head) < len(node):
                 i = int(head)
             else:
@@ -269,7 +273,8 @@ def _locate(data: dict, path: str, scenario: Scenario) -> tuple[Any, Any, Loc]:
             if not loc and rest.split(".")[0] in _SECTION_FIELDS and "." in rest:
                 hit = rest.split(".")[0]  # a section the scenario does not have yet
                 node[hit] = {}
-            elif section in _ELEMENT_SECTIONS and not _typo(rest, keys, section):
+            elif isinstance(section, str) and section in _ELEMENT_SECTIONS \
+                    and not _typo(rest, keys, section):
                 name, tail = _split_new_entry(section, rest)
                 node[name] = {}
                 if not tail:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     # binding needs the scenario's data and its error locations, not the loading API of
     # bpsim.scenario.core (which imports this module): the schema model has both
     from bpsim.scenario.schema import ScenarioModel as Scenario
+    from bpsim.scenario.spec import Calendar
 
 __all__ = ["build_calendars", "calendar_named", "read_trace", "build_profile", "check_form"]
 
@@ -182,9 +183,9 @@ def _suffix(exc: ScenarioError, prefix: str) -> tuple[str, ...]:
     return tuple(rest.split(".", 1)) if rest else ()
 
 
-def build_calendars(s: Scenario) -> dict[str, WeeklyCalendar]:
+def build_calendars(s: Scenario) -> dict[str, Calendar]:
     """Every calendar of the scenario, anchored at its start (errors at their key/line)."""
-    calendars: dict[str, WeeklyCalendar] = {}
+    calendars: dict[str, Calendar] = {}
     for name, c in s.calendars.items():
         prefix = f"calendars.{name}"
         try:
