@@ -21,16 +21,15 @@ from bpsim.scenario.fields import (
     Seconds,
     Section,
     invalid,
+    read_each,
     read_number,
 )
 
 __all__ = ["ProfileModel", "ArrivalModel"]
 
 
-def _per_hour(value: Any) -> float | dict[str, float]:
-    if isinstance(value, dict):
-        return {str(k): read_number(0.0)(v) for k, v in value.items()}
-    return read_number(0.0)(value)
+#: Tickets per hour: one rate, or a rate per stretch of the week (``{mon-fri 09-12: 20}``).
+_per_hour = read_each(read_number(0.0))
 
 
 def _mix(value: dict[str, float]) -> dict[str, float]:

@@ -14,22 +14,24 @@ import difflib
 import math
 import re
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, model_validator
 from pydantic_core import PydanticCustomError
 
 from bpsim.errors import ScenarioError
 from bpsim.scenario.distributions import Distribution
-from bpsim.scenario.durations import duration_text, parse_duration
+from bpsim.scenario.durations import CalendarDuration, duration_text, parse_duration
 from bpsim.scenario.parse import parse_distribution
 
 __all__ = [
     "Section", "invalid",
     "Seconds", "Law", "Probability", "Rate", "Count", "Positive", "Names",
     "read_seconds", "read_calendar_seconds", "read_law", "read_probability", "read_number",
-    "read_whole", "read_names",
+    "read_whole", "read_names", "read_each",
 ]
+
+_T = TypeVar("_T")
 
 
 def invalid(
@@ -114,7 +116,7 @@ def read_whole(minimum: int) -> Callable[[Any], int]:
     return check
 
 
-def read_calendar_seconds(value: Any) -> float:
+def read_calendar_seconds(value: Any) -> CalendarDuration:
     """A duration that may count working days (``"2wd"``; see
     :func:`~bpsim.scenario.durations.parse_calendar_duration`)."""
     from bpsim.scenario.durations import parse_calendar_duration
@@ -123,6 +125,18 @@ def read_calendar_seconds(value: Any) -> float:
         return parse_calendar_duration(value)
     except ScenarioError as exc:
         raise invalid(exc) from None
+
+
+def read_each(read: Callable[[Any], _T]) -> Callable[[Any], _T | dict[str, _T]]:
+    """A reader of one value, or of a mapping name -> value (``{P1: 4h, P2: 1d}``, keys as
+    text), each value read by ``read``."""
+
+    def check(value: Any) -> _T | dict[str, _T]:
+        if isinstance(value, dict):
+            return {str(k): read(v) for k, v in value.items()}
+        return read(value)
+
+    return check
 
 
 def read_names(value: Any) -> list[str]:

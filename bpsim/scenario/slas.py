@@ -21,16 +21,15 @@ from bpsim.scenario.fields import (
     Section,
     invalid,
     read_calendar_seconds,
+    read_each,
 )
 from bpsim.scenario.parse import parse_distribution
 
 __all__ = ["SLAModel", "UpdatesModel"]
 
 
-def _target(value: Any) -> float | dict[str, float]:
-    if isinstance(value, dict):
-        return {str(k): read_calendar_seconds(v) for k, v in value.items()}
-    return read_calendar_seconds(value)
+#: An SLA target: one duration, or one per priority class (``{P1: 4h, P2: 2wd}``).
+_target = read_each(read_calendar_seconds)
 
 
 def _one_text(x: Any) -> Any:
