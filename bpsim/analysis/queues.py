@@ -25,7 +25,8 @@ import pandas as pd
 
 from bpsim.analysis.stats import mean_ci
 
-__all__ = ["queue_series", "time_average", "queue_stats", "queue_curve", "littles_law"]
+__all__ = ["queue_series", "time_average", "queue_stats", "queue_curve", "littles_law",
+           "little_sums", "little_table"]
 
 
 def _leave_queue(v: pd.DataFrame) -> pd.Series:
@@ -177,31 +178,56 @@ def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
     if stats is None:
         stats = queue_stats(series, wins)
     stats = stats.set_index(["replication", "element"])
-    leave = _leave_queue(visits) if what == "queue" else visits["end"]
-    cols = ["replication", "element", "L", "lambda", "W", "lambda_W", "carried"]
+    return little_table(little_sums(visits, wins, what), stats, wins, what)
+
+
+def little_sums(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue") -> pd.DataFrame:
+    """Per replication and element (in order of first appearance), the sums
+    :func:`littles_law` divides: ``n`` visits present in the window, ``c`` of them carried
+    over the warm-up, ``w`` their seconds inside the window up to the last change seen, and
+    ``open_n``, ``open_lo`` the count and summed in-window start of the visits still there
+    (they stay until the window's end: ``w + open_n * end - open_lo``). Sums add up over
+    disjoint sets of tickets (streaming statistics fold them chunk by chunk)."""
+    cols = ["replication", "element", "n", "c", "w", "open_n", "open_lo"]
     if visits.empty:
+        return pd.DataFrame(columns=cols)
+    leave = _leave_queue(visits) if what == "queue" else visits["end"]
+    rep = visits["replication"]
+    t0 = rep.map(wins["warmup"]).to_numpy(float)
+    t1 = rep.map(wins["end"]).to_numpy(float)
+    en = visits["enabled"].to_numpy(float)
+    out_at = leave.to_numpy(float)
+    still = np.isnan(out_at)                                # still there at the horizon
+    out_at = np.where(still, np.inf, out_at)
+    entered = (en >= t0) & (en <= t1)
+    carried = (en < t0) & (out_at > t0)                     # there when the warm-up ended
+    present = entered | carried
+    lo = np.maximum(en, t0)
+    stay = np.minimum(out_at, t1) - lo                      # time inside the window
+    # every (replication, element) pair that has visits, in order of first appearance
+    keys = visits[["replication", "element"]].assign(
+        _n=present.astype(np.int64), _c=carried.astype(np.int64),
+        _w=np.where(present & ~still, stay, 0.0), _on=(present & still).astype(np.int64),
+        _ol=np.where(present & still, lo, 0.0))
+    g = keys.groupby(["replication", "element"], sort=False, observed=True)
+    return g.agg(n=("_n", "sum"), c=("_c", "sum"), w=("_w", "sum"), open_n=("_on", "sum"),
+                 open_lo=("_ol", "sum")).reset_index()[cols]
+
+
+def little_table(per: pd.DataFrame, stats: pd.DataFrame, wins: pd.DataFrame,
+                 what: str = "queue") -> pd.DataFrame:
+    """:func:`littles_law`'s table from :func:`little_sums` and the
+    :func:`queue_stats` (indexed by replication and element) of the same visits."""
+    cols = ["replication", "element", "L", "lambda", "W", "lambda_W", "carried"]
+    if per.empty:
         per = pd.DataFrame(columns=cols)
     else:
-        rep = visits["replication"]
-        t0 = rep.map(wins["warmup"]).to_numpy(float)
-        t1 = rep.map(wins["end"]).to_numpy(float)
-        en = visits["enabled"].to_numpy(float)
-        out_at = leave.to_numpy(float)
-        out_at = np.where(np.isnan(out_at), np.inf, out_at)     # still there at the horizon
-        entered = (en >= t0) & (en <= t1)
-        carried = (en < t0) & (out_at > t0)                     # there when the warm-up ended
-        present = entered | carried
-        stay = np.minimum(out_at, t1) - np.maximum(en, t0)      # time inside the window
-        # every (replication, element) pair that has visits, in order of first appearance
-        keys = visits[["replication", "element"]].assign(
-            _n=present.astype(np.int64), _c=carried.astype(np.int64),
-            _w=np.where(present, stay, 0.0))
-        g = keys.groupby(["replication", "element"], sort=False, observed=True)
-        per = g.agg(n=("_n", "sum"), c=("_c", "sum"), w=("_w", "sum")).reset_index()
-        span = (per["replication"].map(wins["end"]) - per["replication"].map(wins["warmup"]))
-        span = span.astype(float)
+        per = per.copy()
+        end = per["replication"].map(wins["end"]).astype(float)
+        span = (end - per["replication"].map(wins["warmup"])).astype(float)
+        w = per["w"].astype(float) + per["open_n"].astype(float) * end - per["open_lo"].astype(float)
         per["lambda"] = (per["n"] / span.where(span > 0)).astype(float)
-        per["W"] = (per["w"] / per["n"].where(per["n"] > 0)).fillna(0.0).astype(float)
+        per["W"] = (w / per["n"].where(per["n"] > 0)).fillna(0.0).astype(float)
         per["carried"] = per["c"].astype(float)
         idx = pd.MultiIndex.from_arrays([per["replication"], per["element"].astype(object)])
         per["L"] = stats["mean"].reindex(idx).fillna(0.0).to_numpy(float) if len(stats) \

@@ -127,7 +127,7 @@ def warmup_warnings(results, auto: bool = False) -> list[dict]:
     from bpsim.report.format import fmt_duration, fmt_pct
 
     wins = results.windows
-    if wins.empty or results.output.cases.empty:
+    if wins.empty or (results.output.cases.empty and not getattr(results, "streamed", False)):
         return []
     cut = results.mser
     warm = float(wins["warmup"].mean())

@@ -36,6 +36,8 @@ from bpsim.stream.sketch import QuantileSketch
 
 __all__ = ["Collector", "Summary", "EVERY"]
 
+#: Instants of the trend tests (as :func:`bpsim.analysis.stability.backlog_trend`).
+TREND_POINTS = 40
 #: Records gathered before finished tickets are handed over (2^18 records: 4 MB).
 EVERY = 1 << 18
 
@@ -81,6 +83,9 @@ class Summary:
     sla_open: pd.DataFrame | None = None
     elements: dict[str, None] = field(default_factory=dict)
     chunks: int = 0
+    trend: dict | None = None
+    mser: tuple[float, bool] | None = None
+    first: dict = field(default_factory=dict)
 
     def table(self, name: str) -> dict:
         return self.sums.setdefault(name, {})
@@ -89,20 +94,45 @@ class Summary:
 class _Level:
     """One step function (queue or in-stage count of one element), settled slice by slice."""
 
-    __slots__ = ("level", "tp", "area", "first", "second", "mx", "at_warm", "seen")
+    __slots__ = ("level", "tp", "area", "first", "second", "mx", "at_warm", "seen", "peak",
+                 "inst", "vals", "k")
 
-    def __init__(self) -> None:
+    def __init__(self, inst: np.ndarray | None = None) -> None:
         self.level = 0
         self.tp = -math.inf     # time of the last change
         self.area = self.first = self.second = 0.0
         self.mx = -math.inf
         self.at_warm = False
         self.seen = False
+        self.peak = 0           # the largest value at any time (warm-up included)
+        self.inst = inst        # sorted instants the trend test reads (None: none)
+        self.vals = np.zeros(0 if inst is None else len(inst))
+        self.k = 0              # instants resolved so far
 
-    def advance(self, t: np.ndarray, d: np.ndarray, w0: float, mid: float) -> None:
-        """Changes ``d`` at increasing distinct times ``t`` (all before the slice's end)."""
+    def settle(self, upto: float, t: np.ndarray | None = None, lv: np.ndarray | None = None
+               ) -> None:
+        """Resolve the instants before ``upto``: the value after the changes at or before
+        each (``t``, ``lv``: this slice's changes and levels after them)."""
+        if self.inst is None:
+            return
+        j = int(np.searchsorted(self.inst, upto, side="left"))
+        if j <= self.k:
+            return
+        tau = self.inst[self.k:j]
+        if t is None or lv is None or not len(t):
+            self.vals[self.k:j] = self.level
+        else:
+            i = np.searchsorted(t, tau, side="right") - 1
+            self.vals[self.k:j] = np.where(i >= 0, lv[np.clip(i, 0, None)], self.level)
+        self.k = j
+
+    def advance(self, t: np.ndarray, d: np.ndarray, w0: float, mid: float, upto: float) -> None:
+        """Changes ``d`` at increasing distinct times ``t`` (all before ``upto``, the slice's
+        end)."""
         self.seen = True
         lv = self.level + np.cumsum(d)
+        self.settle(upto, t, lv)
+        self.peak = max(self.peak, int(lv.max()))
         seg_t0 = np.concatenate([[self.tp], t[:-1]])
         seg_lv = np.concatenate([[self.level], lv[:-1]]).astype(float)
         self._integrate(seg_t0, t, seg_lv, w0, mid)
@@ -127,6 +157,7 @@ class _Level:
             self.second += float(np.sum(lv * np.clip(b - a2, 0.0, None)))
 
     def close(self, end: float, w0: float, mid: float) -> dict:
+        self.settle(math.inf)
         self._integrate(np.array([self.tp]), np.array([end]), np.array([float(self.level)]),
                         w0, mid)
         if not self.at_warm:
@@ -164,6 +195,25 @@ class Collector:
         self.mid = ((self.warmup + self.end_known) / 2 if self.end_known is not None
                     else math.nan)
         self.summary = Summary(self.rep, self.warmup)
+        self.inst = self.lag = None
+        if self.end_known is not None:  # the trend tests' instants, known in advance
+            from bpsim.analysis.stability import _instants, choose_lag, is_periodic
+
+            wins = pd.DataFrame({"warmup": [self.warmup], "end": [self.end_known]})
+            self.lag = choose_lag(wins, is_periodic(bound))
+            if self.lag is not None:
+                grid = _instants(self.warmup, self.end_known, self.lag, TREND_POINTS)
+                self.inst = np.sort(np.concatenate([grid, grid - self.lag]))
+                self.summary.trend = {"lag": self.lag, "grid": grid,
+                                      "arrived": np.zeros(len(self.inst)),
+                                      "ended": np.zeros(len(self.inst)), "recent": 0.0,
+                                      "inst": self.inst}
+        # MSER-5: per batch of 5 tickets (in arrival order = case order) the sum of their
+        # times in the system, the first one's arrival, and the last one's
+        self.m_sum = np.zeros(1024)
+        self.m_arr0 = np.full(1024, np.nan)
+        self.m_arr4 = np.full(1024, np.nan) if self.end_known is None else None
+        self.m_kept = 0
         self.last = -math.inf
         self.pending: dict[str, pd.DataFrame] = {}  # handed-over tickets' changes at >= now
         self.levels: dict[tuple[str, str], _Level] = {}
@@ -265,6 +315,10 @@ class Collector:
             s.queues.setdefault(what, {})[element] = lv.close(end, self.warmup,
                                                              mid if self.end_known is not None
                                                              else math.nan)
+        s.mser = self._mser(end)
+        if s.trend is not None:
+            s.trend["queues"] = {e: (lv.vals.copy(), lv.peak) for (what, e), lv in self.levels.items()
+                                 if what == "queue"}
         s.open_visits = open_visits(v, _visits.windows(out), self.process, self.bound)
         mc = _visits.measured_cases(out)
         s.open_cases = mc.loc[~mc["completed"].astype(bool)].reset_index(drop=True)
@@ -291,6 +345,16 @@ class Collector:
                               "cycle_n": float((~np.isnan(ct)).sum())})
         if len(done):
             _sketch(s.sketches, ("cycle",), done["cycle_time"].to_numpy(float))
+        self._fold_mser(out.cases, float(wins["end"].iloc[0]) if final else None)
+        if s.trend is not None and len(out.cases):
+            tr = s.trend
+            arr = np.sort(out.cases["arrival"].to_numpy(float))
+            fin = out.cases["end"].to_numpy(float)
+            fin = np.sort(fin[~np.isnan(fin)])
+            tr["arrived"] += np.searchsorted(arr, tr["inst"], side="right")
+            tr["ended"] += np.searchsorted(fin, tr["inst"], side="right")
+            w1 = float(self.end_known)  # type: ignore[arg-type]
+            tr["recent"] += float(((arr >= w1 - tr["lag"]) & (arr < w1)).sum())
         # tickets not completed (open or left unserved): open_summary's "open" tickets
         if not final:
             nd = mc.loc[~mc["completed"].astype(bool)]
@@ -302,8 +366,35 @@ class Collector:
                 row["arr_min"] = min(row.get("arr_min", math.inf), float(arr.min()))
         if v.empty:
             return
-        # stages
+        # first appearance of each element (and class, channel) in the visits' order
+        self._first(v, ("element",), "all")
         mv = v.loc[v["measured"]]
+        channel = out.cases.set_index("case")["start"].astype(object)
+        mv = mv.assign(channel=channel.reindex(mv["case"].to_numpy()).to_numpy())
+        for keys in (("element",), ("element", "cls"), ("element", "channel")):
+            self._first(mv, keys, "measured")
+        # abandonment (per element, class, channel) and crossover (per element, role)
+        oc_all = mv["outcome"].astype(object)
+        ab = mv.assign(element=mv["element"].astype(object), cls=mv["cls"].astype(object),
+                       _v=(~oc_all.isin(["withdrawn", "blocked"])).astype(float),
+                       _a=(oc_all == "abandoned").astype(float),
+                       _b=(oc_all == "blocked").astype(float))
+        for key, g in ab.groupby(["element", "cls", "channel"], sort=False, dropna=False):
+            _add(s.table("abandon"), key, {"visits": float(g["_v"].sum()),
+                                           "abandoned": float(g["_a"].sum()),
+                                           "blocked": float(g["_b"].sum())})
+        started = mv.loc[mv["start"].notna()]
+        for key, g in started.assign(element=started["element"].astype(object),
+                                     role=started["role"].astype(object)).groupby(
+                                         ["element", "role"], sort=False, dropna=False):
+            _add(s.table("served"), key, {"n": float(len(g))})
+        if s.trend is not None:  # visits reaching each stage within the last lag
+            w1 = float(self.end_known)  # type: ignore[arg-type]
+            en = v["enabled"].to_numpy(float)
+            recent = (en >= w1 - s.trend["lag"]) & (en < w1)
+            for e, g in pd.Series(recent.astype(float)).groupby(v["element"].astype(object).to_numpy()):
+                _add(s.table("recent"), e, {"n": float(g.sum())})
+        # stages
         st = s.table("stages")
         for e, g in mv.assign(element=mv["element"].astype(object)).groupby("element", sort=False):
             oc = g["outcome"].astype(object)
@@ -353,23 +444,15 @@ class Collector:
                 _add(s.table("bills"), (role, cls), {"amount": float(g["amount"].sum()),
                                                      "billed_seconds": float(g["billed_seconds"].sum()),
                                                      "service": float(g["service"].sum())})
-        # Little's law: visits enabled in the window and their time in queue / in stage
-        t1 = float(wins["end"].iloc[0])
-        en = v["enabled"].to_numpy(float)
-        inw = (en >= self.warmup) & (en <= t1)
-        for what, leave in (("queue", v["start"].where(v["start"].notna(), v["end"])),
-                            ("stage", v["end"])):
-            lv = leave.to_numpy(float)
-            nan = np.isnan(lv) & inw
-            stay = np.where(np.isnan(lv), 0.0, np.minimum(lv, t1) - en)
-            frame = pd.DataFrame({"element": v["element"].astype(object), "n": inw.astype(float),
-                                  "w": np.where(inw & ~np.isnan(lv), stay, 0.0),
-                                  "nan_n": nan.astype(float), "nan_en": np.where(nan, en, 0.0)})
-            for e, g in frame.groupby("element", sort=False):
-                _add(s.table(f"little_{what}"), e, {"n": float(g["n"].sum()),
-                                                    "w": float(g["w"].sum()),
-                                                    "nan_n": float(g["nan_n"].sum()),
-                                                    "nan_en": float(g["nan_en"].sum())})
+        # Little's law: the sums of bpsim.analysis.queues.little_sums, added chunk by chunk
+        from bpsim.analysis.queues import little_sums
+
+        for what in ("queue", "stage"):
+            per = little_sums(v, wins, what)
+            for r in per.itertuples(index=False):
+                _add(s.table(f"little_{what}"), r.element,
+                     {"n": float(r.n), "c": float(r.c), "w": float(r.w),
+                      "open_n": float(r.open_n), "open_lo": float(r.open_lo)})
         # SLAs
         for sla in getattr(self.bound, "slas", None) or []:
             sc = _slas.sla_cases(sla, out.events, mc, v, wins)
@@ -397,6 +480,23 @@ class Collector:
             _sketch(s.sketches, ("sla", sla.name, cls), x)
             met = g.loc[st == "met", "elapsed"].to_numpy(float)
             _sketch(s.sketches, ("sla_met", sla.name, cls), met)
+
+    def _first(self, v: pd.DataFrame, keys: tuple, scope: str) -> None:
+        """Keep, per group, the first visit in the order of the record-based visits table:
+        (replication, enabled, case, visit)."""
+        if v.empty:
+            return
+        f = v[list(keys) + ["enabled", "case", "visit"]].assign(
+            **{k: v[k].astype(object) for k in keys})
+        f = f.sort_values(["enabled", "case", "visit"], kind="stable")
+        top = f.drop_duplicates(list(keys))
+        store = self.summary.first.setdefault((scope, keys), {})
+        for row in top.itertuples(index=False):
+            key = tuple(getattr(row, k) for k in keys)
+            key = key[0] if len(key) == 1 else key
+            val = (self.rep, float(row.enabled), int(row.case), int(row.visit))
+            if key not in store or val < store[key]:
+                store[key] = val
 
     # -- step functions ---------------------------------------------------------------------
     def _changes(self, v: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -434,9 +534,57 @@ class Collector:
                 dsum = np.add.reduceat(dd, starts)
                 lvl = self.levels.get((what, e))
                 if lvl is None:
-                    lvl = self.levels[(what, e)] = _Level()
-                lvl.advance(tt[starts], dsum, w0, mid)
+                    lvl = self.levels[(what, e)] = _Level(self.inst if what == "queue" else None)
+                lvl.advance(tt[starts], dsum, w0, mid, now)
+            for (wh, _e), lvl in self.levels.items():
+                if wh == what:
+                    lvl.settle(now)
         self.pending = pending
+
+    # -- MSER-5 ---------------------------------------------------------------------------
+    def _fold_mser(self, cases: pd.DataFrame, run_end: float | None) -> None:
+        ids = cases["case"].to_numpy(np.int64)
+        if not len(ids):
+            return
+        arr = cases["arrival"].to_numpy(float)
+        fin = cases["end"].to_numpy(float)
+        if run_end is not None:
+            fin = np.where(np.isnan(fin), run_end, np.minimum(fin, run_end))
+        b = ids // 5
+        need = int(b.max()) + 1
+        if need > len(self.m_sum):
+            size = max(need, 2 * len(self.m_sum))
+            self.m_sum = np.concatenate([self.m_sum, np.zeros(size - len(self.m_sum))])
+            self.m_arr0 = np.concatenate([self.m_arr0, np.full(size - len(self.m_arr0), np.nan)])
+            if self.m_arr4 is not None:
+                self.m_arr4 = np.concatenate([self.m_arr4, np.full(size - len(self.m_arr4), np.nan)])
+        np.add.at(self.m_sum, b, fin - arr)
+        r = ids % 5
+        self.m_arr0[b[r == 0]] = arr[r == 0]
+        if self.m_arr4 is not None:
+            self.m_arr4[b[r == 4]] = arr[r == 4]
+        else:
+            from bpsim.analysis.warmup import TAIL
+
+            self.m_kept += int((arr < float(self.end_known or 0.0) * (1.0 - TAIL)).sum())
+
+    def _mser(self, end: float) -> tuple[float, bool]:
+        """This replication's MSER-5 cut and whether it is reliable, as
+        :func:`bpsim.analysis.warmup.truncation` computes them."""
+        from bpsim.analysis.warmup import BATCH, TAIL, mser5
+
+        if self.m_arr4 is not None:
+            ok = self.m_arr4 < end * (1.0 - TAIL)
+            k = int(np.argmin(ok)) if not ok.all() else len(ok)
+            kept = BATCH * k
+        else:
+            kept = self.m_kept
+            k = kept // BATCH
+        z = self.m_sum[:k] / BATCH
+        d, kk = mser5(z, batch=1)
+        reliable = not (kk >= 4 and d >= kk // 2)
+        cut = float(self.m_arr0[d]) if d and kept > d * BATCH else 0.0
+        return cut, reliable
 
 
 def make_collector(plan, bound, replication: int, process=None, every: int | None = None) -> Any:

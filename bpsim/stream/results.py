@@ -39,8 +39,7 @@ from bpsim.stream.sketch import QuantileSketch
 __all__ = ["StreamedResults", "RecordsNeeded", "NOT_STREAMED"]
 
 #: Figures of the record-based report that streaming statistics do not compute yet.
-NOT_STREAMED = ("crossover", "abandonment", "journey", "satisfaction", "queue_trends",
-                "backlog_trend", "mser")
+NOT_STREAMED = ("journey", "satisfaction")
 
 
 class RecordsNeeded(BpsimError):
@@ -86,11 +85,6 @@ class StreamedResults(Results):
     @property
     def events_recorded(self) -> bool:
         return False
-
-    @property
-    def not_streamed(self) -> tuple[str, ...]:
-        """Figures this run does not have (they need the records)."""
-        return NOT_STREAMED
 
     # -- what needs the records ---------------------------------------------------------------
     @property
@@ -483,66 +477,211 @@ class StreamedResults(Results):
 
     @cached_property
     def littles_law(self) -> pd.DataFrame:
-        out = []
-        wins = self.windows
-        for what in ("queue", "stage"):
-            stats = self._queue_stats(what).set_index(["replication", "element"])
-            per: dict = {}
-            for s in self.summaries:
-                t0, t1 = float(wins.loc[s.replication, "warmup"]), float(wins.loc[s.replication, "end"])
-                span = t1 - t0
-                for e, v in s.sums.get(f"little_{what}", {}).items():
-                    n = v["n"]
-                    w = v["w"] + v["nan_n"] * t1 - v["nan_en"]
-                    lam = n / span if span > 0 else math.nan
-                    W = w / n if n > 0 else 0.0
-                    key = (s.replication, e)
-                    L = float(stats["mean"].get(key, 0.0)) if len(stats) else 0.0
-                    L = 0.0 if math.isnan(L) else L
-                    per.setdefault(e, []).append((L, lam, W, lam * W))
-            for e, vals in per.items():
-                a = np.array(vals, dtype=float)
-                L, lw = mean_ci(a[:, 0])[0], mean_ci(a[:, 3])[0]
-                gap = abs(L - lw) / L if L > 0 else (0.0 if lw == 0 else math.inf)
-                out.append({"element": e, "name": _stages.element_name(self.process, e),
-                            "what": what, "L": L, "lambda": mean_ci(a[:, 1])[0],
-                            "W": mean_ci(a[:, 2])[0], "lambda_W": lw, "gap": gap})
-        return pd.DataFrame(out, columns=["element", "name", "what", "L", "lambda", "W",
-                                          "lambda_W", "gap"])
+        from bpsim.analysis.queues import little_table
 
-    # -- not streamed yet -----------------------------------------------------------------------
+        first = self._first("all", ("element",))
+        parts = []
+        for what in ("queue", "stage"):
+            rows = [(s.replication, e, v["n"], v["c"], v["w"], v["open_n"], v["open_lo"])
+                    for s in self.summaries
+                    for e, v in sorted(s.sums.get(f"little_{what}", {}).items(),
+                                       key=lambda kv: first.get(kv[0], (math.inf,)))]
+            per = pd.DataFrame(rows, columns=["replication", "element", "n", "c", "w", "open_n",
+                                              "open_lo"])
+            stats = self._queue_stats(what).set_index(["replication", "element"])
+            parts.append(little_table(per, stats, self.windows, what))
+        out = pd.concat(parts, ignore_index=True)
+        out.insert(1, "name", [_stages.element_name(self.process, e) for e in out["element"]])
+        return out
+
+    # -- order of first appearance (as the record-based tables list their rows) ------------------
+    def _first(self, scope: str, keys: tuple) -> dict:
+        out: dict = {}
+        for s in self.summaries:
+            for k, v in s.first.get((scope, keys), {}).items():
+                if k not in out or v < out[k]:
+                    out[k] = v
+        return out
+
+    # -- crossover, abandonment ---------------------------------------------------------------
     @cached_property
     def crossover(self) -> pd.DataFrame:
-        return pd.DataFrame(columns=["id", "name", "role", "preferred", "served", "share",
-                                     "share_ci95"])
+        cols = ["id", "name", "role", "preferred", "served", "share", "share_ci95"]
+        tasks = getattr(self.scenario, "tasks", None) or {}
+        multi = {e: list(t.roles) for e, t in tasks.items()
+                 if len(getattr(t, "roles", None) or []) > 1}
+        reps = self.replication_ids
+        by = self._by_rep()
+        if not multi or not any(s.sums.get("served") for s in self.summaries):
+            return pd.DataFrame(columns=cols)
+        n = max(len(reps), 1)
+        rows = []
+        for element, roles in multi.items():
+            def served(role=None, element=element):
+                return pd.Series([sum(v["n"] for (e, r), v in by[rep].sums.get("served", {}).items()
+                                      if e == element and (role is None or r == role))
+                                  if rep in by else 0.0 for rep in reps], index=reps, dtype=float)
+            total = served()
+            for role in roles:
+                k = served(role)
+                share, ci = mean_ci((k / total.where(total > 0)).to_numpy())
+                rows.append({"id": element, "name": _stages.element_name(self.process, element),
+                             "role": role, "preferred": role == roles[0],
+                             "served": float(k.sum()) / n, "share": share, "share_ci95": ci})
+        return pd.DataFrame(rows, columns=cols)
 
     @cached_property
     def abandonment(self) -> pd.DataFrame:
-        return pd.DataFrame(columns=["id", "name", "scope", "group", "offered", "abandoned",
-                                     "abandon_rate", "abandon_rate_ci95", "blocked", "block_rate",
-                                     "block_rate_ci95"])
+        cols = ["id", "name", "scope", "group", "offered", "abandoned", "abandon_rate",
+                "abandon_rate_ci95", "blocked", "block_rate", "block_rate_ci95"]
+        reps = self.replication_ids
+        tasks = getattr(self.scenario, "tasks", None) or {}
+        watched = {e for e, t in tasks.items()
+                   if getattr(t, "patience", None) or getattr(t, "capacity", None) is not None}
+        # (rep, element, cls, channel) -> counts
+        counts = [(s.replication, *key, v) for s in self.summaries
+                  for key, v in s.sums.get("abandon", {}).items()]
+        if not counts:
+            return pd.DataFrame(columns=cols)
+        hit = {e for _r, e, _c, _ch, v in counts if v["abandoned"] or v["blocked"]}
+        first = self._first("measured", ("element",))
+        elements = [e for e in sorted(first, key=lambda k: first[k]) if e in hit or e in watched]
+        if not elements:
+            return pd.DataFrame(columns=cols)
+        n = max(len(reps), 1)
+
+        def row(sel) -> dict:
+            per = {r: [0.0, 0.0, 0.0] for r in reps}
+            for r, e, c, ch, v in counts:
+                if sel(e, c, ch) and r in per:
+                    per[r][0] += v["visits"]
+                    per[r][1] += v["abandoned"]
+                    per[r][2] += v["blocked"]
+            a = np.array([per[r] for r in reps], dtype=float).reshape(-1, 3)
+            visits, ab, bl = a[:, 0], a[:, 1], a[:, 2]
+            offered = visits + bl
+            out = {"offered": float(offered.sum()) / n, "abandoned": float(ab.sum()) / n,
+                   "blocked": float(bl.sum()) / n}
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out["abandon_rate"], out["abandon_rate_ci95"] = mean_ci(
+                    np.where(visits > 0, ab / np.where(visits > 0, visits, 1), np.nan))
+                out["block_rate"], out["block_rate_ci95"] = mean_ci(
+                    np.where(offered > 0, bl / np.where(offered > 0, offered, 1), np.nan))
+            return out
+
+        rows = []
+        order = list(getattr(self.scenario, "classes", None) or [])
+        for element in elements:
+            base = {"id": element, "name": _stages.element_name(self.process, element)}
+            rows.append({**base, "scope": "all", "group": "all",
+                         **row(lambda e, c, ch, element=element: e == element)})
+            for scope, keys, pos in (("class", ("element", "cls"), 0), ("channel", ("element", "channel"), 1)):
+                f = {k[1]: v for k, v in self._first("measured", keys).items() if k[0] == element}
+                groups = sorted(f, key=lambda k: f[k])
+                if scope == "class":
+                    groups.sort(key=lambda k: order.index(k) if k in order else len(order))
+                if len(groups) < 2:
+                    continue
+                for key in groups:
+                    label = (_stages.element_name(self.process, key) if scope == "channel"
+                             else str(key))
+                    if pos == 0:
+                        rows.append({**base, "scope": scope, "group": label, **row(
+                            lambda e, c, ch, element=element, key=key: e == element and c == key)})
+                    else:
+                        rows.append({**base, "scope": scope, "group": label, **row(
+                            lambda e, c, ch, element=element, key=key: e == element and ch == key)})
+        return pd.DataFrame(rows, columns=cols)
+
+    # -- trends and warm-up -----------------------------------------------------------------------
+    def _trends(self) -> list[dict] | None:
+        tr = [s.trend for s in self.summaries]
+        if not tr or any(t is None for t in tr):
+            return None
+        return tr  # type: ignore[return-value]
 
     @cached_property
     def backlog_trend(self):
-        return None
+        from bpsim.analysis.stability import trend
+
+        trs = self._trends()
+        if trs is None:
+            return None
+        diffs, levels, arrivals = [], [], []
+        for t in trs:
+            wip = t["arrived"] - t["ended"]
+            at = dict(zip(t["inst"].tolist(), wip.tolist()))
+            grid = t["grid"]
+            now = np.array([at[x] for x in grid.tolist()], dtype=float)
+            before = np.array([at[x] for x in (grid - t["lag"]).tolist()], dtype=float)
+            diffs.append(now - before)
+            levels.append(now)
+            arrivals.append(t["recent"])
+        return trend(diffs, levels, trs[0]["lag"], float(np.mean(arrivals)) if arrivals else 0.0)
 
     @cached_property
     def queue_trends(self) -> pd.DataFrame:
-        return pd.DataFrame(columns=["element", "lag", "positive_share", "growth",
-                                     "slope_per_day", "threshold", "level", "growing"])
+        from bpsim.analysis.stability import trend
+
+        cols = ["element", "lag", "positive_share", "growth", "slope_per_day", "threshold",
+                "level", "growing"]
+        trs = self._trends()
+        if trs is None:
+            return pd.DataFrame(columns=cols)
+        lag = trs[0]["lag"]
+        peaks: dict = {}
+        first_rep: dict = {}
+        for s in self.summaries:
+            for e, (_vals, peak) in (s.trend or {}).get("queues", {}).items():
+                peaks[e] = max(peaks.get(e, 0), peak)
+                first_rep.setdefault(e, s.replication)
+        elements = sorted((e for e, p in peaks.items() if p > 0), key=lambda e: (first_rep[e], str(e)))
+        rows = []
+        for element in elements:
+            diffs, levels, arrivals = [], [], []
+            for s in self.summaries:
+                t = s.trend
+                grid = t["grid"]
+                q = t.get("queues", {}).get(element)
+                if q is None:
+                    now = before = np.zeros(len(grid))
+                else:
+                    at = dict(zip(t["inst"].tolist(), q[0].tolist()))
+                    now = np.array([at[x] for x in grid.tolist()], dtype=float)
+                    before = np.array([at[x] for x in (grid - lag).tolist()], dtype=float)
+                diffs.append(now - before)
+                levels.append(now)
+                arrivals.append(s.sums.get("recent", {}).get(element, {}).get("n", 0.0))
+            tt = trend(diffs, levels, lag, float(np.mean(arrivals)) if arrivals else 0.0)
+            rows.append({"element": element, "lag": lag, "positive_share": tt.positive_share,
+                         "growth": tt.growth, "slope_per_day": tt.slope_per_day,
+                         "threshold": tt.threshold, "level": tt.level, "growing": tt.growing})
+        return pd.DataFrame(rows, columns=cols)
 
     @cached_property
     def mser(self) -> Truncation:
         chosen = self.output.meta.get("warmup_auto")
         if chosen is not None:
             return chosen
-        return Truncation(warmup=math.nan, reliable=True)
+        per = {int(s.replication): s.mser[0] for s in self.summaries if s.mser is not None}
+        reliable = all(s.mser[1] for s in self.summaries if s.mser is not None)
+        warm = float(np.mean(list(per.values()))) if per else 0.0
+        return Truncation(warmup=warm, per_replication=per, reliable=reliable)
+
+    @property
+    def not_streamed(self) -> tuple[str, ...]:
+        """Figures this run does not have (they need the records, or, for the trend tests,
+        a window whose end is known in advance: a run ended by its horizon)."""
+        out = list(NOT_STREAMED)
+        if self._trends() is None:
+            out += ["queue_trends", "backlog_trend", "queue growth (bottlenecks)"]
+        return tuple(out)
 
     def to_dict(self) -> dict:
         out = super().to_dict()
         out["streaming"] = {
             "records": False,
-            "not_streamed": list(NOT_STREAMED),
+            "not_streamed": list(self.not_streamed),
             "quantiles": "exact up to 4096 values per figure, then a log-bucket sketch "
                          "within 0.5 % relative of numpy.percentile",
         }
