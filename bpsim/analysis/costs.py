@@ -32,11 +32,18 @@ import pandas as pd
 
 from bpsim.analysis.stats import mean_ci
 
-__all__ = ["billed_seconds", "billing", "cost_table", "weekly_payroll", "WEEKLY_BASIS"]
+__all__ = ["billed_seconds", "billing", "cost_table", "weekly_payroll", "priced", "WEEKLY_BASIS"]
 
 #: What "weekly cost" means, said in every output that shows one.
 WEEKLY_BASIS = ("payroll of a normal week (the calendars' weekly pattern, holidays aside): "
                 "staff x hours on duty x cost_per_hour")
+
+
+def priced(scenario) -> bool:
+    """Whether the scenario prices any work: a role with a ``cost_per_hour`` or a
+    ``bill_rate`` above 0. Without one every amount is 0 and the reports leave money out."""
+    return any((getattr(r, "cost_per_hour", 0) or 0) > 0 or (getattr(r, "bill_rate", 0) or 0) > 0
+               for r in (getattr(scenario, "roles", None) or {}).values())
 
 
 def billed_seconds(service: np.ndarray | float, increment: float | None):

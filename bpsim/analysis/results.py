@@ -50,6 +50,7 @@ from bpsim.analysis import visits as _visits
 from bpsim.analysis import warmup as _warmup
 from bpsim.analysis.stats import mean_ci, percentiles
 from bpsim.engine.output import RunOutput
+from bpsim.report.format import plural
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -113,7 +114,7 @@ class Results:
         self.scenario = scenario
 
     def __repr__(self) -> str:
-        return (f"<Results {self.scenario_name!r}: {self.replications} replication(s), "
+        return (f"<Results {self.scenario_name!r}: {plural(self.replications, 'replication')}, "
                 f"{self.arrived:g} tickets arrived per replication>")
 
     def _repr_html_(self) -> str:

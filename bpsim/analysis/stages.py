@@ -12,6 +12,8 @@ replies) that tickets reach. For each stage, over the tickets that arrived after
 ``sojourn``   enabled -> complete: wait plus service
 ``queue``     the time-weighted mean number of tickets waiting (``queue_mean``) and the
               largest queue seen (``queue_max``), over the window [warm-up, end]
+``open``      visits per replication still open at the horizon (waiting or in service when
+              the run stopped): the word the reports use for tickets not finished
 ``abandoned`` visits per replication whose customer lost patience in the queue; and
               ``abandon_rate``: their share of the visits (``count``), per replication
 ``blocked``   tickets per replication turned away by a full queue (they are not visits);
@@ -62,7 +64,7 @@ _COLUMNS = [
     "wait_mean", "wait_ci95", "wait_p50", "wait_p90", "wait_p95",
     "service_mean", "service_ci95", "service_p50", "service_p90", "service_p95",
     "sojourn_mean", "sojourn_ci95", "sojourn_p50", "sojourn_p90", "sojourn_p95",
-    "queue_mean", "queue_ci95", "queue_max", "interrupted", "unfinished", "withdrawn",
+    "queue_mean", "queue_ci95", "queue_max", "interrupted", "open", "withdrawn",
     "abandoned", "abandon_rate", "abandon_rate_ci95", "blocked", "block_rate", "block_rate_ci95",
 ]
 
@@ -110,7 +112,7 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
             row["queue_mean"], row["queue_ci95"], row["queue_max"] = 0.0, math.nan, 0.0
         n = max(len(replications), 1)
         row["interrupted"] = float((g["outcome"] == "interrupted").sum()) / n
-        row["unfinished"] = float(g["outcome"].isna().sum()) / n
+        row["open"] = float(g["outcome"].isna().sum()) / n
         row["withdrawn"] = float(withdrawn.sum()) / n
         ab = g.loc[g["outcome"] == "abandoned"].groupby("replication").size().reindex(
             replications, fill_value=0)

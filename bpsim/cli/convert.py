@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from bpsim.errors import BpsimError
+from bpsim.report.format import plural
 
 HELP = "convert a draw.io or BPMN file to BPMN 2.0 XML (.bpmn) or draw.io (.drawio)"
 
@@ -104,9 +105,11 @@ def run(args: argparse.Namespace) -> int:
         raise
     page = process.meta.get("page")
     where = f" (page {page['index'] + 1} {page['name']!r})" if isinstance(page, dict) else ""
-    print(f"wrote {args.output}: {process.graph.number_of_nodes()} nodes, {len(process.flows)} "
-          f"sequence flows, {len(process.message_flows)} message flows, {len(process.lanes)} "
-          f"lanes, {len(process.participants)} pools{where}")
+    print(f"wrote {args.output}: {plural(process.graph.number_of_nodes(), 'node')}, "
+          f"{plural(len(process.flows), 'sequence flow')}, "
+          f"{plural(len(process.message_flows), 'message flow')}, "
+          f"{plural(len(process.lanes), 'lane')}, {plural(len(process.participants), 'pool')}"
+          f"{where}")
     findings = [f for f in process.findings if f.severity in ("error", "warning")]
     for f in findings[:_SHOWN_FINDINGS]:
         print(f"bpsim convert: {f}", file=sys.stderr)

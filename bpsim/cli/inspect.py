@@ -18,6 +18,7 @@ import sys
 from typing import Any
 
 from bpsim.model import Process
+from bpsim.report.format import plural
 
 HELP = "show the processes, lanes, nodes and flows bpsim reads from a BPMN or draw.io file"
 
@@ -122,7 +123,7 @@ def _show_group(process: Process, pid: str | None, w) -> None:
     def show_lane(lane_id: str, indent: int) -> None:
         lane = process.lanes[lane_id]
         members = [n for n in nodes if g.nodes[n].get("lane") == lane_id]
-        w(f"{'  ' * indent}lane {lane_id}{_label(lane.name)}: {len(members)} node(s)")
+        w(f"{'  ' * indent}lane {lane_id}{_label(lane.name)}: {plural(len(members), 'node')}")
         for n in members:
             w("  " * (indent + 1) + _node_line(process, n, _depth(process, n)))
         for child in lane.children:
@@ -133,7 +134,7 @@ def _show_group(process: Process, pid: str | None, w) -> None:
             show_lane(lane.id, 1)
     loose = [n for n in nodes if g.nodes[n].get("lane") not in process.lanes]
     if loose:
-        w(f"  {'no lane' if lanes else 'nodes'}: {len(loose)} node(s)")
+        w(f"  {'no lane' if lanes else 'nodes'}: {plural(len(loose), 'node')}")
         for n in loose:
             w("    " + _node_line(process, n, _depth(process, n)))
     flows = [f for f in process.flows.values() if mine(f.process)]
@@ -158,9 +159,10 @@ def describe(process: Process) -> str:
         for i, page in enumerate(process.meta["pages"]):
             mark = "*" if current is not None and _page_name(page) == current else " "
             w(f" {mark} {_page_label(page, i)}")
-    w(f"{len(process.processes)} process(es), {len(process.participants)} pool(s), "
-      f"{len(process.lanes)} lane(s), {g.number_of_nodes()} node(s), "
-      f"{len(process.flows)} sequence flow(s), {len(process.message_flows)} message flow(s)")
+    w(f"{plural(len(process.processes), 'process', 'processes')}, "
+      f"{plural(len(process.participants), 'pool')}, {plural(len(process.lanes), 'lane')}, "
+      f"{plural(g.number_of_nodes(), 'node')}, {plural(len(process.flows), 'sequence flow')}, "
+      f"{plural(len(process.message_flows), 'message flow')}")
     groups: list[str | None] = list(process.processes)
     if any(p not in process.processes for _, p in g.nodes(data="process")):
         groups.append(None)  # nodes of no known process (e.g. a draw.io page without pools)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from bpsim.report.format import fmt_duration, fmt_num, fmt_pct, fmt_pm
+from bpsim.report.format import fmt_count, fmt_duration, fmt_num, fmt_pct, fmt_pm
 
 __all__ = ["text_section"]
 
@@ -21,6 +21,7 @@ def text_section(results) -> list[str]:
     if not results.events_recorded or not ex.relevant:
         return []
     j = ex.journey
+    many = (results.replications or 1) > 1          # counts: means per replication
     out = ["", "Customer journey (completed tickets; mean per ticket; effort = the customer's "
                "own time; visible = at frontstage; hidden = backstage and support)"]
     if j.empty:
@@ -55,12 +56,12 @@ def text_section(results) -> list[str]:
         bias = f", least satisfied answer {sv.bias:g}x as often" if sv.bias != 1 else ""
         out.append(f"  survey ({fmt_pct(sv.response_rate)} answer{bias}): reads "
                    f"{fmt_num(t.survey_csat_mean)} ± {fmt_num(t.survey_ci95)} "
-                   f"({fmt_num(t.survey_responses)} answers per replication; ± = one "
+                   f"({fmt_count(t.survey_responses, many)} answers per replication; ± = one "
                    "replication's sampling error)")
     rows = []
     for r in s.loc[s["scope"].isin(["class", "channel"])].itertuples(index=False):
-        row = [str(r.scope), str(r.name), fmt_num(r.tickets), fmt_pm(r.csat_mean, r.csat_ci95,
-                                                                      "num"),
+        row = [str(r.scope), str(r.name), fmt_count(r.tickets, many),
+               fmt_pm(r.csat_mean, r.csat_ci95, "num"),
                fmt_pct(r.share_satisfied)]
         if sv is not None:
             row.append(fmt_num(r.survey_csat_mean))

@@ -25,7 +25,7 @@ import pandas as pd
 
 from bpsim.model import ACTIVITY_TYPES
 from bpsim.render import ColorScale, Drawing, Overlay, draw_process
-from bpsim.report.format import duration_unit, fmt_duration, fmt_num, fmt_pct, fmt_pm
+from bpsim.report.format import duration_unit, fmt_duration, fmt_num, fmt_pct, fmt_pm, plural
 
 __all__ = ["METRICS", "Metric", "figures", "overlay", "drawing", "tooltip", "badge_text",
            "check_metric"]
@@ -199,8 +199,9 @@ def overlay(results, metric: str = "utilization", *, badges: bool = True,
     if key:
         ov.legend = [(None, "flow width: tickets that took it"),
                      ("#ffffff", f"white: no {m.name} figure for this element")]
-        ov.caption = (f"{results.scenario_name or 'scenario'} · {results.replications} "
-                      f"replication(s) · seed {results.seed} · colour: {m.description}")
+        ov.caption = (f"{results.scenario_name or 'scenario'} · "
+                      f"{plural(results.replications, 'replication')} · seed {results.seed} · "
+                      f"colour: {m.description}")
     return ov
 
 

@@ -38,6 +38,7 @@ import os
 from pathlib import Path
 
 from bpsim._atomic import atomic_path, write_text
+from bpsim.report.format import plural
 
 __all__ = ["TABLES", "PLOTS", "write_all", "write_tables", "write_plots"]
 
@@ -87,7 +88,7 @@ def event_log_note(results, event_log: str) -> str:
     if event_log == "first" and n > 1:
         return (f"Event log (events.csv, events.xes): the first replication of {n} "
                 "(--event-log all for every replication).")
-    return f"Event log (events.csv, events.xes): all {n} replication(s)."
+    return f"Event log (events.csv, events.xes): {'all ' if n > 1 else ''}{plural(n, 'replication')}."
 
 
 def write_all(results, out_dir: str | os.PathLike, event_log: str = "first",

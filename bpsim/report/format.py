@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["fmt_duration", "fmt_pm", "fmt_pct", "fmt_num", "duration_unit"]
+__all__ = ["fmt_duration", "fmt_pm", "fmt_pct", "fmt_num", "fmt_count", "plural",
+           "duration_unit"]
 
 
 def _bad(x) -> bool:
@@ -75,3 +76,29 @@ def fmt_num(x: float, digits: int = 2) -> str:
     if abs(x) >= 10:
         return f"{x:,.1f}"
     return f"{x:,.{digits}f}"
+
+
+def fmt_count(x: float, per_replication: bool) -> str:
+    """A count of tickets, visits or tasks, the same way everywhere in a report.
+
+    With ``per_replication`` (a mean over several replications) one decimal always
+    (``"1,210.3"``, ``"2.0"``), so a column never mixes whole and fractional figures; else
+    (one replication: real counts) a whole number (``"1,210"``).
+
+    >>> fmt_count(5.3, True), fmt_count(288.0, True), fmt_count(288.0, False)
+    ('5.3', '288.0', '288')
+    """
+    if _bad(x):
+        return "n/a"
+    return f"{x:,.1f}" if per_replication else f"{x:,.0f}"
+
+
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """``"1 pool"``, ``"2 pools"``, ``"1,250 tickets"``; ``many`` for an irregular plural.
+
+    >>> plural(1, "pool"), plural(3, "process", "processes"), plural(0, "lane")
+    ('1 pool', '3 processes', '0 lanes')
+    """
+    many = many if many is not None else word + "s"
+    text = f"{int(n):,}" if float(n).is_integer() else f"{n:,.1f}"
+    return f"{text} {word if n == 1 else many}"

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bpsim.report.format import fmt_duration, fmt_num, fmt_pct, fmt_pm
+from bpsim.analysis.costs import priced
+from bpsim.report.format import fmt_duration, fmt_num, fmt_pct, fmt_pm, plural
 from bpsim.report.htmlpage import (
     Column,
     esc,
@@ -106,11 +107,11 @@ def _headline(results, d: dict) -> str:
                              "pct"), f"{busy.get('staff')} staff", busy["utilization"] > 0.85))
     op = d.get("open") or {}
     if _ok(op.get("total")):
-        items.append(("still open at the end", fmt_pm(op["total"], op.get("total_ci95",
+        items.append(("open at the horizon", fmt_pm(op["total"], op.get("total_ci95",
                                                                           math.nan), "num"),
                       f"{_pct(op.get('share'))} of arrivals, mean age {_dur(op.get('age_mean'))}",
                       False))
-    cost = d.get("cost", {})
+    cost = d.get("cost", {}) if priced(results.scenario) else {}
     if _ok(cost.get("per_case")):
         items.append(("staff cost per ticket", _money(cost["per_case"]),
                       f"total {_money(cost.get('total'))} per replication", False))
@@ -201,7 +202,7 @@ def _open(d: dict) -> str:
     op = d.get("open") or {}
     rows = op.get("by_stage") or []
     if not rows:
-        return '<p class="muted">Every measured ticket was finished by the end of the run.</p>'
+        return '<p class="muted">Every measured ticket was finished by the horizon.</p>'
     cols = [("where", lambda r: r.get("name") or r.get("id"), ""),
             ("tickets / rep.", lambda r: _pm(r, "count", "num"), "n"),
             ("state", lambda r: ", ".join(f"{k} {fmt_num(v)}" for k, v in
@@ -219,7 +220,7 @@ def _classes(d: dict) -> str:
     cols = [("class", lambda r: r.get("name"), ""),
             ("tickets / rep.", lambda r: _num(r.get("count")), "n"),
             ("completed", lambda r: _num(r.get("completed")), "n"),
-            ("open at the end", lambda r: _num(r.get("open")), "n"),
+            ("open at the horizon", lambda r: _num(r.get("open")), "n"),
             ("cycle time", lambda r: _pm(r, "cycle_time_mean"), "n"),
             ("wait", lambda r: _pm(r, "wait_mean"), "n")]
     return "<h3>Per priority class</h3>" + table(rows, cols)
@@ -279,6 +280,12 @@ def _roles(results) -> str:
 
 
 def _costs(results) -> str:
+    if not priced(results.scenario):
+        cols = [("scope", lambda r: r.get("scope"), ""), ("name", lambda r: r.get("name"), ""),
+                ("tickets", lambda r: _num(r.get("cases")), "n"),
+                ("person-hours", lambda r: _pm(r, "person_hours", "num"), "n")]
+        return ('<p class="muted">No amounts: no role has a cost_per_hour or bill_rate. '
+                'Person-hours only.</p>' + table(_records(results.costs), cols))
     cols = [("scope", lambda r: r.get("scope"), ""), ("name", lambda r: r.get("name"), ""),
             ("tickets", lambda r: _num(r.get("cases")), "n"),
             ("person-hours", lambda r: _pm(r, "person_hours", "num"), "n"),
@@ -350,7 +357,7 @@ def report_html(results, plots: dict[str, bytes] | None = None) -> str:
     d = results.to_dict()
     pname = getattr(results.process, "name", None) or results.model_name or "process"
     title = f"{results.scenario_name or 'Simulation'}: {pname}"
-    subtitle = (f"{esc(results.model_name or '')} · {results.replications} replication(s) · "
+    subtitle = (f"{esc(results.model_name or '')} · {plural(results.replications, 'replication')} · "
                 f"seed {esc(results.seed)} · figures per replication for tickets arriving "
                 "after the warm-up; a ± b is a mean and its 95 % CI half-width")
     sections = [
@@ -365,7 +372,7 @@ def report_html(results, plots: dict[str, bytes] | None = None) -> str:
                                                "Stages ranked by how much they hold "
                                                "tickets up, with the reason.")),
         ("stages", "Stages", section("stages", "Stages", _stages(results) + _classes(d))),
-        ("open", "Open tickets", section("open", "Open tickets at the end of the run",
+        ("open", "Open tickets", section("open", "Open tickets at the horizon",
                                          _open(d), "Tickets not finished at the horizon, "
                                          "per replication, where they are.")),
         ("roles", "Roles", section("roles", "Roles", _roles(results),
@@ -376,7 +383,7 @@ def report_html(results, plots: dict[str, bytes] | None = None) -> str:
         ("run", "Scenario and run", section("run", "Scenario and run", _meta(results, d))),
     ]
     footer = (f"Written by bpsim {esc(bpsim.__version__)} · seed {esc(results.seed)} · "
-              f"{results.replications} replication(s). Open offline; nothing is loaded from "
+              f"{plural(results.replications, 'replication')}. Open offline; nothing is loaded from "
               "the network.")
     return page(title, subtitle, sections, footer)
 

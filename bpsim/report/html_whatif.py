@@ -19,7 +19,7 @@ import os
 
 import pandas as pd
 
-from bpsim.report.format import fmt_num, fmt_pct, fmt_pm
+from bpsim.report.format import fmt_num, fmt_pct, fmt_pm, plural
 from bpsim.report.htmlpage import esc, figure_img, kpis, page, png_data_uri, section, table
 
 __all__ = ["sweep_html", "staffing_html"]
@@ -50,8 +50,12 @@ def _process_section(process) -> tuple[str, str, str] | None:
 def _footer(seed, reps) -> str:
     import bpsim
 
-    return (f"Written by bpsim {esc(bpsim.__version__)} · seed {esc(seed)} · {esc(reps)} "
-            "replication(s) per variant. Nothing is loaded from the network.")
+    return (f"Written by bpsim {esc(bpsim.__version__)} · seed {esc(seed)} · "
+            f"{esc(_reps(reps))} per variant. Nothing is loaded from the network.")
+
+
+def _reps(reps) -> str:
+    return plural(reps, "replication") if isinstance(reps, (int, float)) else f"{reps} replications"
 
 
 def sweep_html(df: pd.DataFrame, path: str | os.PathLike | None = None, *, process=None,
@@ -112,7 +116,7 @@ def sweep_html(df: pd.DataFrame, path: str | os.PathLike | None = None, *, proce
     if extra:
         sections.append(extra)
     name = title or f"What-if sweep: {', '.join(keys) or 'variants'}"
-    sub = f"{len(df)} variant(s) × {esc(reps)} replication(s), seed {esc(seed)}"
+    sub = f"{plural(len(df), 'variant')} × {esc(_reps(reps))}, seed {esc(seed)}"
     return _write(page(name, sub, sections, _footer(seed, reps)), path)
 
 

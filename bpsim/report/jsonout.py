@@ -59,7 +59,7 @@ def to_dict(results) -> dict:
         "id", "name", "type", "role", "count", "count_ci95", "wait_mean", "wait_ci95",
         "wait_p50", "wait_p90", "wait_p95", "service_mean", "service_ci95", "service_p90",
         "sojourn_mean", "sojourn_ci95", "sojourn_p90", "queue_mean", "queue_ci95",
-        "queue_max", "interrupted", "unfinished", "abandoned", "abandon_rate", "abandon_rate_ci95",
+        "queue_max", "interrupted", "open", "abandoned", "abandon_rate", "abandon_rate_ci95",
         "blocked", "block_rate", "block_rate_ci95"])
     costs = results.costs
     role_cost = costs.loc[costs["scope"] == "role"].set_index("name")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 
-from bpsim.report.format import fmt_duration, fmt_num, fmt_pct, fmt_pm
+from bpsim.analysis.costs import priced
+from bpsim.report.format import fmt_count, fmt_duration, fmt_pct, fmt_pm, plural
 
 __all__ = ["summary", "table"]
 
@@ -38,6 +39,13 @@ def _money(x: float) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.2f}"
 
 
+def _counter(results):
+    """How this report prints counts: one decimal when they are means over several
+    replications, whole numbers for a single replication (see the header)."""
+    many = (results.replications or 1) > 1
+    return lambda x: fmt_count(x, many)
+
+
 def _header(results) -> list[str]:
     sc = results.scenario
     out = ["bpsim simulation report", "=" * 23]
@@ -51,25 +59,29 @@ def _header(results) -> list[str]:
         span = (f", measured from {fmt_duration(float(w['warmup'].iloc[0]))} ({how}) "
                 f"to {fmt_duration(float(w['end'].iloc[0]))}")
     seed = f", seed {results.seed}" if results.seed is not None else ""
-    out.append(f"Runs:      {results.replications} replication(s){seed}{span}")
+    out.append(f"Runs:      {plural(results.replications, 'replication')}{seed}{span}")
     out.append("Figures count tickets arriving after the warm-up; 'a ± b' = mean ± 95 % CI "
                "half-width across replications.")
+    if (results.replications or 1) > 1:
+        out.append("Counts (tickets, visits, cases) are means per replication, with one "
+                   "decimal.")
     return out
 
 
 def _cases(results) -> list[str]:
     ct = results.cycle_time
     left = results.left
-    gone = "".join(f", {fmt_num(left[k])} {k}" for k in ("abandoned", "blocked") if left[k] > 0)
+    n = _counter(results)
+    gone = "".join(f", {n(left[k])} {k}" for k in ("abandoned", "blocked") if left[k] > 0)
     return [
         "",
-        f"Tickets per replication: {fmt_num(results.arrived)} arrived, "
-        f"{fmt_num(results.completed)} completed{gone}",
+        f"Tickets per replication: {n(results.arrived)} arrived, "
+        f"{n(results.completed)} completed{gone}",
         f"Cycle time (arrival -> end): mean {fmt_pm(ct['mean'], ct['ci95'])}; "
         f"P50 {fmt_duration(ct['p50'])}, P90 {fmt_duration(ct['p90'])}, "
         f"P95 {fmt_duration(ct['p95'])}"
-        f" (over {fmt_num(ct.get('cases', math.nan))} completed tickets; "
-        f"{fmt_num(ct.get('open', math.nan))} still open at the horizon are not in it)",
+        f" (over {n(ct.get('cases', math.nan))} completed tickets; "
+        f"{n(ct.get('open', math.nan))} still open at the horizon are not in it)",
     ]
 
 
@@ -97,9 +109,10 @@ def _open(results) -> list[str]:
     s = results.open_summary
     if not s["total"]:
         return ["", "Open at the horizon: none (every ticket finished)."]
-    states = ", ".join(f"{fmt_num(v)} {k}" for k, v in s["by_state"].items() if v)
-    out = ["", f"Open at the horizon (per replication): {fmt_num(s['total'])} tickets "
-               f"({fmt_num(s['measured'])} arrived after the warm-up, "
+    n = _counter(results)
+    states = ", ".join(f"{n(v)} {k}" for k, v in s["by_state"].items() if v)
+    out = ["", f"Open at the horizon (per replication): {n(s['total'])} tickets "
+               f"({n(s['measured'])} arrived after the warm-up, "
                f"{fmt_pct(s['share'])} of those arrived); mean age "
                f"{fmt_duration(s['age_mean'])}, oldest {fmt_duration(s['age_max'])}"
                + (f"; {states}" if states else "")]
@@ -110,10 +123,10 @@ def _open(results) -> list[str]:
         for r in top.itertuples(index=False):
             st = op.loc[(op["id"] == r.id) & (op["cls"] == "all") & (op["state"] != "all")]
             cls = op.loc[(op["id"] == r.id) & (op["cls"] != "all")]
-            rows.append([str(r.name), fmt_num(r.count),
-                         ", ".join(f"{fmt_num(x.count)} {x.state}"
+            rows.append([str(r.name), n(r.count),
+                         ", ".join(f"{n(x.count)} {x.state}"
                                    for x in st.itertuples(index=False)),
-                         ", ".join(f"{x.cls} {fmt_num(x.count)}"
+                         ", ".join(f"{x.cls} {n(x.count)}"
                                    for x in cls.itertuples(index=False)),
                          fmt_duration(r.age_mean), fmt_duration(r.at_stage_mean)])
         out.append(table(["stage", "open", "state", "by class", "age mean", "at stage"],
@@ -129,10 +142,11 @@ def _stages(results) -> list[str]:
     if st.empty:
         return ["", "Stages: none reached."]
     rows = []
+    n = _counter(results)
     for s in st.itertuples(index=False):
         staffed = isinstance(s.role, str)
         queued = staffed or (s.queue_max or 0) > 0
-        rows.append([str(s.name), s.role if staffed else "-", fmt_num(s.count),
+        rows.append([str(s.name), s.role if staffed else "-", n(s.count),
                      fmt_pm(s.wait_mean, s.wait_ci95) if queued else "-",
                      fmt_duration(s.wait_p90) if queued else "-",
                      fmt_duration(s.service_mean), fmt_duration(s.sojourn_mean),
@@ -150,10 +164,11 @@ def _abandonment(results) -> list[str]:
     if ab.empty:
         return []
     rows = []
+    n = _counter(results)
     for r in ab.itertuples(index=False):
         rows.append([str(r.name) if r.scope == "all" else "", "all" if r.scope == "all" else
-                     f"{r.scope} {r.group}", fmt_num(r.offered), fmt_num(r.abandoned),
-                     fmt_pm(r.abandon_rate, r.abandon_rate_ci95, "pct"), fmt_num(r.blocked),
+                     f"{r.scope} {r.group}", n(r.offered), n(r.abandoned),
+                     fmt_pm(r.abandon_rate, r.abandon_rate_ci95, "pct"), n(r.blocked),
                      fmt_pm(r.block_rate, r.block_rate_ci95, "pct")])
     return ["", "Abandonment and blocking (abandoned = left the queue unserved; blocked = "
                 "found the queue full)",
@@ -166,9 +181,10 @@ def _roles(results) -> list[str]:
     if ro.empty:
         return []
     rows = []
+    n = _counter(results)
     for r in ro.itertuples(index=False):
         rows.append([str(r.name), str(r.staff), fmt_pm(r.utilization, r.utilization_ci95, "pct"),
-                     _hours(r.busy_hours), _hours(r.on_shift_hours), fmt_num(r.cases_handled),
+                     _hours(r.busy_hours), _hours(r.on_shift_hours), n(r.cases_handled),
                      fmt_duration(r.handling_mean),
                      fmt_duration(r.person_hours_per_case * 3600.0)])
     out = ["", "Roles (utilisation = busy / (on shift + overtime))",
@@ -181,7 +197,7 @@ def _roles(results) -> list[str]:
     sf = results.staff
     if not sf.empty and len(sf) <= 40:
         srows = [[str(s.resource), fmt_pct(s.utilization), _hours(s.busy_hours),
-                  fmt_num(s.cases_handled), fmt_duration(s.handling_mean)]
+                  n(s.cases_handled), fmt_duration(s.handling_mean)]
                  for s in sf.itertuples(index=False)]
         out += ["", "Staff (per member, mean per replication)",
                 table(["member", "utilisation", "busy h", "cases", "handling"], srows)]
@@ -204,14 +220,15 @@ def _slas(results) -> list[str]:
     if sl.empty:
         return []
     rows = []
+    n = _counter(results)
     for s in sl.itertuples(index=False):
         target = getattr(s, "target_text", None) or (
             fmt_duration(s.target) if not math.isnan(s.target) else "by class")
         verdict = "n/a" if s.met is None else ("ok" if s.met else "MISSED")
         rows.append([str(s.name) if s.cls == "all" else "", str(s.cls), target,
                      fmt_pm(s.breach_rate, s.breach_rate_ci95, "pct"),
-                     fmt_pct(1 - s.attain), fmt_duration(s.elapsed_p90), fmt_num(s.counted),
-                     f"{fmt_num(s.open_breached)} / {fmt_num(s.censored)}", verdict])
+                     fmt_pct(1 - s.attain), fmt_duration(s.elapsed_p90), n(s.counted),
+                     f"{n(s.open_breached)} / {n(s.censored)}", verdict])
     lines = ["", "SLAs (clock on the SLA's calendar; breach = elapsed > target; tickets = "
                  "every ticket arrived after the warm-up that reached the start point)",
              table(["SLA", "class", "target", "breach rate", "allowed", "P90 elapsed",
@@ -246,6 +263,10 @@ def _bottlenecks(results, top: int = 5) -> list[str]:
 def _cost(results) -> list[str]:
     c = results.costs
     tot = c.loc[c["scope"] == "total"].iloc[0]
+    if not priced(results.scenario):
+        return ["", f"Person-hours (per replication): {_hours(tot['person_hours'])} "
+                    f"({fmt_duration(tot['person_hours_per_case'] * 3600.0)} of staff time per "
+                    "ticket). No cost block: no role has a cost_per_hour or bill_rate."]
     out = ["", "Cost (per replication)",
            f"  Staff cost on time worked (busy h x cost/h): {_money(tot['cost_worked'])}"
            + (f" ± {_money(tot['cost_worked_ci95'])}"
@@ -260,7 +281,8 @@ def _cost(results) -> list[str]:
              _money(r.billed)] for r in c.loc[c["scope"] == "role"].itertuples(index=False)]
     if rows:
         out.append(table(["role", "person-h", "cost worked", "cost paid", "billed"], rows))
-    rows = [[str(r.name), fmt_num(r.cases), _money(r.billed), _money(r.billed_per_case),
+    n = _counter(results)
+    rows = [[str(r.name), n(r.cases), _money(r.billed), _money(r.billed_per_case),
              fmt_duration(r.person_hours_per_case * 3600.0)]
             for r in c.loc[c["scope"] == "class"].itertuples(index=False)]
     if rows:

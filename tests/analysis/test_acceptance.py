@@ -69,8 +69,10 @@ def test_mm1_queue_length_formula(mm1):
 
 def test_report_on_engine_output(mm2):
     text = mm2.summary()
-    for heading in ("Stages", "Roles", "SLAs", "Bottlenecks", "Cost", "Little's law"):
+    for heading in ("Stages", "Roles", "SLAs", "Bottlenecks", "Little's law"):
         assert heading in text
+    # the M/M/2 model prices nothing: person-hours, no money block
+    assert "Person-hours (per replication)" in text and "Cost (per replication)" not in text
     assert "Traceback" not in text
 
 

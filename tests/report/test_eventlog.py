@@ -166,4 +166,4 @@ def test_out_writes_the_first_replication_by_default_and_says_so(tmp_path, capsy
     assert main(["simulate", str(tmp_path / "m.bpmn"), "-s", str(tmp_path / "s.yaml"),
                  "--no-progress", "-r", "2", "--out", str(out), "--event-log", "all"]) == 0
     assert set(pd.read_csv(out / "events.csv")["replication"]) == {0, 1}
-    assert "all 2 replication(s)" in (out / "report.txt").read_text()
+    assert "all 2 replications" in (out / "report.txt").read_text()

@@ -37,7 +37,7 @@ def test_results_show_an_html_card_and_a_short_repr(desk):
         assert name in page
     assert "Triage ticket" in page and "Agent" in page
     text = repr(results)
-    assert "\n" not in text and "2 replication(s)" in text
+    assert "\n" not in text and "2 replications" in text
 
 
 def test_staffing_result_shows_its_plan(desk):
