@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from bpsim._atomic import atomic_path, write_text
-from bpsim.report.format import fmt_duration, fmt_num, fmt_pct, fmt_pm
+from bpsim.report.format import fmt_duration, fmt_num, fmt_pct, fmt_pm, plural
 from bpsim.report.jsonout import clean
 
 __all__ = ["metric_kind", "sweep_text", "sweep_to_dict", "write_sweep", "staffing_summary",
@@ -54,7 +54,9 @@ def sweep_text(df: pd.DataFrame, metrics: list[str] | None = None) -> str:
     """The sweep as a text table: one block per variant, one line per metric."""
     keys = list(df.attrs.get("vary", []))
     metrics = metrics or list(df.attrs.get("metrics", []))
-    lines = [f"{len(df)} variant(s) x {df.attrs.get('replications', '?')} replication(s), "
+    reps = df.attrs.get("replications")
+    lines = [f"{plural(len(df), 'variant')} x "
+             f"{plural(reps, 'replication') if isinstance(reps, int) else '? replications'}, "
              f"seed {df.attrs.get('seed', '?')}; differences are paired with the baseline "
              "(common random numbers), * = the interval excludes 0."]
     for w in df.attrs.get("warnings", []):
@@ -99,43 +101,85 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
 
 
+def _number(x) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and not (
+        isinstance(x, float) and math.isnan(x))
+
+
 def plot_metric(df: pd.DataFrame, metric: str, ax=None):
     """``metric`` (with CI bars) against the first varied key, one line per combination of
-    the others. Returns the axes."""
+    the others, and the baseline (the scenario as given) drawn as a black diamond at its own
+    value of the key (a dashed line when the scenario has no value there). A key whose values
+    are all whole numbers (staff counts) gets whole-number ticks. Returns the axes."""
+    from matplotlib.ticker import MaxNLocator
+
     keys = list(df.attrs.get("vary", []))
     if ax is None:
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-    named = "variant" in keys
-    grid = (df.loc[~df["baseline"]]
-            if not named and "baseline" in df and (~df["baseline"]).any() else df)
     x_key, others = keys[0], keys[1:]
+    flags = df["baseline"].astype(bool) if "baseline" in df else pd.Series(False, df.index)
+    base = df.loc[flags].head(1)
+    # the baseline differs from the variants only in the varied keys: a point of its curve,
+    # unless the scenario has no value for the key on the x axis
+    placed = df[x_key].map(lambda x: not (x is None or x != x))
+    grid = df.loc[placed | ~flags]
     kind = metric_kind(metric)
     scale, unit = 1.0, ""
     if kind == "duration":
         from bpsim.report.format import duration_unit
 
-        unit, scale = duration_unit(float(grid[metric].abs().max() or 0.0))
+        unit, scale = duration_unit(float(df[metric].abs().max() or 0.0))
     elif kind == "pct":
         scale, unit = 0.01, "%"
+    xs_all = grid[x_key].tolist() + base[x_key].tolist()
+    numeric = all(_number(x) for x in grid[x_key].tolist()) and all(
+        _number(x) or x is None or x != x for x in base[x_key].tolist())
+    cats: list[str] = []
+    if not numeric:
+        for x in xs_all:
+            if str(x) not in cats and not (x is None or x != x):
+                cats.append(str(x))
+
+    def position(x):
+        return x if numeric else cats.index(str(x))
+
     groups = grid.groupby(others, dropna=False, sort=False) if others else [((), grid)]
     for values, g in groups:
         values = values if isinstance(values, tuple) else (values,)
         label = ", ".join(f"{k}={v}" for k, v in zip(others, values)) or None
-        xs = g[x_key].tolist()
-        numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in xs)
-        pos = xs if numeric else list(range(len(xs)))
-        ax.errorbar(pos, g[metric] / scale, yerr=g[f"{metric}_ci95"].fillna(0) / scale,
-                    marker="o", capsize=3, label=label)
-        if not numeric:
-            ax.set_xticks(pos, [str(x) for x in xs])
+        if numeric:
+            g = g.sort_values(x_key, kind="stable")
+        ax.errorbar([position(x) for x in g[x_key]], g[metric] / scale,
+                    yerr=g[f"{metric}_ci95"].fillna(0) / scale, marker="o", capsize=3,
+                    label=label)
+    for row in base.to_dict("records"):
+        y, ci = row[metric] / scale, row.get(f"{metric}_ci95")
+        ci = 0.0 if ci is None or ci != ci else ci / scale
+        where = ", ".join(f"{k}={row[k]}" for k in others)
+        label = "baseline (scenario as given" + (f": {where}" if where else "") + ")"
+        x = row[x_key]
+        if x is None or x != x:
+            ax.axhline(y, color="black", linestyle="--", linewidth=1,
+                       label=f"baseline (no {x_key} in the scenario)")
+        else:
+            ax.errorbar([position(x)], [y], yerr=[ci], marker="D", markersize=8, color="black",
+                        capsize=4, linestyle="none", zorder=5, label=label)
+    if numeric:
+        values = sorted({float(x) for x in xs_all if _number(x)})
+        if values and all(v.is_integer() for v in values):
+            if len(values) <= 12:
+                ax.set_xticks(values, [f"{v:.0f}" for v in values])
+            else:
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        ax.set_xticks(list(range(len(cats))), cats)
     ax.set_xlabel(x_key)
     ax.set_ylabel(f"{metric} ({unit})" if unit else metric)
     ax.set_title(f"{metric} (mean, {int(round(df.attrs.get('confidence', 0.95) * 100))} % CI)")
     ax.grid(alpha=0.3)
-    if others:
-        ax.legend(fontsize="small")
+    ax.legend(fontsize="small")
     return ax
 
 
