@@ -400,7 +400,7 @@ class Collector:
             oc = g["outcome"].astype(object)
             row = {"count": float((~oc.isin(["withdrawn", "blocked"])).sum()),
                    "interrupted": float((oc == "interrupted").sum()),
-                   "unfinished": float(oc.isna().sum()),
+                   "open": float(oc.isna().sum()),
                    "withdrawn": float((oc == "withdrawn").sum()),
                    "abandoned": float((oc == "abandoned").sum()),
                    "blocked": float((oc == "blocked").sum())}

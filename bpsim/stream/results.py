@@ -211,7 +211,7 @@ class StreamedResults(Results):
             else:
                 row["queue_mean"], row["queue_ci95"], row["queue_max"] = 0.0, math.nan, 0.0
             row["interrupted"] = float(col("interrupted").sum()) / n
-            row["unfinished"] = float(col("unfinished").sum()) / n
+            row["open"] = float(col("open").sum()) / n
             row["withdrawn"] = float(col("withdrawn").sum()) / n
             ab, bl = col("abandoned"), col("blocked")
             row["abandoned"] = float(ab.sum()) / n
