@@ -24,8 +24,12 @@ worker process or a Dask worker:
                               NaN when the window is too short to test; the optimiser's
                               stability test, not shown in sweep tables)
 
-The figures come from :class:`bpsim.analysis.Results`, so a study reports exactly what
-``bpsim simulate`` reports for the same replication.
+The figures are those :class:`bpsim.analysis.Results` reports for the same replication
+(``bpsim simulate``), computed leanly: each from the few record columns it needs, without
+building the report's tables (the SLA table's per-class rows and percentiles, the cost table's
+billing, the role table's per-role counts). A work item asks only for the figure groups its
+study uses (:data:`FIGURES`; the optimiser leaves out the customer's side unless it is a
+constraint). ``tests/whatif/test_metrics.py`` checks every figure against ``Results``.
 """
 
 from __future__ import annotations
@@ -34,7 +38,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["WorkItem", "run_item", "headline_metrics", "breach_key", "utilization_key"]
+__all__ = ["WorkItem", "run_item", "headline_metrics", "breach_key", "utilization_key",
+           "FIGURES"]
+
+#: The figure groups a work item may ask for (the counts, cycle time, open backlog and
+#: stability figures always come): ``slas`` (breach rates), ``costs`` (per ticket),
+#: ``utilization`` (per role), ``experience`` (CSAT, when the scenario has the customer's
+#: side).
+FIGURES = frozenset({"slas", "costs", "utilization", "experience"})
 
 
 def breach_key(sla: str) -> str:
@@ -53,43 +64,98 @@ def _num(value: Any) -> float:
     return out
 
 
-def headline_metrics(output, process, bound) -> dict[str, float]:
-    """The headline figures of a (one-replication) run, as a flat dict of floats."""
-    from bpsim.analysis import Results
+def _breach_rate(per_case) -> float:
+    """The SLA's breach rate over all classes of one replication's tickets, as the SLA
+    table's ``cls = "all"`` row computes it (Kaplan-Meier over censored tickets; a ticket
+    that left unserved is a closed breach; see :mod:`bpsim.analysis.slas`)."""
+    from bpsim.analysis.slas import km_breach_rate
 
+    status = per_case["status"]
+    counted = per_case.loc[status.isin(["met", "breached", "open-breached", "censored", "left"])]
+    if counted.empty:
+        return math.nan
+    margin = counted["elapsed"].astype(float) - counted["target"].astype(float)
+    gone = counted["status"] == "left"
+    margin = margin.where(~gone, math.inf)
+    closed = counted["status"].isin(["met", "breached"]) | gone
+    return km_breach_rate(margin, closed)
+
+
+def _costs(staff, cases, scenario) -> tuple[float, float]:
+    """Staff cost of the work done and payroll, each per measured ticket (the cost table's
+    ``total`` row): busy and on-shift seconds x ``cost_per_hour``, summed over roles."""
+    ncases = float(cases["measured"].sum())
+    worked = paid = 0.0
+    if not staff.empty:
+        by_role = staff.groupby(staff["role"].astype(object))[["busy", "on_shift"]].sum()
+        for name, role in (getattr(scenario, "roles", None) or {}).items():
+            if name in by_role.index:
+                worked += float(by_role.at[name, "busy"]) / 3600.0 * role.cost_per_hour
+                paid += float(by_role.at[name, "on_shift"]) / 3600.0 * role.cost_per_hour
+    if ncases <= 0:
+        return math.nan, math.nan
+    return worked / ncases, paid / ncases
+
+
+def _utilization(res) -> dict[str, float]:
+    """Busy time / time at work (on shift plus overtime) per role, capped at 1 (the role
+    table's ``utilization``)."""
+    from bpsim.analysis.roles import overtime
+
+    staff = res.output.staff
+    if staff.empty:
+        return {}
+    ot = overtime(res.visits, res.windows, res.scenario)
+    s = staff[["resource", "role", "busy", "on_shift"]].assign(
+        resource=staff["resource"].astype(object), role=staff["role"].astype(object))
+    s = s.merge(ot.assign(resource=ot["resource"].astype(object))[["resource", "overtime"]],
+                on="resource", how="left") if not ot.empty else s.assign(overtime=0.0)
+    s["overtime"] = s["overtime"].astype(float).fillna(0.0).clip(lower=0.0)
+    g = s.groupby("role")[["busy", "on_shift", "overtime"]].sum()
+    at_work = g["on_shift"] + g["overtime"]
+    util = (g["busy"] / at_work.where(at_work > 0)).clip(upper=1.0)
+    return {str(k): float(v) for k, v in util.items()}
+
+
+def headline_metrics(output, process, bound, figures=None) -> dict[str, float]:
+    """The headline figures of a (one-replication) run, as a flat dict of floats.
+
+    ``figures``: the groups of :data:`FIGURES` to compute (default: all)."""
+    from bpsim.analysis import Results
+    from bpsim.analysis.visits import measured_cases
+
+    want = FIGURES if figures is None else frozenset(figures)
     res = Results(output, process, bound)
     metrics: dict[str, float] = {
         "cases_arrived": _num(res.arrived),
         "cases_completed": _num(res.completed),
         "cycle_time": _num(res.cycle_time["mean"]),
     }
-    costs = res.costs
-    total = costs.loc[costs["scope"] == "total"]
-    cases = _num(total["cases"].iloc[0]) if not total.empty else math.nan
-    metrics["cost_per_case"] = _num(total["cost_per_case"].iloc[0]) if not total.empty else math.nan
-    paid = _num(total["cost_paid"].iloc[0]) if not total.empty else math.nan
-    metrics["paid_cost_per_case"] = paid / cases if cases and cases > 0 else math.nan
-    slas = res.slas
-    for sla in bound.slas:
-        row = slas.loc[(slas["name"] == sla.name) & (slas["cls"] == "all")]
-        metrics[breach_key(sla.name)] = _num(row["breach_rate"].iloc[0]) if not row.empty else math.nan
+    if "costs" in want:
+        per_case, paid = _costs(output.staff, measured_cases(output), bound)
+        metrics["cost_per_case"] = per_case
+        metrics["paid_cost_per_case"] = paid
+    if "slas" in want:
+        per_case = res.sla_cases
+        for sla in bound.slas:
+            rows = per_case.loc[per_case["sla"] == sla.name] if len(per_case) else per_case
+            metrics[breach_key(sla.name)] = _breach_rate(rows) if len(rows) else math.nan
     metrics["_mser_warmup"] = _num(res.mser.warmup)
-    metrics["open_total"] = _num(res.open_summary["total"]) if res.events_recorded else \
-        float((~res.output.cases["completed"].astype(bool)).sum())
+    metrics["open_total"] = float((~output.cases["completed"].astype(bool)).sum())
     bt = res.backlog_trend
     metrics["_backlog_growth"] = _num(bt.growth) if bt is not None else math.nan
     metrics["_backlog_positive_share"] = _num(bt.positive_share) if bt is not None else math.nan
     metrics["_backlog_threshold"] = _num(bt.threshold) if bt is not None else math.nan
-    if res.events_recorded and res.experience.relevant:  # the customer's side
-        sat = res.satisfaction
+    if "experience" in want and res.events_recorded and res.experience.relevant:
+        sat = res.satisfaction  # the customer's side
         top = sat.loc[sat["scope"] == "overall"]
         metrics["csat"] = _num(top["csat_mean"].iloc[0]) if not top.empty else math.nan
         metrics["share_satisfied"] = (_num(top["share_satisfied"].iloc[0]) if not top.empty
                                       else math.nan)
-    roles = res.roles
-    for name in bound.roles:
-        row = roles.loc[roles["name"] == name]
-        metrics[utilization_key(name)] = _num(row["utilization"].iloc[0]) if not row.empty else math.nan
+    if "utilization" in want:
+        util = _utilization(res)
+        for name in bound.roles:
+            metrics[utilization_key(name)] = util.get(name, math.nan)
     return metrics
 
 
@@ -102,6 +168,7 @@ class WorkItem:
     process: Any
     scenario: Any
     seed: int
+    figures: frozenset[str] | None = None  # groups of FIGURES (None: all)
 
 
 def run_item(item: WorkItem) -> dict[str, float]:
@@ -116,4 +183,4 @@ def run_item(item: WorkItem) -> dict[str, float]:
                                     replication_ids=[item.replication])
     output = run(item.process, bound, seed=item.seed, replication_ids=[item.replication],
                  progress=False, record_events=True)
-    return headline_metrics(output, item.process, bound)
+    return headline_metrics(output, item.process, bound, item.figures)

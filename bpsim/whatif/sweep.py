@@ -153,9 +153,12 @@ def run_variants(
     runner: Runner,
     changes: Sequence[dict[str, Any]] | None = None,
     desc: str = "replications",
+    figures: frozenset[str] | None = None,
 ) -> GridRun:
-    """Run ``replications`` of every scenario (work items = scenario x replication)."""
-    items = [WorkItem(k, r, process, s, seed) for k, s in enumerate(scenarios)
+    """Run ``replications`` of every scenario (work items = scenario x replication);
+    ``figures``: the figure groups each item computes (:data:`bpsim.whatif.metrics.FIGURES`,
+    default all)."""
+    items = [WorkItem(k, r, process, s, seed, figures) for k, s in enumerate(scenarios)
              for r in range(replications)]
     results = runner.map(run_item, items, desc=desc)
     grid = GridRun(list(changes or [{} for _ in scenarios]), list(scenarios), seed, replications)
