@@ -102,7 +102,8 @@ class _Search:
         order = sorted(levels)
         i = 0
         while i < len(order):
-            batch, fresh = [], 0
+            batch: list[float] = []
+            fresh = 0
             while i < len(order) and (not batch or fresh * self.replications < self.parallel):
                 batch.append(order[i])
                 fresh += sum(p not in self.done for p in levels[order[i]])
