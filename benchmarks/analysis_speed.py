@@ -33,6 +33,8 @@ Targets (see docs/performance.md):
 ``optimize``      ``bpsim optimize`` of the bundled model (wall, all cores)
 ``mm2_1e6``       ``bpsim simulate --json`` of M/M/2 with ``cases: 1000000``: wall, RSS
 ``mm2_1e7``       the same with 10^7 cases (only with ``--big``)
+``scaling``       a sweep of the bundled model (6 plans x 4 replications of 4 weeks) on a
+                  process pool of 1 and of 2 workers: wall seconds and the speed-up
 ``dask200``       a sweep of 200 plans x 20 replications (M/M/c, 200 tickets each) on the
                   process pool and on a Dask LocalCluster, tables checked equal (only with
                   ``--big`` or ``--only dask200``; ``--quick``: 20 plans x 4)
@@ -310,6 +312,33 @@ def t_optimize(ctx) -> dict:
             "_error": r.get("error")}
 
 
+def t_scaling(ctx) -> dict:
+    plans, reps = (2, 2) if ctx.quick else (6, 4)
+    body = f"""
+    import bpsim, pandas as pd
+    p = bpsim.read({str(ROOT / "models" / "service_desk.bpmn")!r})
+    sc = bpsim.load_scenario({str(ROOT / "models" / "service_desk.yaml")!r})
+    vary = {{"roles.Specialist.staff": list(range(3, 3 + {plans}))}}
+    out = {{}}
+    tables = []
+    for workers in (1, 2):
+        t0, c0 = time.perf_counter(), cpu()
+        tables.append(bpsim.sweep(p, sc, vary, replications={reps}, workers=workers,
+                                  timeout=900))
+        out[workers] = (time.perf_counter() - t0, cpu() - c0)
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    emit(w1=out[1][0], w2=out[2][0], c1=out[1][1], c2=out[2][1], load=os.getloadavg()[0])
+    """
+    r = child(ctx.code, body, 1800, ctx.tmp)
+    tag = f"{plans + 1} plans x {reps}"
+    w1, w2 = r.get("w1"), r.get("w2")
+    return {f"sweep {tag}, 1 worker s (wall)": w1, f"sweep {tag}, 2 workers s (wall)": w2,
+            "sweep speed-up, 2 workers / 1": (w1 / w2) if w1 and w2 else None,
+            f"sweep {tag}, 1 worker CPU s": r.get("c1"),
+            f"sweep {tag}, 2 workers CPU s": r.get("c2"),
+            "load average while measured": r.get("load"), "_error": r.get("error")}
+
+
 def _mm2(ctx, cases: int, tag: str) -> dict:
     m, s = Path(ctx.tmp, "mm2.bpmn"), Path(ctx.tmp, f"mm2_{cases}.yaml")
     m.write_text(MM2_BPMN, encoding="utf-8")
@@ -340,9 +369,9 @@ def t_dask200(ctx) -> dict:
     scale = [round(0.5 + 0.05 * k, 2) for k in range({plans} // 10)]
     vary = {{"roles.Server.staff": staff, "arrivals.Customer arrives.scale": scale}}
     t0, c0 = time.perf_counter(), cpu()
-    local = bpsim.sweep(p, sc, vary, replications={reps}, executor="process")
+    local = bpsim.sweep(p, sc, vary, replications={reps}, executor="process", timeout=900)
     t1, c1 = time.perf_counter(), cpu()
-    dasked = bpsim.sweep(p, sc, vary, replications={reps}, executor="dask")
+    dasked = bpsim.sweep(p, sc, vary, replications={reps}, executor="dask", timeout=900)
     t2, c2 = time.perf_counter(), cpu()
     pd.testing.assert_frame_equal(local, dasked)
     emit(rows=len(dasked), local=t1 - t0, dask=t2 - t1, local_cpu=c1 - c0, dask_cpu=c2 - c1)
@@ -356,7 +385,7 @@ def t_dask200(ctx) -> dict:
 
 TARGETS = {"import": t_import, "split": t_split, "bind5k": t_bind5k,
            "validate5k": t_validate5k, "chain20k": t_chain20k, "year20": t_year20,
-           "optimize": t_optimize, "mm2_1e6": t_mm2_1e6, "mm2_1e7": t_mm2_1e7,
+           "optimize": t_optimize, "scaling": t_scaling, "mm2_1e6": t_mm2_1e6, "mm2_1e7": t_mm2_1e7,
            "dask200": t_dask200}
 #: Run only when named (--only) or with --big: long, or needing the optional Dask extra.
 OPTIONAL = ("mm2_1e7", "dask200")
@@ -365,6 +394,7 @@ GOALS = {
     "import s (wall)": 0.3, "analyses / engine": 0.5, "bind 5k tasks CPU s": 2.0,
     "validate 5k tasks CPU s": 2.0, "simulate 365d x 20 s (wall)": 15.0,
     "simulate 365d x 20 peak RSS MB": 1024.0, "optimize s (wall)": 10.0,
+    "sweep speed-up, 2 workers / 1": 2.0,
     "M/M/2 10^7 cases peak RSS MB": 300.0,
 }
 

@@ -45,6 +45,9 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, metavar="N",
                         help="worker processes (default: every core)")
     parser.add_argument("--progress", action="store_true", help="show a progress bar")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", default=None,
+                        help="give up when no work item finishes for SECONDS (process pool "
+                             "and Dask; default 3600)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,14 +58,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def executor_options(args: argparse.Namespace) -> dict:
-    """``executor``, ``dask_address`` and ``workers`` from the command line."""
+    """``executor``, ``dask_address``, ``workers`` (and ``timeout``) from the command line."""
     executor = args.executor or "process"
     address = args.dask
     if address is not None:
         executor = "dask"
         if address.strip().lower() in ("", "local"):
             address = None
-    return {"executor": executor, "dask_address": address, "workers": args.workers}
+    options = {"executor": executor, "dask_address": address, "workers": args.workers}
+    if getattr(args, "timeout", None) is not None:
+        options["timeout"] = args.timeout
+    return options
 
 
 def load_inputs(args: argparse.Namespace):

@@ -14,6 +14,12 @@ arguments, so the same items can be handed to
 Results come back in the order of the items whichever runner ran them, and since a
 replication's output depends only on its seed and index, the three runners give equal
 results.
+
+A worker that dies or a cluster that stalls (a lost worker, a scheduler starved under heavy
+load) must not leave a study waiting for ever: the process pool and Dask runners wait at most
+``timeout`` seconds (default :data:`DEFAULT_TIMEOUT`; ``--timeout`` on the command line) for
+each next work item's result, then cancel the rest and raise a :class:`SimulationError`
+saying how many items were done and what to check.
 """
 
 from __future__ import annotations
@@ -27,12 +33,16 @@ from typing import Any
 
 from bpsim.errors import SimulationError
 
-__all__ = ["EXECUTORS", "Runner", "make_runner", "run_work"]
+__all__ = ["EXECUTORS", "DEFAULT_TIMEOUT", "Runner", "make_runner", "run_work"]
 
 #: The executor names accepted by :func:`bpsim.sweep` and ``bpsim sweep --executor``.
 EXECUTORS = ("serial", "process", "dask")
 
 DASK_INSTALL = 'pip install "bpsim[dask]"'
+
+#: Seconds a runner waits for the next work item's result before it gives up (one
+#: replication of one variant: seconds to minutes; an hour means something is stuck).
+DEFAULT_TIMEOUT = 3600.0
 
 #: Dask settings for a LocalCluster this module starts (a cluster at ``dask_address`` keeps
 #: its own). A replication is pure-Python, allocation-heavy simpy/pandas work, and two Dask
@@ -85,6 +95,9 @@ class Runner:
     start_method : {"fork", "spawn", "forkserver"}, optional
         How the process pool starts its workers (default: the platform's). Work items are
         plain picklable data and module-level functions, so every method works.
+    timeout : float, optional
+        Seconds to wait for each next work item's result (process pool and Dask) before
+        cancelling the batch with a :class:`SimulationError`; ``None``: wait for ever.
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -98,6 +111,7 @@ class Runner:
         progress: bool = False,
         connect_timeout: float = 10.0,
         start_method: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
         if kind not in EXECUTORS:
             raise SimulationError(
@@ -115,6 +129,10 @@ class Runner:
         self.progress = progress
         self.connect_timeout = connect_timeout
         self.start_method = start_method
+        if timeout is not None and not timeout > 0:
+            raise SimulationError(f"timeout must be a positive number of seconds, got {timeout}.",
+                                  hint="omit it for the default (an hour), e.g. --timeout 600.")
+        self.timeout = timeout
         self._pool: cf.ProcessPoolExecutor | None = None
         self._client = None
         self._cluster = None
@@ -200,13 +218,28 @@ class Runner:
                 bar.update(1)
         return results
 
+    def _stalled(self, done: int, total: int) -> SimulationError:
+        where = (f"the Dask cluster at {self.dask_address}" if self.dask_address else
+                 "the Dask LocalCluster" if self.kind == "dask" else "the process pool")
+        return SimulationError(
+            f"no work item finished within {self.timeout:g} s on {where} "
+            f"({done} of {total} done); the rest were cancelled.",
+            hint=("a worker may have died or be starved (memory, a busy machine): check the "
+                  "cluster's dashboard and workers, or give more time with --timeout SECONDS "
+                  "(timeout= in Python)." if self.kind == "dask" else
+                  "a worker may have died or be starved (memory, a busy machine): give more "
+                  "time with --timeout SECONDS (timeout= in Python), or use fewer --workers."))
+
     def _map_pool(self, fn, items: Sequence[Any], bar) -> list[Any]:
         pool = self._get_pool()
-        futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
+        futures = [pool.submit(fn, item) for item in items]
         results: list[Any] = [None] * len(items)
         try:
-            for future in cf.as_completed(futures):
-                results[futures[future]] = future.result()
+            for i, future in enumerate(futures):
+                try:
+                    results[i] = future.result(timeout=self.timeout)
+                except cf.TimeoutError:
+                    raise self._stalled(i, len(items)) from None
                 if bar is not None:
                     bar.update(1)
         except BaseException:
@@ -216,14 +249,15 @@ class Runner:
         return results
 
     def _map_dask(self, fn, items: Sequence[Any], bar) -> list[Any]:
-        distributed = _import_distributed()
         client = self._get_client()
         futures = client.map(fn, items, pure=False)
-        index = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * len(items)
         try:
-            for future in distributed.as_completed(futures):
-                results[index[future.key]] = future.result()
+            for i, future in enumerate(futures):
+                try:
+                    results[i] = future.result(timeout=self.timeout)
+                except TimeoutError:
+                    raise self._stalled(i, len(items)) from None
                 if bar is not None:
                     bar.update(1)
         except BaseException:
@@ -238,11 +272,13 @@ def make_runner(
     workers: int | None = None,
     dask_address: str | None = None,
     progress: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> tuple[Runner, bool]:
     """A :class:`Runner` for ``executor`` and whether the caller owns it (must close it)."""
     if isinstance(executor, Runner):
         return executor, False
-    return Runner(executor, workers=workers, dask_address=dask_address, progress=progress), True
+    return Runner(executor, workers=workers, dask_address=dask_address, progress=progress,
+                  timeout=timeout), True
 
 
 def run_work(
@@ -254,10 +290,12 @@ def run_work(
     dask_address: str | None = None,
     progress: bool = False,
     desc: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[Any]:
     """Run ``fn`` over ``items`` once with the named executor and return the results in order."""
     runner, owned = make_runner(
-        executor, workers=workers, dask_address=dask_address, progress=progress
+        executor, workers=workers, dask_address=dask_address, progress=progress,
+        timeout=timeout,
     )
     try:
         return runner.map(fn, items, desc=desc)

@@ -41,7 +41,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from bpsim.errors import BpsimError, ScenarioError
-from bpsim.whatif.executors import Runner, make_runner
+from bpsim.whatif.executors import DEFAULT_TIMEOUT, Runner, make_runner
 from bpsim.whatif.metrics import FIGURES
 from bpsim.whatif.plans import Knob, _default_vary_path, _knobs, _seed_plan
 from bpsim.whatif.search import _climb, _Search
@@ -111,6 +111,7 @@ def optimize_staffing(
     workers: int | None = None,
     progress: bool = False,
     min_csat: float | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> StaffingResult:
     """Find the cheapest head-count per role that keeps every SLA's breach rate below
     ``1 - attain``, with confidence.
@@ -139,7 +140,7 @@ def optimize_staffing(
         Root seed shared by every plan (common random numbers).
     start : mapping, optional
         Start the search from these head-counts instead of the queueing estimate.
-    dask_address, workers, progress
+    dask_address, workers, progress, timeout
         As for :func:`bpsim.sweep`.
     min_csat : float, optional
         Also require the mean satisfaction score (:mod:`bpsim.experience`) to be at least
@@ -164,7 +165,7 @@ def optimize_staffing(
         raise
     current = tuple(min(max(seed_plan[k.label], k.minimum), int(max_staff)) for k in knobs)
     runner, owned = make_runner(executor, workers=workers, dask_address=dask_address,
-                                progress=progress)
+                                progress=progress, timeout=timeout)
     # plans with a shift (or role) at 0 are the optimiser's own trials: they may run
     explore = scenario if scenario.allow_unstaffed else scenario.vary({"allow_unstaffed": True})
     search = _Search(process, explore, knobs, chosen_slas, replications=reps,

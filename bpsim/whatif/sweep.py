@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from bpsim.errors import BpsimError, ScenarioError
-from bpsim.whatif.executors import Runner, make_runner
+from bpsim.whatif.executors import DEFAULT_TIMEOUT, Runner, make_runner
 from bpsim.whatif.grid import expand_grid
 from bpsim.whatif.metrics import WorkItem, run_item
 from bpsim.whatif.stats import estimate, paired_difference
@@ -183,6 +183,7 @@ def sweep(
     confidence: float = 0.95,
     *,
     variants: Mapping[str, Mapping[str, Any]] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> pd.DataFrame:
     """Run every combination of the varied values and compare it with the baseline.
 
@@ -216,6 +217,9 @@ def sweep(
         "one more specialist": {"roles.Specialist.staff": 4}}``. The table then has a
         ``variant`` column (the names; ``"baseline"`` for the scenario as given) and one
         column per changed key.
+    timeout : float, optional
+        Seconds to wait for each next work item's result before giving up with a
+        :class:`~bpsim.errors.SimulationError` (default an hour; ``None``: for ever).
 
     Returns
     -------
@@ -250,7 +254,7 @@ def sweep(
     reps = _replications(replications, scenario, process)
     seed = resolve_seed(seed, scenario)
     runner, owned = make_runner(executor, workers=workers, dask_address=dask_address,
-                                progress=progress)
+                                progress=progress, timeout=timeout)
     try:
         grid = run_variants(process, scenarios, replications=reps, seed=seed, runner=runner,
                             changes=labels, desc="sweep")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 
 import pytest
 
@@ -38,6 +39,22 @@ def test_dask_local_cluster_gives_the_same_results(monkeypatch):
         settings = runner._get_client().run(_worker_settings)
         assert len(settings) == 2
         assert set(settings.values()) == {(None, False)}
+        # a stalled batch ends in a clear error, not a hang; the cluster still works after
+        runner.timeout = 0.5
+        with pytest.raises(SimulationError, match=r"no work item finished within 0.5 s on "
+                                                  r"the Dask LocalCluster \(0 of 2 done\)"):
+            runner.map(time.sleep, [2.0, 2.0])
+        runner.timeout = 60.0
+        assert runner.map(math.sqrt, ITEMS[:2]) == EXPECTED[:2]
+
+
+def test_a_stalled_process_pool_is_a_clear_error():
+    with Runner("process", workers=1, timeout=0.3) as runner:
+        with pytest.raises(SimulationError, match=r"within 0.3 s on the process pool") as info:
+            runner.map(time.sleep, [1.0, 1.0])
+        assert "--timeout" in info.value.hint
+    with pytest.raises(SimulationError, match="positive"):
+        Runner("process", timeout=0)
 
 
 def test_runner_reused_between_batches_and_empty_batch():
