@@ -84,17 +84,22 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
     cases["channel"] = cases["start"].astype(object).map(bp.channels).fillna("digital")
     ev = results.output.events
     mask = np.isin(_key(ev["replication"], ev["case"]), _key(cases["replication"], cases["case"]))
-    keep = ev.loc[mask]
-    order = np.lexsort((np.arange(len(keep)), keep["case"].to_numpy(),
-                        keep["replication"].to_numpy()))
-    rep = keep["replication"].to_numpy()[order].astype(np.int64)
-    case = keep["case"].to_numpy()[order].astype(np.int64)
-    t = keep["time"].to_numpy(dtype=float)[order]
-    cats = list(keep["element"].cat.categories)
-    ecode = keep["element"].cat.codes.to_numpy()[order].astype(np.int64)
-    lcats = list(keep["lifecycle"].cat.categories)
-    lcode = keep["lifecycle"].cat.codes.to_numpy()[order]
-    staffed = keep["resource"].cat.codes.to_numpy()[order] >= 0
+    rows = np.flatnonzero(mask)
+    del mask
+    # by ticket, then in record order (the records of one ticket are in time order)
+    order = rows[np.lexsort((rows, ev["case"].to_numpy()[rows],
+                             ev["replication"].to_numpy()[rows]))]
+    del rows
+    # compact columns: small integers and codes, no Python object per record
+    rep = ev["replication"].to_numpy()[order]
+    case = ev["case"].to_numpy()[order]
+    t = ev["time"].to_numpy(dtype=float)[order]
+    cats = list(ev["element"].cat.categories)
+    ecode = ev["element"].cat.codes.to_numpy()[order].astype(np.int32)
+    lcats = list(ev["lifecycle"].cat.categories)
+    lcode = ev["lifecycle"].cat.codes.to_numpy()[order]
+    staffed = ev["resource"].cat.codes.to_numpy()[order] >= 0
+    del order
     n = len(t)
     same = np.zeros(n, dtype=bool)
     if n:
@@ -104,24 +109,37 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
         dt[1:] = np.where(same[1:], np.diff(t), 0.0)
     porder = {p: i for i, p in enumerate(bp.phases.order)}
     phases_of = [bp.phases.of_node.get(c) for c in cats]
-    phase_of = np.array([-1 if ph is None else porder.get(ph, -1) for ph in phases_of] + [-1])
+    small = np.int16
+    phase_of = np.array([-1 if ph is None else porder.get(ph, -1) for ph in phases_of] + [-1],
+                        dtype=small)
     layer_of = np.array([LAYERS.index(bp.node_layer[c]) if bp.node_layer.get(c) else -1
-                         for c in cats] + [-1])
+                         for c in cats] + [-1], dtype=np.int8)
     ecode = np.where(ecode < 0, len(cats), ecode)
     phase = phase_of[ecode]
     layer = layer_of[ecode]
 
+    ldtype = lcode.dtype
+
     def lc(words) -> np.ndarray:
-        return np.array([lcats.index(w) for w in words if w in lcats], dtype=lcode.dtype)
+        return np.array([lcats.index(w) for w in words if w in lcats], dtype=ldtype)
 
     queue = (lcode == (lcats.index("start") if "start" in lcats else -99)) & staffed
-    prev_e = np.r_[-1, ecode[:-1]] if n else ecode
-    prev_l = np.r_[-1, lcode[:-1]] if n else lcode
+    del staffed
+    prev_e = np.r_[-1, ecode[:-1]].astype(np.int32) if n else ecode
+    prev_l = np.r_[-1, lcode[:-1]].astype(lcode.dtype) if n else lcode
     entry = np.isin(lcode, lc(_ENTRY)) & same & np.isin(prev_l, lc(_LEAVE))
+    del prev_l
     touch = np.zeros(n, dtype=bool)
-    touch_type = np.full(n, None, dtype=object)
+    types: list[str] = []                 # touch_type categories (-1: no touchpoint)
+    touch_type = np.full(n, -1, dtype=np.int8)
     touch_from = np.zeros(n, dtype=bool)
     touch_repeat = np.zeros(n, dtype=bool)
+
+    def type_code(name) -> int:
+        if name not in types:
+            types.append(name)
+        return types.index(name)
+
     code_of = {c: i for i, c in enumerate(cats)}
     ncat = len(cats) + 1
     pairs = {}
@@ -129,37 +147,47 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
         if c.touchpoint and c.kind == "sequence" and c.source in code_of and c.target in code_of:
             pairs[code_of[c.source] * ncat + code_of[c.target]] = c
     if pairs:
-        pk = prev_e * ncat + ecode
+        pk = prev_e.astype(np.int64) * ncat + ecode
         hit = entry & np.isin(pk, np.array(list(pairs), dtype=np.int64))
         for key, c in pairs.items():
-            rows = hit & (pk == key)
-            touch[rows] = True
-            touch_type[rows] = c.type
-            touch_from[rows] = c.direction == "from customer"
-            touch_repeat[rows] = (c.source, c.target) in bp.repeat
+            at = hit & (pk == key)
+            touch[at] = True
+            touch_type[at] = type_code(c.type)
+            touch_from[at] = c.direction == "from customer"
+            touch_repeat[at] = (c.source, c.target) in bp.repeat
+        del pk, hit
+    del prev_e, entry
     # message flows touching the customer: counted when their source completes or passes
     for c in bp.crossings:
         if c.touchpoint and c.kind == "message" and c.source in code_of:
-            rows = (ecode == code_of[c.source]) & np.isin(lcode, lc(["complete", "pass", "end"]))
-            touch[rows] = True
-            touch_type[rows] = c.type
-            touch_from[rows] = c.direction == "from customer"
-    prev_p = np.r_[-1, phase[:-1]] if n else phase
+            at = (ecode == code_of[c.source]) & np.isin(lcode, lc(["complete", "pass", "end"]))
+            touch[at] = True
+            touch_type[at] = type_code(c.type)
+            touch_from[at] = c.direction == "from customer"
+    prev_p = np.r_[-1, phase[:-1]].astype(small) if n else phase
     # a touchpoint counts in the phase of its provider's side: where the staff meets the customer
-    touch_phase = np.where(touch & ~touch_from & (prev_p >= 0), prev_p, phase)
+    touch_phase = np.where(touch & ~touch_from & (prev_p >= 0), prev_p, phase).astype(small)
     reopen = same & (phase >= 0) & (prev_p >= 0) & (phase < prev_p)
+    reopen_phase = np.where(reopen, prev_p, -1).astype(small)
+    del prev_p, same
     abandoned = lcode == (lcats.index("abandoned") if "abandoned" in lcats else -99)
+    del ecode, lcode
+    # a touchpoint typed by the channel takes the ticket's channel
+    if "channel" in types:
+        need = touch_type == types.index("channel")
+        if need.any():
+            codes, names = pd.factorize(cases["channel"])   # per ticket: a few channel types
+            remap = np.array([type_code(x) for x in names] + [-1], dtype=np.int8)
+            at = pd.Index(_key(cases["replication"], cases["case"])).get_indexer(
+                _key(rep[need], case[need]))
+            touch_type[need] = remap[np.where(at >= 0, codes[at], len(names))]
     pieces = pd.DataFrame({
         "replication": rep, "case": case, "time": t, "dt": dt, "phase": phase, "layer": layer,
-        "queue": queue, "touch": touch, "touch_type": touch_type, "touch_from": touch_from,
-        "touch_repeat": touch_repeat, "touch_phase": touch_phase, "reopen": reopen, "reopen_phase": np.where(reopen, prev_p, -1), "abandoned": abandoned,
-    })
-    # a touchpoint typed by the channel takes the ticket's channel
-    need = touch & (touch_type == "channel")
-    if need.any():
-        chan = pd.Series(cases["channel"].to_numpy(), index=_key(cases["replication"], cases["case"]))
-        touch_type[need] = chan.reindex(_key(rep[need], case[need])).to_numpy()
-        pieces["touch_type"] = touch_type
+        "queue": queue, "touch": touch,
+        "touch_type": pd.Categorical.from_codes(touch_type, categories=types or ["digital"]),
+        "touch_from": touch_from, "touch_repeat": touch_repeat, "touch_phase": touch_phase,
+        "reopen": reopen, "reopen_phase": reopen_phase, "abandoned": abandoned,
+    }, copy=False)
     return pieces, cases
 
 
@@ -207,36 +235,47 @@ def ticket_phases(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame, p
     dt = p["dt"].to_numpy()
     cust, front = LAYERS.index("customer"), LAYERS.index("frontstage")
     touch = p["touch"].to_numpy()
-    ttype = p["touch_type"].to_numpy()
-    cols = {
-        "customer_time": dt,
-        "effort": np.where(lay == cust, dt, 0.0),
-        "visible_wait": np.where(lay == front, dt, 0.0),
-        "hidden_wait": np.where((lay != cust) & (lay != front), dt, 0.0),
-        "queue_wait": np.where(p["queue"].to_numpy(), dt, 0.0),
-        "touchpoints": touch.astype(float),
-        "touchpoints_digital": (touch & (ttype == "digital")).astype(float),
-        "touchpoints_phone": (touch & (ttype == "phone")).astype(float),
-        "touchpoints_in_person": (touch & (ttype == "in person")).astype(float),
-        "from_customer": (touch & p["touch_from"].to_numpy()).astype(float),
-        "repeat_contacts": (touch & p["touch_repeat"].to_numpy()).astype(float),
-        "abandoned": p["abandoned"].to_numpy().astype(float),
-    }
+    tcats = list(p["touch_type"].cat.categories)
+    tcode = p["touch_type"].cat.codes.to_numpy()
+
+    def of_type(name: str) -> np.ndarray:
+        return touch & (tcode == (tcats.index(name) if name in tcats else -99))
+
     ncase = len(cases)
     ckey = _key(cases["replication"], cases["case"])
     row_of = np.searchsorted(ckey, _key(p["replication"], p["case"]))
     width = nph + 1
+    size = ncase * width
     cell = row_of * width + ph
-
-    def total(values: np.ndarray) -> np.ndarray:
-        return np.bincount(cell, weights=values, minlength=ncase * width)
-
-    touch_cols = {k for k in cols if k.startswith("touchpoints") or k in ("from_customer",
-                                                                          "repeat_contacts")}
+    del ph
     tph = p["touch_phase"].to_numpy() if bp.phases else np.zeros(len(p), dtype=np.int64)
     tcell = row_of * width + np.where(tph < 0, nph, tph)
-    out = {name: (np.bincount(tcell, weights=v, minlength=ncase * width) if name in touch_cols
-                  else total(v)) for name, v in cols.items()}
+    del tph
+
+    # one figure at a time: a time figure sums dt over its records, a count figure counts
+    # its records (in the touchpoint's phase for touchpoints); no n-record float column each
+    def seconds(mask: np.ndarray | None, at: np.ndarray) -> np.ndarray:
+        return np.bincount(at, weights=dt if mask is None else np.where(mask, dt, 0.0),
+                           minlength=size)
+
+    def count(mask: np.ndarray, at: np.ndarray) -> np.ndarray:
+        return np.bincount(at[mask], minlength=size).astype(float)
+
+    out = {
+        "customer_time": seconds(None, cell),
+        "effort": seconds(lay == cust, cell),
+        "visible_wait": seconds(lay == front, cell),
+        "hidden_wait": seconds((lay != cust) & (lay != front), cell),
+        "queue_wait": seconds(p["queue"].to_numpy(), cell),
+        "touchpoints": count(touch, tcell),
+        "touchpoints_digital": count(of_type("digital"), tcell),
+        "touchpoints_phone": count(of_type("phone"), tcell),
+        "touchpoints_in_person": count(of_type("in person"), tcell),
+        "from_customer": count(touch & p["touch_from"].to_numpy(), tcell),
+        "repeat_contacts": count(touch & p["touch_repeat"].to_numpy(), tcell),
+        "abandoned": count(p["abandoned"].to_numpy(), cell),
+    }
+    del tcell, cell
     ro = p["reopen"].to_numpy()
     rph = p["reopen_phase"].to_numpy() if bp.phases else np.zeros(len(p), dtype=np.int64)
     rcell = row_of[ro] * width + np.where(rph[ro] < 0, nph, rph[ro])

@@ -238,8 +238,10 @@ def score_tickets(results, bp: Blueprint, per_phase: pd.DataFrame, cases: pd.Dat
     tickets = cases[["replication", "case", "cls", "start", "channel"]].copy()
     tickets["start"] = tickets["start"].astype(object)
     tickets = tickets.rename(columns={"start": "channel_start", "channel": "channel_type"})
-    tickets.insert(4, "channel", tickets["channel_start"].map(
-        lambda e: (results.process.name_of(e) if results.process is not None else None) or e))
+    starts = cases["start"]
+    names_of = {e: (results.process.name_of(e) if results.process is not None else None) or e
+                for e in pd.unique(starts.astype(object))}
+    tickets.insert(4, "channel", tickets["channel_start"].map(names_of))
     for d, v in per_driver.items():
         tickets[f"{d}_points"] = v
     tickets["latent"] = latent
@@ -252,16 +254,21 @@ def score_tickets(results, bp: Blueprint, per_phase: pd.DataFrame, cases: pd.Dat
         tickets["answered"] = per_ticket_draws(results, cases, 2, "uniform") < p_answer
     else:
         tickets["answered"] = False
-    rows = []
-    for d, v in contrib.items():
-        for k in range(nph + 1):
-            col = v[:, k]
-            rows.append(pd.DataFrame({"replication": cases["replication"].to_numpy(),
-                                      "case": cases["case"].to_numpy(),
-                                      "phase": names[k] if k < nph else "(no phase)",
-                                      "driver": d, "points": col}))
-    drivers = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
-        columns=["replication", "case", "phase", "driver", "points"])
+    # one row per ticket x phase x driver, phase and driver as categories (no Python object
+    # per row), built from whole arrays
+    width = nph + 1
+    dnames = list(contrib)
+    points = np.stack([contrib[d].T for d in dnames])        # driver x phase x ticket
+    drivers = pd.DataFrame({
+        "replication": np.tile(cases["replication"].to_numpy(), len(dnames) * width),
+        "case": np.tile(cases["case"].to_numpy(), len(dnames) * width),
+        "phase": pd.Categorical.from_codes(
+            np.tile(np.repeat(np.arange(width, dtype=np.int8), n), len(dnames)),
+            categories=names + ["(no phase)"]),
+        "driver": pd.Categorical.from_codes(
+            np.repeat(np.arange(len(dnames), dtype=np.int8), n * width), categories=dnames),
+        "points": points.reshape(-1),
+    }, copy=False)
     return tickets, drivers
 
 
