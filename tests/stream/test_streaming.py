@@ -224,3 +224,6 @@ def test_run_ended_by_cases(monkeypatch):
                          ("growing-backlog", "growing-queue")]
     # 6,000 pooled cycle times: the percentiles come from the sketch's buckets
     assert _diff(_expected_gaps(a), _expected_gaps(b), quantile_rel=ALPHA * 1.0001) == []
+    # replications folded in worker processes: the same summaries, bit for bit
+    par = bpsim.simulate(process, bound, seed=5, records=False, workers=2).to_dict()
+    assert _diff(st.to_dict(), par, rel=0.0) == []
