@@ -40,7 +40,7 @@ styles are presentation only.
 Matching rules
 --------------
 Elements are matched by namespace URI, never by prefix (``bpmn:``, ``semantic:``, ``model:``,
-the default namespace ... all occur). ``xsi:type`` is resolved as a QName. Ids are resolved
+the default namespace ... all occur). ``xsi:type`` is resolved as a QName. (:mod:`bpsim.io.bpmn_xml`) Ids are resolved
 against BPMN-namespace elements only: vendor extensions reuse ids.
 
 Errors
@@ -57,14 +57,21 @@ invisible in every tool and carries nothing a simulation could run.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
-
-from lxml import etree
 
 from bpsim.errors import ModelError, NotAProcessError
 from bpsim.io import describe_root
 from bpsim.io.bpmn_di import BPMNDI_NS, read_diagram
+from bpsim.io.bpmn_xml import (
+    BPMN_NS,
+    children,
+    extension_texts,
+    foreign_attributes,
+    kind_of,
+    name_of,
+    parse_bool,
+    text_of,
+)
 from bpsim.io.safexml import parse_xml, read_source
 from bpsim.model import (
     EVENT_TYPES,
@@ -81,78 +88,10 @@ from bpsim.model import (
 
 __all__ = ["read_bpmn", "from_xml", "BPMN_NS", "BPMNDI_NS"]
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
-
-#: Generic elements whose real kind is given by ``xsi:type`` (``<eventDefinition
-#: xsi:type="bpmn:tTimerEventDefinition">``).
-_GENERIC = {"flowElement", "flowNode", "rootElement", "eventDefinition", "activity", "event",
-            "gateway", "loopCharacteristics", "artifact", "baseElement"}
 _DEFINITIONS = {"message", "signal", "error", "escalation"}
 _ARTIFACTS = {"textAnnotation", "association", "group", "dataObject", "dataObjectReference",
               "dataStoreReference", "dataStore", "dataInputAssociation", "dataOutputAssociation"}
 _TIMER_KINDS = ("timeDuration", "timeDate", "timeCycle")
-
-
-# -- small helpers --------------------------------------------------------------------------
-def _local(el: Any) -> str | None:
-    """The BPMN kind of an element (local name, or its xsi:type for generic elements);
-    ``None`` for comments, processing instructions and non-BPMN elements."""
-    tag = el.tag
-    if not isinstance(tag, str) or not tag.startswith("{" + BPMN_NS + "}"):
-        return None
-    local = tag[len(BPMN_NS) + 2:]
-    if local in _GENERIC:
-        qname = el.get(XSI_TYPE)
-        if qname:
-            prefix, _, name = qname.rpartition(":")
-            ns = el.nsmap.get(prefix or None)
-            if ns == BPMN_NS and name.startswith("t") and len(name) > 1:
-                return name[1].lower() + name[2:]
-    return local
-
-
-def _children(el: Any) -> Iterator[tuple[str, Any]]:
-    """``(kind, child)`` for the BPMN-namespace children of ``el``."""
-    for child in el:
-        kind = _local(child)
-        if kind is not None:
-            yield kind, child
-
-
-def _text(el: Any) -> str:
-    return "".join(el.itertext()).strip()
-
-
-def _name(el: Any) -> str | None:
-    name = el.get("name")
-    return name if name else None
-
-
-def _bool(value: str | None, default: bool | None) -> bool | None:
-    if value is None:
-        return default
-    value = value.strip().lower()
-    if value in ("true", "1"):
-        return True
-    if value in ("false", "0"):
-        return False
-    return default
-
-
-def _foreign_attributes(el: Any) -> dict[str, str]:
-    """Attributes in a namespace (vendor attributes, ``xml:lang`` ...), Clark notation keys."""
-    return {k: v for k, v in el.attrib.items() if k.startswith("{") and k != XSI_TYPE}
-
-
-def _extensions(el: Any) -> list[str]:
-    out = []
-    for kind, child in _children(el):
-        if kind == "extensionElements":
-            for ext in child:
-                if isinstance(ext.tag, str):
-                    out.append(etree.tostring(ext, encoding="unicode", with_tail=False).strip())
-    return out
 
 
 # -- public API ----------------------------------------------------------------------------
@@ -229,14 +168,14 @@ class _Reader:
         eid = element_id if element_id is not None else (el.get("id") if el is not None else None)
         self.p.findings.append(Finding(
             rule=rule, severity=severity, element_id=eid,
-            element_name=_name(el) if el is not None else None, message=message,
+            element_name=name_of(el) if el is not None else None, message=message,
             line=el.sourceline if el is not None else None, file=self.file))
 
     def broken(self, rule: str, el: Any, message: str, hint: str) -> None:
         """A broken reference: ModelError in strict mode, an error finding when lenient."""
         if not self.lenient:
             raise ModelError(message, file=self.file, line=el.sourceline,
-                             element_id=el.get("id"), element_name=_name(el), hint=hint)
+                             element_id=el.get("id"), element_name=name_of(el), hint=hint)
         self.finding(rule, "error", el, message + " Skipped (lenient).")
 
     # the passes -------------------------------------------------------------------------
@@ -251,14 +190,14 @@ class _Reader:
     def _read(self) -> Process:
         root, p = self.root, self.p
         for el in root.iter():
-            if _local(el) is not None:
+            if kind_of(el) is not None:
                 eid = el.get("id")
                 if eid and eid not in self.ids:
                     self.ids[eid] = el
         p.meta.update({k: root.get(k) for k in ("exporter", "exporterVersion", "targetNamespace",
                                                 "expressionLanguage") if root.get(k)})
         collaborations, processes = [], []
-        for kind, el in _children(root):
+        for kind, el in children(root):
             if kind == "collaboration":
                 collaborations.append(el)
             elif kind == "process":
@@ -300,7 +239,7 @@ class _Reader:
                     g.nodes[n]["lane"] = g.nodes[up]["lane"]
 
     def definition(self, kind: str, el: Any) -> None:
-        entry = {"type": kind, "name": _name(el), "line": el.sourceline}
+        entry = {"type": kind, "name": name_of(el), "line": el.sourceline}
         for key in ("errorCode", "escalationCode", "structureRef", "itemRef"):
             if el.get(key) is not None:
                 entry[key] = el.get(key)
@@ -312,18 +251,18 @@ class _Reader:
         (groups name them in ``categoryValueRef``; :mod:`bpsim.experience` reads them as the
         journey's phases)."""
         values = self.p.meta.setdefault("category_values", {})
-        for kind, value in _children(el):
+        for kind, value in children(el):
             if kind == "categoryValue" and value.get("id"):
                 values[value.get("id")] = {
                     "value": (value.get("value") or "").strip() or None,
-                    "category": el.get("id"), "name": _name(el), "line": value.sourceline}
+                    "category": el.get("id"), "name": name_of(el), "line": value.sourceline}
 
     def collaboration(self, collab: Any) -> None:
-        for kind, el in _children(collab):
+        for kind, el in children(collab):
             if kind == "participant" and el.get("id"):
                 ref = (el.get("processRef") or "").strip() or None
                 self.p.participants[el.get("id")] = Participant(
-                    el.get("id"), _name(el), ref, el.sourceline)
+                    el.get("id"), name_of(el), ref, el.sourceline)
             elif kind in _ARTIFACTS:
                 self.artifact(kind, el, None, None)
 
@@ -333,14 +272,14 @@ class _Reader:
             self.broken("import-missing-id", el, "a <process> has no id.",
                         "give the process an id attribute.")
             return
-        has_nodes = any(k in FLOW_NODE_TYPES for k, _ in _children(el))
+        has_nodes = any(k in FLOW_NODE_TYPES for k, _ in children(el))
         if not has_nodes and pid not in shown:
-            flows = sum(1 for k, _ in _children(el) if k == "sequenceFlow")
+            flows = sum(1 for k, _ in children(el) if k == "sequenceFlow")
             self.finding("import-stray-process", "warning", el,
                          f"process {pid} holds no flow node and no pool shows it; it was "
                          f"dropped with its {flows} sequence flow(s).")
             return
-        info = ProcessInfo(pid, _name(el), executable=_bool(el.get("isExecutable"), None),
+        info = ProcessInfo(pid, name_of(el), executable=parse_bool(el.get("isExecutable"), None),
                            line=el.sourceline)
         for pt in self.p.participants.values():
             if pt.process == pid:
@@ -352,7 +291,7 @@ class _Reader:
 
     def container(self, el: Any, pid: str, parent: str | None) -> None:
         """Read the flow elements of a process or sub-process, depth first."""
-        for kind, child in _children(el):
+        for kind, child in children(el):
             if kind in FLOW_NODE_TYPES:
                 nid = self.node(kind, child, pid, parent)
                 if nid is not None and kind in SUBPROCESS_TYPES:
@@ -372,29 +311,29 @@ class _Reader:
                         "give every flow node a unique id.")
             return None
         attrs: dict[str, Any] = {
-            "type": kind, "name": _name(el), "lane": None, "process": pid, "parent": parent,
+            "type": kind, "name": name_of(el), "lane": None, "process": pid, "parent": parent,
             "line": el.sourceline, "event": None, "events": [], "timer": None,
             "default": el.get("default") or None, "attached_to": None,
             "cancel_activity": None, "interrupting": None, "triggered_by_event": None,
-            "called_element": None, "loop": None, "extensions": _extensions(el),
-            "attributes": _foreign_attributes(el),
+            "called_element": None, "loop": None, "extensions": extension_texts(el),
+            "attributes": foreign_attributes(el),
         }
         incoming, outgoing, declared = set(), set(), False
-        for ckind, child in _children(el):
+        for ckind, child in children(el):
             if ckind == "incoming":
-                incoming.add(_text(child))
+                incoming.add(text_of(child))
                 declared = True
             elif ckind == "outgoing":
-                outgoing.add(_text(child))
+                outgoing.add(text_of(child))
                 declared = True
             elif ckind == "standardLoopCharacteristics":
                 attrs["loop"] = "standard"
             elif ckind == "multiInstanceLoopCharacteristics":
-                seq = _bool(child.get("isSequential"), False)
+                seq = parse_bool(child.get("isSequential"), False)
                 attrs["loop"] = "sequential" if seq else "parallel"
-                for sub_kind, sub in _children(child):
+                for sub_kind, sub in children(child):
                     if sub_kind == "loopCardinality":
-                        attrs["loop_cardinality"] = _text(sub) or None
+                        attrs["loop_cardinality"] = text_of(sub) or None
             elif ckind in ("dataInputAssociation", "dataOutputAssociation"):
                 self.artifact(ckind, child, pid, parent)  # a task's data in/out (kept as is)
                 if child.get("id") in self.p.artifacts:
@@ -404,11 +343,11 @@ class _Reader:
             self.event(el, attrs)
         if kind == "boundaryEvent":
             attrs["attached_to"] = (el.get("attachedToRef") or "").strip() or None
-            attrs["cancel_activity"] = _bool(el.get("cancelActivity"), True)
+            attrs["cancel_activity"] = parse_bool(el.get("cancelActivity"), True)
         if kind == "startEvent":
-            attrs["interrupting"] = _bool(el.get("isInterrupting"), True)
+            attrs["interrupting"] = parse_bool(el.get("isInterrupting"), True)
         if kind in SUBPROCESS_TYPES:
-            attrs["triggered_by_event"] = _bool(el.get("triggeredByEvent"), False)
+            attrs["triggered_by_event"] = parse_bool(el.get("triggeredByEvent"), False)
         if kind == "callActivity":
             attrs["called_element"] = (el.get("calledElement") or "").strip() or None
         if kind.endswith("Gateway"):
@@ -416,7 +355,7 @@ class _Reader:
         if kind in ("sendTask", "receiveTask") and (el.get("messageRef") or "").strip():
             attrs["message_ref"] = el.get("messageRef").strip()
         if kind in ("eventBasedGateway", "receiveTask"):
-            attrs["instantiate"] = _bool(el.get("instantiate"), False)
+            attrs["instantiate"] = parse_bool(el.get("instantiate"), False)
         if kind == "eventBasedGateway":
             attrs["event_gateway_type"] = el.get("eventGatewayType") or "Exclusive"
         g.add_node(nid, **attrs)
@@ -425,32 +364,32 @@ class _Reader:
     def event(self, el: Any, attrs: dict[str, Any]) -> None:
         kinds: list[str] = []
         refs: dict[str, str] = {}
-        definitions = [c for k, c in _children(el) if k.endswith("EventDefinition")]
-        for k, ref_el in _children(el):  # <eventDefinitionRef>: a shared global definition
+        definitions = [c for k, c in children(el) if k.endswith("EventDefinition")]
+        for k, ref_el in children(el):  # <eventDefinitionRef>: a shared global definition
             if k == "eventDefinitionRef":
-                target = self.ids.get(_text(ref_el))
-                if target is not None and (_local(target) or "").endswith("EventDefinition"):
+                target = self.ids.get(text_of(ref_el))
+                if target is not None and (kind_of(target) or "").endswith("EventDefinition"):
                     definitions.append(target)
         for d in definitions:
-            kind = (_local(d) or "")[: -len("EventDefinition")]
+            kind = (kind_of(d) or "")[: -len("EventDefinition")]
             kinds.append(kind)
             for key, value in d.attrib.items():
                 if key.endswith("Ref") and not key.startswith("{") and value:
                     refs[key] = value
             if kind == "timer" and attrs["timer"] is None:
-                for tk, t in _children(d):
+                for tk, t in children(d):
                     if tk in _TIMER_KINDS:
-                        attrs["timer"] = {"kind": tk, "value": _text(t)}
+                        attrs["timer"] = {"kind": tk, "value": text_of(t)}
                         break
                 if attrs["timer"] is None or not attrs["timer"]["value"]:
                     self.finding("import-empty-timer", "info", el,
                                  "the timer has no value (timeDuration, timeDate or timeCycle).")
             if kind == "link":
-                attrs["link_name"] = _name(d)
+                attrs["link_name"] = name_of(d)
             if kind == "conditional" and attrs.get("condition") is None:
-                for ck, cond in _children(d):
+                for ck, cond in children(d):
                     if ck == "condition":
-                        attrs["condition"] = _text(cond)
+                        attrs["condition"] = text_of(cond)
                         break
                 else:
                     attrs.setdefault("condition", None)
@@ -459,26 +398,26 @@ class _Reader:
         if refs:
             attrs["event_refs"] = refs
         if el.get("parallelMultiple") is not None:
-            attrs["parallel_multiple"] = _bool(el.get("parallelMultiple"), False)
+            attrs["parallel_multiple"] = parse_bool(el.get("parallelMultiple"), False)
 
     def lanes(self, el: Any, pid: str) -> None:
-        for kind, lane_set in _children(el):
+        for kind, lane_set in children(el):
             if kind == "laneSet":
                 self.lane_set(lane_set, pid, None)
 
     def lane_set(self, lane_set: Any, pid: str, parent: str | None) -> None:
         g = self.p.graph
-        for kind, el in _children(lane_set):
+        for kind, el in children(lane_set):
             if kind != "lane" or not el.get("id"):
                 continue
-            lane = Lane(el.get("id"), _name(el), pid, parent, line=el.sourceline)
+            lane = Lane(el.get("id"), name_of(el), pid, parent, line=el.sourceline)
             self.p.lanes[lane.id] = lane
             if parent is not None:
                 self.p.lanes[parent].children.append(lane.id)
-            for rkind, ref in _children(el):
+            for rkind, ref in children(el):
                 if rkind != "flowNodeRef":
                     continue
-                nid = _text(ref)
+                nid = text_of(ref)
                 if nid in g:
                     lane.nodes.append(nid)
                     g.nodes[nid]["lane"] = lane.id  # nested lanes are read later: innermost wins
@@ -486,7 +425,7 @@ class _Reader:
                     self.finding("import-lane-ref", "warning", el,
                                  f"lane {lane.id} lists flowNodeRef {nid!r}, which names no flow "
                                  "node; ignored.")
-            for ckind, child_set in _children(el):
+            for ckind, child_set in children(el):
                 if ckind == "childLaneSet":
                     self.lane_set(child_set, pid, lane.id)
 
@@ -494,17 +433,17 @@ class _Reader:
         aid = el.get("id")
         if not aid:
             return
-        entry: dict[str, Any] = {"type": kind, "name": _name(el), "process": pid,
+        entry: dict[str, Any] = {"type": kind, "name": name_of(el), "process": pid,
                                  "parent": parent, "line": el.sourceline}
         for key in ("sourceRef", "targetRef", "dataObjectRef", "dataStoreRef",
                     "associationDirection", "categoryValueRef"):
             if el.get(key) is not None:
                 entry[key] = el.get(key)
-        for ckind, child in _children(el):
+        for ckind, child in children(el):
             if ckind == "text":
-                entry["text"] = _text(child)
+                entry["text"] = text_of(child)
             elif ckind in ("sourceRef", "targetRef"):
-                entry.setdefault(ckind, _text(child))
+                entry.setdefault(ckind, text_of(child))
         self.p.artifacts[aid] = entry
 
     def sequence_flows(self) -> None:
@@ -527,7 +466,7 @@ class _Reader:
                 if ref in g:
                     continue
                 other = self.ids.get(ref)
-                what = (f"names <{_local(other)}> {ref!r}, which is not a flow node" if other is
+                what = (f"names <{kind_of(other)}> {ref!r}, which is not a flow node" if other is
                         not None else f"names no element: {ref!r}" if ref else "is missing")
                 self.broken("import-dangling-flow", el,
                             f"the sequence flow's {key} {what}.",
@@ -541,13 +480,13 @@ class _Reader:
         g = self.p.graph
         condition = language = None
         conditional = False
-        for kind, child in _children(el):
+        for kind, child in children(el):
             if kind == "conditionExpression":
                 conditional = True  # even when empty: bpmnlint and the tools draw a diamond
                 condition = "".join(child.itertext()).strip() or None
                 language = child.get("language") if condition else None
         is_default = g.nodes[source].get("default") == fid
-        flow = Flow(fid, source, target, _name(el), condition, language, is_default, pid,
+        flow = Flow(fid, source, target, name_of(el), condition, language, is_default, pid,
                     el.sourceline, conditional=conditional)
         self.p.flows[fid] = flow
         if g.has_edge(source, target):
@@ -595,7 +534,7 @@ class _Reader:
                 g.nodes[nid]["default"] = None
 
     def message_flows(self, collab: Any) -> None:
-        for kind, el in _children(collab):
+        for kind, el in children(collab):
             if kind != "messageFlow" or not el.get("id"):
                 continue
             source = (el.get("sourceRef") or "").strip()
@@ -609,13 +548,13 @@ class _Reader:
                             "message flow.")
                 continue
             self.p.message_flows[el.get("id")] = MessageFlow(
-                el.get("id"), source, target, _name(el), el.sourceline,
+                el.get("id"), source, target, name_of(el), el.sourceline,
                 message=(el.get("messageRef") or "").strip() or None)
 
     def title(self, collaborations: list[Any]) -> str | None:
         for el in collaborations:
-            if _name(el):
-                return _name(el)
+            if name_of(el):
+                return name_of(el)
         for info in self.p.processes.values():
             if info.name:
                 return info.name
