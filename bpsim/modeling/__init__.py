@@ -8,7 +8,7 @@
   split and merge lanes; split by what it edits into :mod:`~bpsim.modeling.ids`,
   :mod:`~bpsim.modeling.nodes`, :mod:`~bpsim.modeling.flows` and :mod:`~bpsim.modeling.lanes`;
 * :func:`layout` (:mod:`~bpsim.modeling.layout`) places shapes left to right in lane bands
-  with orthogonal routes, for processes without a drawing.
+  with orthogonal routes (:mod:`~bpsim.modeling.routing`), for processes without a drawing.
 
 ``bpsim.build``, ``bpsim.edit`` and ``bpsim.layout`` (the modules' first home) still import.
 """
