@@ -67,11 +67,10 @@ def sla_column_name(name: str, taken: AbstractSet[str] = frozenset()) -> str:
     ``"taken_in_charge"`` (``_2``, ``_3`` ... when two names fold to the same)."""
     import re
 
+    from bpsim._names import first_free
+
     slug = re.sub(r"[^0-9a-z]+", "_", str(name).lower()).strip("_") or "sla"
-    base, n = slug, 2
-    while slug in taken:
-        slug, n = f"{base}_{n}", n + 1
-    return slug
+    return first_free(slug, taken)
 
 
 class Results:

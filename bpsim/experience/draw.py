@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
+from bpsim._names import first_free
 from bpsim.experience.blueprint import Blueprint
 from bpsim.experience.grid import HEADER, LEFT, TOP, Grid, layout_grid
 from bpsim.model import ACTIVITY_TYPES, EVENT_TYPES, GATEWAY_TYPES, Bounds
@@ -335,10 +336,7 @@ def blueprint_drawio(bp: Blueprint, results=None) -> str:
     used: set[str] = {"0", "1"}
 
     def cid(base: str) -> str:
-        out, k = base, 1
-        while out in used:
-            k += 1
-            out = f"{base}_{k}"
+        out = first_free(base, used)
         used.add(out)
         return out
 

@@ -45,6 +45,7 @@ from lxml import etree
 
 from bpsim import __version__
 from bpsim._atomic import write_bytes
+from bpsim._names import first_free
 from bpsim.errors import BpsimError
 from bpsim.io.drawio_geometry import orthogonal_route, union
 from bpsim.io.safexml import parse_xml
@@ -244,10 +245,7 @@ class _Writer:
 
     def fresh(self, wanted: str) -> str:
         """An id not used by the process nor by anything written so far."""
-        out, n = wanted, 1
-        while out in self.taken or out in self.written:
-            n += 1
-            out = f"{wanted}_{n}"
+        out = first_free(wanted, self.taken, self.written)
         self.taken.add(out)
         return out
 

@@ -10,6 +10,7 @@ lane and pool is this shape?" by the parent chain first and by position second.
 
 from __future__ import annotations
 
+from bpsim._names import first_free
 from bpsim.io.drawio_cells import Cell, Kind, ncname
 from bpsim.io.drawio_geometry import BoxIndex, contains, point_to_bounds, union
 from bpsim.io.drawio_state import PageState
@@ -136,11 +137,7 @@ class Swimlanes(PageState):
             self.pool_process[pid] = proc_id
 
     def reserve(self, wanted: str) -> str:
-        out = ncname(wanted)
-        n = 1
-        while out in self.used:
-            n += 1
-            out = f"{ncname(wanted)}_{n}"
+        out = first_free(ncname(wanted), self.used)
         self.used.add(out)
         return out
 

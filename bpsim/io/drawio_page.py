@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bpsim._names import first_free
 from bpsim.io.drawio_arrows import SNAP, Arrows
 from bpsim.io.drawio_cells import (
     ARTIFACT_KINDS,
@@ -98,11 +99,7 @@ class _Page(Swimlanes, Arrows):
     def eid(self, cell_id: str) -> str:
         """An XML-safe id (an NCName) for a cell, unique on the page."""
         if cell_id not in self.ids:
-            base = ncname(cell_id)
-            out, n = base, 1
-            while out in self.used:
-                n += 1
-                out = f"{base}_{n}"
+            out = first_free(ncname(cell_id), self.used)
             self.used.add(out)
             self.ids[cell_id] = out
         return self.ids[cell_id]

@@ -54,6 +54,7 @@ from lxml import etree
 
 from bpsim import __version__
 from bpsim._atomic import write_text
+from bpsim._names import first_free
 from bpsim.model import (
     ACTIVITY_TYPES,
     EVENT_TYPES,
@@ -208,10 +209,7 @@ class _Writer:
     # -- ids and cells -------------------------------------------------------------------
     def cid(self, element: str) -> str:
         if element not in self.cell_id:
-            out, n = element, 1
-            while out in self.used:
-                n += 1
-                out = f"{element}_{n}"
+            out = first_free(element, self.used)
             self.used.add(out)
             self.cell_id[element] = out
         return self.cell_id[element]
