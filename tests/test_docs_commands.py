@@ -1,7 +1,9 @@
-"""Every ``bpsim ...`` command line shown in README.md and docs/*.md runs, as documented.
+"""Every ``bpsim ...`` command line shown in README.md and any page under docs/ runs, as
+documented.
 
 How a documented command is tested (see docs/index.md, "Documented commands are tested"):
 
+* the pages are README.md and every ``*.md`` below ``docs/`` (``howto/``, ``reference/``...);
 * every line of a fenced code block (except ``python``/``yaml``/``toml``/``json`` blocks) that
   starts with ``bpsim `` or ``python -m bpsim `` (after an optional ``$ `` prompt, or after
   ``&&``) is a command; a trailing backslash continues it on the next line;
@@ -9,15 +11,19 @@ How a documented command is tested (see docs/index.md, "Documented commands are 
   message), not a command;
 * a *synopsis* (an option in ``[...]``, alternatives ``a|b``, a placeholder in capitals such
   as ``FILE``, ``DIR`` or ``N``) is not run;
-* it runs in a fresh temporary folder holding a copy of ``models/``, ``tests/`` (for the
-  files of ``tests/*/data`` and ``tests/validate/models``) and the FIXTURES below (files a page names as an example); ``models/service_desk.yaml`` is
-  made cheap there (short horizon, 2 replications) and ``--replications`` values are capped at
-  2, so the commands run as written, only faster;
+* it runs in process (``bpsim.cli.main`` with the standard output captured), in a fresh
+  temporary folder holding a copy of ``models/``, the files of ``tests/*/data`` and
+  ``tests/validate/models``, and the FIXTURES below (files a page names as an example);
+  ``models/service_desk.yaml`` is made cheap there (short horizon, 2 replications) and
+  ``--replications`` values are capped at 2, so the commands run as written, only faster;
 * it must exit 0, or the code its line states in a comment: ``# exits 1`` (a page showing what
   an error looks like);
 * ``> FILE`` at the end redirects the standard output into FILE, as a shell does;
-* the commands of a page run in order in one folder (a later one may read an earlier one's
-  output), with ``../shared`` beside it as beside a clone;
+* a command that reads a file an earlier command of its page writes (``fit -o fitted.yaml``
+  then ``compare --scenario fitted.yaml``) runs after that command, in the same folder; every
+  other command runs alone, with ``../shared`` beside its folder as beside a clone;
+* each distinct command (or chain of commands) is one test item, run once however many pages
+  show it (the item's name says where), so ``pytest -n 2`` spreads them;
 * ``bpsim optimize`` evaluates only its starting plan (the search is the expensive part and has
   its own tests); its options, inputs, checks, report and ``--out`` all run. Set
   ``BPSIM_DOCS_FULL=1`` to run the whole search.
@@ -34,7 +40,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 SKIP_LANGS = {"python", "py", "yaml", "yml", "toml", "json", "xml", "csv", "ini", "pycon"}
 CAP = 2  # replications at most, for speed
 #: ``BPSIM_DOCS_FULL=1`` runs the staffing search of ``bpsim optimize`` to its end.
@@ -114,15 +120,86 @@ def documented_commands() -> list[tuple[str, int, str, int]]:
 
 
 COMMANDS = documented_commands()
-BY_PAGE: dict[str, list[tuple[int, str, int]]] = {}
-for _page, _line, _command, _expected in COMMANDS:
-    BY_PAGE.setdefault(_page, []).append((_line, _command, _expected))
+#: options whose value is a file or folder the command writes
+OUTPUT_OPTIONS = {"-o", "--output", "--out", "--html", "--annotate"}
+
+
+def _argv(command: str) -> tuple[list[str], str | None]:
+    """``bpsim.cli.main``'s arguments for a documented command, and its ``> FILE``."""
+    tokens = shlex.split(command)
+    redirect = None
+    if len(tokens) >= 2 and tokens[-2] == ">":
+        redirect, tokens = tokens[-1], tokens[:-2]
+    return _cheap_argv(tokens[1:] if tokens[0] == "bpsim" else tokens[3:]), redirect
+
+
+def _writes(command: str) -> set[str]:
+    argv, redirect = _argv(command)
+    out = {argv[i + 1] for i, t in enumerate(argv[:-1]) if t in OUTPUT_OPTIONS}
+    return {p.rstrip("/") for p in out | ({redirect} if redirect else set())}
+
+
+def _reads(command: str) -> set[str]:
+    """Relative paths the command names that a fresh folder does not hold."""
+    argv, _ = _argv(command)
+    writes = _writes(command)
+    names = set()
+    for t in argv:
+        if t.startswith("-") or "=" in t or t.startswith("../shared"):
+            continue
+        if "/" in t or re.search(r"\.(bpmn|drawio|ya?ml|csv|xes|json|xml)$", t):
+            path = t.rstrip("/")
+            if path not in writes and path not in FIXTURES and not (ROOT / path).exists():
+                names.add(path)
+    return names
+
+
+def command_items() -> dict[str, list[tuple[str, int, str, int]]]:
+    """The test items: ``{item id: [(page, line, command, expected), ...]}``, run in order.
+
+    A command that reads what an earlier command of its page wrote is chained after it; a
+    chain that another one starts with, and a chain already seen on another page, is not run
+    again."""
+    chains: list[list[tuple[str, int, str, int]]] = []
+    for k, (page, line, command, expected) in enumerate(COMMANDS):
+        chain: list[tuple[str, int, str, int]] = []
+        for needed in sorted(_reads(command)):
+            for earlier in reversed([c for c in COMMANDS[:k] if c[0] == page]):
+                if needed in _writes(earlier[2]):
+                    prior = next(ch for ch in chains if ch[-1] == earlier)
+                    chain += [c for c in prior if c not in chain]
+                    break
+        chains.append(chain + [(page, line, command, expected)])
+
+    def key(chain):
+        return tuple((tuple(_argv(c[2])[0]), _argv(c[2])[1], c[3]) for c in chain)
+
+    keys = [key(ch) for ch in chains]
+    items: dict[str, list[tuple[str, int, str, int]]] = {}
+    seen: dict[tuple, str] = {}
+    for chain, k in zip(chains, keys):
+        if any(len(other) > len(k) and other[:len(k)] == k for other in keys):
+            continue  # the start of a longer chain: runs there
+        if k in seen:
+            continue  # the same command(s) on another page
+        page, line, command, _ = chain[-1]
+        where = f"{page}:{line}"
+        also = sorted({f"{c[0]}:{c[1]}" for ch, kk in zip(chains, keys) if kk == k
+                       for c in ch[-1:]} - {where})
+        name = f"{where} {' '.join(_argv(command)[0][:1])}" + (f" (also {', '.join(also)})"
+                                                                 if also else "")
+        seen[k] = name
+        items[name] = chain
+    return items
+
 
 
 def _cheap_models(folder: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "models", folder / "models", ignore=ignore)
-    shutil.copytree(ROOT / "tests", folder / "tests", ignore=ignore)
+    for data in [*(ROOT / "tests").glob("*/data"), ROOT / "tests" / "validate" / "models"]:
+        if data.is_dir():
+            shutil.copytree(data, folder / data.relative_to(ROOT), ignore=ignore)
     for name, make in FIXTURES.items():
         (folder / name).write_text(make(), encoding="utf-8")
     yaml = folder / "models" / "service_desk.yaml"
@@ -141,10 +218,28 @@ def _cheap_argv(tokens: list[str]) -> list[str]:
     return argv
 
 
+ITEMS = command_items()
+
+
 def test_the_pages_show_commands():
     pages = {c[0] for c in COMMANDS}
     assert "README.md" in pages and "docs/whatif.md" in pages
+    assert any(p.startswith("docs/howto/") for p in pages)       # pages below docs/ too
     assert any("sweep" in c[2] for c in COMMANDS) and any("optimize" in c[2] for c in COMMANDS)
+
+
+def test_every_documented_command_is_in_an_item():
+    ran = {(tuple(_argv(c[2])[0]), c[3]) for chain in ITEMS.values() for c in chain}
+    for page, line, command, expected in COMMANDS:
+        assert (tuple(_argv(command)[0]), expected) in ran, f"{page}:{line} {command}"
+    assert len(ITEMS) < len(COMMANDS)                           # repeated commands run once
+
+
+def test_a_command_reading_an_earlier_output_runs_after_it():
+    fit = [chain for chain in ITEMS.values() if chain[-1][2].startswith("bpsim compare")
+           and "fitted.yaml" in chain[-1][2]]
+    assert fit and all(chain[0][2].startswith("bpsim fit") for chain in fit)
+    assert "fitted.yaml" in _writes(fit[0][0][2]) and "fitted.yaml" in _reads(fit[0][-1][2])
 
 
 def test_synopsis_and_output_lines_are_not_commands():
@@ -154,10 +249,10 @@ def test_synopsis_and_output_lines_are_not_commands():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", sorted(BY_PAGE))
-def test_documented_commands_run(page, tmp_path, monkeypatch, capsys):
-    """The commands of one page, in order, in one folder (a later command may read what an
-    earlier one wrote, as for a reader following the page)."""
+@pytest.mark.parametrize("item", list(ITEMS))
+def test_documented_command_runs(item, tmp_path, monkeypatch, capsys):
+    """One documented command (after the commands of its page whose output it reads), in a
+    fresh folder, as a reader following the page would type it."""
     from bpsim.cli import main
 
     work = tmp_path / "repo"          # ../shared beside it, as beside a clone
@@ -175,17 +270,13 @@ def test_documented_commands_run(page, tmp_path, monkeypatch, capsys):
         monkeypatch.setattr(optimize, "_climb",
                             lambda search, current, max_staff: search.evaluate([current],
                                                                                "seed")[0])
-    for line, command, expected in BY_PAGE[page]:
-        tokens = shlex.split(command)
-        redirect = None
-        if len(tokens) >= 2 and tokens[-2] == ">":
-            redirect, tokens = tokens[-1], tokens[:-2]
-        argv = _cheap_argv(tokens[1:] if tokens[0] == "bpsim" else tokens[3:])
+    for page, line, command, expected in ITEMS[item]:
+        argv, redirect = _argv(command)
         code = main(argv)
         out, err = capsys.readouterr()
         if redirect:
             Path(redirect).write_text(out, encoding="utf-8")
-        if truncated and tokens[1] == "optimize" and code == 1 and expected == 0 \
+        if truncated and argv[0] == "optimize" and code == 1 and expected == 0 \
                 and "Plans tried" in out and "bpsim optimize:" not in err:
             code = 0  # the starting plan misses an SLA: the full search would go on
         assert code == expected, (f"{page}:{line}: `{command}` exited {code}, the page says "
