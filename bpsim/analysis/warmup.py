@@ -154,14 +154,26 @@ def warmup_warnings(results, auto: bool = False) -> list[dict]:
                          f"{write} or more.")}]
 
 
-def choose_warmup(process, bound, *, replications=None, seed=None, replication_ids=None):
+def choose_warmup(process, bound, *, replications=None, seed=None, replication_ids=None,
+                  records: bool = True):
     """``warmup: auto``: a pilot run (the same replications and seed, without event records)
     from an empty start, MSER-5 on its tickets, and ``bound`` with that warm-up (the engine's
     dynamics do not depend on the warm-up, so the real run repeats the pilot's tickets and
-    only measures a shorter window). Returns ``(bound, Truncation)``."""
+    only measures a shorter window). Returns ``(bound, Truncation)``. ``records=False``:
+    the pilot keeps no cases table either, only the MSER-5 batch sums (streaming
+    statistics: the same cut, memory flat in the number of tickets)."""
     import dataclasses
 
     from bpsim.engine import run
+
+    if not records:
+        pilot = run(process, dataclasses.replace(bound, warmup=0.0), replications=replications,
+                    seed=seed, records=False, replication_ids=replication_ids, _only_mser=True)
+        per = {int(s.replication): s.mser[0] for s in pilot.summaries or []}
+        cut = Truncation(warmup=float(np.mean(list(per.values()))) if per else 0.0,
+                         per_replication=per,
+                         reliable=all(s.mser[1] for s in pilot.summaries or []))
+        return dataclasses.replace(bound, warmup=cut.warmup, warmup_auto=True), cut
 
     pilot = run(process, dataclasses.replace(bound, warmup=0.0), replications=replications,
                 seed=seed, record_events=False, replication_ids=replication_ids)

@@ -49,6 +49,7 @@ def run(
     replication_ids: Iterable[int] | None = None,
     workers: int | None = 1,
     records: bool = True,
+    _only_mser: bool = False,
 ) -> RunOutput:
     """Simulate ``process`` under a bound scenario; return the raw records.
 
@@ -134,7 +135,8 @@ def run(
     try:
         if nproc > 1:
             parts = run_parts(process, bound, entropy, ids, workers=nproc,
-                              record_events=record_events, streaming=not records,
+                              record_events=record_events,
+                              streaming=("mser" if _only_mser else True) if not records else False,
                               on_done=(lambda: bar.update(1)) if bar is not None else None)
         else:
             for r in ids:
@@ -142,7 +144,7 @@ def run(
                 if not records:
                     from bpsim.stream.collect import make_collector
 
-                    sink = make_collector(plan, bound, r, process=process)
+                    sink = make_collector(plan, bound, r, process=process, only_mser=_only_mser)
                 result = run_replication(plan, bound, Streams(entropy, r),
                                          record_events=record_events, progress=tick,
                                          collect=sink)
@@ -214,7 +216,8 @@ def simulate(process: Process, scenario: Scenario | BoundScenario,
     if getattr(bound, "warmup_auto", False):  # warmup: auto: a pilot run picks it (MSER-5)
         from bpsim.analysis.warmup import choose_warmup
 
-        bound, cut = choose_warmup(process, bound, replications=replications, seed=seed)
+        bound, cut = choose_warmup(process, bound, replications=replications, seed=seed,
+                                   records=records)
     output = run(process, bound, replications=replications, seed=seed, progress=progress,
                  workers=workers, records=records)
     if cut is not None:

@@ -39,7 +39,7 @@ def _one(job: tuple) -> tuple[int, dict]:
     if rest and rest[0]:  # streaming statistics (records=False): fold in the worker
         from bpsim.stream.collect import make_collector
 
-        sink = make_collector(plan, bound, r, process=process)
+        sink = make_collector(plan, bound, r, process=process, only_mser=rest[0] == "mser")
     result = run_replication(plan, bound, Streams(entropy, r), record_events=record_events,
                              collect=sink)
     if collect is not None:  # reduce in the worker: only the summary crosses back
@@ -50,7 +50,7 @@ def _one(job: tuple) -> tuple[int, dict]:
 def run_parts(process, bound, entropy: int, ids: Sequence[int], *, workers: int,
               record_events: bool = True, on_done: Callable[[], None] | None = None,
               collect: Callable[..., Any] | None = None,
-              streaming: bool = False) -> list[tuple[int, Any]]:
+              streaming: bool | str = False) -> list[tuple[int, Any]]:
     """Run replications ``ids`` on ``workers`` processes; return ``(r, result)`` in the
     order of ``ids``. ``collect(plan, bound, r, result)``, when given, runs in the worker on
     each replication's raw result and its return value is sent back instead.

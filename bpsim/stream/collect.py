@@ -184,8 +184,10 @@ class Collector:
         Records gathered between hand-overs.
     """
 
-    def __init__(self, plan, bound, replication: int, process=None, every: int = EVERY) -> None:
+    def __init__(self, plan, bound, replication: int, process=None, every: int = EVERY,
+                 only_mser: bool = False) -> None:
         self.plan, self.bound, self.process = plan, bound, process
+        self.only_mser = only_mser  # warmup: auto's pilot: the MSER-5 sums alone
         self.every = int(every)
         self.rep = int(replication)
         self.warmup = float(bound.warmup or 0.0)
@@ -291,6 +293,9 @@ class Collector:
     # -- the engine's calls ---------------------------------------------------------------
     def chunk(self, done: dict, opened: dict, now: float) -> None:
         """Fold the tickets finished by ``now``; settle the step functions up to ``now``."""
+        if self.only_mser:
+            self._fold_mser(pd.DataFrame({k: done[k] for k in ("case", "arrival", "end")}), None)
+            return
         out = self._output(done, now)
         v = _visits.visits(out)
         self._fold(out, v)
@@ -306,6 +311,11 @@ class Collector:
 
         s = self.summary
         s.end = float(end)
+        if self.only_mser:
+            self._fold_mser(pd.DataFrame({k: opened[k] for k in ("case", "arrival", "end")}),
+                            float(end))
+            s.mser = self._mser(end)
+            return s
         out = self._output(opened, end)
         v = _visits.visits(out)
         self._fold(out, v, final=True)
@@ -587,8 +597,9 @@ class Collector:
         return cut, reliable
 
 
-def make_collector(plan, bound, replication: int, process=None, every: int | None = None) -> Any:
+def make_collector(plan, bound, replication: int, process=None, every: int | None = None,
+                   only_mser: bool = False) -> Any:
     """A :class:`Collector` for replication ``replication`` (what ``bpsim.engine.run`` uses;
-    ``every``: default :data:`EVERY`)."""
+    ``every``: default :data:`EVERY`; ``only_mser``: fold nothing but the MSER-5 sums)."""
     return Collector(plan, bound, replication, process=process,
-                     every=EVERY if every is None else every)
+                     every=EVERY if every is None else every, only_mser=only_mser)

@@ -194,10 +194,7 @@ MM2 = b"""<?xml version="1.0" encoding="UTF-8"?>
 </definitions>"""
 
 
-def test_run_ended_by_cases(monkeypatch):
-    """``cases:`` ends the run when the last ticket is done: the window's end is not known
-    in advance, so the trend tests and the half-window queue growth are not streamed (and
-    said so); every other figure is the same."""
+def _mm2(cases: int = 3000, replications: int = 2, **kw):
     import datetime as dt
 
     from bpsim.io.bpmn import read_bpmn
@@ -206,22 +203,45 @@ def test_run_ended_by_cases(monkeypatch):
 
     process = read_bpmn(MM2)
     bound = BoundScenario(
-        name="M/M/2", seed=1, replications=2, horizon=None, cases=3000, warmup=3600.0,
-        start=dt.datetime(2026, 1, 5),
+        name="M/M/2", seed=1, replications=replications, horizon=None, cases=cases,
+        warmup=3600.0, start=dt.datetime(2026, 1, 5),
         arrivals={"Start": Arrival(start="Start", interarrival=Exponential(mean=60.0))},
         roles={"Server": Role(name="Server", shifts=[Shift(staff=2)])},
-        tasks={"Serve": TaskSpec("Serve", Exponential(mean=100.0), role="Server")})
+        tasks={"Serve": TaskSpec("Serve", Exponential(mean=100.0), role="Server")}, **kw)
+    return process, bound
+
+
+def _drop_trends(d: dict) -> dict:
+    for row in d["bottlenecks"]:
+        for k in ("growth", "score", "reason"):
+            row.pop(k)
+    d["warnings"] = [w for w in d["warnings"] if w["code"] not in
+                     ("growing-backlog", "growing-queue")]
+    return d
+
+
+def test_warmup_auto_pilot_streamed(monkeypatch):
+    """``warmup: auto`` with records=False: the pilot keeps only the MSER-5 batch sums and
+    picks the same warm-up."""
+    process, bound = _mm2(cases=2000, replications=1, warmup_auto=True)
+    monkeypatch.setattr(collect, "EVERY", 3000)
+    a = _drop_trends(bpsim.simulate(process, bound, seed=2).to_dict())
+    b = _drop_trends(bpsim.simulate(process, bound, seed=2, records=False).to_dict())
+    assert a["warmup_rule"] == b["warmup_rule"] != "given in the scenario"
+    assert _diff(_expected_gaps(a), _expected_gaps(b), quantile_rel=ALPHA * 1.0001) == []
+
+
+def test_run_ended_by_cases(monkeypatch):
+    """``cases:`` ends the run when the last ticket is done: the window's end is not known
+    in advance, so the trend tests and the half-window queue growth are not streamed (and
+    said so); every other figure is the same."""
+    process, bound = _mm2()
     monkeypatch.setattr(collect, "EVERY", 4000)
     rec = bpsim.simulate(process, bound, seed=5)
     st = bpsim.simulate(process, bound, seed=5, records=False)
     a, b = rec.to_dict(), st.to_dict()
     assert "backlog_trend" in b["streaming"]["not_streamed"]
-    for d in (a, b):
-        for row in d["bottlenecks"]:
-            for k in ("growth", "score", "reason"):
-                row.pop(k)
-        d["warnings"] = [w for w in d["warnings"] if w["code"] not in
-                         ("growing-backlog", "growing-queue")]
+    a, b = _drop_trends(a), _drop_trends(b)
     # 6,000 pooled cycle times: the percentiles come from the sketch's buckets
     assert _diff(_expected_gaps(a), _expected_gaps(b), quantile_rel=ALPHA * 1.0001) == []
     # replications folded in worker processes: the same summaries, bit for bit
