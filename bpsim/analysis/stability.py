@@ -87,8 +87,12 @@ def normal_week_hours(calendar) -> float:
     return float(_week_open([calendar]).sum()) * _GRID / 3600.0
 
 
-def paper_loads(process, bound) -> pd.DataFrame:
+def paper_loads(process, bound, loads=None) -> pd.DataFrame:
     """Per role (and shift): the on-paper offered load against the staff on duty.
+
+    ``loads``: :func:`bpsim.whatif.load.role_loads` of ``process`` under a scenario that
+    differs from ``bound`` at most in head-counts (the staffing search computes them once
+    for all its plans); computed when not given.
 
     Columns: ``role``, ``shift`` (``"all"`` for the role's row), ``staff``, ``duty_hours``
     (hours on duty in a normal week: of the role, the union of its shifts), ``staff_hours``
@@ -101,7 +105,8 @@ def paper_loads(process, bound) -> pd.DataFrame:
 
     cols = ["role", "shift", "staff", "duty_hours", "staff_hours", "work_hours",
             "offered_load", "load_on_duty", "staff_on_duty", "utilization", "overloaded"]
-    loads = role_loads(process, bound)
+    if loads is None:
+        loads = role_loads(process, bound)
     rows = []
     for name, role in bound.roles.items():
         load = loads.get(name)

@@ -15,6 +15,7 @@ import os
 
 import numpy as np
 
+from bpsim.whatif.load import role_loads
 from bpsim.whatif.sweep import make_variant, run_variants
 from bpsim.whatif.verdict import (
     _backlog_growth,
@@ -39,6 +40,7 @@ class _Search:
         self.replications, self.seed, self.runner = replications, seed, runner
         self.confidence = confidence
         self.done: dict[tuple[int, ...], _Evaluation] = {}
+        self.work = None  # the roles' offered loads on paper: the same for every plan
         self.order: list[tuple[int, ...]] = []
 
     def cost(self, plan: tuple[int, ...]) -> float:
@@ -59,7 +61,12 @@ class _Search:
         for plan in fresh:
             change = {k.path: n for k, n in zip(self.knobs, plan)}
             variant = make_variant(self.process, self.scenario, change)
-            unstable, overload = _paper_overload(self.process, variant)
+            if self.work is None:
+                try:
+                    self.work = role_loads(self.process, variant.bind(self.process))
+                except Exception:  # noqa: BLE001 - paper_loads then tries (and says) itself
+                    self.work = None
+            unstable, overload = _paper_overload(self.process, variant, self.work)
             if unstable:
                 figures = _judge({}, self.slas, self.confidence)
                 if self.min_csat is not None:

@@ -65,15 +65,18 @@ def _judge_csat(values: dict[str, np.ndarray], minimum: float, confidence: float
             "met": bool(not math.isnan(lower) and lower >= minimum)}
 
 
-def _paper_overload(process, scenario) -> tuple[list[str], float]:
+def _paper_overload(process, scenario, work=None) -> tuple[list[str], float]:
     """Roles overloaded on paper (offered load on duty at or above the staff on duty), in
     words, and the plan's overload (sum of on-paper utilisation above 1). Such a plan cannot
-    keep up whatever a simulation says: the search judges it infeasible without one."""
+    keep up whatever a simulation says: the search judges it infeasible without one.
+
+    ``work``: the roles' offered loads (:func:`bpsim.whatif.load.role_loads`), the same for
+    every plan of a staffing search (head-counts change no task's visits or duration)."""
     from bpsim.analysis.stability import paper_loads
 
     reasons, overload = [], 0.0
     try:
-        loads = paper_loads(process, scenario.bind(process))
+        loads = paper_loads(process, scenario.bind(process), loads=work)
     except Exception:  # noqa: BLE001 - the simulation binds it too; be safe
         loads = None
     if loads is not None and not loads.empty:
