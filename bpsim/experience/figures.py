@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from bpsim.experience.blueprint import Blueprint, blueprint
@@ -55,8 +56,30 @@ class Experience:
         return asked or self.blueprint.is_blueprint
 
     @cached_property
+    def _per_replication(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """``(per_phase, cases, tickets, drivers)``, worked out one replication at a time.
+
+        Every figure of a ticket depends on its own replication's records only, so the
+        per-record timeline (:func:`~bpsim.experience.journey.moments`, as many rows as
+        records) exists for one replication at a time and is freed after it: a year x 20
+        replications needs a twentieth of its memory."""
+        survey = getattr(self.results.scenario, "survey", None)
+        parts: list[tuple[pd.DataFrame, ...]] = []
+        for view in _replication_views(self.results):
+            per_phase, cases, pieces = ticket_phases(view, self.blueprint)
+            tickets, drivers = score_tickets(view, self.blueprint, per_phase, cases, pieces,
+                                             self.params, survey)
+            del pieces
+            parts.append((per_phase, cases, tickets, drivers))
+        if len(parts) == 1:
+            return parts[0]
+        return tuple(pd.concat([p[k] for p in parts], ignore_index=True)  # type: ignore[return-value]
+                     for k in range(4))
+
+    @property
     def _phases(self):
-        return ticket_phases(self.results, self.blueprint)
+        per_phase, cases, _tickets, _drivers = self._per_replication
+        return per_phase, cases, None
 
     @property
     def per_phase(self) -> pd.DataFrame:
@@ -73,11 +96,9 @@ class Experience:
         """The satisfaction model's parameters (defaults + the scenario's ``satisfaction:``)."""
         return params_from(getattr(self.results.scenario, "satisfaction", None))
 
-    @cached_property
+    @property
     def _scores(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        per_phase, cases, pieces = self._phases
-        return score_tickets(self.results, self.blueprint, per_phase, cases, pieces, self.params,
-                             getattr(self.results.scenario, "survey", None))
+        return self._per_replication[2], self._per_replication[3]
 
     @property
     def tickets(self) -> pd.DataFrame:
@@ -152,3 +173,49 @@ class Experience:
                                               "updates_mean"].iloc[0]) if len(j) else 0.0,
         }
         return {"journey": journey, "satisfaction": satisfaction}
+
+
+class _OneReplication:
+    """What the journey and the scores read of a :class:`~bpsim.analysis.Results`, for one
+    replication: its records (slices of the run's, no copy), tickets and SLA clocks."""
+
+    def __init__(self, results, replication: int, output, sla_cases: pd.DataFrame) -> None:
+        self.process = results.process
+        self.scenario = results.scenario
+        self.seed = results.seed
+        self.replication_ids = [replication]
+        self.output = output
+        self.sla_cases = sla_cases
+
+
+def _rows_of(frame: pd.DataFrame | None, replication: int):
+    """The rows of one replication (a slice when the frame is sorted by replication)."""
+    if frame is None:
+        return None
+    if frame.empty:
+        return frame
+    reps = frame["replication"].to_numpy()
+    if frame["replication"].is_monotonic_increasing:
+        lo, hi = np.searchsorted(reps, [replication, replication + 1])
+        return frame.iloc[int(lo):int(hi)]
+    return frame.loc[reps == replication]
+
+
+def _replication_views(results) -> list:
+    """One view per replication of ``results`` (``[results]`` itself for one replication
+    or no records)."""
+    from dataclasses import replace
+
+    out = results.output
+    reps = list(results.replication_ids)
+    if len(reps) <= 1 or out.events.empty:
+        return [results]
+    sla = results.sla_cases
+    views = []
+    for r in reps:
+        one = replace(out, events=_rows_of(out.events, r), cases=_rows_of(out.cases, r),
+                      staff=_rows_of(out.staff, r), windows=_rows_of(out.windows, r),
+                      updates=_rows_of(out.updates, r), replications=1)
+        views.append(_OneReplication(results, r, one, _rows_of(sla, r).reset_index(drop=True)
+                                     if len(sla) else sla))
+    return views
