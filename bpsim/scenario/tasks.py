@@ -10,6 +10,7 @@ its probability. ``Triage ticket: exponential(mean=6m)`` is short for
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
@@ -75,12 +76,15 @@ def _duration_shorthand(data: Any) -> Any:
         return {"duration": data}
     if isinstance(data, Distribution):
         return {"duration": data}
-    if isinstance(data, dict) and data and not set(map(str, data)) & {
-        "duration", "role", "by_class", "pauses_sla", "probability", "loop", "instances", "cycles",
-        "patience", "on_abandon", "capacity", "on_full", "retrial",
-    }:  # fmt: skip
+    if isinstance(data, dict) and data and not set(map(str, data)) & _entry_keys():
         return {"duration": data}  # a law written as a mapping: {exponential: {mean: 6m}}
     return data
+
+
+@cache
+def _entry_keys() -> frozenset[str]:
+    """Every key of a task, event or boundary entry: a mapping with none of them is a law."""
+    return frozenset().union(*(m.model_fields for m in (TaskModel, EventModel, BoundaryModel)))
 
 
 class LoopModel(Section):
