@@ -8,6 +8,7 @@ M/M/2 queue of benchmarks/mm2.py (tickets every 60 s, 100 s of work, 2 agents) w
     python benchmarks/streaming.py                    # 10^6 tickets, both ways; 10^7 streamed
     python benchmarks/streaming.py --sizes 1000000    # only 10^6
     python benchmarks/streaming.py --records-big      # 10^7 with records too (many GB)
+    python benchmarks/streaming.py --desk 4           # the bundled service desk, a year x 4
 """
 
 from __future__ import annotations
@@ -39,13 +40,21 @@ tasks:
 """
 
 
-def run(folder: Path, n: int, streamed: bool) -> tuple[float, float, float]:
-    bpmn = folder / "mm2.bpmn"
-    bpmn.write_bytes(MM2_BPMN)
-    scen = folder / f"mm2_{n}.yaml"
-    scen.write_text(SCENARIO.format(n=n), encoding="utf-8")
+def run(folder: Path, n: int, streamed: bool, desk: int = 0) -> tuple[float, float, float]:
+    if desk:
+        models = HERE.parent / "models"
+        bpmn, scen = models / "service_desk.bpmn", folder / "desk.yaml"
+        text = (models / "service_desk.yaml").read_text(encoding="utf-8")
+        scen.write_text(text.replace("horizon: 28d", "horizon: 365d"), encoding="utf-8")
+        extra = ["-r", str(desk)]
+    else:
+        bpmn = folder / "mm2.bpmn"
+        bpmn.write_bytes(MM2_BPMN)
+        scen = folder / f"mm2_{n}.yaml"
+        scen.write_text(SCENARIO.format(n=n), encoding="utf-8")
+        extra = []
     cmd = [sys.executable, "-m", "bpsim", "simulate", str(bpmn), "-s", str(scen), "--json",
-           "--workers", "1"] + (["--no-records"] if streamed else [])
+           "--workers", "1", *extra] + (["--no-records"] if streamed else [])
     env = dict(os.environ, PYTHONPATH=str(HERE.parent))
     t0 = time.perf_counter()
     with open(folder / "out.json", "wb") as out:
@@ -62,7 +71,19 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     ap.add_argument("--records-big", action="store_true",
                     help="also run 10^7 (and larger) tickets with records")
+    ap.add_argument("--desk", type=int, metavar="R", default=0,
+                    help="instead: the bundled service desk over a year x R replications")
     args = ap.parse_args()
+    if args.desk:
+        print(f"service desk, a year x {args.desk} replications, one process")
+        print(f"{'mode':>9} {'CPU s':>8} {'wall s':>8} {'peak RSS MB':>12}")
+        with tempfile.TemporaryDirectory() as tmp:
+            rec = run(Path(tmp), 0, False, args.desk)
+            print(f"{'records':>9} {rec[0]:8.1f} {rec[1]:8.1f} {rec[2]:12.0f}", flush=True)
+            st = run(Path(tmp), 0, True, args.desk)
+            print(f"{'streamed':>9} {st[0]:8.1f} {st[1]:8.1f} {st[2]:12.0f}   ratio CPU "
+                  f"{st[0] / rec[0]:.2f}, RSS {st[2] / rec[2]:.2f}", flush=True)
+        return
     print(f"{'tickets':>12} {'mode':>9} {'CPU s':>8} {'wall s':>8} {'peak RSS MB':>12}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:

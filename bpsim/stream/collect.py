@@ -212,9 +212,10 @@ class Collector:
                                       "inst": self.inst}
         # MSER-5: per batch of 5 tickets (in arrival order = case order) the sum of their
         # times in the system, the first one's arrival, and the last one's
-        self.m_sum = np.zeros(1024)
-        self.m_arr0 = np.full(1024, np.nan)
-        self.m_arr4 = np.full(1024, np.nan) if self.end_known is None else None
+        size = int(bound.cases) // 5 + 1 if bound.cases else 1024  # no regrowth when known
+        self.m_sum = np.zeros(size)
+        self.m_arr0 = np.full(size, np.nan)
+        self.m_arr4 = np.full(size, np.nan) if self.end_known is None else None
         self.m_kept = 0
         self.last = -math.inf
         self.pending: dict[str, pd.DataFrame] = {}  # handed-over tickets' changes at >= now
