@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from bpsim.io.bpmn_xml import parse_bool
 from bpsim.model import Bounds, Process
 
 __all__ = ["read_diagram", "BPMNDI_NS"]
@@ -40,17 +41,6 @@ def _float(value: str | None) -> float:
     if not math.isfinite(number):
         raise ValueError(f"not a finite number: {value}")
     return number
-
-
-def _bool(value: str | None) -> bool | None:
-    if value is None:
-        return None
-    value = value.strip().lower()
-    if value in ("true", "1"):
-        return True
-    if value in ("false", "0"):
-        return False
-    return None
 
 
 def read_diagram(root: Any, process: Process, finding: Report) -> None:
@@ -97,9 +87,9 @@ def _shape(process: Process, item: Any, ref: str) -> None:
             d.shapes[ref] = Bounds(_float(b.get("x")), _float(b.get("y")),
                                    _float(b.get("width")), _float(b.get("height")))
             break
-    expanded = _bool(item.get("isExpanded"))
+    expanded = parse_bool(item.get("isExpanded"), None)
     if expanded is not None:
         d.expanded.setdefault(ref, expanded)
-    horizontal = _bool(item.get("isHorizontal"))
+    horizontal = parse_bool(item.get("isHorizontal"), None)
     if horizontal is not None:
         d.horizontal.setdefault(ref, horizontal)
