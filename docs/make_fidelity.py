@@ -97,6 +97,14 @@ FOOTER = """
   Flex busy on A, Flex busy on B, A queue, B queue), queues truncated at 40 (tail mass checked
   below 10⁻⁶), solved numerically; mean waits by Little's law, share of A served by Flex =
   E[Flex busy on A]·μ/λ_A.
+* **Concurrency without slowdown**: c people holding up to N tickets each, on exponential
+  work, are c·N servers: an M/M/(cN) queue, so Erlang C with cN servers gives P(wait > 0) and
+  Wq, and the share of places occupied is ρ = λ/(cNμ) (the engine's `busy` = place-seconds / N).
+* **Concurrency with a slowdown law** (one person, N = 3 places, slowdown a): with k tickets
+  in hand each progresses at the pace 1/(1 + a(k − 1)), so on exponential work the number in
+  system is a birth–death chain with birth λ and death k μ / (1 + a(k − 1)), k = min(n, N),
+  solved exactly (truncated at n = 600). P(wait > 0) = Σₙ≥N πₙ, Wq = Lq/λ, mean time in
+  system = L/λ, share of time with a ticket in hand (`engaged`) = 1 − π₀.
 """
 
 

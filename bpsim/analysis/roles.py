@@ -16,6 +16,14 @@ they were **busy** on a task. From those and the visits they served:
 ``cases_handled``   distinct tickets the person (the role) worked on in the window
 ``handling_mean``   mean service time (start -> complete) of the tasks they completed
 ``person_hours_per_case``  busy hours / cases handled
+``engaged_share``   share of the hours at work with at least one ticket in hand (equals
+                    ``utilization`` for people who hold one ticket at a time)
+
+People who hold several tickets at once (``concurrency: N``, chat) are busy for the share
+of their N places in use: ``busy`` is the place-seconds occupied / N, so ``utilization``
+is the mean share of places occupied and ``busy_hours`` what the role pays for work; their
+overtime counts the same way (the tickets' time after the shift / N), and
+``engaged_share`` says how often they had any conversation open at all.
 
 The per-role figures add up the role's members per replication (utilisation = total busy /
 total on shift). Every figure is a mean across replications with a 95 % CI half-width.
@@ -33,7 +41,7 @@ from bpsim.analysis.stats import ci_table
 __all__ = ["staff_table", "role_table", "handled"]
 
 _FIGS = ["utilization", "busy_hours", "on_shift_hours", "overtime_hours", "tasks",
-         "cases_handled", "handling_mean", "person_hours_per_case"]
+         "cases_handled", "handling_mean", "person_hours_per_case", "engaged_share"]
 
 
 def shift_calendars(scenario) -> dict[str, object]:
@@ -110,11 +118,18 @@ def _per_replication(staff: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFra
         ot = overtime(visits, wins, scenario)
     staff = staff.merge(ot, on=["replication", "resource"], how="left")
     staff["overtime"] = staff["overtime"].astype(float).fillna(0.0).clip(lower=0.0)
+    places = {n: int(getattr(r, "concurrency", 1) or 1) for n, r in (getattr(scenario, "roles", None) or {}).items()}
+    if any(n > 1 for n in places.values()):  # overlapping tickets of one person: place-seconds / N
+        staff["overtime"] = staff["overtime"] / staff["role"].astype(object).map(places).fillna(1).astype(float)
+    if "engaged" not in staff:
+        staff["engaged"] = staff["busy"]
     s = staff.groupby(keys, sort=False, observed=True).agg(
         busy=("busy", "sum"), on_shift=("on_shift", "sum"), tasks=("tasks", "sum"),
-        overtime=("overtime", "sum"), staff=("resource", "nunique")).reset_index()
+        overtime=("overtime", "sum"), engaged=("engaged", "sum"),
+        staff=("resource", "nunique")).reset_index()
     at_work = s["on_shift"] + s["overtime"]
     s["utilization"] = (s["busy"] / at_work.where(at_work > 0)).clip(upper=1.0)
+    s["engaged_share"] = (s["engaged"] / at_work.where(at_work > 0)).clip(upper=1.0)
     s["overtime_hours"] = s["overtime"] / 3600.0
     s["busy_hours"] = s["busy"] / 3600.0
     s["on_shift_hours"] = s["on_shift"] / 3600.0

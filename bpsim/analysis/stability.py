@@ -98,13 +98,16 @@ def paper_loads(process, bound, loads=None) -> pd.DataFrame:
     (hours on duty in a normal week: of the role, the union of its shifts), ``staff_hours``
     (person-hours on duty per week), ``work_hours`` (hours of work per week; role rows),
     ``offered_load`` (erlangs, 24/7 average), ``load_on_duty`` (erlangs while on duty),
-    ``staff_on_duty`` (mean head-count while on duty), ``utilization`` (work / staff hours),
-    ``overloaded`` (utilisation >= 1; role rows).
+    ``staff_on_duty`` (mean head-count while on duty), ``capacity_on_duty`` (what they can
+    do, in one-at-a-time people: head-count x share not away (shrinkage) x ``per_person`` of
+    :class:`~bpsim.whatif.load.RoleLoad`, the tickets held at once less their slowdown),
+    ``utilization`` (work / (staff hours x the same two factors)), ``overloaded``
+    (utilisation >= 1; role rows).
     """
     from bpsim.whatif.load import role_loads
 
     cols = ["role", "shift", "staff", "duty_hours", "staff_hours", "work_hours",
-            "offered_load", "load_on_duty", "staff_on_duty", "utilization", "overloaded"]
+            "offered_load", "load_on_duty", "staff_on_duty", "capacity_on_duty", "utilization", "overloaded"]
     if loads is None:
         loads = role_loads(process, bound)
     rows = []
@@ -117,13 +120,17 @@ def paper_loads(process, bound, loads=None) -> pd.DataFrame:
             if shifts else 0.0
         staff_hours = sum(s.staff * normal_week_hours(s.calendar) for s in shifts)
         work = load.load * 168.0
-        util = work / staff_hours if staff_hours > 0 else (math.inf if work > 0 else 0.0)
+        # what the staff hours can do: less the time away (shrinkage), times the tickets a
+        # person holds at once (concurrency, less the slowdown of a full hand)
+        able = staff_hours * load.available * load.per_person
+        util = work / able if able > 0 else (math.inf if work > 0 else 0.0)
         rows.append({"role": name, "shift": "all",
                      "staff": int(sum(s.staff for s in role.shifts)),
                      "duty_hours": duty, "staff_hours": staff_hours, "work_hours": work,
                      "offered_load": load.load,
                      "load_on_duty": work / duty if duty > 0 else math.inf,
                      "staff_on_duty": staff_hours / duty if duty > 0 else 0.0,
+                     "capacity_on_duty": able / duty if duty > 0 else 0.0,
                      "utilization": util, "overloaded": bool(util >= 1.0 and work > 0)})
         if len(role.shifts) > 1:
             for i, s in enumerate(role.shifts):
@@ -132,6 +139,7 @@ def paper_loads(process, bound, loads=None) -> pd.DataFrame:
                              "duty_hours": hours, "staff_hours": s.staff * hours,
                              "work_hours": math.nan, "offered_load": math.nan,
                              "load_on_duty": math.nan, "staff_on_duty": float(s.staff),
+                             "capacity_on_duty": float(s.staff) * load.available * load.per_person,
                              "utilization": math.nan, "overloaded": False})
     return pd.DataFrame(rows, columns=cols)
 

@@ -134,8 +134,9 @@ def assemble(plan: Plan, parts: list[tuple[int, dict]], *, seed, meta: dict) -> 
         }
     )
     staff = pd.DataFrame(
-        [(rep, *row) + (0.0,) * (7 - len(row)) for rep, res in parts for row in res["staff"]],
-        columns=["replication", "role", "resource", "shift", "on_shift", "busy", "tasks", "away"],
+        [(rep, *row) + (0.0,) * (7 - len(row)) + ((row[4],) if len(row) < 8 else ())
+         for rep, res in parts for row in res["staff"]],
+        columns=["replication", "role", "resource", "shift", "on_shift", "busy", "tasks", "away", "engaged"],
     )
     for c in ("role", "resource", "shift"):
         staff[c] = staff[c].astype("category")

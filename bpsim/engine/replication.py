@@ -25,6 +25,7 @@ from bpsim.engine.flow import Kit, flow_builders
 from bpsim.engine.loops import loop_finish, parallel_instances, sequential_instances
 from bpsim.engine.messages import message_builders
 from bpsim.engine.plan import Plan
+from bpsim.engine.sharing import FreePlaces, hand_builder
 from bpsim.engine.streams import Streams
 from bpsim.engine.tokens import (
     DELAY,
@@ -124,14 +125,20 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     crossover = {r for n in nodes if n.kind == "task" and n.task is not None
                  for r in (getattr(n.task, "roles", None) or [])[1:]}
     preemptive = {r: role.preemptive for r, role in bound.roles.items() if getattr(role, "preemptive", None)}
+    concurrent = {r for r, role in bound.roles.items() if int(getattr(role, "concurrency", 1) or 1) > 1}
     for ri, (rname, role) in enumerate(bound.roles.items()):
         pool = pools[rname] = (SkillPool if rname in crossover else Pool)(rname, ri, ncls)
+        if rname in concurrent:  # several tickets in hand at once (bpsim.engine.sharing)
+            pool.idle = FreePlaces()
         number = 0
         for si, shift in enumerate(role.shifts):
             crew = []
             for _ in range(int(shift.staff)):
                 number += 1
                 m = StaffMember(len(members), f"{rname} {number}", pool, si)
+                if rname in concurrent:
+                    m.slots, m.hand = int(role.concurrency), []
+                    m.slowdown = float(getattr(role, "slowdown", 0.0) or 0.0)
                 members.append(m)
                 pool.staff.append(m)
                 crew.append(m)
@@ -155,7 +162,10 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             schedule(Call(stop_now, None, None), URGENT, 0.0)
 
     # -- staff release and pulling -------------------------------------------------------
-    def release(staff: StaffMember, now: float) -> None:
+    def release(staff: StaffMember, now: float, tok: Token | None = None) -> None:
+        if staff.hand is not None:  # one of several tickets in hand: ``tok`` frees its place
+            let_go(tok, staff, now)
+            return
         s = staff.since
         if now > warmup:
             staff.busy += now - (s if s > warmup else warmup)
@@ -176,7 +186,9 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             if m.on_shift or m.away or m.due:
                 continue
             m.on_shift = True
-            if m.tok is None:
+            if m.hand is not None:
+                offer(m, now)
+            elif m.tok is None:
                 tok = pool.pull()
                 if tok is None:
                     pool.idle.append(m)
@@ -219,6 +231,17 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     def break_due(ev: Call) -> None:
         m = ev.tok
         now = env.now
+        if m.hand is not None:  # several places: no new ticket; the break starts when all are done
+            if m.on_shift:
+                kept = [x for x in m.pool.idle if x is not m]
+                m.pool.idle.clear()
+                m.pool.idle.extend(kept)
+            if m.hand:
+                m.due = True
+                m.on_shift = False
+            else:
+                begin_break(m, now)
+            return
         if m.tok is None:  # idle or off shift: the break starts now
             if m.on_shift:
                 m.pool.idle.remove(m)
@@ -245,6 +268,9 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         schedule(Call(break_due, m, None), URGENT, break_draws[m.pool.index][0]())
         if m.shift_open:
             m.on_shift = True
+            if m.hand is not None:
+                offer(m, now)
+                return
             pool = m.pool
             tok = pool.pull()
             if tok is None:
@@ -252,6 +278,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             else:
                 starters[tok.node](tok, m, now)
 
+    hold, let_go, offer, settle = hand_builder(env, warmup, starters, begin_break, len(nodes))
     break_draws: dict[int, tuple] = {}
     calendar_of = {m.index: shift.calendar for _pool, shift, crew in shifts for m in crew}
     for rname, role in bound.roles.items():
@@ -319,7 +346,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             ak(tok.key | _code(i, lifecycle) | staff.bits)
             at(now)
             tok.dead = True
-            release(staff, now)
+            release(staff, now, tok)
         elif st == WAITING:
             for (_f, t, _p) in nodes[i].out:
                 ak(tok.key | _code(t, WITHDRAWN))
@@ -469,7 +496,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
 
     def make_staffed(node):
         t = node.task
-        if t.patience or t.capacity is not None or len(t.roles) > 1 or node.role in preemptive:
+        if (t.patience or t.capacity is not None or len(t.roles) > 1 or node.role in preemptive
+                or node.role in concurrent):
             return make_waiting(node)
         i = node.index
         c_en, c_st, c_co = _code(i, ENABLED), _code(i, START), _code(i, COMPLETE)
@@ -566,7 +594,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
               node_timers=node_timers, class_draws=class_draws, or_split=or_split, scope_done=scope_done,
               pools=pools, starters=starters, release=release, qlen=qlen, leave_ticket=leave_ticket,
               c_start=c_start, classes=plan.classes, warmup=warmup, retrial=bound.retrial,
-              kshift=kshift, preemptive=preemptive)
+              kshift=kshift, preemptive=preemptive, hold=hold)
     make_waiting = waiting_builder(kit)
     all_triggers = [t for node in nodes for t in node.triggers]
     kit.arm_triggers = arm_triggers = trigger_builder(kit, all_triggers) if all_triggers else None
@@ -630,7 +658,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         owner = track_owners(nodes, enter, pools, kshift) if role == OWNER else None
         first = pools[role] if role in pools else next(iter(pools.values()))
         on_update, updates = update_builder(env, bound.updates, first, streams, c_end, release,
-                                            starters, state, owner, kshift)
+                                            starters, state, owner, kshift, hold)
 
     # -- arrivals ------------------------------------------------------------------------
     def arrive(start: int, cls: int, now: float) -> None:
@@ -712,6 +740,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         if m.tok is not None and end > warmup:
             s = m.since
             m.busy += end - (s if s > warmup else warmup)
+        elif m.hand:
+            settle(m, end)
     for ev in env._queue:  # breaks still running at the end
         call = ev[3]
         if isinstance(call, Call) and call.callbacks[0] is break_over and end > warmup:
@@ -728,7 +758,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         else:
             on = float(shift.calendar.working_time(warmup, end))
         for m in crew:
-            rows.append((pool.name, m.name, shift.name or f"shift {m.shift + 1}", on, m.busy, m.tasks, m.left))
+            rows.append((pool.name, m.name, shift.name or f"shift {m.shift + 1}", on, m.busy, m.tasks, m.left,
+                         m.engaged if m.hand is not None else m.busy))
     if chunker is not None:
         summary = chunker.finish(end)
         c_cls, c_start, c_arr, c_end, c_out = array("b"), array("i"), array("d"), array("d"), array("b")

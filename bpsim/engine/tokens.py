@@ -78,7 +78,7 @@ class StaffMember:
     """One person of a role: "Agent 2", working when their shift's calendar is open."""
 
     __slots__ = ("index", "name", "pool", "shift", "bits", "on_shift", "tok", "since", "busy", "tasks",
-                 "shift_open", "away", "due", "left", "slots", "hand")
+                 "shift_open", "away", "due", "left", "slots", "hand", "slowdown", "engaged")
 
     def __init__(self, index: int, name: str, pool: Pool, shift: int) -> None:
         self.index = index
@@ -97,7 +97,9 @@ class StaffMember:
         self.due = False  # a break is due: it starts when the task in hand is done
         self.left = 0.0  # seconds away within the measured window
         self.slots = 1  # tickets this person can hold at once (concurrency)
-        self.hand: list | None = None  # the tickets in hand when slots > 1
+        self.hand: list | None = None  # the tickets in hand when slots > 1 (bpsim.engine.sharing)
+        self.slowdown = 0.0  # with k in hand, each ticket's work stretches by 1 + slowdown (k - 1)
+        self.engaged = 0.0  # seconds with at least one ticket in hand (slots > 1)
 
 
 class Pool:

@@ -55,7 +55,7 @@ def track_owners(nodes, enter: list, pools: dict, kshift: int = 32) -> dict:
 
 
 def update_builder(env, policy, pool, streams, c_end, release, starters: list, state: dict,
-                   owner: dict | None = None, kshift: int = 32):
+                   owner: dict | None = None, kshift: int = 32, hold=None):
     """Build the update behaviour of one replication.
 
     Returns ``(on_arrival, rows)``: ``on_arrival(case, scope, now)`` arms a new ticket's
@@ -81,10 +81,15 @@ def update_builder(env, policy, pool, streams, c_end, release, starters: list, s
 
     def start(tok: Token, staff, now: float) -> None:
         case = tok.key >> kshift
+        if staff.hand is not None:  # a person holding several tickets: the update takes a place
+            tok.state = SERVICE
+            closed = not math.isnan(c_end[case])
+            hold(tok, staff, now, 0.0 if closed else draw(), dropped if closed else done, None)
+            return
         staff.tok = tok
         staff.since = now
         if not math.isnan(c_end[case]):  # closed while the update waited: nothing to say
-            release(staff, now)
+            release(staff, now, tok)
             return
         tok.state = SERVICE
         tok.staff = staff
@@ -98,7 +103,13 @@ def update_builder(env, policy, pool, streams, c_end, release, starters: list, s
         u_case.append(tok.key >> kshift)
         u_time.append(now)
         u_staff.append(staff.index)
-        release(staff, now)
+        release(staff, now, tok)
+
+    def dropped(ev: Call) -> None:
+        tok = ev.tok
+        staff = tok.staff
+        tok.staff = None
+        release(staff, now=env.now, tok=tok)
 
     def due(ev: Call) -> None:
         tok = ev.tok

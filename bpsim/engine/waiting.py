@@ -74,7 +74,7 @@ def waiting_builder(kit):
         c_re = _code(i, RESUME)
         draws = kit.class_draws(node, task)
         timed = bool(kit.node_timers[i])
-        arm_timers, warmup, release = kit.arm_timers, kit.warmup, kit.release
+        arm_timers, warmup, release, hold = kit.arm_timers, kit.warmup, kit.release, kit.hold
         fin = kit.finish[i]
         capacity = task.capacity
         patience = task.patience or {}
@@ -208,8 +208,6 @@ def waiting_builder(kit):
                                 pass
             tok.state = SERVICE
             tok.staff = staff
-            staff.tok = tok
-            staff.since = now
             w = tok.work
             if w >= 0.0:  # resumed where it stopped
                 d, code = w, c_re
@@ -221,6 +219,11 @@ def waiting_builder(kit):
                     staff.tasks += 1
             ak(tok.key | code | staff.bits)
             at(now)
+            if staff.hand is not None:  # one of several tickets in hand (bpsim.engine.sharing)
+                hold(tok, staff, now, d, complete, tok.visit)
+                return
+            staff.tok = tok
+            staff.since = now
             tok.work = now + d
             ev = tok.aux = Call(complete, tok, tok.visit)
             schedule(ev, NORMAL, d)
@@ -237,7 +240,7 @@ def waiting_builder(kit):
             tok.visit += 1
             ak(tok.key | c_co | staff.bits)
             at(now)
-            release(staff, now)
+            release(staff, now, tok)
             fin(tok, now)
 
         def suspend(staff: StaffMember, now: float) -> None:

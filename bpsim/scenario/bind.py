@@ -123,11 +123,10 @@ def _bind(scenario: Scenario, process: Process) -> BoundScenario:
     roles: dict[str, Role] = {}
     for name, r in s.roles.items():
         loc = ("roles", name)
-        if r.concurrency > 1 or r.slowdown:
-            raise s.error("concurrency: (several tickets in hand at once) is not simulated yet.",
-                          (*loc, "concurrency" if r.concurrency > 1 else "slowdown"),
-                          "remove it; meanwhile model a chat agent handling N conversations as N "
-                          "staff of a role (no slowdown).")
+        if r.slowdown and r.concurrency == 1:
+            raise s.error("slowdown: is for a role whose people hold several tickets at once.",
+                          (*loc, "slowdown"),
+                          "add concurrency: 3 (tickets in hand at once), or remove slowdown:.")
         if r.shifts is None:
             assert r.staff is not None  # the schema asks for staff or shifts, exactly one
             shifts = [Shift(r.staff, calendar_named(s, calendars, r.calendar, (*loc, "calendar")))]

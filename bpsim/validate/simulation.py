@@ -367,7 +367,11 @@ def sim_overloaded_role(process, ctx):
             ctx, f'role "{r["role"]}" is overloaded on paper: its offered load while on duty '
                  f'is {r["load_on_duty"]:.2f} erlangs against {r["staff_on_duty"]:.2f} staff '
                  f'on duty ({r["work_hours"]:.0f} h of work a week for {r["staff_hours"]:.0f} '
-                 "staff hours); its queue would grow without end. Add staff (roles: "
+                 "staff hours"
+                 + (f', able to do {r["capacity_on_duty"]:.2f} people\'s work once shrinkage and '
+                    "concurrency are counted" if abs(r["capacity_on_duty"] - r["staff_on_duty"]) > 1e-9
+                    else "")
+                 + "); its queue would grow without end. Add staff (roles: "
                  f'{r["role"]}: staff:) or take work away from it.',
             ("roles", r["role"]), element_id=tasks[0] if tasks else None)
 

@@ -44,7 +44,11 @@ class RoleLoad:
     duty (``load / open_share``); ``available``: share of on-duty time not away
     (``1 - shrinkage``, or from ``breaks``): staffing on paper is divided by it;
     ``patience``: the mean patience of tickets at the role's tasks (visit-weighted), or
-    ``None`` when they wait as long as it takes (then Erlang A applies instead of Erlang C).
+    ``None`` when they wait as long as it takes (then Erlang A applies instead of Erlang C);
+    ``concurrency``: tickets one person holds at once (chat), and ``per_person``: the
+    one-at-a-time people's worth of work one person gets through with a full hand,
+    ``concurrency / (1 + slowdown (concurrency - 1))`` (1 for one ticket at a time):
+    staffing on paper is divided by it too.
     """
 
     role: str
@@ -55,6 +59,8 @@ class RoleLoad:
     open_share: float
     available: float = 1.0  # share of on-duty time the people are not away (1 - shrinkage)
     patience: float | None = None  # mean patience (s) of the role's queued tickets, when set
+    concurrency: int = 1  # tickets in hand at once per person
+    per_person: float = 1.0  # concurrency / (1 + slowdown (concurrency - 1))
 
     @property
     def open_load(self) -> float:
@@ -287,6 +293,14 @@ def _available(role) -> float:
     return 1.0 - float(getattr(role, "shrinkage", 0.0) or 0.0)
 
 
+def _per_person(role) -> tuple[int, float]:
+    """``(concurrency, per_person)``: a person holding N tickets, each slowed by 1 + a (N - 1)
+    when the hand is full, does the work of N / (1 + a (N - 1)) one-at-a-time people."""
+    n = int(getattr(role, "concurrency", 1) or 1)
+    a = float(getattr(role, "slowdown", 0.0) or 0.0)
+    return n, n / (1.0 + a * (n - 1))
+
+
 def _patience(tasks, visits) -> float | None:
     """Visit-weighted mean patience over the role's tasks that set one (default law)."""
     total = weight = 0.0
@@ -325,4 +339,5 @@ def role_loads(process, bound: BoundScenario) -> dict[str, RoleLoad]:
             available=_available(role),
             patience=_patience(tasks, visits),
         )
+        loads[name].concurrency, loads[name].per_person = _per_person(role)
     return loads

@@ -6,7 +6,9 @@ within 4 working hours?" :func:`optimize_staffing` answers in three steps:
 1. **On paper.** Each role's offered load (:mod:`bpsim.whatif.load`: arrival rate x visits x
    mean duration, concentrated into the role's open hours) gives a first head-count: the
    smallest ``c`` whose Erlang C wait tail meets an SLA that ends when the role takes the
-   ticket in charge, else square-root staffing ``a + sqrt(a)``.
+   ticket in charge, else square-root staffing ``a + sqrt(a)``; divided by the tickets' work
+   one person gets through at once (``concurrency / (1 + slowdown (concurrency - 1))``, 1
+   for one ticket at a time) and by the share of time not away (shrinkage).
 2. **Up.** Simulate that plan. While some SLA fails, try one more person in each role and
    keep the cheapest plan that meets every SLA, else the one that closes the gap most per
    unit of cost.

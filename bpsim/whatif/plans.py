@@ -129,6 +129,9 @@ def _seed_plan(process, bound, knobs: list[Knob], slas, max_staff: int) -> tuple
                         what = "Erlang C"
                     if c is not None:
                         seed, basis = c, f"{what} for {sla.name!r}"
+            if load.per_person != 1.0:  # several tickets at once: places (Erlang) -> people
+                seed = math.ceil(seed / load.per_person - 1e-9)
+                basis += f", / {load.per_person:.3g} tickets' work per person (concurrency {load.concurrency})"
             if load.available < 1.0:  # shrinkage: pay for more people than must be present
                 seed = math.ceil(seed / load.available - 1e-9)
                 basis += f", / {load.available:.0%} available (shrinkage)"

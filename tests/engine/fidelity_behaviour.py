@@ -351,6 +351,60 @@ def served_wait_at(o, r, element, warmup):
     return float((v["start"] - v["enabled"]).dropna().mean())
 
 
+def check_concurrency(seed: int = 48) -> list[Check]:
+    """c agents each holding N tickets at once, no slowdown: exactly M/M/(cN) (Erlang C)."""
+    lam_mean, mu_mean, c, n = 30.0, 100.0, 2, 2
+    warm = 200 * lam_mean
+    p, b = mmc(lam_mean, mu_mean, c, cases=6000, warmup=warm, replications=REPS, seed=seed)
+    b.roles["Server"].concurrency = n
+    out = run(p, b)
+    from bpsim.whatif.queueing import erlang_c
+
+    servers, a = c * n, mu_mean / lam_mean
+    pw = erlang_c(servers, a)
+    wq = pw * mu_mean / (servers - a)
+
+    def occupied(o, r):
+        s = o.staff[o.staff.replication == r]
+        return s.busy.sum() / s.on_shift.sum()
+
+    name = (f"{c} agents x concurrency {n}, no slowdown = M/M/{servers} (Erlang C; "
+            f"rho = {a / servers:.2f})")
+    return [Check(name, "P(wait > 0)", pw, per_rep(out, lambda o, r: wait_share(o, r, warm))),
+            Check(name, "mean wait Wq (s)", wq, per_rep(out, lambda o, r: served_wait(o, r, warm))),
+            Check(name, "share of places occupied", a / servers, per_rep(out, occupied))]
+
+
+def check_slowdown(seed: int = 50) -> list[Check]:
+    """One agent holding up to 3 tickets, each slowed by 1 + a (k - 1) with k in hand: the
+    birth-death chain with death rate k mu / (1 + a (k - 1)), k = min(n, 3)."""
+    lam_mean, mu_mean, n, a = 70.0, 100.0, 3, 0.25
+    warm = 300 * lam_mean
+    p, b = mmc(lam_mean, mu_mean, 1, cases=6000, warmup=warm, replications=REPS, seed=seed)
+    b.roles["Server"].concurrency = n
+    b.roles["Server"].slowdown = a
+    out = run(p, b)
+    lam, mu, top = 1 / lam_mean, 1 / mu_mean, 600
+    pi = birth_death(lam, lambda m: min(m, n) * mu / (1 + a * (min(m, n) - 1)), top)
+    lq = float(sum(max(m - n, 0) * pi[m] for m in range(top + 1)))
+    ls = float(sum(m * pi[m] for m in range(top + 1)))
+
+    def sojourn(o, r):
+        c = o.cases[(o.cases.replication == r) & (o.cases.arrival >= warm)]
+        return float((c.end - c.arrival).mean())
+
+    def engaged(o, r):
+        s = o.staff[o.staff.replication == r]
+        return s.engaged.sum() / s.on_shift.sum()
+
+    name = (f"1 agent x concurrency {n}, slowdown 1 + {a:g} (k - 1), exp. work {mu_mean:g}s, "
+            f"1/lambda = {lam_mean:g}s (birth-death chain)")
+    return [Check(name, "P(wait > 0)", float(pi[n:].sum()), per_rep(out, lambda o, r: wait_share(o, r, warm))),
+            Check(name, "mean wait Wq (s)", lq / lam, per_rep(out, lambda o, r: served_wait(o, r, warm))),
+            Check(name, "mean time in system (s)", ls / lam, per_rep(out, sojourn)),
+            Check(name, "share of time with a ticket in hand", 1 - float(pi[0]), per_rep(out, engaged))]
+
+
 BEHAVIOUR = {
     "erlang_a": lambda: check_erlang_a(40.0, seed=43),
     "erlang_a_overloaded": lambda: check_erlang_a(25.0, seed=44),
@@ -359,6 +413,8 @@ BEHAVIOUR = {
     "shrinkage": check_shrinkage,
     "preemptive": check_preemptive,
     "skills": check_skills,
+    "concurrency": check_concurrency,
+    "slowdown": check_slowdown,
 }
 
 __all__ = ["BEHAVIOUR", "erlang_a", "mmck", "erlang_b", "birth_death", "Retrial", "TaskSpec", "line"]

@@ -104,7 +104,7 @@ def test_full_line_routes_to_voicemail_and_reports_rates():
     assert "Abandonment and blocking" in res.summary()
 
 
-def test_role_behaviour_keys_bind_and_concurrency_is_refused():
+def test_role_behaviour_keys_bind_and_slowdown_needs_concurrency():
     p = build(PHONE, PHONE_FLOWS)
     extra = ("  Back: {staff: 1, preemptive: restart, breaks: {every: 2h, duration: 15m}}\n")
     s = phone_scenario("{duration: 1m, role: [Agent, Back]}")
@@ -114,8 +114,8 @@ def test_role_behaviour_keys_bind_and_concurrency_is_refused():
     b = Scenario.from_dict(data).bind(p)
     assert b.roles["Agent"].shrinkage == pytest.approx(0.3) and b.roles["Agent"].preemptive == "resume"
     assert b.roles["Back"].breaks is not None and b.tasks["Answer"].roles == ["Agent", "Back"]
-    data["roles"]["Back"] = {"staff": 1, "concurrency": 3}
-    with pytest.raises(ScenarioError, match="not simulated yet"):
+    data["roles"]["Back"] = {"staff": 1, "slowdown": 0.2}
+    with pytest.raises(ScenarioError, match="slowdown: is for a role"):
         Scenario.from_dict(data).bind(p)
     data["roles"]["Back"] = {"staff": 1, "preemptive": "sometimes"}
     with pytest.raises(ScenarioError, match="resume or restart"):
