@@ -28,6 +28,7 @@ from bpsim.experience.satisfaction import (
     satisfaction_table,
     score_tickets,
 )
+from bpsim.experience.unserved import add_unserved, unserved_tickets
 
 __all__ = ["Experience"]
 
@@ -112,10 +113,18 @@ class Experience:
         return self._scores[1]
 
     @cached_property
+    def unserved(self) -> pd.DataFrame:
+        """Every measured ticket that abandoned or was blocked, scored by the documented rule
+        (:func:`~bpsim.experience.unserved.unserved_tickets`)."""
+        return unserved_tickets(self.results, self.params)
+
+    @cached_property
     def satisfaction(self) -> pd.DataFrame:
-        """``Results.satisfaction`` (see :func:`~bpsim.experience.satisfaction.satisfaction_table`)."""
-        return satisfaction_table(self.tickets, self.drivers, self.blueprint,
-                                  list(self.results.replication_ids), self.params)
+        """``Results.satisfaction`` (see :func:`~bpsim.experience.satisfaction.satisfaction_table`),
+        with the abandoned and blocked tickets' columns (:func:`~bpsim.experience.unserved.add_unserved`)."""
+        reps = list(self.results.replication_ids)
+        table = satisfaction_table(self.tickets, self.drivers, self.blueprint, reps, self.params)
+        return add_unserved(table, self.tickets, self.unserved, reps)
 
     @cached_property
     def pain_points(self) -> list[dict]:
@@ -146,7 +155,9 @@ class Experience:
             return [{c: r[c] for c in ["name", *cols]} for r in sub.to_dict(orient="records")]
 
         groups = ["tickets", "csat_mean", "csat_ci95", "share_satisfied", "share_satisfied_ci95",
-                  "survey_csat_mean", "survey_ci95", "survey_responses"]
+                  "survey_csat_mean", "survey_ci95", "survey_responses", "abandoned_tickets",
+                  "blocked_tickets", "csat_with_unserved_mean", "csat_with_unserved_ci95",
+                  "share_satisfied_with_unserved", "share_satisfied_with_unserved_ci95"]
         sv = getattr(self.results.scenario, "survey", None)
         satisfaction = {
             "scale": self.params.scale,
@@ -161,9 +172,19 @@ class Experience:
             "survey_response_rate": getattr(sv, "response_rate", None),
             "survey_bias": getattr(sv, "bias", None),
             "tickets": top.get("tickets"),
+            "abandoned_tickets": top.get("abandoned_tickets"),
+            "blocked_tickets": top.get("blocked_tickets"),
+            "abandoned_score": self.params.abandoned,
+            "blocked_score": self.params.blocked,
+            "csat_with_unserved_mean": top.get("csat_with_unserved_mean"),
+            "csat_with_unserved_ci95": top.get("csat_with_unserved_ci95"),
+            "share_satisfied_with_unserved": top.get("share_satisfied_with_unserved"),
+            "share_satisfied_with_unserved_ci95": top.get("share_satisfied_with_unserved_ci95"),
             "basis": "completed tickets arriving after the warm-up; means of the replications' "
                      "means, 95 % CI half-widths across replications; survey_ci95 is one "
-                     "replication's survey sampling error",
+                     "replication's survey sampling error; *_with_unserved: the completed "
+                     "tickets plus those that abandoned or were blocked (left unserved), "
+                     "scored abandoned_score / blocked_score",
             "by_class": rows("class", groups),
             "by_channel": rows("channel", groups),
             "by_phase": rows("phase", ["phase_score", "phase_score_ci95", "points_lost",

@@ -51,6 +51,13 @@ def text_section(results) -> list[str]:
             f"  true CSAT {fmt_pm(t.csat_mean, t.csat_ci95, 'num')}; satisfied "
             f"({sat_from}-{p.scale}): {fmt_pm(t.share_satisfied, t.share_satisfied_ci95, 'pct')}",
             "  scores: " + ", ".join(f"{k}: {fmt_pct(v)}" for k, v in ex.distribution.items())]
+    gone_a, gone_b = getattr(t, "abandoned_tickets", 0.0), getattr(t, "blocked_tickets", 0.0)
+    unserved = (gone_a or 0) > 0 or (gone_b or 0) > 0
+    if unserved:  # customers who left unserved count too
+        out.append(f"  with the {fmt_num(gone_a)} abandoned and {fmt_num(gone_b)} blocked tickets per "
+                   f"replication (scored {p.abandoned:g} and {p.blocked:g}): CSAT "
+                   f"{fmt_pm(t.csat_with_unserved_mean, t.csat_with_unserved_ci95, 'num')}; satisfied "
+                   f"{fmt_pm(t.share_satisfied_with_unserved, t.share_satisfied_with_unserved_ci95, 'pct')}")
     sv = getattr(results.scenario, "survey", None)
     if sv is not None and not math.isnan(t.survey_csat_mean):
         bias = f", least satisfied answer {sv.bias:g}x as often" if sv.bias != 1 else ""
@@ -65,10 +72,13 @@ def text_section(results) -> list[str]:
                fmt_pct(r.share_satisfied)]
         if sv is not None:
             row.append(fmt_num(r.survey_csat_mean))
+        if unserved:
+            row.append(fmt_num(getattr(r, "csat_with_unserved_mean", float("nan"))))
         rows.append(row)
     if rows:
         out.append(_table(["by", "name", "tickets", "CSAT", "satisfied"]
-                          + (["survey"] if sv is not None else []), rows, first=2))
+                          + (["survey"] if sv is not None else [])
+                          + (["CSAT with unserved"] if unserved else []), rows, first=2))
     ph = s.loc[s["scope"] == "phase"]
     if len(ph):
         out += ["", "Emotional thermometer (phase score = base "

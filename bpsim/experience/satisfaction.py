@@ -83,6 +83,8 @@ class SatisfactionParams:
     reopen: float = 0.7
     channel: dict[str, float] = field(
         default_factory=lambda: {"digital": 0.0, "phone": 0.1, "in person": 0.2})
+    abandoned: float = 1.0  # the score of a ticket that abandoned (bpsim.experience.unserved)
+    blocked: float = 1.0  # the score of a ticket turned away by a full queue
 
 
 DEFAULTS = SatisfactionParams()

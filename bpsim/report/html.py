@@ -105,6 +105,13 @@ def _headline(results, d: dict) -> str:
         items.append((f"busiest role: {busy['name']}",
                       fmt_pm(busy["utilization"], busy.get("utilization_ci95", math.nan),
                              "pct"), f"{busy.get('staff')} staff", busy["utilization"] > 0.85))
+    sat = d.get("satisfaction") or {}
+    if _ok(sat.get("csat_mean")):
+        gone = (sat.get("abandoned_tickets") or 0) + (sat.get("blocked_tickets") or 0)
+        note = (f"{_num(sat.get('csat_with_unserved_mean'))} counting the {_num(gone)} abandoned or "
+                "blocked tickets" if gone > 0 else "completed tickets")
+        items.append(("CSAT (completed tickets)", fmt_pm(sat["csat_mean"], sat.get("csat_ci95", math.nan), "num"),
+                      note, False))
     op = d.get("open") or {}
     if _ok(op.get("total")):
         items.append(("open at the horizon", fmt_pm(op["total"], op.get("total_ci95",

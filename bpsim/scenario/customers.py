@@ -67,6 +67,18 @@ class SatisfactionModel(Section):
     repeat_contact: Rate | None = None
     reopen: Rate | None = None
     channel: dict[str, float] = Field(default_factory=dict)
+    abandoned: Rate | None = None  # score of a ticket that left the queue (default: 1, the lowest)
+    blocked: Rate | None = None  # score of a ticket turned away by a full queue (default: 1)
+
+    @model_validator(mode="after")
+    def _unserved_scores(self) -> SatisfactionModel:
+        for key in ("abandoned", "blocked"):
+            v = getattr(self, key)
+            if v is not None and not 1 <= v <= self.scale:
+                raise invalid(f"satisfaction.{key}: {v:g} is outside the scale 1-{self.scale}.",
+                              f"give the score of a ticket that {'abandoned' if key == 'abandoned' else 'was blocked'}"
+                              f", e.g. {key}: 1 (the lowest, the default).")
+        return self
 
 
 class SurveyModel(Section):
