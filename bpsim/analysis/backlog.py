@@ -123,12 +123,13 @@ def open_by_stage(open_v: pd.DataFrame, replications: list[int], process=None) -
 def open_summary(cases: pd.DataFrame, open_v: pd.DataFrame, wins: pd.DataFrame,
                  replications: list[int]) -> dict:
     """The open backlog at the horizon, per replication (mean over replications):
-    ``total`` (tickets not finished), ``total_ci95``, ``measured`` (of them, arrived after
+    ``total`` (tickets not finished; a ticket that abandoned or was blocked has ended, unserved,
+    and is not open), ``total_ci95``, ``measured`` (of them, arrived after
     the warm-up), ``age_mean`` / ``age_max`` (s since arrival), ``by_state`` (tickets per
     state; a ticket at two stages counts in each), ``by_class`` ({class: {count,
     age_mean}}), ``share`` (open / arrived in the measured window)."""
     reps = pd.Index(replications, name="replication")
-    c = cases.loc[~cases["completed"].astype(bool)]
+    c = cases.loc[cases["end"].isna()]
     age = c["replication"].map(wins["end"]).astype(float) - c["arrival"].astype(float)
     total, total_ci = _per_rep(c.groupby("replication").size(), reps)
     measured, _ = _per_rep(c.loc[c["measured"]].groupby("replication").size(), reps)

@@ -37,7 +37,8 @@ def class_table(cases: pd.DataFrame, visits: pd.DataFrame, replications: list[in
                "count": mean_ci(g.groupby("replication").size().reindex(reps, fill_value=0))[0],
                "completed": mean_ci(done.groupby("replication").size()
                                     .reindex(reps, fill_value=0))[0]}
-        row["open"] = row["count"] - row["completed"]
+        row["open"] = mean_ci(g.loc[g["end"].isna()].groupby("replication").size()
+                              .reindex(reps, fill_value=0))[0]  # not abandoned or blocked ones
         row["cycle_time_mean"], row["cycle_time_ci95"] = mean_ci(
             done.groupby("replication")["cycle_time"].mean())
         gv = v.loc[v["cls"] == name] if not v.empty else v

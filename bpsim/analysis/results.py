@@ -453,7 +453,7 @@ class Results:
         done = c.loc[c["measured"] & c["completed"].astype(bool)]
         mean, ci = mean_ci(done.groupby("replication")["cycle_time"].mean())
         n = max(self.replications, 1)
-        still = int((c["measured"] & ~c["completed"].astype(bool)).sum())
+        still = int((c["measured"] & c["end"].isna()).sum())  # abandoned / blocked ones have ended
         return {"mean": mean, "ci95": ci, **percentiles(done["cycle_time"].to_numpy()),
                 "cases": len(done) / n, "open": still / n}
 

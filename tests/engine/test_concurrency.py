@@ -118,3 +118,24 @@ def test_concurrency_without_slowdown_is_that_many_people_ticket_by_ticket():
     a, c = run(p, one_each), run(p, three_places)
     assert (a.cases.end.to_numpy() == c.cases.end.to_numpy()).all()
     assert c.staff.busy.sum() == pytest.approx(a.staff.busy.sum() / 3)
+
+
+def test_the_bundled_chat_desk_keeps_at_most_three_conversations_per_agent():
+    from bpsim import read
+    from bpsim.scenario.core import load_scenario
+
+    from .models import ROOT_MODELS
+
+    p = read(ROOT_MODELS / "chat_desk.bpmn")
+    b = load_scenario(ROOT_MODELS / "chat_desk.yaml").bind(p)
+    assert b.roles["Chat agent"].concurrency == 3 and b.roles["Chat agent"].slowdown == pytest.approx(0.2)
+    b.replications, b.horizon, b.warmup = 1, 3 * 86400.0, 0.0
+    out = run(p, b)
+    ev = out.events
+    chat = ev[(ev.role.astype(str) == "Chat agent") & ev.lifecycle.isin(["start", "complete"])]
+    assert len(chat)
+    for _, g in chat.groupby("resource", observed=True):
+        steps = g.sort_values("time", kind="stable").lifecycle.map({"start": 1, "complete": -1})
+        assert steps.cumsum().max() <= 3
+    st = out.staff[out.staff.role.astype(str) == "Chat agent"]
+    assert (st.busy <= st.engaged + 1e-6).all() and (st.busy > 0).all()

@@ -59,3 +59,12 @@ def test_the_html_headline_shows_csat_with_and_without_the_unserved():
     res = simulate(line("Answer"), _scenario(blocked=2))
     html = res.to_html()
     assert "CSAT (completed tickets)" in html and "counting the 3 abandoned or blocked tickets" in html
+
+
+def test_tickets_that_left_unserved_are_not_open_at_the_horizon():
+    # the 3 unserved tickets of the case above ended (unserved): nothing is open at the end
+    res = simulate(line("Answer"), _scenario())
+    assert res.open_summary["total"] == 0
+    assert res.to_dict()["cycle_time"]["open"] == 0
+    assert res.classes["open"].tolist() == [0]
+    assert res.left["abandoned"] == 2 and res.left["blocked"] == 1
