@@ -67,7 +67,8 @@ def to_dict(results) -> dict:
     for r in _records(results.roles, [
             "name", "staff", "utilization", "utilization_ci95", "busy_hours",
             "busy_hours_ci95", "on_shift_hours", "tasks", "cases_handled", "handling_mean",
-            "handling_mean_ci95", "person_hours_per_case", "cost_per_hour"]):
+            "handling_mean_ci95", "person_hours_per_case", "cost_per_hour", "engaged_share",
+            "engaged_share_ci95"]):
         rc = role_cost.loc[r["name"]] if r["name"] in role_cost.index else None
         r["cost"] = float(rc["cost_worked"]) if rc is not None else 0.0
         r["cost_ci95"] = float(rc["cost_worked_ci95"]) if rc is not None else math.nan
@@ -77,7 +78,7 @@ def to_dict(results) -> dict:
     staff = _records(results.staff, ["resource", "role", "shift", "utilization",
                                      "utilization_ci95", "busy_hours", "on_shift_hours",
                                      "tasks", "cases_handled", "handling_mean",
-                                     "person_hours_per_case"])
+                                     "person_hours_per_case", "engaged_share"])
     slas = []
     table = results.slas
     for sla in getattr(sc, "slas", None) or []:
