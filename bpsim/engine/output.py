@@ -66,7 +66,9 @@ class RunOutput:
         ``shift``, ``on_shift`` (seconds on shift within the measured window),
         ``busy`` (seconds working within it), ``tasks`` (tasks started within it),
         ``away`` (seconds on a break within it: ``shrinkage`` / ``breaks``; counted in
-        ``on_shift``, which is paid time).
+        ``on_shift``, which is paid time), ``engaged`` (seconds with at least one ticket in
+        hand; for a role with ``concurrency: N``, ``busy`` is the place-seconds occupied / N
+        and ``engaged`` may exceed it; otherwise the two are equal).
     windows : DataFrame
         One row per replication: ``replication``, ``warmup`` (s), ``end`` (s): the measured
         window is ``[warmup, end]``.
