@@ -332,7 +332,7 @@ class Collector:
                                  if what == "queue"}
         s.open_visits = open_visits(v, _visits.windows(out), self.process, self.bound)
         mc = _visits.measured_cases(out)
-        s.open_cases = mc.loc[~mc["completed"].astype(bool)].reset_index(drop=True)
+        s.open_cases = mc.loc[mc["end"].isna()].reset_index(drop=True)  # not the ones left unserved
         return s
 
     # -- folding --------------------------------------------------------------------------
@@ -366,9 +366,10 @@ class Collector:
             tr["ended"] += np.searchsorted(fin, tr["inst"], side="right")
             w1 = float(self.end_known)  # type: ignore[arg-type]
             tr["recent"] += float(((arr >= w1 - tr["lag"]) & (arr < w1)).sum())
-        # tickets not completed (open or left unserved): open_summary's "open" tickets
+        # tickets not finished (a ticket that abandoned or was blocked has ended): open_summary's
+        # "open" tickets
         if not final:
-            nd = mc.loc[~mc["completed"].astype(bool)]
+            nd = mc.loc[mc["end"].isna()]
             for cls, g in nd.assign(cls=nd["cls"].astype(object)).groupby("cls", sort=False):
                 arr = g["arrival"].to_numpy(float)
                 _add(s.table("left"), cls, {"n": len(g), "measured": float(g["measured"].sum()),

@@ -154,7 +154,8 @@ class StreamedResults(Results):
         mean, ci = mean_ci(per)
         n = max(self.replications, 1)
         sk = _merged(self.summaries, ("cycle",))
-        still = float((self._case_sum("arrived") - self._case_sum("completed")).sum())
+        still = float((self._case_sum("arrived") - self._case_sum("completed") - self._case_sum("abandoned")
+                       - self._case_sum("blocked")).sum())  # those left unserved have ended
         return {"mean": mean, "ci95": ci, **sk.percentiles(),
                 "cases": float(self._case_sum("completed").sum()) / n, "open": still / n}
 
@@ -289,7 +290,8 @@ class StreamedResults(Results):
 
             row = {"name": name, "count": mean_ci(col("cases", "arrived"))[0],
                    "completed": mean_ci(col("cases", "completed"))[0]}
-            row["open"] = row["count"] - row["completed"]
+            row["open"] = mean_ci(col("cases", "arrived") - col("cases", "completed") - col("cases", "abandoned")
+                                  - col("cases", "blocked"))[0]  # those left unserved have ended
             cn = col("cases", "cycle_n")
             row["cycle_time_mean"], row["cycle_time_ci95"] = mean_ci(
                 col("cases", "cycle_sum") / cn.where(cn > 0))
