@@ -141,7 +141,7 @@ def headline_metrics(output, process, bound, figures=None) -> dict[str, float]:
             rows = per_case.loc[per_case["sla"] == sla.name] if len(per_case) else per_case
             metrics[breach_key(sla.name)] = _breach_rate(rows) if len(rows) else math.nan
     metrics["_mser_warmup"] = _num(res.mser.warmup)
-    metrics["open_total"] = float((~output.cases["completed"].astype(bool)).sum())
+    metrics["open_total"] = float(output.cases["end"].isna().sum())  # not the ones left unserved
     bt = res.backlog_trend
     metrics["_backlog_growth"] = _num(bt.growth) if bt is not None else math.nan
     metrics["_backlog_positive_share"] = _num(bt.positive_share) if bt is not None else math.nan
