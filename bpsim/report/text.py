@@ -182,14 +182,25 @@ def _roles(results) -> list[str]:
         return []
     rows = []
     n = _counter(results)
+    roles = getattr(results.scenario, "roles", {}) or {}
+    concurrent = {name for name, role in roles.items() if getattr(role, "concurrency", 1) > 1}
+    shared = bool(concurrent) and "engaged_share" in ro
     for r in ro.itertuples(index=False):
-        rows.append([str(r.name), str(r.staff), fmt_pm(r.utilization, r.utilization_ci95, "pct"),
-                     _hours(r.busy_hours), _hours(r.on_shift_hours), n(r.cases_handled),
-                     fmt_duration(r.handling_mean),
-                     fmt_duration(r.person_hours_per_case * 3600.0)])
-    out = ["", "Roles (utilisation = busy / (on shift + overtime))",
-           table(["role", "staff", "utilisation", "busy h", "on shift h", "cases",
-                  "handling", "work/case"], rows)]
+        row = [str(r.name), str(r.staff), fmt_pm(r.utilization, r.utilization_ci95, "pct"),
+               _hours(r.busy_hours), _hours(r.on_shift_hours), n(r.cases_handled),
+               fmt_duration(r.handling_mean),
+               fmt_duration(r.person_hours_per_case * 3600.0)]
+        if shared:
+            row.insert(3, fmt_pct(r.engaged_share) if str(r.name) in concurrent else "")
+        rows.append(row)
+    head = ["role", "staff", "utilisation", "busy h", "on shift h", "cases", "handling",
+            "work/case"]
+    title = "Roles (utilisation = busy / (on shift + overtime))"
+    if shared:
+        head.insert(3, "engaged")
+        title = ("Roles (utilisation = busy / (on shift + overtime); engaged = share of time "
+                 "with at least one ticket in hand, for staff who handle several at once)")
+    out = ["", title, table(head, rows)]
     out += _unstaffed(results)
     if "overtime_hours" in ro and (ro["overtime_hours"] > 0.05 * ro["on_shift_hours"]).any():
         out.append("  (staff of a role above worked more than 5 % of their shift hours as "

@@ -139,3 +139,28 @@ def test_the_bundled_chat_desk_keeps_at_most_three_conversations_per_agent():
         assert steps.cumsum().max() <= 3
     st = out.staff[out.staff.role.astype(str) == "Chat agent"]
     assert (st.busy <= st.engaged + 1e-6).all() and (st.busy > 0).all()
+
+
+def test_the_text_report_shows_engaged_time_only_for_concurrent_roles():
+    from bpsim import read, simulate
+    from bpsim.scenario.core import load_scenario
+
+    from .models import ROOT_MODELS
+
+    p = read(ROOT_MODELS / "chat_desk.bpmn")
+    b = load_scenario(ROOT_MODELS / "chat_desk.yaml").bind(p)
+    b.replications, b.horizon, b.warmup = 1, 2 * 86400.0, 0.0
+    res = simulate(p, b, seed=3)
+    lines = res.summary().splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("Roles ("))
+    assert "engaged" in lines[head + 1]
+    roles = res.roles.set_index("name")
+    chat = next(line for line in lines[head:] if line.strip().startswith("Chat agent"))
+    assert f"{roles.loc['Chat agent', 'engaged_share'] * 100:.0f} %" in chat
+    single = next(line for line in lines[head:] if line.strip().startswith("Specialist"))
+    assert single.count("%") == 1          # utilisation only (one replication: no CI)
+    plain = read(ROOT_MODELS / "service_desk.bpmn")
+    pb = load_scenario(ROOT_MODELS / "service_desk.yaml").bind(plain)
+    pb.replications, pb.horizon, pb.warmup = 1, 86400.0, 0.0
+    text = simulate(plain, pb, seed=3).summary()
+    assert "engaged" not in text
