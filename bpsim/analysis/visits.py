@@ -92,7 +92,33 @@ def visits(output: RunOutput) -> pd.DataFrame:
     time order, each ``enabled`` opens a visit, and each lifecycle's first time per visit is
     read with numpy. ``cls``, ``element``, ``outcome``, ``resource`` and ``role`` are
     categorical columns (compare them with strings as usual).
+
+    A visit is one replication's, so the table is built one replication at a time (slices of
+    the records, the same categories) and put together in replication order: the working
+    arrays (several times the table's size) exist for one replication at a time.
     """
+    ev = output.events
+    reps = ev["replication"].to_numpy() if not ev.empty else np.zeros(0, dtype=np.int64)
+    if len(reps) and reps[0] != reps[-1] and ev["replication"].is_monotonic_increasing:
+        from dataclasses import replace
+
+        cut = np.flatnonzero(np.diff(reps)) + 1
+        bounds = np.r_[0, cut, len(reps)]
+        crep = output.cases["replication"].to_numpy()
+        wrep = output.windows["replication"].to_numpy()
+        parts = []
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            r = reps[lo]
+            one = replace(output, events=ev.iloc[int(lo):int(hi)],
+                          cases=output.cases.loc[crep == r], windows=output.windows.loc[wrep == r])
+            parts.append(_visits(one))
+        parts = [p for p in parts if len(p)] or parts[:1]
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return _visits(output)
+
+
+def _visits(output: RunOutput) -> pd.DataFrame:
+    """:func:`visits` of the records of ``output`` in one go."""
     ev = output.events
     cols = ["replication", "case", "cls", "element", "visit", "enabled", "start", "end",
             "outcome", "resource", "role", "arrival", "measured", "wait", "service", "sojourn"]
