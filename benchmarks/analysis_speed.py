@@ -33,6 +33,9 @@ Targets (see docs/performance.md):
 ``optimize``      ``bpsim optimize`` of the bundled model (wall, all cores)
 ``mm2_1e6``       ``bpsim simulate --json`` of M/M/2 with ``cases: 1000000``: wall, RSS
 ``mm2_1e7``       the same with 10^7 cases (only with ``--big``)
+``item``          one what-if work item of the bundled model (4 weeks): CPU s with records
+                  and the lean figures (what sweeps and the optimiser run), against the
+                  engine's streaming statistics (``records=False``) and their tables
 ``scaling``       a sweep of the bundled model (6 plans x 4 replications of 4 weeks) on a
                   process pool of 1 and of 2 workers: wall seconds and the speed-up
 ``dask200``       a sweep of 200 plans x 20 replications (M/M/c, 200 tickets each) on the
@@ -312,6 +315,35 @@ def t_optimize(ctx) -> dict:
             "_error": r.get("error")}
 
 
+def t_item(ctx) -> dict:
+    body = f"""
+    import bpsim
+    from bpsim.analysis import Results
+    from bpsim.engine import run
+    from bpsim.whatif.metrics import FIGURES, WorkItem, run_item
+    p = bpsim.read({str(ROOT / "models" / "service_desk.bpmn")!r})
+    sc = bpsim.load_scenario({str(ROOT / "models" / "service_desk.yaml")!r})
+    b = sc.bind(p)
+    n = 6
+    run_item(WorkItem(0, 0, p, sc, 42))
+    c0 = time.process_time()
+    for r in range(n):
+        run_item(WorkItem(0, r, p, sc, 42, FIGURES - {{"experience"}}))
+    c1 = time.process_time()
+    for r in range(n):
+        res = Results(run(p, b, seed=42, replication_ids=[r], records=False), p, b)
+        res.slas, res.roles, res.costs, res.cycle_time, res.open_summary, res.backlog_trend
+    c2 = time.process_time()
+    emit(records=(c1 - c0) / n, streamed=(c2 - c1) / n)
+    """
+    r = child(ctx.code, body, 900, ctx.tmp)
+    a, b = r.get("records"), r.get("streamed")
+    return {"work item, records + lean figures CPU s": a,
+            "work item, streaming statistics CPU s": b,
+            "work item, streaming / records": (b / a) if a and b else None,
+            "_error": r.get("error")}
+
+
 def t_scaling(ctx) -> dict:
     plans, reps = (2, 2) if ctx.quick else (6, 4)
     body = f"""
@@ -385,7 +417,7 @@ def t_dask200(ctx) -> dict:
 
 TARGETS = {"import": t_import, "split": t_split, "bind5k": t_bind5k,
            "validate5k": t_validate5k, "chain20k": t_chain20k, "year20": t_year20,
-           "optimize": t_optimize, "scaling": t_scaling, "mm2_1e6": t_mm2_1e6, "mm2_1e7": t_mm2_1e7,
+           "optimize": t_optimize, "item": t_item, "scaling": t_scaling, "mm2_1e6": t_mm2_1e6, "mm2_1e7": t_mm2_1e7,
            "dask200": t_dask200}
 #: Run only when named (--only) or with --big: long, or needing the optional Dask extra.
 OPTIONAL = ("mm2_1e7", "dask200")
