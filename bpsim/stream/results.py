@@ -28,13 +28,13 @@ from bpsim.analysis import backlog as _backlog
 from bpsim.analysis import bottlenecks as _bottlenecks
 from bpsim.analysis import costs as _costs
 from bpsim.analysis import roles as _roles
-from bpsim.analysis import slas as _slas
 from bpsim.analysis import stages as _stages
 from bpsim.analysis.results import Results
 from bpsim.analysis.stats import mean_ci
 from bpsim.analysis.warmup import Truncation
 from bpsim.errors import BpsimError
-from bpsim.stream.sketch import QuantileSketch
+from bpsim.stream.sketch import pooled_sketch
+from bpsim.stream.slas import sla_table
 
 __all__ = ["StreamedResults", "RecordsNeeded", "NOT_STREAMED"]
 
@@ -52,22 +52,6 @@ def _need(what: str) -> RecordsNeeded:
         "records=False / --no-records).",
         hint="run again with records=True (bpsim.simulate(..., records=True), or bpsim "
              "simulate without --no-records) for event logs and per-ticket tables.")
-
-
-def _merged(summaries, key: tuple) -> QuantileSketch:
-    out = QuantileSketch()
-    for s in summaries:
-        sk = s.sketches.get(key)
-        if sk is not None:
-            out.merge(_copy(sk))
-    return out
-
-
-def _copy(sk: QuantileSketch) -> QuantileSketch:
-    new = QuantileSketch(sk.alpha, sk.exact)
-    new.__setstate__(sk.__getstate__())
-    new.values = None if sk.values is None else sk.values.copy()
-    return new
 
 
 class StreamedResults(Results):
@@ -153,7 +137,7 @@ class StreamedResults(Results):
         per = self._case_sum("cycle_sum") / n_done.where(n_done > 0)
         mean, ci = mean_ci(per)
         n = max(self.replications, 1)
-        sk = _merged(self.summaries, ("cycle",))
+        sk = pooled_sketch(self.summaries, ("cycle",))
         still = float((self._case_sum("arrived") - self._case_sum("completed") - self._case_sum("abandoned")
                        - self._case_sum("blocked")).sum())  # those left unserved have ended
         return {"mean": mean, "ci95": ci, **sk.percentiles(),
@@ -181,7 +165,7 @@ class StreamedResults(Results):
             elements.update(s.elements)
         order = {}
         for e in elements:
-            sk = _merged(self.summaries, ("since", e))
+            sk = pooled_sketch(self.summaries, ("since", e))
             order[e] = sk.median() if len(sk) else math.inf
         names = sorted(elements, key=lambda e: (order[e] if not math.isnan(order[e]) else math.inf,
                                                 str(e)))
@@ -203,7 +187,7 @@ class StreamedResults(Results):
             for fig in ("wait", "service", "sojourn"):
                 nn = col(f"{fig}_n")
                 row[f"{fig}_mean"], row[f"{fig}_ci95"] = mean_ci(col(f"{fig}_sum") / nn.where(nn > 0))
-                for k, v in _merged(self.summaries, ("stage", e, fig)).percentiles().items():
+                for k, v in pooled_sketch(self.summaries, ("stage", e, fig)).percentiles().items():
                     row[f"{fig}_{k}"] = v
             if qs is not None and e in qs.index.get_level_values(0):
                 q = qs.loc[e].reindex(reps)
@@ -303,98 +287,7 @@ class StreamedResults(Results):
     # -- SLAs ---------------------------------------------------------------------------------
     @cached_property
     def slas(self) -> pd.DataFrame:
-        slas = getattr(self.scenario, "slas", None) or []
-        rows = []
-        declared = list(getattr(self.scenario, "classes", None) or ())
-        for sla in slas:
-            seen = list(dict.fromkeys(cls for s in self.summaries
-                                      for (name, cls) in s.sums.get("sla", {}) if name == sla.name))
-            rows.append(self._sla_row(sla, "all", seen))
-            present = list(dict.fromkeys(declared + seen))
-            if sla.classes is not None:
-                present = [k for k in present if k in sla.classes]
-            for cls in present:
-                if cls not in seen and _slas.sla_target(sla, cls) is None:
-                    continue
-                if len(present) > 1 or len(sla.target) > 1 or None not in sla.target:
-                    rows.append(self._sla_row(sla, cls, [cls] if cls in seen else []))
-        return pd.DataFrame(rows, columns=_slas._COLUMNS)
-
-    def _sla_row(self, sla, cls, classes: list) -> dict:
-        reps = self.replication_ids
-        by = self._by_rep()
-        statuses = ("met", "breached", "open-breached", "left", "censored", "never", "not-started")
-        tot = dict.fromkeys(statuses + ("rows",), 0.0)
-        rates, lows, highs, means = [], [], [], []
-        for r in reps:
-            s = by.get(r)
-            c = dict.fromkeys(statuses + ("rows", "elapsed_sum", "elapsed_n"), 0.0)
-            margins, closed = [], []
-            for k in classes:
-                v = s.sums.get("sla", {}).get((sla.name, k), {}) if s is not None else {}
-                for key in c:
-                    c[key] += v.get(key, 0.0)
-                if s is None:
-                    continue
-                target = float(_slas.sla_target(sla, k) or 0.0)
-                met = s.sketches.get(("sla_met", sla.name, k))
-                if met is not None and len(met):
-                    margins.append(_values(met) - target)
-                    closed.append(np.ones(len(met), bool))
-                nb = int(v.get("breached", 0) + v.get("left", 0))
-                margins.append(np.full(nb, math.inf))
-                closed.append(np.ones(nb, bool))
-                nob = int(v.get("open-breached", 0))
-                margins.append(np.full(nob, math.inf))
-                closed.append(np.zeros(nob, bool))
-                if s.sla_open is not None:
-                    g = s.sla_open.loc[(s.sla_open["sla"] == sla.name)
-                                       & (s.sla_open["cls"].astype(object) == k)
-                                       & (s.sla_open["status"] == "censored")]
-                    margins.append(g["elapsed"].to_numpy(float) - g["target"].to_numpy(float))
-                    closed.append(np.zeros(len(g), bool))
-            for key in tot:
-                tot[key] += c[key]
-            counted = c["met"] + c["breached"] + c["open-breached"] + c["censored"] + c["left"]
-            if counted == 0:
-                rates.append(math.nan)
-                lows.append(math.nan)
-                highs.append(math.nan)
-            else:
-                late = c["breached"] + c["open-breached"] + c["left"]
-                cens = c["censored"]
-                if cens == 0:
-                    rates.append(late / counted)
-                else:
-                    rates.append(_slas.km_breach_rate(np.concatenate(margins),
-                                                      np.concatenate(closed)))
-                lows.append(late / counted)
-                highs.append((late + cens) / counted)
-            means.append(c["elapsed_sum"] / c["elapsed_n"] if c["elapsed_n"] > 0 else math.nan)
-        n = max(len(reps), 1)
-        counted = tot["met"] + tot["breached"] + tot["open-breached"] + tot["censored"] + tot["left"]
-        targets = {_slas.sla_target(sla, k) for k in classes} - {None}
-        row = {"name": sla.name, "cls": cls, "from": _slas.describe_point(sla.start, self.process),
-               "to": _slas.describe_point(sla.end, self.process),
-               "calendar": getattr(sla.calendar, "name", None) if sla.calendar else None,
-               "target": targets.pop() if len(targets) == 1 else math.nan,
-               "target_text": _slas._row_target_text(sla, cls), "attain": sla.attain,
-               "counted": counted / n, "excluded": (tot["rows"] - counted) / n,
-               "censored": tot["censored"] / n,
-               "censored_share": tot["censored"] / counted if counted else math.nan,
-               "open_breached": tot["open-breached"] / n}
-        row["breach_rate"], row["breach_rate_ci95"] = mean_ci(rates)
-        row["breach_rate_low"] = mean_ci(lows)[0]
-        row["breach_rate_high"] = mean_ci(highs)[0]
-        row["elapsed_mean"], row["elapsed_ci95"] = mean_ci(means)
-        sk = QuantileSketch()
-        for k in classes:
-            sk.merge(_merged(self.summaries, ("sla", sla.name, k)))
-        for k, v in sk.percentiles().items():
-            row[f"elapsed_{k}"] = v
-        br = row["breach_rate"]
-        row["met"] = None if math.isnan(br) else bool(br <= 1.0 - sla.attain + 1e-12)
-        return row
+        return sla_table(self)
 
     # -- open tickets -------------------------------------------------------------------------
     @cached_property
@@ -688,12 +581,3 @@ class StreamedResults(Results):
                          "within 0.5 % relative of numpy.percentile",
         }
         return out
-
-
-def _values(sk: QuantileSketch) -> np.ndarray:
-    """The sketch's values (exact ones, or each bucket's representative repeated)."""
-    if sk.values is not None:
-        return np.sort(sk.values)
-    g = math.exp(sk._lg)
-    reps = 2.0 * np.exp(sk.keys * sk._lg) / (g + 1.0)
-    return np.concatenate([np.zeros(sk.zeros), np.repeat(reps, sk.counts)])

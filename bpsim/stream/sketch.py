@@ -31,7 +31,7 @@ import math
 
 import numpy as np
 
-__all__ = ["QuantileSketch", "ALPHA", "EXACT"]
+__all__ = ["QuantileSketch", "ALPHA", "EXACT", "pooled_sketch", "copy_sketch", "sketch_values"]
 
 #: Relative accuracy of the bucketed sketch.
 ALPHA = 0.005
@@ -180,3 +180,31 @@ class QuantileSketch:
         k = math.ceil(math.log(x) / self._lg)
         j = np.searchsorted(self.keys, k, side="right" if side == "right" else "left")
         return float(self.zeros + self.counts[:j].sum())
+
+
+def pooled_sketch(summaries, key: tuple) -> QuantileSketch:
+    """One sketch pooling the ``key`` sketch of every replication summary (copies: the
+    summaries keep theirs)."""
+    out = QuantileSketch()
+    for s in summaries:
+        sk = s.sketches.get(key)
+        if sk is not None:
+            out.merge(copy_sketch(sk))
+    return out
+
+
+def copy_sketch(sk: QuantileSketch) -> QuantileSketch:
+    """An independent copy of ``sk`` (merging into it leaves ``sk`` as it was)."""
+    new = QuantileSketch(sk.alpha, sk.exact)
+    new.__setstate__(sk.__getstate__())
+    new.values = None if sk.values is None else sk.values.copy()
+    return new
+
+
+def sketch_values(sk: QuantileSketch) -> np.ndarray:
+    """The sketch's values (exact ones, or each bucket's representative repeated)."""
+    if sk.values is not None:
+        return np.sort(sk.values)
+    g = math.exp(sk._lg)
+    reps = 2.0 * np.exp(sk.keys * sk._lg) / (g + 1.0)
+    return np.concatenate([np.zeros(sk.zeros), np.repeat(reps, sk.counts)])
