@@ -32,6 +32,7 @@ from bpsim.analysis import roles as _roles
 from bpsim.analysis import slas as _slas
 from bpsim.analysis import visits as _visits
 from bpsim.engine.output import LIFECYCLES, RunOutput
+from bpsim.stream.levels import QueueLevel
 from bpsim.stream.sketch import QuantileSketch
 
 __all__ = ["Collector", "Summary", "EVERY"]
@@ -91,87 +92,6 @@ class Summary:
         return self.sums.setdefault(name, {})
 
 
-class _Level:
-    """One step function (queue or in-stage count of one element), settled slice by slice."""
-
-    __slots__ = ("level", "tp", "area", "first", "second", "mx", "at_warm", "seen", "peak",
-                 "inst", "vals", "k")
-
-    def __init__(self, inst: np.ndarray | None = None) -> None:
-        self.level = 0
-        self.tp = -math.inf     # time of the last change
-        self.area = self.first = self.second = 0.0
-        self.mx = -math.inf
-        self.at_warm = False
-        self.seen = False
-        self.peak = 0           # the largest value at any time (warm-up included)
-        self.inst = inst        # sorted instants the trend test reads (None: none)
-        self.vals = np.zeros(0 if inst is None else len(inst))
-        self.k = 0              # instants resolved so far
-
-    def settle(self, upto: float, t: np.ndarray | None = None, lv: np.ndarray | None = None
-               ) -> None:
-        """Resolve the instants before ``upto``: the value after the changes at or before
-        each (``t``, ``lv``: this slice's changes and levels after them)."""
-        if self.inst is None:
-            return
-        j = int(np.searchsorted(self.inst, upto, side="left"))
-        if j <= self.k:
-            return
-        tau = self.inst[self.k:j]
-        if t is None or lv is None or not len(t):
-            self.vals[self.k:j] = self.level
-        else:
-            i = np.searchsorted(t, tau, side="right") - 1
-            self.vals[self.k:j] = np.where(i >= 0, lv[np.clip(i, 0, None)], self.level)
-        self.k = j
-
-    def advance(self, t: np.ndarray, d: np.ndarray, w0: float, mid: float, upto: float) -> None:
-        """Changes ``d`` at increasing distinct times ``t`` (all before ``upto``, the slice's
-        end)."""
-        self.seen = True
-        lv = self.level + np.cumsum(d)
-        self.settle(upto, t, lv)
-        self.peak = max(self.peak, int(lv.max()))
-        seg_t0 = np.concatenate([[self.tp], t[:-1]])
-        seg_lv = np.concatenate([[self.level], lv[:-1]]).astype(float)
-        self._integrate(seg_t0, t, seg_lv, w0, mid)
-        inside = t > w0
-        if inside.any():
-            if not self.at_warm:
-                j = int(np.argmax(inside))
-                self.mx = max(self.mx, float(seg_lv[j]))
-                self.at_warm = True
-            self.mx = max(self.mx, float(lv[inside].max()))
-        self.level = int(lv[-1])
-        self.tp = float(t[-1])
-
-    def _integrate(self, a, b, lv, w0: float, mid: float) -> None:
-        a = np.maximum(a, w0)
-        span = np.clip(b - a, 0.0, None)
-        self.area += float(np.sum(lv * span))
-        if not math.isnan(mid):
-            s1 = np.clip(np.minimum(b, mid) - a, 0.0, None)
-            self.first += float(np.sum(lv * s1))
-            a2 = np.maximum(a, mid)
-            self.second += float(np.sum(lv * np.clip(b - a2, 0.0, None)))
-
-    def close(self, end: float, w0: float, mid: float) -> dict:
-        self.settle(math.inf)
-        self._integrate(np.array([self.tp]), np.array([end]), np.array([float(self.level)]),
-                        w0, mid)
-        if not self.at_warm:
-            self.mx = max(self.mx, float(self.level))
-        T = end - w0
-        if T <= 0:
-            return {"mean": math.nan, "max": math.nan, "first_half": math.nan,
-                    "second_half": math.nan}
-        half = (mid - w0) if not math.isnan(mid) else math.nan
-        return {"mean": self.area / T, "max": self.mx,
-                "first_half": self.first / half if half > 0 else math.nan,
-                "second_half": self.second / (end - mid) if end > mid else math.nan}
-
-
 class Collector:
     """Folds one replication's finished tickets into a :class:`Summary` (see the module doc).
 
@@ -219,7 +139,7 @@ class Collector:
         self.m_kept = 0
         self.last = -math.inf
         self.pending: dict[str, pd.DataFrame] = {}  # handed-over tickets' changes at >= now
-        self.levels: dict[tuple[str, str], _Level] = {}
+        self.levels: dict[tuple[str, str], QueueLevel] = {}
         self.elements = [n.id for n in plan.nodes]
         self.roles = plan.roles
         # staff members as the engine names them: per role, numbered across its shifts
@@ -546,7 +466,7 @@ class Collector:
                 dsum = np.add.reduceat(dd, starts)
                 lvl = self.levels.get((what, e))
                 if lvl is None:
-                    lvl = self.levels[(what, e)] = _Level(self.inst if what == "queue" else None)
+                    lvl = self.levels[(what, e)] = QueueLevel(self.inst if what == "queue" else None)
                 lvl.advance(tt[starts], dsum, w0, mid, now)
             for (wh, _e), lvl in self.levels.items():
                 if wh == what:
