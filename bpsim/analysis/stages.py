@@ -34,7 +34,7 @@ import pandas as pd
 
 from bpsim.analysis.stats import mean_ci, percentiles
 
-__all__ = ["stage_table", "element_name", "stage_role", "element_type"]
+__all__ = ["stage_table", "element_name", "stage_role", "element_type", "queue_figures"]
 
 
 def element_name(process, element: str) -> str:
@@ -67,6 +67,20 @@ _COLUMNS = [
     "queue_mean", "queue_ci95", "queue_max", "interrupted", "open", "withdrawn",
     "abandoned", "abandon_rate", "abandon_rate_ci95", "blocked", "block_rate", "block_rate_ci95",
 ]
+
+
+def queue_figures(queue_stats: pd.DataFrame | None, element: str,
+                  replications: list[int]) -> dict[str, float]:
+    """A stage's queue columns: mean length over replications with its CI, and the maximum.
+
+    ``queue_stats`` is indexed by (element, replication) with ``mean`` and ``max``; a
+    replication where the element never queued counts as a mean of 0.
+    """
+    if queue_stats is None or element not in queue_stats.index.get_level_values(0):
+        return {"queue_mean": 0.0, "queue_ci95": math.nan, "queue_max": 0.0}
+    q = queue_stats.loc[element].reindex(replications)
+    mean, ci = mean_ci(q["mean"].fillna(0.0))
+    return {"queue_mean": mean, "queue_ci95": ci, "queue_max": float(q["max"].max())}
 
 
 def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: list[int],
@@ -104,12 +118,7 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
             row[f"{fig}_mean"], row[f"{fig}_ci95"] = mean_ci(per_rep[fig].mean())
             for k, v in percentiles(g[fig].to_numpy()).items():
                 row[f"{fig}_{k}"] = v
-        if qs is not None and element in qs.index.get_level_values(0):
-            q = qs.loc[element].reindex(replications)
-            row["queue_mean"], row["queue_ci95"] = mean_ci(q["mean"].fillna(0.0))
-            row["queue_max"] = float(q["max"].max())
-        else:
-            row["queue_mean"], row["queue_ci95"], row["queue_max"] = 0.0, math.nan, 0.0
+        row.update(queue_figures(qs, element, replications))
         n = max(len(replications), 1)
         row["interrupted"] = float((g["outcome"] == "interrupted").sum()) / n
         row["open"] = float(g["outcome"].isna().sum()) / n

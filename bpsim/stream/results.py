@@ -189,12 +189,7 @@ class StreamedResults(Results):
                 row[f"{fig}_mean"], row[f"{fig}_ci95"] = mean_ci(col(f"{fig}_sum") / nn.where(nn > 0))
                 for k, v in pooled_sketch(self.summaries, ("stage", e, fig)).percentiles().items():
                     row[f"{fig}_{k}"] = v
-            if qs is not None and e in qs.index.get_level_values(0):
-                q = qs.loc[e].reindex(reps)
-                row["queue_mean"], row["queue_ci95"] = mean_ci(q["mean"].fillna(0.0))
-                row["queue_max"] = float(q["max"].max())
-            else:
-                row["queue_mean"], row["queue_ci95"], row["queue_max"] = 0.0, math.nan, 0.0
+            row.update(_stages.queue_figures(qs, e, reps))
             row["interrupted"] = float(col("interrupted").sum()) / n
             row["open"] = float(col("open").sum()) / n
             row["withdrawn"] = float(col("withdrawn").sum()) / n
