@@ -400,7 +400,8 @@ def _unstaffed(s: Scenario, tasks: dict[str, TaskSpec], roles: dict[str, Role]) 
         if role.staff <= 0 and name in used:
             loc = ("roles", name, "staff" if s.roles[name].shifts is None else "shifts")
             problems.append(s.error(
-                f"role {name!r} has no staff, but {len(used[name])} task(s) need it "
+                f"role {name!r} has no staff, but {len(used[name])} "
+                f"{'task needs' if len(used[name]) == 1 else 'tasks need'} it "
                 f"({', '.join(used[name][:5])}): their tickets would wait forever.", loc,
                 "give it staff: 1 or more, or write allow_unstaffed: true at the top of the "
                 "scenario to run anyway (those tickets then stay open until the horizon)."))

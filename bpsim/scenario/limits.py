@@ -80,6 +80,10 @@ def estimate_cases(bound: Any, replications: int | None = None) -> float:
     return per_rep * max(reps, 0)
 
 
+def _reps(n: int) -> str:
+    return f"{n:,} replication" + ("" if n == 1 else "s")
+
+
 def _count(n: float) -> str:
     return f"{n:,.0f}" if n < 1e15 else f"{n:.2e}"
 
@@ -114,11 +118,12 @@ def check_run_size(bound: Any, replications: int | None = None) -> list[str]:
     if cases > max_cases:
         key = "cases" if bound.horizon is None else "horizon"
         raise ScenarioError(
-            f"this run would simulate about {_count(cases)} tickets ({reps:,} replication(s)); "
-            f"bpsim runs at most {max_cases:,.0f} in one run (memory grows with every ticket).",
+            f"this run would simulate about {_count(cases)} tickets ({_reps(reps)}); "
+            f"bpsim runs at most {max_cases:,.0f} in one run.",
             key=key, hint="shorten horizon, lower the arrival rates, cases or replications; set "
             "BPSIM_MAX_CASES to allow more.")
     if cases > WARN_CASES:
-        return [f"this run simulates about {_count(cases)} tickets over {reps:,} "
-                "replication(s); it may take many minutes and gigabytes of memory."]
+        return [f"this run simulates about {_count(cases)} tickets over {_reps(reps)}; it may "
+                "take many minutes, and gigabytes of memory unless it runs without event "
+                "records (--no-records, records=False)."]
     return []
