@@ -41,7 +41,7 @@ WEIGHTS = {"utilization": 0.4, "wait_share": 0.4, "growth": 0.2}
 def _wait_share(visits: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     done = cases.loc[cases["measured"] & cases["completed"].astype(bool)]
     cycle = done.groupby("replication")["cycle_time"].sum()
-    v = visits.loc[visits["measured"]]
+    v = visits.loc[visits["measured"], ["element", "replication", "case", "wait"]]
     # the visits of those tickets: (replication, case) as one integer key, matched with numpy
     width = int(max(cases["case"].max() if len(cases) else 0,
                     v["case"].max() if len(v) else 0)) + 1

@@ -26,11 +26,33 @@ import pandas as pd
 from bpsim.analysis.stats import mean_ci
 
 __all__ = ["queue_series", "time_average", "queue_stats", "queue_curve", "littles_law",
-           "little_sums", "little_table"]
+           "little_sums", "little_table", "replication_slices"]
 
 
 def _leave_queue(v: pd.DataFrame) -> pd.Series:
     return v["start"].where(v["start"].notna(), v["end"])
+
+
+def replication_slices(visits: pd.DataFrame) -> list[pd.DataFrame]:
+    """``visits`` cut into one slice per replication when its rows come replication by
+    replication in increasing order (as :func:`bpsim.analysis.visits.visits` builds them),
+    else ``[visits]``. A figure computed per slice and put together in slice order is the
+    figure of the whole table, with working arrays the size of one replication's visits."""
+    rep = visits["replication"].to_numpy()
+    if len(rep) < 2:
+        return [visits]
+    starts = np.concatenate([[0], np.flatnonzero(rep[1:] != rep[:-1]) + 1])
+    if len(starts) < 2 or not bool(np.all(np.diff(rep[starts]) > 0)):
+        return [visits]
+    ends = np.append(starts[1:], len(rep))
+    return [visits.iloc[a:b] for a, b in zip(starts, ends)]
+
+
+def _by_replication(func, visits: pd.DataFrame, *args) -> pd.DataFrame:
+    parts = replication_slices(visits)
+    if len(parts) == 1:
+        return func(visits, *args)
+    return pd.concat([func(part, *args) for part in parts], ignore_index=True)
 
 
 def queue_series(visits: pd.DataFrame, what: str = "queue") -> pd.DataFrame:
@@ -39,10 +61,16 @@ def queue_series(visits: pd.DataFrame, what: str = "queue") -> pd.DataFrame:
     Returns columns ``replication``, ``element``, ``time``, ``length``: the step function's
     value from ``time`` until the next row of the same replication and element (0 before
     the first row). Simultaneous changes are merged, so no zero-length spike appears.
+    Computed one replication at a time (:func:`replication_slices`).
     """
     cols = ["replication", "element", "time", "length"]
     if visits.empty:
         return pd.DataFrame(columns=cols)
+    return _by_replication(_queue_series, visits, what)
+
+
+def _queue_series(visits: pd.DataFrame, what: str) -> pd.DataFrame:
+    cols = ["replication", "element", "time", "length"]
     leave = (_leave_queue(visits) if what == "queue" else visits["end"]).to_numpy(float)
     el = visits["element"]
     if not isinstance(el.dtype, pd.CategoricalDtype):
@@ -191,6 +219,11 @@ def little_sums(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue") -
     cols = ["replication", "element", "n", "c", "w", "open_n", "open_lo"]
     if visits.empty:
         return pd.DataFrame(columns=cols)
+    return _by_replication(_little_sums, visits, wins, what)
+
+
+def _little_sums(visits: pd.DataFrame, wins: pd.DataFrame, what: str) -> pd.DataFrame:
+    cols = ["replication", "element", "n", "c", "w", "open_n", "open_lo"]
     leave = _leave_queue(visits) if what == "queue" else visits["end"]
     rep = visits["replication"]
     t0 = rep.map(wins["warmup"]).to_numpy(float)

@@ -96,11 +96,16 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
     replications : list of int
         Every replication of the run (a replication where a stage saw no ticket counts 0).
     """
-    m = visits.loc[visits["measured"]]
+    # only the columns the table reads: a copy of the measured rows, not of every column
+    m = visits.loc[visits["measured"], ["element", "replication", "outcome", "wait", "service",
+                                        "sojourn"]]
     rows = []
     elements = list(dict.fromkeys(visits["element"]))
-    order = (m.assign(_since=m["enabled"] - m["arrival"]).groupby("element", observed=True)["_since"].median()
+    measured = visits["measured"].to_numpy(bool)
+    m["_since"] = (visits["enabled"].to_numpy(float) - visits["arrival"].to_numpy(float))[measured]
+    order = (m.groupby("element", observed=True)["_since"].median()
              if not m.empty else pd.Series(dtype=float))
+    del m["_since"]
     elements.sort(key=lambda e: (order.get(e, math.inf), str(e)))
     qs = queue_stats.set_index(["element", "replication"]) if not queue_stats.empty else None
     groups = {k: g for k, g in m.groupby("element", sort=False, observed=True)}

@@ -155,3 +155,16 @@ def test_littles_law_per_replication_loop(desk):
         row = got.loc[(element, "queue")]
         assert row["lambda"] == pytest.approx(np.mean(lams))
         assert row["W"] == pytest.approx(np.mean(ws))
+
+
+def test_figures_built_one_replication_at_a_time_equal_the_whole_table(desk):
+    v, wins = desk.visits, desk.windows
+    parts = Q.replication_slices(v)
+    assert len(parts) == v["replication"].nunique() == 2
+    assert sum(len(p) for p in parts) == len(v)
+    assert len(Q.replication_slices(v.iloc[::-1])) == 1      # not in replication order: whole
+    for what in ("queue", "stage"):
+        pd.testing.assert_frame_equal(Q.queue_series(v, what), Q._queue_series(v, what))
+        pd.testing.assert_frame_equal(Q.little_sums(v, wins, what), Q._little_sums(v, wins, what))
+    # and a table out of replication order gives the same step functions, row for row
+    pd.testing.assert_frame_equal(Q.queue_series(v.iloc[::-1], "queue"), Q.queue_series(v, "queue"))
