@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from bpsim._words import plural
+
 __all__ = ["fmt_duration", "fmt_pm", "fmt_pct", "fmt_num", "fmt_count", "plural",
            "duration_unit"]
 
@@ -93,12 +95,3 @@ def fmt_count(x: float, per_replication: bool) -> str:
     return f"{x:,.1f}" if per_replication else f"{x:,.0f}"
 
 
-def plural(n: float, word: str, many: str | None = None) -> str:
-    """``"1 pool"``, ``"2 pools"``, ``"1,250 tickets"``; ``many`` for an irregular plural.
-
-    >>> plural(1, "pool"), plural(3, "process", "processes"), plural(0, "lane")
-    ('1 pool', '3 processes', '0 lanes')
-    """
-    many = many if many is not None else word + "s"
-    text = f"{int(n):,}" if float(n).is_integer() else f"{n:,.1f}"
-    return f"{text} {word if n == 1 else many}"

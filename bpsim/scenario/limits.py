@@ -26,6 +26,7 @@ import math
 import os
 from typing import Any
 
+from bpsim._words import plural
 from bpsim.errors import ScenarioError
 
 __all__ = ["estimate_cases", "check_run_size", "WARN_CASES"]
@@ -80,10 +81,6 @@ def estimate_cases(bound: Any, replications: int | None = None) -> float:
     return per_rep * max(reps, 0)
 
 
-def _reps(n: int) -> str:
-    return f"{n:,} replication" + ("" if n == 1 else "s")
-
-
 def _count(n: float) -> str:
     return f"{n:,.0f}" if n < 1e15 else f"{n:.2e}"
 
@@ -118,12 +115,14 @@ def check_run_size(bound: Any, replications: int | None = None) -> list[str]:
     if cases > max_cases:
         key = "cases" if bound.horizon is None else "horizon"
         raise ScenarioError(
-            f"this run would simulate about {_count(cases)} tickets ({_reps(reps)}); "
+            f"this run would simulate about {_count(cases)} tickets "
+            f"({plural(reps, 'replication')}); "
             f"bpsim runs at most {max_cases:,.0f} in one run.",
             key=key, hint="shorten horizon, lower the arrival rates, cases or replications; set "
             "BPSIM_MAX_CASES to allow more.")
     if cases > WARN_CASES:
-        return [f"this run simulates about {_count(cases)} tickets over {_reps(reps)}; it may "
+        return [f"this run simulates about {_count(cases)} tickets over "
+                f"{plural(reps, 'replication')}; it may "
                 "take many minutes, and gigabytes of memory unless it runs without event "
                 "records (--no-records, records=False)."]
     return []
