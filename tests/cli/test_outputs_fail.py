@@ -17,18 +17,10 @@ import sys
 import pytest
 
 import bpsim.report.files as files_module
-from bpsim.cli import main
-from tests.cli.test_bad_input import MODEL, SCENARIO
+from tests.cli.test_bad_input import MODEL, SCENARIO, cli
 from tests.conftest import MODELS, ROOT
 
 DRAWIO = MODELS / "service_desk.drawio"
-
-
-def cli(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "internal error" not in err and "Traceback" not in err, err
-    return code, out, err
 
 
 @pytest.fixture
