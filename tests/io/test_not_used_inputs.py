@@ -8,6 +8,18 @@ import bpsim
 from bpsim.cli import main
 from bpsim.errors import NotAProcessError
 
+BPSIM_RELATIONSHIP = """  <relationship id="Rel_1" type="BPSimData">
+    <extensionElements>
+      <bpsim:BPSimData>
+        <bpsim:Scenario id="s1" name="Normal week">
+          <bpsim:ScenarioParameters replication="3"/>
+        </bpsim:Scenario>
+      </bpsim:BPSimData>
+    </extensionElements>
+    <source>D</source><target>D</target>
+  </relationship>
+"""
+
 BPSIM_FILE = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
              xmlns:bpsim="http://www.bpsim.org/schemas/2.0" id="D" targetNamespace="t">
@@ -18,32 +30,12 @@ BPSIM_FILE = """<?xml version="1.0" encoding="UTF-8"?>
     <sequenceFlow id="F1" sourceRef="S" targetRef="T"/>
     <sequenceFlow id="F2" sourceRef="T" targetRef="E"/>
   </process>
-  <relationship id="Rel_1" type="BPSimData">
-    <extensionElements>
-      <bpsim:BPSimData>
-        <bpsim:Scenario id="s1" name="Normal week">
-          <bpsim:ScenarioParameters replication="3"/>
-        </bpsim:Scenario>
-      </bpsim:BPSimData>
-    </extensionElements>
-    <source>D</source><target>D</target>
-  </relationship>
-</definitions>
+""" + BPSIM_RELATIONSHIP + """</definitions>
 """
 
 QBP_FILE = BPSIM_FILE.replace('xmlns:bpsim="http://www.bpsim.org/schemas/2.0"',
                               'xmlns:qbp="http://www.qbp-simulator.com/Schema201212"').replace(
-    """  <relationship id="Rel_1" type="BPSimData">
-    <extensionElements>
-      <bpsim:BPSimData>
-        <bpsim:Scenario id="s1" name="Normal week">
-          <bpsim:ScenarioParameters replication="3"/>
-        </bpsim:Scenario>
-      </bpsim:BPSimData>
-    </extensionElements>
-    <source>D</source><target>D</target>
-  </relationship>
-""", """  <qbp:processSimulationInfo id="qbp_1" processInstances="100">
+    BPSIM_RELATIONSHIP, """  <qbp:processSimulationInfo id="qbp_1" processInstances="100">
     <qbp:elements><qbp:element elementId="T"/></qbp:elements>
   </qbp:processSimulationInfo>
 """)
