@@ -41,6 +41,7 @@ from bpsim.engine.tokens import (
     SkillPool,
     StaffMember,
     Token,
+    take_next,
 )
 from bpsim.engine.updates import OWNER, track_owners, update_builder
 from bpsim.engine.waiting import waiting_builder
@@ -171,12 +172,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             staff.busy += now - (s if s > warmup else warmup)
         staff.tok = None
         if staff.on_shift:
-            pool = staff.pool
-            tok = pool.pull()
-            if tok is None:
-                pool.idle.append(staff)
-            else:
-                starters[tok.node](tok, staff, now)
+            take_next(staff, now, starters)
         elif staff.due:
             begin_break(staff, now)
 
@@ -189,11 +185,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             if m.hand is not None:
                 offer(m, now)
             elif m.tok is None:
-                tok = pool.pull()
-                if tok is None:
-                    pool.idle.append(m)
-                else:
-                    starters[tok.node](tok, m, now)
+                take_next(m, now, starters)
 
     def close_shift(pool: Pool, crew: list[StaffMember]) -> None:
         for m in crew:
@@ -271,12 +263,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             if m.hand is not None:
                 offer(m, now)
                 return
-            pool = m.pool
-            tok = pool.pull()
-            if tok is None:
-                pool.idle.append(m)
-            else:
-                starters[tok.node](tok, m, now)
+            take_next(m, now, starters)
 
     hold, let_go, offer, settle = hand_builder(env, warmup, starters, begin_break, len(nodes))
     break_draws: dict[int, tuple] = {}

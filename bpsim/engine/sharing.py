@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import deque
 from typing import cast
 
-from bpsim.engine.tokens import Call, StaffMember, Token
+from bpsim.engine.tokens import Call, StaffMember, Token, take_next
 
 __all__ = ["FreePlaces", "hand_builder"]
 
@@ -114,12 +114,7 @@ def hand_builder(env, warmup: float, starters: list, begin_break, n_nodes: int):
         if m.slowdown and hand:
             restretch(m, now, len(hand) + 1, len(hand))
         if m.on_shift:
-            pool = m.pool
-            nxt = pool.pull()
-            if nxt is None:
-                pool.idle.append(m)
-            else:
-                starters[nxt.node](nxt, m, now)
+            take_next(m, now, starters)
         elif m.due and not hand:
             begin_break(m, now)
 

@@ -146,3 +146,14 @@ class SkillPool(Pool):
                     if not tok.dead:
                         return tok
         return None
+
+
+def take_next(m: StaffMember, now: float, starters: list) -> None:
+    """A free person on shift takes the most urgent ticket waiting in their pool
+    (``starters[node](tok, m, now)`` starts its work), or joins the pool's idle people."""
+    pool = m.pool
+    tok = pool.pull()
+    if tok is None:
+        pool.idle.append(m)
+    else:
+        starters[tok.node](tok, m, now)
