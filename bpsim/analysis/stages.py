@@ -97,11 +97,10 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
         Every replication of the run (a replication where a stage saw no ticket counts 0).
     """
     # only the columns the table reads: a copy of the measured rows, not of every column
-    m = visits.loc[visits["measured"], ["element", "replication", "outcome", "wait", "service",
-                                        "sojourn"]]
+    measured = visits["measured"].to_numpy(bool)
+    m = visits.loc[measured, ["element", "replication", "outcome", "wait", "service", "sojourn"]]
     rows = []
     elements = list(dict.fromkeys(visits["element"]))
-    measured = visits["measured"].to_numpy(bool)
     m["_since"] = (visits["enabled"].to_numpy(float) - visits["arrival"].to_numpy(float))[measured]
     order = (m.groupby("element", observed=True)["_since"].median()
              if not m.empty else pd.Series(dtype=float))
