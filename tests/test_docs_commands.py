@@ -265,6 +265,9 @@ def test_documented_command_runs(item, tmp_path, monkeypatch, capsys):
     shared = ROOT.parent / "shared"
     if shared.exists():
         (tmp_path / "shared").symlink_to(shared, target_is_directory=True)
+    elif any("../shared" in c[2] for c in ITEMS[item]):
+        pytest.skip(f"{shared} not found: the command reads ../shared (CI has it beside the "
+                    "clone)")
     _cheap_models(work)
     monkeypatch.chdir(work)
     monkeypatch.setenv("BPSIM_MODELS", str(work / "models"))
