@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from bpsim.analysis.stats import mean_ci
+from bpsim.experience import draws as _draws
 from bpsim.experience.blueprint import Blueprint
 from bpsim.experience.journey import _key, breaches, phase_at
 from bpsim.experience.survey import response_probabilities, survey_estimate
@@ -117,27 +118,16 @@ def params_from(section: Any = None) -> SatisfactionParams:
     return p
 
 
-def _rng(results, purpose: int, replication: int = 0) -> np.random.Generator:
-    seed = results.seed
-    entropy = int(seed) if seed is not None else 0
-    return np.random.default_rng(np.random.SeedSequence(entropy,
-                                                        spawn_key=(19, purpose, replication)))
-
-
 def per_ticket_draws(results, cases: pd.DataFrame, purpose: int, kind: str) -> np.ndarray:
-    """One draw per ticket (standard normal or uniform), keyed by replication and case
-    number: the same ticket gets the same draw in two runs with the same seed (common random
-    numbers), so comparing two scenarios compares what happened, not the dice."""
-    out = np.zeros(len(cases))
-    reps = cases["replication"].to_numpy()
+    """One draw per ticket (standard normal or uniform), keyed by the run's seed, ``purpose``,
+    the replication and the case number only (:mod:`bpsim.experience.draws`): the same
+    ticket gets the same draw in two runs with the same seed (common random numbers), so
+    comparing two scenarios compares what happened, not the dice; and any subset of the
+    tickets (one chunk of a streaming run) draws what the whole run draws for them."""
+    reps = cases["replication"].to_numpy().astype(np.int64)
     ids = cases["case"].to_numpy().astype(np.int64)
-    for r in np.unique(reps):
-        rows = reps == r
-        size = int(ids[rows].max()) + 1
-        g = _rng(results, purpose, int(r))
-        draws = g.standard_normal(size) if kind == "normal" else g.random(size)
-        out[rows] = draws[ids[rows]]
-    return out
+    draw = _draws.normal if kind == "normal" else _draws.uniform
+    return np.asarray(draw(results.seed, purpose, reps, ids), dtype=float).reshape(len(cases))
 
 
 def score_tickets(results, bp: Blueprint, per_phase: pd.DataFrame, cases: pd.DataFrame,
@@ -233,7 +223,7 @@ def score_tickets(results, bp: Blueprint, per_phase: pd.DataFrame, cases: pd.Dat
     credit("channel", np.arange(n), np.full(n, first_phase), offset)
 
     per_driver = {d: v.sum(axis=1) for d, v in contrib.items()}
-    noise = (params.noise * per_ticket_draws(results, cases, 1, "normal") if params.noise > 0
+    noise = (params.noise * per_ticket_draws(results, cases, _draws.MOOD, "normal") if params.noise > 0
              else np.zeros(n))
     latent = params.base + sum(per_driver.values()) + noise
     score = np.clip(np.rint(latent), 1, params.scale)
@@ -253,7 +243,7 @@ def score_tickets(results, bp: Blueprint, per_phase: pd.DataFrame, cases: pd.Dat
     bias = float(getattr(survey, "bias", 1.0) or 1.0) if survey is not None else 1.0
     if rate > 0:
         p_answer = response_probabilities(score, rate, bias, params.scale)
-        tickets["answered"] = per_ticket_draws(results, cases, 2, "uniform") < p_answer
+        tickets["answered"] = per_ticket_draws(results, cases, _draws.SURVEY, "uniform") < p_answer
     else:
         tickets["answered"] = False
     # one row per ticket x phase x driver, phase and driver as categories (no Python object
