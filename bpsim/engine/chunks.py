@@ -14,7 +14,8 @@ leading run of handed-over tickets and keep indexing by the same case numbers (a
 open for a long time holds back only the cases that arrived after it).
 
 A collector is any object with ``every`` (int), ``chunk(part, open_part, now)`` and
-``finish(open_part, end)``; ``part`` and ``open_part`` are dicts of numpy arrays:
+``finish(open_part, end, part)`` (the last finished tickets and the open ones, handed over
+together at the end); ``part`` and ``open_part`` are dicts of numpy arrays:
 ``keys``, ``times`` (records) and ``case``, ``cls``, ``start``, ``arrival``, ``end``,
 ``left`` (case rows). :mod:`bpsim.stream.collect` is the one bpsim uses.
 """
@@ -113,10 +114,10 @@ class Chunker:
         self.next_at = len(self.keys) + self.every
 
     def finish(self, end: float):
-        """At the end of the replication: hand over the last finished tickets, then the
-        open ones (``collector.finish``); return what the collector returns."""
+        """At the end of the replication: hand over the last finished tickets and the open
+        ones together (``collector.finish``: one fold, not two); return what the collector
+        returns."""
         done, opened, _fin = self._split()
-        self.collector.chunk(done, opened, end)
         del self.keys[:]
         del self.times[:]
-        return self.collector.finish(opened, end)
+        return self.collector.finish(opened, end, done)

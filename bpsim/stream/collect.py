@@ -32,6 +32,7 @@ from bpsim.analysis import roles as _roles
 from bpsim.analysis import slas as _slas
 from bpsim.analysis import visits as _visits
 from bpsim.engine.output import LIFECYCLES, RunOutput
+from bpsim.stream.groups import Groups, index_of
 from bpsim.stream.levels import QueueLevel
 from bpsim.stream.sketch import QuantileSketch
 
@@ -43,6 +44,12 @@ TREND_POINTS = 40
 EVERY = 1 << 18
 
 _FIGS = ("wait", "service", "sojourn")
+#: A visit's outcome, numbered (-1: still open), and an SLA clock's status.
+_OUTCOME = {"complete": 0, "interrupted": 1, "withdrawn": 2, "abandoned": 3, "blocked": 4}
+_INTERRUPTED, _WITHDRAWN, _ABANDONED, _BLOCKED = 1, 2, 3, 4
+_STATUS = {"met": 0, "breached": 1, "open-breached": 2, "left": 3, "censored": 4, "never": 5,
+           "not-started": 6}
+_NO_CHANGES = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
 
 def _add(store: dict, key, values: dict) -> None:
@@ -141,7 +148,15 @@ class Collector:
         self.pending: dict[str, pd.DataFrame] = {}  # handed-over tickets' changes at >= now
         self.levels: dict[tuple[str, str], QueueLevel] = {}
         self.elements = [n.id for n in plan.nodes]
-        self.roles = plan.roles
+        self.roles = list(plan.roles)
+        self.classes = list(plan.classes)
+        # each name's number, and the columns' categories, built once per replication
+        self.eidx = {e: i for i, e in enumerate(self.elements)}
+        self.cidx = {c: i for i, c in enumerate(self.classes)}
+        self.ridx = {r: i for i, r in enumerate(self.roles)}
+        self.elem_role = np.array([self.ridx.get(n.role, -1) if n.kind == "task"
+                                   and n.role is not None else -1 for n in plan.nodes] or [-1],
+                                  dtype=np.int32)
         # staff members as the engine names them: per role, numbered across its shifts
         names, roles = [], []
         for ri, (rname, role) in enumerate(bound.roles.items()):
@@ -153,6 +168,10 @@ class Collector:
                     roles.append(ri)
         self.staff_names = names
         self.staff_roles = np.asarray(roles, dtype=np.int32)
+        self.sidx = {r: i for i, r in enumerate(names)}
+        self.cats = {k: pd.Index(list(c), dtype=object) for k, c in (
+            ("cls", self.classes), ("element", self.elements), ("lifecycle", LIFECYCLES),
+            ("resource", names), ("role", self.roles))}
 
     # -- records -> the record-based path's tables ------------------------------------------
     def _output(self, part: dict, end: float, staff_names: list[str] | None = None) -> RunOutput:
@@ -164,41 +183,38 @@ class Collector:
         elem = code >> 4
         life = (code & 15).astype(np.int8)
         resource = (packed & 0xFFFF).astype(np.int32) - 1
-        names = self.staff_names
-        role_of = {r: k for k, r in enumerate(self.roles)}
-        elem_role = np.array([role_of.get(n.role, -1) if n.kind == "task" and n.role is not None
-                              else -1 for n in plan.nodes] or [-1], dtype=np.int32)
-        role = elem_role[elem] if len(elem) else np.zeros(0, np.int32)
+        role = self.elem_role[elem] if len(elem) else np.zeros(0, np.int32)
         worked = resource >= 0
         if worked.any() and len(self.staff_roles):
             role[worked] = self.staff_roles[resource[worked]]
         # the class of each record's case
         cases_id = part["case"]
-        order = np.argsort(cases_id)
+        order = np.argsort(cases_id, kind="stable")
         pos = np.searchsorted(cases_id[order], case)
         cls = part["cls"][order][np.clip(pos, 0, max(len(order) - 1, 0))] if len(order) else \
             np.zeros(len(case), np.int8)
+        cats = self.cats
 
-        def cat(codes, cats):
-            return pd.Categorical.from_codes(np.asarray(codes), categories=pd.Index(list(cats), dtype=object))
+        def cat(codes, what):
+            return pd.Categorical.from_codes(np.asarray(codes), categories=cats[what])
 
         events = pd.DataFrame({
             "replication": np.full(len(case), self.rep, dtype=np.int64),
             "case": case,
-            "cls": cat(cls.astype(np.int16), plan.classes),
-            "element": cat(elem.astype(np.int32), self.elements),
-            "lifecycle": cat(life, LIFECYCLES),
+            "cls": cat(cls.astype(np.int16), "cls"),
+            "element": cat(elem.astype(np.int32), "element"),
+            "lifecycle": cat(life, "lifecycle"),
             "time": part["times"],
-            "resource": cat(resource, names),
-            "role": cat(role, self.roles),
+            "resource": cat(resource, "resource"),
+            "role": cat(role, "role"),
         })
         left = part["left"]
         endv = part["end"]
         cases = pd.DataFrame({
             "replication": np.full(len(cases_id), self.rep, dtype=np.int64),
             "case": cases_id,
-            "cls": cat(part["cls"].astype(np.int16), plan.classes),
-            "start": cat(part["start"], self.elements),
+            "cls": cat(part["cls"].astype(np.int16), "cls"),
+            "start": cat(part["start"], "element"),
             "arrival": part["arrival"],
             "end": endv,
             "completed": ~np.isnan(endv) & (left == 0),
@@ -225,22 +241,31 @@ class Collector:
         self.last = now
         self.summary.chunks += 1
 
-    def finish(self, opened: dict, end: float) -> Summary:
-        """The tickets still open at the end: fold them with the real window; close the
-        step functions; keep the open-ticket rows."""
+    def finish(self, opened: dict, end: float, done: dict | None = None) -> Summary:
+        """The end of the replication: fold the last finished tickets (``done``) and the
+        tickets still open (with the run's real window) in one go; close the step
+        functions; keep the open-ticket rows."""
         from bpsim.analysis.backlog import open_visits
 
         s = self.summary
         s.end = float(end)
         if self.only_mser:
+            if done is not None:
+                self._fold_mser(pd.DataFrame({k: done[k] for k in ("case", "arrival", "end")}),
+                                None)
             self._fold_mser(pd.DataFrame({k: opened[k] for k in ("case", "arrival", "end")}),
                             float(end))
             s.mser = self._mser(end)
             return s
-        out = self._output(opened, end)
+        both = opened if done is None else {k: np.concatenate([done[k], opened[k]])
+                                            for k in opened}
+        out = self._output(both, end)
         v = _visits.visits(out)
-        self._fold(out, v, final=True)
-        self._levels(v.iloc[0:0], v, end, final=True)
+        is_open = np.isin(v["case"].to_numpy(np.int64), opened["case"])
+        self._fold(out, v, final=True, open_cases=opened["case"])
+        self._levels(v, v.iloc[0:0], end, final=True)
+        if done is not None:
+            s.chunks += 1
         mid = self.mid if self.end_known is not None else (self.warmup + end) / 2
         for (what, element), lv in self.levels.items():
             s.queues.setdefault(what, {})[element] = lv.close(end, self.warmup,
@@ -250,33 +275,44 @@ class Collector:
         if s.trend is not None:
             s.trend["queues"] = {e: (lv.vals.copy(), lv.peak) for (what, e), lv in self.levels.items()
                                  if what == "queue"}
-        s.open_visits = open_visits(v, _visits.windows(out), self.process, self.bound)
+        s.open_visits = open_visits(v.loc[is_open].reset_index(drop=True), _visits.windows(out),
+                                    self.process, self.bound)
         mc = _visits.measured_cases(out)
         s.open_cases = mc.loc[mc["end"].isna()].reset_index(drop=True)  # not the ones left unserved
         return s
 
     # -- folding --------------------------------------------------------------------------
-    def _fold(self, out: RunOutput, v: pd.DataFrame, final: bool = False) -> None:
+    def _fold(self, out: RunOutput, v: pd.DataFrame, final: bool = False,
+              open_cases: np.ndarray | None = None) -> None:
+        """Fold one chunk's tickets (``out``: their records; ``v``: their visits; ``final``:
+        the last fold, whose tickets ``open_cases`` are still open)."""
         s = self.summary
         mc = _visits.measured_cases(out)
         wins = _visits.windows(out)
-        for e in v["element"].astype(object).unique() if len(v) else ():
-            s.elements[e] = None
+        w_end = float(wins["end"].iloc[0])
+        cname = self._cls_name
         # cases: counts, cycle time, per class
-        m = mc.loc[mc["measured"]]
-        done = m.loc[m["completed"].astype(bool)]
-        cases = s.table("cases")
-        for cls, g in m.assign(cls=m["cls"].astype(object)).groupby("cls", sort=False):
-            d = g.loc[g["completed"].astype(bool)]
-            ct = d["cycle_time"].to_numpy(float)
-            _add(cases, cls, {"arrived": len(g), "completed": len(d),
-                              "abandoned": float(g["abandoned"].astype(bool).sum()),
-                              "blocked": float(g["blocked"].astype(bool).sum()),
-                              "cycle_sum": float(np.nansum(ct)),
-                              "cycle_n": float((~np.isnan(ct)).sum())})
-        if len(done):
-            _sketch(s.sketches, ("cycle",), done["cycle_time"].to_numpy(float))
-        self._fold_mser(out.cases, float(wins["end"].iloc[0]) if final else None)
+        ccls = index_of(mc["cls"], self.cidx) + 1
+        meas = mc["measured"].to_numpy(bool)
+        compl = mc["completed"].to_numpy(bool)
+        ct = mc["cycle_time"].to_numpy(float)
+        g = Groups(ccls[meas], len(self.classes) + 1)
+        if len(g):
+            cm = compl[meas]
+            ctd = np.where(cm, ct[meas], np.nan)
+            cols: tuple | list = (g.count(), g.count(cm), g.count(mc["abandoned"].to_numpy(bool)[meas]),
+                    g.count(mc["blocked"].to_numpy(bool)[meas]), g.sum(ctd), g.valid(ctd))
+            cases = s.table("cases")
+            for i, k in enumerate(g.present):
+                _add(cases, cname(k), {"arrived": int(cols[0][i]), "completed": int(cols[1][i]),
+                                       "abandoned": float(cols[2][i]),
+                                       "blocked": float(cols[3][i]),
+                                       "cycle_sum": float(cols[4][i]),
+                                       "cycle_n": float(cols[5][i])})
+            done_ct = ct[meas & compl]
+            if len(done_ct):
+                _sketch(s.sketches, ("cycle",), done_ct)
+        self._fold_mser(out.cases, w_end if final else None)
         if s.trend is not None and len(out.cases):
             tr = s.trend
             arr = np.sort(out.cases["arrival"].to_numpy(float))
@@ -289,102 +325,150 @@ class Collector:
         # tickets not finished (a ticket that abandoned or was blocked has ended): open_summary's
         # "open" tickets
         if not final:
-            nd = mc.loc[mc["end"].isna()]
-            for cls, g in nd.assign(cls=nd["cls"].astype(object)).groupby("cls", sort=False):
-                arr = g["arrival"].to_numpy(float)
-                _add(s.table("left"), cls, {"n": len(g), "measured": float(g["measured"].sum()),
-                                            "arr_sum": float(arr.sum())})
-                row = s.table("left")[cls]
-                row["arr_min"] = min(row.get("arr_min", math.inf), float(arr.min()))
+            nd = np.isnan(mc["end"].to_numpy(float))
+            g = Groups(ccls[nd], len(self.classes) + 1)
+            if len(g):
+                arr = mc["arrival"].to_numpy(float)[nd]
+                n, m, a = g.count(), g.count(meas[nd]), g.sum(arr)
+                lo = np.full(g.size, math.inf)
+                np.minimum.at(lo, g.keys, arr)
+                left = s.table("left")
+                for i, k in enumerate(g.present):
+                    _add(left, cname(k), {"n": int(n[i]), "measured": float(m[i]),
+                                          "arr_sum": float(a[i])})
+                    row = left[cname(k)]
+                    row["arr_min"] = min(row.get("arr_min", math.inf), float(lo[k]))
         if v.empty:
             return
+        E, ne, ncl = self.elements, len(self.elements), len(self.classes) + 1
+        el = index_of(v["element"], self.eidx)
+        vcls = index_of(v["cls"], self.cidx) + 1
+        oc = index_of(v["outcome"], _OUTCOME)           # -1: still open
+        vrole = index_of(v["role"], self.ridx) + 1       # 0: nobody
+        vmeas = v["measured"].to_numpy(bool)
+        en = v["enabled"].to_numpy(float)
+        start = v["start"].to_numpy(float)
+        vcase = v["case"].to_numpy(np.int64)
+        for e in Groups(el, ne).present:
+            s.elements[E[e]] = None
+        # each ticket's row in the cases: its channel, whether it completed in the window
+        cid = mc["case"].to_numpy(np.int64)
+        corder = np.argsort(cid, kind="stable")
+        pos = np.clip(np.searchsorted(cid[corder], vcase), 0, max(len(cid) - 1, 0))
+        crow = corder[pos]
+        found = cid[crow] == vcase
+        chan = np.where(found, index_of(mc["start"], self.eidx)[crow] + 1, 0)
+        done_case = found & (meas & compl)[crow]
         # first appearance of each element (and class, channel) in the visits' order
-        self._first(v, ("element",), "all")
-        mv = v.loc[v["measured"]]
-        channel = out.cases.set_index("case")["start"].astype(object)
-        mv = mv.assign(channel=channel.reindex(mv["case"].to_numpy()).to_numpy())
-        for keys in (("element",), ("element", "cls"), ("element", "channel")):
-            self._first(mv, keys, "measured")
+        order = np.lexsort((v["visit"].to_numpy(np.int64), vcase, en))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        firsts = (en, vcase, v["visit"].to_numpy(np.int64), order)
+        self._first(firsts, rank, el, ne, None, ("element",), "all", lambda k: E[k])
+        mvr = np.flatnonzero(vmeas)
+        self._first(firsts, rank, el, ne, mvr, ("element",), "measured", lambda k: E[k])
+        self._first(firsts, rank, el * ncl + vcls, ne * ncl, mvr, ("element", "cls"),
+                    "measured", lambda k: (E[k // ncl], cname(k % ncl)))
+        self._first(firsts, rank, el * (ne + 1) + chan, ne * (ne + 1), mvr,
+                    ("element", "channel"), "measured",
+                    lambda k: (E[k // (ne + 1)], self._elem_name(k % (ne + 1))))
+        # the measured visits
+        mel, mcls, moc, mch = el[mvr], vcls[mvr], oc[mvr], chan[mvr]
+        counted = (moc != _WITHDRAWN) & (moc != _BLOCKED)
         # abandonment (per element, class, channel) and crossover (per element, role)
-        oc_all = mv["outcome"].astype(object)
-        ab = mv.assign(element=mv["element"].astype(object), cls=mv["cls"].astype(object),
-                       _v=(~oc_all.isin(["withdrawn", "blocked"])).astype(float),
-                       _a=(oc_all == "abandoned").astype(float),
-                       _b=(oc_all == "blocked").astype(float))
-        for key, g in ab.groupby(["element", "cls", "channel"], sort=False, dropna=False):
-            _add(s.table("abandon"), key, {"visits": float(g["_v"].sum()),
-                                           "abandoned": float(g["_a"].sum()),
-                                           "blocked": float(g["_b"].sum())})
-        started = mv.loc[mv["start"].notna()]
-        for key, g in started.assign(element=started["element"].astype(object),
-                                     role=started["role"].astype(object)).groupby(
-                                         ["element", "role"], sort=False, dropna=False):
-            _add(s.table("served"), key, {"n": float(len(g))})
+        g = Groups((mel * ncl + mcls) * (ne + 1) + mch, ne * ncl * (ne + 1))
+        cols = (g.count(counted), g.count(moc == _ABANDONED), g.count(moc == _BLOCKED))
+        ab = s.table("abandon")
+        for i, k in enumerate(g.present):
+            ec, ch = divmod(int(k), ne + 1)
+            key = (E[ec // ncl], cname(ec % ncl), self._elem_name(ch))
+            _add(ab, key, {"visits": float(cols[0][i]), "abandoned": float(cols[1][i]),
+                           "blocked": float(cols[2][i])})
+        srt = ~np.isnan(start[mvr])
+        nr = len(self.roles) + 1
+        g = Groups((mel * nr + vrole[mvr])[srt], ne * nr)
+        served = s.table("served")
+        for k, n in zip(g.present, g.count()):
+            _add(served, (E[k // nr], self.roles[k % nr - 1] if k % nr else None),
+                 {"n": float(n)})
         if s.trend is not None:  # visits reaching each stage within the last lag
             w1 = float(self.end_known)  # type: ignore[arg-type]
-            en = v["enabled"].to_numpy(float)
-            recent = (en >= w1 - s.trend["lag"]) & (en < w1)
-            for e, g in pd.Series(recent.astype(float)).groupby(v["element"].astype(object).to_numpy()):
-                _add(s.table("recent"), e, {"n": float(g.sum())})
+            g = Groups(el, ne)
+            recent = g.count((en >= w1 - s.trend["lag"]) & (en < w1))
+            for k, n in zip(g.present, recent):
+                _add(s.table("recent"), E[k], {"n": float(n)})
         # stages
+        g = Groups(mel, ne)
+        cols = (g.count(counted), g.count(moc == _INTERRUPTED), g.count(moc == -1),
+                g.count(moc == _WITHDRAWN), g.count(moc == _ABANDONED), g.count(moc == _BLOCKED))
+        figs = {fig: v[fig].to_numpy(float)[mvr] for fig in _FIGS}
+        sums = {fig: (g.sum(x), g.valid(x), g.split(x)) for fig, x in figs.items()}
+        since = g.split(en[mvr] - v["arrival"].to_numpy(float)[mvr])
         st = s.table("stages")
-        for e, g in mv.assign(element=mv["element"].astype(object)).groupby("element", sort=False):
-            oc = g["outcome"].astype(object)
-            row = {"count": float((~oc.isin(["withdrawn", "blocked"])).sum()),
-                   "interrupted": float((oc == "interrupted").sum()),
-                   "open": float(oc.isna().sum()),
-                   "withdrawn": float((oc == "withdrawn").sum()),
-                   "abandoned": float((oc == "abandoned").sum()),
-                   "blocked": float((oc == "blocked").sum())}
-            for fig in _FIGS:
-                x = g[fig].to_numpy(float)
-                row[f"{fig}_sum"] = float(np.nansum(x))
-                row[f"{fig}_n"] = float((~np.isnan(x)).sum())
-                _sketch(s.sketches, ("stage", e, fig), x)
-            _sketch(s.sketches, ("since", e), (g["enabled"] - g["arrival"]).to_numpy(float))
+        for i, k in enumerate(g.present):
+            e = E[k]
+            row = {"count": float(cols[0][i]), "interrupted": float(cols[1][i]),
+                   "open": float(cols[2][i]), "withdrawn": float(cols[3][i]),
+                   "abandoned": float(cols[4][i]), "blocked": float(cols[5][i])}
+            for fig, (sm, nn, parts) in sums.items():
+                row[f"{fig}_sum"] = float(sm[i])
+                row[f"{fig}_n"] = float(nn[i])
+                _sketch(s.sketches, ("stage", e, fig), parts[i])
+            _sketch(s.sketches, ("since", e), since[i])
             _add(st, e, row)
         # class waits (classes table): measured visits taken in charge by someone
-        cw = mv.loc[mv["role"].notna()]
-        for cls, g in cw.assign(cls=cw["cls"].astype(object)).groupby("cls", sort=False):
-            x = g["wait"].to_numpy(float)
-            _add(s.table("class_wait"), cls, {"sum": float(np.nansum(x)),
-                                              "n": float((~np.isnan(x)).sum())})
+        took = vrole[mvr] > 0
+        g = Groups(mcls[took], ncl)
+        x = figs["wait"][took]
+        for k, sm, n in zip(g.present, g.sum(x), g.valid(x)):
+            _add(s.table("class_wait"), cname(k), {"sum": float(sm), "n": float(n)})
         # wait share of completed measured tickets per element (bottlenecks)
-        comp = mc.loc[mc["measured"] & mc["completed"].astype(bool), "case"].to_numpy()
-        vd = mv.loc[np.isin(mv["case"].to_numpy(), comp)]
-        for e, g in vd.assign(element=vd["element"].astype(object)).groupby("element", sort=False):
-            _add(s.table("wait_done"), e, {"wait": float(g["wait"].sum())})
-        # roles: distinct tickets handled and handling time, overtime
-        for by in ("resource", "role"):
-            h = _roles.handled(v, wins, by)
-            vv = v.loc[v["resource"].notna()]
-            vv = vv.loc[(vv["start"] >= self.warmup) & (vv["start"] <= float(wins["end"].iloc[0]))]
-            for key, g in vv.assign(**{by: vv[by].astype(object)}).groupby(by, sort=False):
-                x = g["service"].to_numpy(float)
-                _add(s.table(f"handled_{by}"), key, {"service_sum": float(np.nansum(x)),
-                                                      "service_n": float((~np.isnan(x)).sum())})
-            for r in h.itertuples(index=False):
-                _add(s.table(f"handled_{by}"), getattr(r, by), {"cases": float(r.cases_handled)})
+        dn = done_case[mvr]
+        g = Groups(mel[dn], ne)
+        for k, sm in zip(g.present, g.sum(figs["wait"][dn])):
+            _add(s.table("wait_done"), E[k], {"wait": float(sm)})
+        # roles: distinct tickets handled and handling time (bpsim.analysis.roles.handled's
+        # visits: taken in charge by someone within the window)
+        vres = index_of(v["resource"], self.sidx)
+        inw = (vres >= 0) & (start >= self.warmup) & (start <= w_end)
+        service = v["service"].to_numpy(float)[inw]
+        for by, codes, names in (("resource", vres[inw], self.staff_names),
+                                 ("role", vrole[inw] - 1, self.roles)):
+            ok = codes >= 0
+            g = Groups(codes[ok], len(names))
+            table = s.table(f"handled_{by}")
+            x = service[ok]
+            for k, sm, n, c in zip(g.present, g.sum(x), g.valid(x),
+                                   g.distinct(vcase[inw][ok])):
+                _add(table, names[k], {"service_sum": float(sm), "service_n": float(n),
+                                       "cases": float(c)})
         ot = _roles.overtime(v, wins, self.bound)
-        for r in ot.itertuples(index=False):
-            _add(s.table("overtime"), r.resource, {"overtime": float(r.overtime)})
+        for res, over in zip(ot["resource"].astype(object), ot["overtime"].to_numpy(float)):
+            _add(s.table("overtime"), res, {"overtime": float(over)})
         # billing
         bills = _costs.billing(v, self.bound)
         if len(bills):
-            b = bills.assign(role=bills["role"].astype(object), cls=bills["cls"].astype(object))
-            for (role, cls), g in b.groupby(["role", "cls"], sort=False):
-                _add(s.table("bills"), (role, cls), {"amount": float(g["amount"].sum()),
-                                                     "billed_seconds": float(g["billed_seconds"].sum()),
-                                                     "service": float(g["service"].sum())})
+            br, bc = index_of(bills["role"], self.ridx), index_of(bills["cls"], self.cidx)
+            ok = (br >= 0) & (bc >= 0)
+            nc = len(self.classes)
+            g = Groups((br * nc + bc)[ok], len(self.roles) * nc)
+            amount, secs, serv = (g.sum(bills[c].to_numpy(float)[ok])
+                                  for c in ("amount", "billed_seconds", "service"))
+            for i, k in enumerate(g.present):
+                _add(s.table("bills"), (self.roles[k // nc], self.classes[k % nc]),
+                     {"amount": float(amount[i]), "billed_seconds": float(secs[i]),
+                      "service": float(serv[i])})
         # Little's law: the sums of bpsim.analysis.queues.little_sums, added chunk by chunk
         from bpsim.analysis.queues import little_sums
 
         for what in ("queue", "stage"):
             per = little_sums(v, wins, what)
-            for r in per.itertuples(index=False):
-                _add(s.table(f"little_{what}"), r.element,
-                     {"n": float(r.n), "c": float(r.c), "w": float(r.w),
-                      "open_n": float(r.open_n), "open_lo": float(r.open_lo)})
+            table = s.table(f"little_{what}")
+            cols = [per[c].to_numpy(float) for c in ("n", "c", "w", "open_n", "open_lo")]
+            for i, e in enumerate(per["element"].astype(object)):
+                _add(table, e, {"n": float(cols[0][i]), "c": float(cols[1][i]),
+                                "w": float(cols[2][i]), "open_n": float(cols[3][i]),
+                                "open_lo": float(cols[4][i])})
         # SLAs
         for sla in getattr(self.bound, "slas", None) or []:
             sc = _slas.sla_cases(sla, out.events, mc, v, wins)
@@ -392,81 +476,106 @@ class Collector:
                 continue
             self._fold_sla(sla, sc)
             if final:  # the censored margins enter the Kaplan-Meier estimate one by one
+                if open_cases is not None:
+                    sc = sc.loc[np.isin(sc["case"].to_numpy(np.int64), open_cases)]
                 s.sla_open = pd.concat([x for x in (s.sla_open, sc) if x is not None],
                                        ignore_index=True)
 
+    def _cls_name(self, k: int):
+        """The class of code ``k`` (0: none)."""
+        return self.classes[k - 1] if k else None
+
+    def _elem_name(self, k: int):
+        """The element of code ``k`` (0: none)."""
+        return self.elements[k - 1] if k else None
+
     def _fold_sla(self, sla, sc: pd.DataFrame) -> None:
         s = self.summary
-        sc = sc.assign(cls=sc["cls"].astype(object))
-        for cls, g in sc.groupby("cls", sort=False):
-            st = g["status"]
-            counts = {k: float((st == k).sum()) for k in
-                      ("met", "breached", "open-breached", "left", "censored", "never",
-                       "not-started")}
-            d = g.loc[st.isin(["met", "breached"])]
-            x = d["elapsed"].to_numpy(float)
-            counts["elapsed_sum"] = float(np.nansum(x))
-            counts["elapsed_n"] = float((~np.isnan(x)).sum())
-            counts["rows"] = float(len(g))
-            _add(s.table("sla"), (sla.name, cls), counts)
-            _sketch(s.sketches, ("sla", sla.name, cls), x)
-            met = g.loc[st == "met", "elapsed"].to_numpy(float)
-            _sketch(s.sketches, ("sla_met", sla.name, cls), met)
+        g = Groups(index_of(sc["cls"], self.cidx) + 1, len(self.classes) + 1)
+        status = index_of(sc["status"], _STATUS)
+        x = sc["elapsed"].to_numpy(float)
+        closed = (status == 0) | (status == 1)          # met, breached
+        xc = np.where(closed, x, np.nan)
+        counts = [g.count(status == k) for k in range(len(_STATUS))]
+        esum, en_, rows = g.sum(xc), g.valid(xc), g.count()
+        closed_x = g.split(np.where(closed, x, np.nan))
+        met_x = g.split(np.where(status == 0, x, np.nan))
+        for i, k in enumerate(g.present):
+            cls = self._cls_name(k)
+            row = {name: float(counts[j][i]) for name, j in _STATUS.items()}
+            row["elapsed_sum"] = float(esum[i])
+            row["elapsed_n"] = float(en_[i])
+            row["rows"] = float(rows[i])
+            _add(s.table("sla"), (sla.name, cls), row)
+            _sketch(s.sketches, ("sla", sla.name, cls), closed_x[i])
+            _sketch(s.sketches, ("sla_met", sla.name, cls), met_x[i])
 
-    def _first(self, v: pd.DataFrame, keys: tuple, scope: str) -> None:
+    def _first(self, firsts: tuple, rank: np.ndarray, codes: np.ndarray, size: int,
+               rows: np.ndarray | None, keys: tuple, scope: str, name) -> None:
         """Keep, per group, the first visit in the order of the record-based visits table:
         (replication, enabled, case, visit)."""
-        if v.empty:
+        en, case, visit, order = firsts
+        k = codes if rows is None else codes[rows]
+        r = rank if rows is None else rank[rows]
+        if not len(k):
             return
-        f = v[list(keys) + ["enabled", "case", "visit"]].assign(
-            **{k: v[k].astype(object) for k in keys})
-        f = f.sort_values(["enabled", "case", "visit"], kind="stable")
-        top = f.drop_duplicates(list(keys))
+        best = np.full(size, len(rank), dtype=np.int64)
+        np.minimum.at(best, k, r)
+        present = np.flatnonzero(best < len(rank))
+        present = present[np.argsort(best[present], kind="stable")]
         store = self.summary.first.setdefault((scope, keys), {})
-        for row in top.itertuples(index=False):
-            key = tuple(getattr(row, k) for k in keys)
-            key = key[0] if len(key) == 1 else key
-            val = (self.rep, float(row.enabled), int(row.case), int(row.visit))
+        for code, row in zip(present, order[best[present]]):
+            key = name(int(code))
+            val = (self.rep, float(en[row]), int(case[row]), int(visit[row]))
             if key not in store or val < store[key]:
                 store[key] = val
 
     # -- step functions ---------------------------------------------------------------------
-    def _changes(self, v: pd.DataFrame, what: str) -> pd.DataFrame:
+    def _changes(self, v: pd.DataFrame, what: str) -> tuple:
+        """The step function's changes (element number, time, +1/-1) of visits ``v``."""
         if v.empty:
-            return pd.DataFrame({"element": [], "time": [], "d": []})
+            return _NO_CHANGES
         leave = (v["start"].where(v["start"].notna(), v["end"]) if what == "queue"
                  else v["end"]).to_numpy(float)
-        el = v["element"].astype(object).to_numpy()
+        el = index_of(v["element"], self.eidx)
         t = np.concatenate([v["enabled"].to_numpy(float), leave])
         d = np.concatenate([np.ones(len(v)), -np.ones(len(v))])
         e = np.concatenate([el, el])
         ok = ~np.isnan(t)
-        return pd.DataFrame({"element": e[ok], "time": t[ok], "d": d[ok]})
+        return e[ok], t[ok], d[ok]
 
     def _levels(self, v_done: pd.DataFrame, v_open: pd.DataFrame, now: float, final: bool) -> None:
         w0 = self.warmup
         mid = self.mid
-        pending: dict[str, pd.DataFrame] = {}
+        pending: dict[str, tuple] = {}
         for what in ("queue", "stage"):
             mine = self._changes(v_done, what)
             old = self.pending.get(what)
             if old is not None:
-                mine = pd.concat([mine, old], ignore_index=True)
-            ch = pd.concat([mine, self._changes(v_open, what)], ignore_index=True)
-            ch = ch.loc[(ch["time"] >= self.last) & (ch["time"] < now)]
+                mine = tuple(np.concatenate([a, b]) for a, b in zip(mine, old))
+            opened = self._changes(v_open, what)
+            e, t, d = (np.concatenate([a, b]) for a, b in zip(mine, opened))
+            keep = (t >= self.last) & (t < now)
+            e, t, d = e[keep], t[keep], d[keep]
             if not final:  # handed-over tickets' changes at ``now`` wait for the next slice
-                pending[what] = mine.loc[mine["time"] >= now]
-            for e, g in ch.groupby("element", sort=False):
-                tt = g["time"].to_numpy(float)
-                order = np.argsort(tt, kind="stable")
-                tt, dd = tt[order], g["d"].to_numpy(float)[order]
+                later = mine[1] >= now
+                pending[what] = tuple(a[later] for a in mine)
+            g = Groups(e, len(self.elements))
+            # per element, by time (stable: a tie keeps its order)
+            order = np.lexsort((t, e))
+            e, t, d = e[order], t[order], d[order]
+            lo = np.searchsorted(e, g.present, side="left")
+            hi = np.searchsorted(e, g.present, side="right")
+            for k, a, b in zip(g.present, lo, hi):
+                tt, dd = t[a:b], d[a:b]
                 new = np.ones(len(tt), dtype=bool)
                 new[1:] = tt[1:] != tt[:-1]
                 starts = np.nonzero(new)[0]
                 dsum = np.add.reduceat(dd, starts)
-                lvl = self.levels.get((what, e))
+                key = (what, self.elements[k])
+                lvl = self.levels.get(key)
                 if lvl is None:
-                    lvl = self.levels[(what, e)] = QueueLevel(self.inst if what == "queue" else None)
+                    lvl = self.levels[key] = QueueLevel(self.inst if what == "queue" else None)
                 lvl.advance(tt[starts], dsum, w0, mid, now)
             for (wh, _e), lvl in self.levels.items():
                 if wh == what:
