@@ -158,10 +158,11 @@ def cost_table(staff: pd.DataFrame, visits: pd.DataFrame | None, cases: pd.DataF
                                  + list(cases["cls"].astype(object).unique())))
     measured = cases.loc[cases["measured"]]
     for cls in classes:
-        nc = count(measured.loc[measured["cls"].astype(object) == cls])
+        # (a categorical column compared as it is: its codes, not a copy into objects)
+        nc = count(measured.loc[(measured["cls"] == cls).to_numpy(bool)])
         if nc.sum() == 0:
             continue
-        b = bills.loc[bills["cls"].astype(object) == cls]
+        b = bills.loc[(bills["cls"] == cls).to_numpy(bool)]
         amount = b.groupby("replication")["amount"].sum().reindex(reps, fill_value=0.0)
         ph = b.groupby("replication")["service"].sum().reindex(reps, fill_value=0.0) / 3600
         row = {"scope": "class", "name": cls, "cases": mean_ci(nc)[0],

@@ -89,7 +89,13 @@ def _queue_series(visits: pd.DataFrame, what: str) -> pd.DataFrame:
     groups = np.concatenate([group, group])
     ok = ~np.isnan(times)
     times, delta, groups = times[ok], delta[ok], groups[ok]
-    order = np.lexsort((times, groups))
+    # by group, then time: a sort on the times, then a stable one on the groups (numbered
+    # from 0 here, so that it is a radix sort on small integers): 3x faster than lexsort
+    if len(groups) and (int(groups.max()) - int(groups.min())) < 2 ** 15:
+        order = np.argsort(times)
+        order = order[np.argsort((groups - groups.min()).astype(np.int16)[order], kind="stable")]
+    else:
+        order = np.lexsort((times, groups))
     times, delta, groups = times[order], delta[order], groups[order]
     new = np.ones(len(times), dtype=bool)
     new[1:] = (groups[1:] != groups[:-1]) | (times[1:] != times[:-1])
@@ -137,23 +143,59 @@ def time_average(times: np.ndarray, lengths: np.ndarray, t0: float, t1: float,
     return area / (t1 - t0), float(vals.max())
 
 
+def _sorted_average(times: np.ndarray, lengths: np.ndarray, t0: float, t1: float,
+                    ) -> tuple[float, float]:
+    """:func:`time_average` of times in increasing order, the window found by bisection."""
+    if t1 <= t0:
+        return math.nan, math.nan
+    a = int(np.searchsorted(times, t0, side="right"))     # times[:a] <= t0
+    b = int(np.searchsorted(times, t1, side="left"))      # times[a:b] inside (t0, t1)
+    level0 = float(lengths[a - 1]) if a > 0 else 0.0
+    b = max(a, b)
+    t = np.concatenate([[t0], times[a:b], [t1]])
+    vals = np.concatenate([[level0], lengths[a:b].astype(float)])
+    area = float(np.sum(vals * np.diff(t)))
+    return area / (t1 - t0), float(vals.max())
+
+
 def queue_stats(series: pd.DataFrame, wins: pd.DataFrame) -> pd.DataFrame:
     """Per replication and element: ``mean`` (time-weighted), ``max``, and the means of the
     first and second half of the window (``first_half``, ``second_half``) for the growth
-    figure used by the bottleneck score."""
+    figure used by the bottleneck score (rows in order of first appearance of the pair).
+
+    Each pair's rows are cut from whole arrays (one sort when they are not already grouped
+    and in time order, as :func:`queue_series` gives them), not split by a groupby."""
+    cols = ["replication", "element", "mean", "max", "first_half", "second_half"]
+    if series.empty:
+        return pd.DataFrame(columns=cols)
+    el = series["element"]
+    if not isinstance(el.dtype, pd.CategoricalDtype):
+        el = el.astype("category")
+    codes = el.cat.codes.to_numpy().astype(np.int64)
+    rep = series["replication"].to_numpy().astype(np.int64)
+    keep = codes >= 0
+    width = max(len(el.cat.categories), 1)
+    at, pairs = pd.factorize(rep[keep] * width + codes[keep])   # order of first appearance
+    times = series["time"].to_numpy()[keep]
+    lengths = series["length"].to_numpy()[keep]
+    step = np.diff(at)
+    if not bool(np.all((step > 0) | ((step == 0) & (np.diff(times) >= 0)))):
+        order = np.lexsort((times, at))
+        at, times, lengths = at[order], times[order], lengths[order]
+    bounds = np.r_[0, np.flatnonzero(np.diff(at)) + 1, len(at)]
+    names = np.asarray(el.cat.categories, dtype=object)
+    warm, end = wins["warmup"], wins["end"]
     rows = []
-    for (rep, element), g in series.groupby(["replication", "element"], sort=False,
-                                                 observed=True):
-        t0, t1 = float(wins.loc[rep, "warmup"]), float(wins.loc[rep, "end"])
-        times, lengths = g["time"].to_numpy(), g["length"].to_numpy()
-        mean, mx = time_average(times, lengths, t0, t1)
+    for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+        r = int(pairs[k] // width)
+        t0, t1 = float(warm.loc[r]), float(end.loc[r])
+        tk, lk = times[lo:hi], lengths[lo:hi]
+        mean, mx = _sorted_average(tk, lk, t0, t1)
         mid = (t0 + t1) / 2
-        first, _ = time_average(times, lengths, t0, mid)
-        second, _ = time_average(times, lengths, mid, t1)
-        rows.append({"replication": rep, "element": element, "mean": mean, "max": mx,
-                     "first_half": first, "second_half": second})
-    return pd.DataFrame(rows, columns=["replication", "element", "mean", "max", "first_half",
-                                       "second_half"])
+        first, _ = _sorted_average(tk, lk, t0, mid)
+        second, _ = _sorted_average(tk, lk, mid, t1)
+        rows.append((r, names[pairs[k] % width], mean, mx, first, second))
+    return pd.DataFrame(rows, columns=cols)
 
 
 def queue_curve(series: pd.DataFrame, element: str, grid: np.ndarray,
@@ -237,14 +279,33 @@ def _little_sums(visits: pd.DataFrame, wins: pd.DataFrame, what: str) -> pd.Data
     present = entered | carried
     lo = np.maximum(en, t0)
     stay = np.minimum(out_at, t1) - lo                      # time inside the window
-    # every (replication, element) pair that has visits, in order of first appearance
-    keys = visits[["replication", "element"]].assign(
-        _n=present.astype(np.int64), _c=carried.astype(np.int64),
-        _w=np.where(present & ~still, stay, 0.0), _on=(present & still).astype(np.int64),
-        _ol=np.where(present & still, lo, 0.0))
-    g = keys.groupby(["replication", "element"], sort=False, observed=True)
-    return g.agg(n=("_n", "sum"), c=("_c", "sum"), w=("_w", "sum"), open_n=("_on", "sum"),
-                 open_lo=("_ol", "sum")).reset_index()[cols]
+    # every (replication, element) pair that has visits, in order of first appearance,
+    # summed with np.bincount over the pair's number (a pandas groupby costs 4x as much)
+    el = visits["element"]
+    if not isinstance(el.dtype, pd.CategoricalDtype):
+        el = el.astype("category")
+    codes = el.cat.codes.to_numpy().astype(np.int64)
+    width = max(len(el.cat.categories), 1)
+    pair = rep.to_numpy().astype(np.int64) * width + codes
+    valid = codes >= 0
+    if not valid.all():
+        pair, present, carried, still, stay, lo = (
+            a[valid] for a in (pair, present, carried, still, stay, lo))
+    at, ordered = pd.factorize(pair)             # numbered in order of first appearance
+    k = len(ordered)
+    is_open = present & still
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(at[mask], minlength=k).astype(np.int64)
+
+    def total(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.bincount(at[mask], weights=values[mask], minlength=k).astype(float)
+
+    return pd.DataFrame({
+        "replication": (ordered // width).astype(rep.dtype),
+        "element": pd.Categorical.from_codes(ordered % width, dtype=el.dtype),
+        "n": count(present), "c": count(carried), "w": total(present & ~still, stay),
+        "open_n": count(is_open), "open_lo": total(is_open, lo)}, columns=cols)
 
 
 def little_table(per: pd.DataFrame, stats: pd.DataFrame, wins: pd.DataFrame,

@@ -166,6 +166,13 @@ class Results:
         """One row per ticket x stage x pass (see :mod:`bpsim.analysis.visits`)."""
         return _visits.visits(self.output)
 
+    @cached_property
+    def _measured_cases(self) -> pd.DataFrame:
+        """The cases table with ``measured`` and ``cycle_time``
+        (:func:`bpsim.analysis.visits.measured_cases`), worked out once for every table that
+        reads it (none of them changes it)."""
+        return _visits.measured_cases(self.output)
+
     # -- tables ---------------------------------------------------------------------------
     @cached_property
     def cases(self) -> pd.DataFrame:
@@ -178,7 +185,7 @@ class Results:
         each SLA's name to it)."""
         from bpsim.analysis.stages import element_name
 
-        cases = _visits.measured_cases(self.output).rename(
+        cases = self._measured_cases.rename(
             columns={"cls": "priority", "start": "start_event"})
         starts = cases["start_event"].astype(object)
         names = {e: element_name(self.process, e) for e in starts.dropna().unique()}
@@ -274,7 +281,7 @@ class Results:
     @cached_property
     def sla_cases(self) -> pd.DataFrame:
         """Per SLA x measured ticket: its clock and status (see :mod:`bpsim.analysis.slas`)."""
-        base = _visits.measured_cases(self.output)
+        base = self._measured_cases
         slas = (getattr(self.scenario, "slas", None) or []) if self.events_recorded else []
         parts = [_slas.sla_cases(s, self.output.events, base, self.visits, self.windows)
                  for s in slas]
@@ -292,13 +299,13 @@ class Results:
     @cached_property
     def costs(self) -> pd.DataFrame:
         return _costs.cost_table(self.output.staff, self.visits,
-                                 _visits.measured_cases(self.output), self.replication_ids,
+                                 self._measured_cases, self.replication_ids,
                                  self.scenario)
 
     @cached_property
     def bottlenecks(self) -> pd.DataFrame:
         return _bottlenecks.bottleneck_table(
-            self.stages, self.roles, self.visits, _visits.measured_cases(self.output),
+            self.stages, self.roles, self.visits, self._measured_cases,
             self.queue_stats, self.windows, self.replication_ids)
 
     @cached_property
@@ -327,14 +334,14 @@ class Results:
     def open_summary(self) -> dict:
         """The open backlog at the horizon: ``total``, ``measured``, ``age_mean``,
         ``by_state``, ``by_class``, ``share`` (see :func:`bpsim.analysis.backlog.open_summary`)."""
-        return _backlog.open_summary(_visits.measured_cases(self.output), self.open_visits,
+        return _backlog.open_summary(self._measured_cases, self.open_visits,
                                      self.windows, self.replication_ids)
 
     @cached_property
     def classes(self) -> pd.DataFrame:
         """Per priority class: tickets, completed, open, cycle time, wait (see
         :mod:`bpsim.analysis.classes`)."""
-        return _classes.class_table(_visits.measured_cases(self.output), self.visits,
+        return _classes.class_table(self._measured_cases, self.visits,
                                     self.replication_ids,
                                     getattr(self.scenario, "classes", None) or ())
 
@@ -411,7 +418,7 @@ class Results:
     # -- headline figures -------------------------------------------------------------------
     @cached_property
     def _case_counts(self) -> tuple[float, float]:
-        c = _visits.measured_cases(self.output)
+        c = self._measured_cases
         m = c.loc[c["measured"]]
         reps = pd.Index(self.replication_ids)
         arrived = m.groupby("replication").size().reindex(reps, fill_value=0)
@@ -429,7 +436,7 @@ class Results:
     def left(self) -> dict[str, float]:
         """Measured tickets per replication that left unserved: ``abandoned`` (lost patience in
         a queue) and ``blocked`` (turned away by a full queue), means."""
-        c = _visits.measured_cases(self.output)
+        c = self._measured_cases
         m = c.loc[c["measured"]]
         reps = pd.Index(self.replication_ids)
         out = {}
@@ -449,7 +456,7 @@ class Results:
         ``p50``, ``p90``, ``p95`` (seconds), ``cases`` (the completed tickets it covers, per
         replication) and ``open`` (measured tickets still open at the horizon, per
         replication, which it does not cover)."""
-        c = _visits.measured_cases(self.output)
+        c = self._measured_cases
         done = c.loc[c["measured"] & c["completed"].astype(bool)]
         mean, ci = mean_ci(done.groupby("replication")["cycle_time"].mean())
         n = max(self.replications, 1)

@@ -78,7 +78,8 @@ def overtime(visits: pd.DataFrame, wins: pd.DataFrame, scenario) -> pd.DataFrame
     a = np.maximum(v["start"].to_numpy(float), w0)
     b = np.minimum(np.nan_to_num(v["end"].to_numpy(float), nan=np.inf), w1)
     extra = np.zeros(len(v))
-    res = v["resource"].astype(object).to_numpy()
+    resource = v["resource"]
+    res = resource.astype(object).to_numpy()
     by_cal: dict[int, tuple[object, list[str]]] = {}
     for name, cal in cals.items():
         if cal is not None:
@@ -87,13 +88,21 @@ def overtime(visits: pd.DataFrame, wins: pd.DataFrame, scenario) -> pd.DataFrame
     if ok.any():
         lo, hi = float(a[ok].min()), float(b[ok].max())
         for cal, names in by_cal.values():
-            rows = np.nonzero(ok & pd.Series(res).isin(names).to_numpy())[0]
+            rows = np.nonzero(ok & _is_in(resource, names))[0]
             if len(rows):
                 clock = WorkClock(cal, lo, hi)
                 extra[rows] = (b[rows] - a[rows]) - (clock(b[rows]) - clock(a[rows]))
     frame = pd.DataFrame({"replication": v["replication"].to_numpy(), "resource": res,
                           "overtime": extra})
     return frame.groupby(["replication", "resource"], sort=False, observed=True)["overtime"].sum().reset_index()
+
+
+def _is_in(col: pd.Series, names: list[str]) -> np.ndarray:
+    """``col.isin(names)`` as a numpy mask, from the codes of a categorical column."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return col.astype(object).isin(names).to_numpy()
+    table = np.append(col.cat.categories.isin(names), False)
+    return table[col.cat.codes.to_numpy()]
 
 
 def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -131,10 +131,18 @@ def _occurrences(events: pd.DataFrame, cases: pd.DataFrame, point) -> pd.DataFra
         occ = cases[["replication", "case", col]].rename(columns={col: "time"})
         return occ.dropna(subset=["time"])
     lcs = _MOMENTS.get(point.moment, _MOMENTS["arrive"])
-    # compare the categorical columns as they are (no copy of every record into objects)
-    ev = events.loc[(events["element"] == point.element) & events["lifecycle"].isin(lcs),
-                    ["replication", "case", "time"]]
-    return ev
+    # compare the categorical columns by their codes (no copy of every record into objects)
+    rows = np.flatnonzero(_is_in(events["element"], [point.element])
+                          & _is_in(events["lifecycle"], lcs))
+    return events.iloc[rows][["replication", "case", "time"]]
+
+
+def _is_in(col: pd.Series, values: list) -> np.ndarray:
+    """``col.isin(values)`` as a numpy mask, read from the codes of a categorical column."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return col.isin(values).to_numpy()
+    table = np.append(col.cat.categories.isin(values), False)   # code -1 (missing): False
+    return table[col.cat.codes.to_numpy()]
 
 
 class WorkClock:
@@ -212,7 +220,9 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
     c = cases.loc[cases["measured"]].copy()
     if sla.classes is not None:
         c = c.loc[c["cls"].astype(object).isin(list(sla.classes))]
-    c["target"] = [sla_target(sla, k) for k in c["cls"].astype(object)]
+    codes, classes = pd.factorize(c["cls"].astype(object), use_na_sentinel=True)
+    per_class = [sla_target(sla, k) for k in classes] + [sla_target(sla, math.nan)]
+    c["target"] = np.array(per_class, dtype=float)[codes]      # (None: NaN, not measured)
     c = c.loc[c["target"].notna()]
     key = ["replication", "case"]
     start = _occurrences(events, c, sla.start).groupby(key)["time"].min().rename("t0")
@@ -358,14 +368,18 @@ def sla_table(slas, per_case: pd.DataFrame, replications: list[int], classes=(),
     per priority class it measures, with the breach rate and the elapsed-time distribution
     (``elapsed_*``: of the tickets that reached the end point)."""
     rows = []
+    if len(per_case) and not isinstance(per_case["status"].dtype, pd.CategoricalDtype):
+        # the status compared as categories: a few codes, not strings per ticket and row
+        per_case = per_case.assign(status=per_case["status"].astype("category"))
     for sla in slas:
         g = per_case.loc[per_case["sla"] == sla.name]
         rows.append(_row(sla, "all", g, replications, process))
-        present = list(dict.fromkeys(list(classes) + list(g["cls"].astype(object).unique())))
+        cls_of = g["cls"].astype(object)
+        present = list(dict.fromkeys(list(classes) + list(cls_of.unique())))
         if sla.classes is not None:
             present = [k for k in present if k in sla.classes]
         for cls in present:
-            gc = g.loc[g["cls"].astype(object) == cls]
+            gc = g.loc[(cls_of == cls).to_numpy()]
             if gc.empty and sla_target(sla, cls) is None:
                 continue
             if len(present) > 1 or len(sla.target) > 1 or None not in sla.target:

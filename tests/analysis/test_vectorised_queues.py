@@ -1,0 +1,118 @@
+"""Queue statistics, Little's law sums and SLA clocks, rewritten with whole arrays, give the
+tables of the former computations (a pandas groupby per pair, a per-row lookup), row for row.
+
+The references below are those former computations, kept verbatim in spirit: a groupby over
+(replication, element) calling :func:`bpsim.analysis.queues.time_average`, a groupby ``agg``
+of the per-visit terms, ``sla_target`` called per ticket and a boolean ``isin`` over the
+records.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import bpsim
+from bpsim.analysis import Results
+from bpsim.analysis import queues as Q
+from bpsim.analysis import slas as S
+from bpsim.engine import run
+
+from ..conftest import MODELS
+
+
+@pytest.fixture(scope="module")
+def desk():
+    process = bpsim.read(MODELS / "service_desk.bpmn")
+    scenario = bpsim.load_scenario(MODELS / "service_desk.yaml").vary(
+        {"horizon": "12d", "warmup": "2d", "replications": 2})
+    bound = scenario.bind(process)
+    return Results(run(process, bound), process, bound)
+
+
+def reference_queue_stats(series: pd.DataFrame, wins: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for (rep, element), g in series.groupby(["replication", "element"], sort=False,
+                                            observed=True):
+        t0, t1 = float(wins.loc[rep, "warmup"]), float(wins.loc[rep, "end"])
+        times, lengths = g["time"].to_numpy(), g["length"].to_numpy()
+        mean, mx = Q.time_average(times, lengths, t0, t1)
+        mid = (t0 + t1) / 2
+        first, _ = Q.time_average(times, lengths, t0, mid)
+        second, _ = Q.time_average(times, lengths, mid, t1)
+        rows.append({"replication": rep, "element": element, "mean": mean, "max": mx,
+                     "first_half": first, "second_half": second})
+    return pd.DataFrame(rows, columns=["replication", "element", "mean", "max", "first_half",
+                                       "second_half"])
+
+
+def reference_little_sums(visits: pd.DataFrame, wins: pd.DataFrame, what: str) -> pd.DataFrame:
+    leave = visits["start"].where(visits["start"].notna(), visits["end"]) if what == "queue" \
+        else visits["end"]
+    rep = visits["replication"]
+    t0 = rep.map(wins["warmup"]).to_numpy(float)
+    t1 = rep.map(wins["end"]).to_numpy(float)
+    en = visits["enabled"].to_numpy(float)
+    out_at = leave.to_numpy(float)
+    still = np.isnan(out_at)
+    out_at = np.where(still, np.inf, out_at)
+    carried = (en < t0) & (out_at > t0)
+    present = ((en >= t0) & (en <= t1)) | carried
+    lo = np.maximum(en, t0)
+    stay = np.minimum(out_at, t1) - lo
+    keys = visits[["replication", "element"]].assign(
+        _n=present.astype(np.int64), _c=carried.astype(np.int64),
+        _w=np.where(present & ~still, stay, 0.0), _on=(present & still).astype(np.int64),
+        _ol=np.where(present & still, lo, 0.0))
+    g = keys.groupby(["replication", "element"], sort=False, observed=True)
+    return g.agg(n=("_n", "sum"), c=("_c", "sum"), w=("_w", "sum"), open_n=("_on", "sum"),
+                 open_lo=("_ol", "sum")).reset_index()[
+        ["replication", "element", "n", "c", "w", "open_n", "open_lo"]]
+
+
+def test_queue_stats_equal_the_grouped_computation(desk):
+    for what in ("queue", "stage"):
+        series = Q.queue_series(desk.visits, what)
+        got = Q.queue_stats(series, desk.windows)
+        assert len(got) > 10 and (got["max"] > 0).any()
+        pd.testing.assert_frame_equal(got, reference_queue_stats(series, desk.windows),
+                                      check_exact=True)
+        # rows out of order: the same figures (the pairs in their new order of appearance)
+        shuffled = series.sample(frac=1.0, random_state=1)
+        keys = ["replication", "element"]
+        pd.testing.assert_frame_equal(
+            Q.queue_stats(shuffled, desk.windows).sort_values(keys, ignore_index=True),
+            got.sort_values(keys, ignore_index=True), check_exact=True)
+
+
+def test_little_sums_equal_the_grouped_computation(desk):
+    v, wins = desk.visits, desk.windows
+    for what in ("queue", "stage"):
+        for part in (v, v.iloc[::-1], v.iloc[: len(v) // 3]):
+            got = Q.little_sums(part, wins, what)
+            want = reference_little_sums(part, wins, what)
+            assert got["c"].sum() > 0 or part is not v             # some carried tickets
+            # the counts exactly; the float sums up to the order of the additions
+            pd.testing.assert_frame_equal(got, want, rtol=1e-12)
+            for col in ("n", "c", "open_n"):
+                assert got[col].tolist() == want[col].tolist()
+
+
+def test_sla_targets_and_occurrences_equal_the_per_row_lookup(desk):
+    events = desk.output.events
+    for sla in desk.scenario.slas:
+        got = S.sla_cases(sla, events, desk._measured_cases, desk.visits, desk.windows)
+        want = [S.sla_target(sla, k) for k in got["cls"].astype(object)]
+        assert len(got) > 100
+        np.testing.assert_array_equal(got["target"].to_numpy(float), np.array(want, dtype=float))
+        for point in (sla.start, sla.end):
+            occ = S._occurrences(events, desk._measured_cases, point)
+            if point.element is None:
+                continue
+            lcs = S._MOMENTS.get(point.moment, S._MOMENTS["arrive"])
+            ref = events.loc[(events["element"].astype(object) == point.element)
+                             & events["lifecycle"].astype(object).isin(lcs),
+                             ["replication", "case", "time"]]
+            assert len(occ) > 0
+            pd.testing.assert_frame_equal(occ, ref, check_exact=True)
