@@ -21,6 +21,9 @@ integral of each half of the window and its value at the instants the trend test
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +39,7 @@ from bpsim.stream.groups import Groups, index_of
 from bpsim.stream.levels import QueueLevel
 from bpsim.stream.sketch import QuantileSketch
 
-__all__ = ["Collector", "Summary", "EVERY"]
+__all__ = ["Collector", "Summary", "EVERY", "item_figures"]
 
 #: Instants of the trend tests (as :func:`bpsim.analysis.stability.backlog_trend`).
 TREND_POINTS = 40
@@ -61,10 +64,29 @@ def _add(store: dict, key, values: dict) -> None:
             row[k] = row.get(k, 0.0) + v
 
 
-def _sketch(store: dict, key, values) -> None:
+#: Set by :func:`item_figures`: the collectors made meanwhile fold only a work item's figures.
+_ITEM: ContextVar[bool] = ContextVar("bpsim_stream_item_figures", default=False)
+
+
+@contextmanager
+def item_figures() -> Iterator[None]:
+    """Within this block, ``bpsim.engine.run(..., records=False)`` in this process folds
+    only what a what-if work item reads (:func:`bpsim.whatif.metrics.headline_metrics`):
+    the ticket counts and cycle time, the SLA clocks (met margins kept exactly, so the
+    breach rate's Kaplan-Meier estimate is the record-based one), the staff's overtime, the
+    MSER-5 sums, the backlog trend and the tickets still open. No stage, queue, role,
+    billing or Little's-law sums: the report's tables are not asked of such a run."""
+    token = _ITEM.set(True)
+    try:
+        yield
+    finally:
+        _ITEM.reset(token)
+
+
+def _sketch(store: dict, key, values, exact: int | None = None) -> None:
     sk = store.get(key)
     if sk is None:
-        sk = store[key] = QuantileSketch()
+        sk = store[key] = QuantileSketch(exact=exact)
     sk.add(values)
 
 
@@ -112,9 +134,10 @@ class Collector:
     """
 
     def __init__(self, plan, bound, replication: int, process=None, every: int = EVERY,
-                 only_mser: bool = False) -> None:
+                 only_mser: bool = False, item: bool = False) -> None:
         self.plan, self.bound, self.process = plan, bound, process
         self.only_mser = only_mser  # warmup: auto's pilot: the MSER-5 sums alone
+        self.item = item            # a what-if work item's figures alone (item_figures)
         self.every = int(every)
         self.rep = int(replication)
         self.warmup = float(bound.warmup or 0.0)
@@ -236,8 +259,9 @@ class Collector:
         out = self._output(done, now)
         v = _visits.visits(out)
         self._fold(out, v)
-        vo = _visits.visits(self._output(opened, now)) if len(opened["keys"]) else v.iloc[0:0]
-        self._levels(v, vo, now, final=False)
+        if not self.item:
+            vo = _visits.visits(self._output(opened, now)) if len(opened["keys"]) else v.iloc[0:0]
+            self._levels(v, vo, now, final=False)
         self.last = now
         self.summary.chunks += 1
 
@@ -261,24 +285,28 @@ class Collector:
                                             for k in opened}
         out = self._output(both, end)
         v = _visits.visits(out)
-        is_open = np.isin(v["case"].to_numpy(np.int64), opened["case"])
         self._fold(out, v, final=True, open_cases=opened["case"])
-        self._levels(v, v.iloc[0:0], end, final=True)
         if done is not None:
             s.chunks += 1
+        mc = _visits.measured_cases(out)
+        s.open_cases = mc.loc[mc["end"].isna()].reset_index(drop=True)  # not the ones left unserved
+        s.mser = self._mser(end)
+        if self.item:
+            if s.trend is not None:
+                s.trend["queues"] = {}
+            return s
+        self._levels(v, v.iloc[0:0], end, final=True)
         mid = self.mid if self.end_known is not None else (self.warmup + end) / 2
         for (what, element), lv in self.levels.items():
             s.queues.setdefault(what, {})[element] = lv.close(end, self.warmup,
                                                              mid if self.end_known is not None
                                                              else math.nan)
-        s.mser = self._mser(end)
         if s.trend is not None:
             s.trend["queues"] = {e: (lv.vals.copy(), lv.peak) for (what, e), lv in self.levels.items()
                                  if what == "queue"}
+        is_open = np.isin(v["case"].to_numpy(np.int64), opened["case"])
         s.open_visits = open_visits(v.loc[is_open].reset_index(drop=True), _visits.windows(out),
                                     self.process, self.bound)
-        mc = _visits.measured_cases(out)
-        s.open_cases = mc.loc[mc["end"].isna()].reset_index(drop=True)  # not the ones left unserved
         return s
 
     # -- folding --------------------------------------------------------------------------
@@ -310,7 +338,7 @@ class Collector:
                                        "cycle_sum": float(cols[4][i]),
                                        "cycle_n": float(cols[5][i])})
             done_ct = ct[meas & compl]
-            if len(done_ct):
+            if len(done_ct) and not self.item:
                 _sketch(s.sketches, ("cycle",), done_ct)
         self._fold_mser(out.cases, w_end if final else None)
         if s.trend is not None and len(out.cases):
@@ -324,7 +352,7 @@ class Collector:
             tr["recent"] += float(((arr >= w1 - tr["lag"]) & (arr < w1)).sum())
         # tickets not finished (a ticket that abandoned or was blocked has ended): open_summary's
         # "open" tickets
-        if not final:
+        if not final and not self.item:
             nd = np.isnan(mc["end"].to_numpy(float))
             g = Groups(ccls[nd], len(self.classes) + 1)
             if len(g):
@@ -339,6 +367,9 @@ class Collector:
                     row = left[cname(k)]
                     row["arr_min"] = min(row.get("arr_min", math.inf), float(lo[k]))
         if v.empty:
+            return
+        if self.item:
+            self._fold_people(out, mc, v, wins, final, open_cases)
             return
         E, ne, ncl = self.elements, len(self.elements), len(self.classes) + 1
         el = index_of(v["element"], self.eidx)
@@ -442,9 +473,6 @@ class Collector:
                                    g.distinct(vcase[inw][ok])):
                 _add(table, names[k], {"service_sum": float(sm), "service_n": float(n),
                                        "cases": float(c)})
-        ot = _roles.overtime(v, wins, self.bound)
-        for res, over in zip(ot["resource"].astype(object), ot["overtime"].to_numpy(float)):
-            _add(s.table("overtime"), res, {"overtime": float(over)})
         # billing
         bills = _costs.billing(v, self.bound)
         if len(bills):
@@ -458,6 +486,19 @@ class Collector:
                 _add(s.table("bills"), (self.roles[k // nc], self.classes[k % nc]),
                      {"amount": float(amount[i]), "billed_seconds": float(secs[i]),
                       "service": float(serv[i])})
+        self._fold_people(out, mc, v, wins, final, open_cases)
+
+    def _fold_people(self, out: RunOutput, mc: pd.DataFrame, v: pd.DataFrame,
+                     wins: pd.DataFrame, final: bool, open_cases: np.ndarray | None) -> None:
+        """The staff's overtime, Little's law's sums and the SLA clocks of a chunk (the
+        first and the last alone for a work item's figures)."""
+        s = self.summary
+        ot = _roles.overtime(v, wins, self.bound)
+        for res, over in zip(ot["resource"].astype(object), ot["overtime"].to_numpy(float)):
+            _add(s.table("overtime"), res, {"overtime": float(over)})
+        if self.item:
+            self._fold_slas(out, mc, v, wins, final, open_cases)
+            return
         # Little's law: the sums of bpsim.analysis.queues.little_sums, added chunk by chunk
         from bpsim.analysis.queues import little_sums
 
@@ -469,7 +510,11 @@ class Collector:
                 _add(table, e, {"n": float(cols[0][i]), "c": float(cols[1][i]),
                                 "w": float(cols[2][i]), "open_n": float(cols[3][i]),
                                 "open_lo": float(cols[4][i])})
-        # SLAs
+        self._fold_slas(out, mc, v, wins, final, open_cases)
+
+    def _fold_slas(self, out: RunOutput, mc: pd.DataFrame, v: pd.DataFrame,
+                   wins: pd.DataFrame, final: bool, open_cases: np.ndarray | None) -> None:
+        s = self.summary
         for sla in getattr(self.bound, "slas", None) or []:
             sc = _slas.sla_cases(sla, out.events, mc, v, wins)
             if sc.empty:
@@ -507,8 +552,11 @@ class Collector:
             row["elapsed_n"] = float(en_[i])
             row["rows"] = float(rows[i])
             _add(s.table("sla"), (sla.name, cls), row)
-            _sketch(s.sketches, ("sla", sla.name, cls), closed_x[i])
-            _sketch(s.sketches, ("sla_met", sla.name, cls), met_x[i])
+            if not self.item:
+                _sketch(s.sketches, ("sla", sla.name, cls), closed_x[i])
+            # a work item's Kaplan-Meier estimate reads every met margin: kept exactly
+            _sketch(s.sketches, ("sla_met", sla.name, cls), met_x[i],
+                    exact=(1 << 62) if self.item else None)
 
     def _first(self, firsts: tuple, rank: np.ndarray, codes: np.ndarray, size: int,
                rows: np.ndarray | None, keys: tuple, scope: str, name) -> None:
@@ -631,6 +679,8 @@ class Collector:
 def make_collector(plan, bound, replication: int, process=None, every: int | None = None,
                    only_mser: bool = False) -> Any:
     """A :class:`Collector` for replication ``replication`` (what ``bpsim.engine.run`` uses;
-    ``every``: default :data:`EVERY`; ``only_mser``: fold nothing but the MSER-5 sums)."""
+    ``every``: default :data:`EVERY`; ``only_mser``: fold nothing but the MSER-5 sums;
+    within :func:`item_figures`, only a work item's figures)."""
     return Collector(plan, bound, replication, process=process,
-                     every=EVERY if every is None else every, only_mser=only_mser)
+                     every=EVERY if every is None else every, only_mser=only_mser,
+                     item=_ITEM.get())

@@ -38,7 +38,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["WorkItem", "run_item", "headline_metrics", "breach_key", "utilization_key",
+__all__ = ["WorkItem", "run_item", "streams", "headline_metrics", "breach_key", "utilization_key",
            "FIGURES"]
 
 #: The figure groups a work item may ask for (the counts, cycle time, open backlog and
@@ -81,10 +81,10 @@ def _breach_rate(per_case) -> float:
     return km_breach_rate(margin, closed)
 
 
-def _costs(staff, cases, scenario) -> tuple[float, float]:
-    """Staff cost of the work done and payroll, each per measured ticket (the cost table's
-    ``total`` row): busy and on-shift seconds x ``cost_per_hour``, summed over roles."""
-    ncases = float(cases["measured"].sum())
+def _costs(staff, ncases: float, scenario) -> tuple[float, float]:
+    """Staff cost of the work done and payroll, each per measured ticket (``ncases`` of
+    them; the cost table's ``total`` row): busy and on-shift seconds x ``cost_per_hour``,
+    summed over roles."""
     worked = paid = 0.0
     if not staff.empty:
         by_role = staff.groupby(staff["role"].astype(object))[["busy", "on_shift"]].sum()
@@ -97,15 +97,11 @@ def _costs(staff, cases, scenario) -> tuple[float, float]:
     return worked / ncases, paid / ncases
 
 
-def _utilization(res) -> dict[str, float]:
-    """Busy time / time at work (on shift plus overtime) per role, capped at 1 (the role
-    table's ``utilization``)."""
-    from bpsim.analysis.roles import overtime
-
-    staff = res.output.staff
+def _utilization(staff, ot) -> dict[str, float]:
+    """Busy time / time at work (on shift plus overtime: ``ot``, per staff member) per
+    role, capped at 1 (the role table's ``utilization``)."""
     if staff.empty:
         return {}
-    ot = overtime(res.visits, res.windows, res.scenario)
     s = staff[["resource", "role", "busy", "on_shift"]].assign(
         resource=staff["resource"].astype(object), role=staff["role"].astype(object))
     s = s.merge(ot.assign(resource=ot["resource"].astype(object))[["resource", "overtime"]],
@@ -125,6 +121,8 @@ def headline_metrics(output, process, bound, figures=None) -> dict[str, float]:
     from bpsim.analysis.visits import measured_cases
 
     want = FIGURES if figures is None else frozenset(figures)
+    if getattr(output, "summaries", None):
+        return _streamed_metrics(output, process, bound, want)
     res = Results(output, process, bound)
     metrics: dict[str, float] = {
         "cases_arrived": _num(res.arrived),
@@ -132,7 +130,8 @@ def headline_metrics(output, process, bound, figures=None) -> dict[str, float]:
         "cycle_time": _num(res.cycle_time["mean"]),
     }
     if "costs" in want:
-        per_case, paid = _costs(output.staff, measured_cases(output), bound)
+        per_case, paid = _costs(output.staff, float(measured_cases(output)["measured"].sum()),
+                                bound)
         metrics["cost_per_case"] = per_case
         metrics["paid_cost_per_case"] = paid
     if "slas" in want:
@@ -153,7 +152,49 @@ def headline_metrics(output, process, bound, figures=None) -> dict[str, float]:
         metrics["share_satisfied"] = (_num(top["share_satisfied"].iloc[0]) if not top.empty
                                       else math.nan)
     if "utilization" in want:
-        util = _utilization(res)
+        from bpsim.analysis.roles import overtime
+
+        util = _utilization(output.staff, overtime(res.visits, res.windows, res.scenario))
+        for name in bound.roles:
+            metrics[utilization_key(name)] = util.get(name, math.nan)
+    return metrics
+
+
+def _streamed_metrics(output, process, bound, want: frozenset) -> dict[str, float]:
+    """:func:`headline_metrics` of a run with streaming statistics (``records=False``):
+    the same figures from the replication's summary (:mod:`bpsim.stream`): counts and
+    cycle-time sums, the SLA clocks' counts, met margins and censored clocks, the staff's
+    overtime, the backlog trend and the tickets still open. No CSAT: the customer's side
+    needs the records (:func:`run_item` keeps them then)."""
+    from bpsim.stream.results import StreamedResults
+    from bpsim.stream.slas import sla_row
+
+    res = StreamedResults(output, process, bound)
+    summaries = res.summaries
+    metrics: dict[str, float] = {
+        "cases_arrived": _num(res.arrived),
+        "cases_completed": _num(res.completed),
+        "cycle_time": _num(res.cycle_time["mean"]),
+    }
+    if "costs" in want:
+        per_case, paid = _costs(output.staff, float(res._case_sum("arrived").sum()), bound)
+        metrics["cost_per_case"] = per_case
+        metrics["paid_cost_per_case"] = paid
+    if "slas" in want:
+        for sla in bound.slas:
+            seen = list(dict.fromkeys(cls for s in summaries for (name, cls) in s.sums.get("sla", {})
+                                      if name == sla.name))
+            metrics[breach_key(sla.name)] = (_num(sla_row(res, sla, "all", seen)["breach_rate"])
+                                             if seen else math.nan)
+    metrics["_mser_warmup"] = _num(res.mser.warmup)
+    metrics["open_total"] = float(sum(len(s.open_cases) for s in summaries
+                                      if s.open_cases is not None))
+    bt = res.backlog_trend
+    metrics["_backlog_growth"] = _num(bt.growth) if bt is not None else math.nan
+    metrics["_backlog_positive_share"] = _num(bt.positive_share) if bt is not None else math.nan
+    metrics["_backlog_threshold"] = _num(bt.threshold) if bt is not None else math.nan
+    if "utilization" in want:
+        util = _utilization(output.staff, res._overtime)
         for name in bound.roles:
             metrics[utilization_key(name)] = util.get(name, math.nan)
     return metrics
@@ -171,16 +212,43 @@ class WorkItem:
     figures: frozenset[str] | None = None  # groups of FIGURES (None: all)
 
 
+def streams(item: WorkItem, bound) -> bool:
+    """Whether ``item`` runs with streaming statistics (``records=False``, the work item's
+    figures alone: :func:`bpsim.stream.collect.item_figures`) rather than with records:
+    when its run is ended by the horizon (the backlog trend's instants are then known in
+    advance; a run ended by ``cases:`` has them only at its end) and it is not asked for
+    the customer's side (CSAT needs every ticket's path)."""
+    if bound.horizon is None or bound.cases is not None:
+        return False
+    want = FIGURES if item.figures is None else item.figures
+    if "experience" in want:
+        from types import SimpleNamespace
+
+        from bpsim.experience.figures import Experience
+
+        if Experience(SimpleNamespace(process=item.process, scenario=bound)).relevant:
+            return False
+    return True
+
+
 def run_item(item: WorkItem) -> dict[str, float]:
-    """Simulate ``item`` (one replication) and return its headline figures."""
+    """Simulate ``item`` (one replication) and return its headline figures (with
+    streaming statistics when :func:`streams` says so: the same figures, for less CPU)."""
     from bpsim.engine import run
+    from bpsim.stream.collect import item_figures
 
     bound = item.scenario.bind(item.process)
+    stream = streams(item, bound)
     if getattr(bound, "warmup_auto", False):  # each replication picks its own (MSER-5)
         from bpsim.analysis.warmup import choose_warmup
 
         bound, _cut = choose_warmup(item.process, bound, seed=item.seed,
-                                    replication_ids=[item.replication])
-    output = run(item.process, bound, seed=item.seed, replication_ids=[item.replication],
-                 progress=False, record_events=True)
+                                    replication_ids=[item.replication], records=not stream)
+    if stream:
+        with item_figures():
+            output = run(item.process, bound, seed=item.seed, replication_ids=[item.replication],
+                         progress=False, records=False)
+    else:
+        output = run(item.process, bound, seed=item.seed, replication_ids=[item.replication],
+                     progress=False, record_events=True)
     return headline_metrics(output, item.process, bound, item.figures)
