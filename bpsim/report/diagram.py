@@ -72,10 +72,16 @@ def check_metric(metric: str) -> Metric:
 
 def figures(results) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(elements, flows)``: :func:`~bpsim.analysis.elements.element_table` and
-    :func:`~bpsim.analysis.elements.flow_table` of ``results`` (computed once, kept)."""
+    :func:`~bpsim.analysis.elements.flow_table` of ``results`` (computed once, kept);
+    of streamed results, :func:`bpsim.stream.elements.element_table` and
+    :func:`~bpsim.stream.elements.flow_table`: the same figures from the sums kept as the
+    run went."""
     cached = results.__dict__.get("_diagram_figures")
     if cached is None:
-        from bpsim.analysis.elements import element_table, flow_table
+        if getattr(results, "streamed", False):  # the same tables from streamed sums
+            from bpsim.stream.elements import element_table, flow_table
+        else:
+            from bpsim.analysis.elements import element_table, flow_table
 
         cached = (element_table(results), flow_table(results))
         results.__dict__["_diagram_figures"] = cached

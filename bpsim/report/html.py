@@ -131,6 +131,11 @@ def _headline(results, d: dict) -> str:
         code = esc(w.get("code", "")) if isinstance(w, dict) else ""
         msg = esc(w.get("message", w) if isinstance(w, dict) else w)
         body += f'<div class="warn"><code>{code}</code> {msg}</div>'
+    missing = list(getattr(results, "not_streamed", ()) or ())
+    if getattr(results, "streamed", False) and missing:
+        body += ('<p class="muted">This run kept no event records (streaming statistics): '
+                 f"not computed: {esc(', '.join(missing))}; no event log, no per-ticket "
+                 "table. Run with records for them.</p>")
     bn = _records(results.bottlenecks)[:1]
     if bn:
         body += (f'<p>Main bottleneck: <b>{esc(bn[0].get("name"))}</b> — '
@@ -143,7 +148,7 @@ def _diagram(results) -> str:
 
     if results.process is None:
         return '<p class="muted">No process was given with these results: no diagram.</p>'
-    note = "" if results.events_recorded else (
+    note = "" if results.events_recorded or getattr(results, "streamed", False) else (
         '<p class="muted">The run kept no event records: only utilisation can be shown '
         "on the diagram, and no flow counts.</p>")
 

@@ -15,7 +15,10 @@ import numpy as np
 from bpsim.report.format import duration_unit, fmt_duration
 
 __all__ = ["KINDS", "plot", "figure", "draw_utilization", "draw_waits", "draw_queues",
-           "draw_cycle_time", "draw_slas"]
+           "draw_cycle_time", "draw_slas", "queue_curves", "cycle_histogram", "HIST_BINS"]
+
+#: Bars of the cycle-time histogram.
+HIST_BINS = 40
 
 
 def _err(values) -> np.ndarray | None:
@@ -69,17 +72,33 @@ def draw_waits(results, ax):
     return ax
 
 
-def draw_queues(results, ax, max_stages: int = 8, points: int = 600):
+def queue_curves(results, elements) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``(grid, {element: mean queue length across replications at each instant})``: the
+    data of the queue plot, on :func:`bpsim.stream.levels.curve_grid` of the run's end.
+    Streamed results read the curves settled as the run went; record-based ones read
+    :attr:`Results.queues` on the same grid (the same values, a test says so)."""
+    from bpsim.stream.levels import curve_grid
+
+    if getattr(results, "streamed", False):
+        grid, curves = results.queue_curves()
+        return grid, {e: curves.get(e, np.zeros(len(grid))) for e in elements}
     from bpsim.analysis.queues import queue_curve
 
+    end = float(results.windows["end"].max()) if not results.windows.empty else 0.0
+    grid = curve_grid(end)
+    series = results.queues if len(elements) else None
+    return grid, {e: queue_curve(series, e, grid, results.replication_ids)
+                  for e in elements}
+
+
+def draw_queues(results, ax, max_stages: int = 8):
     st = results.stages
     st = st.loc[st["queue_max"] > 0].sort_values("queue_mean", ascending=False)
     st = st.head(max_stages)
     end = float(results.windows["end"].max()) if not results.windows.empty else 0.0
-    grid = np.linspace(0.0, end, points)
+    grid, curves = queue_curves(results, list(st["id"]))
     for row in st.itertuples(index=False):
-        curve = queue_curve(results.queues, row.id, grid, results.replication_ids)
-        ax.plot(grid / 86400.0, curve, label=str(row.name), linewidth=1.2)
+        ax.plot(grid / 86400.0, curves[row.id], label=str(row.name), linewidth=1.2)
     warm = float(results.windows["warmup"].max()) if not results.windows.empty else 0.0
     if warm > 0:
         ax.axvline(warm / 86400.0, color="grey", linestyle="--", linewidth=1,
@@ -117,16 +136,50 @@ def _is_end(results, point) -> bool:
     return _kind(results, point.element) == "endEvent"
 
 
+def cycle_histogram(results) -> dict:
+    """The data of the cycle-time plot, over the measured completed tickets: ``n``,
+    ``p99``, the :data:`HIST_BINS` bars (``edges``, ``counts``: cycle times clipped at the
+    99th percentile, from the shortest to it) and the share completed within each time
+    (``cdf_x``, ``cdf_y`` in 0-1).
+
+    Record-based results count every ticket. Streamed ones read the pooled
+    :class:`~bpsim.stream.sketch.QuantileSketch`: while it holds every value (up to
+    :data:`bpsim.stream.sketch.EXACT`) the figures are the same, exactly; beyond, each
+    ticket counts at its bucket's representative, within the sketch's relative accuracy
+    (:data:`bpsim.stream.sketch.ALPHA`, 0.5 %) of its cycle time, so the 99th percentile,
+    the edges and the points of the share curve are within 0.5 % of the records' and a
+    ticket within 1 % of an edge may fall in the next bar.
+    """
+    if getattr(results, "streamed", False):
+        x, w, exact = results.cycle_time_values()
+        p99 = (float(np.percentile(x, 99)) if exact else
+               float(results.cycle_time_sketch.quantiles([99])[0])) if len(x) else math.nan
+        return _histogram(x, w, p99)
+    c = results.cases
+    ct = c.loc[c["measured"] & c["completed"].astype(bool), "cycle_time"].to_numpy(dtype=float)
+    ct = np.sort(ct[~np.isnan(ct)])
+    return _histogram(ct, np.ones(len(ct)), float(np.percentile(ct, 99)) if len(ct) else math.nan)
+
+
+def _histogram(x: np.ndarray, w: np.ndarray, p99: float) -> dict:
+    """Bars and share curve of sorted values ``x`` weighted ``w``, clipped at ``p99``."""
+    n = float(w.sum())
+    if not len(x):
+        return {"n": 0.0, "p99": p99, "edges": np.linspace(0.0, 1.0, HIST_BINS + 1),
+                "counts": np.zeros(HIST_BINS), "cdf_x": x, "cdf_y": x}
+    counts, edges = np.histogram(np.clip(x, 0, p99), bins=HIST_BINS, weights=w)
+    return {"n": n, "p99": p99, "edges": edges, "counts": counts.astype(float),
+            "cdf_x": x, "cdf_y": np.cumsum(w) / n}
+
+
 def draw_cycle_time(results, ax):
     """Histogram of cycle times (wall clock) with the wall-clock SLA targets as lines; a
     target on a calendar ("9 office hours") is no point of this axis (its wall-clock length
     depends on when the ticket arrived), so it is listed in a note, not drawn."""
     from bpsim.analysis.slas import sla_target, target_text
 
-    c = results.cases
-    ct = c.loc[c["measured"] & c["completed"].astype(bool), "cycle_time"].to_numpy(dtype=float)
-    ct = ct[~np.isnan(ct)]
-    p99 = float(np.percentile(ct, 99)) if len(ct) else 3600.0
+    h = cycle_histogram(results)
+    p99 = h["p99"] if h["n"] else 3600.0
     targets, on_calendar = [], []
     for sla in getattr(results.scenario, "slas", None) or []:
         if not (_is_arrival(results, sla.start) and _is_end(results, sla.end)):
@@ -143,13 +196,13 @@ def draw_cycle_time(results, ax):
                 targets.append((sla.name, cls, t))
     top = max([p99] + [t for _, _, t in targets])
     unit, scale = duration_unit(top)
-    ax.hist(np.clip(ct, 0, p99) / scale, bins=40, color="#55a868", alpha=0.85,
+    edges = h["edges"] / scale
+    ax.hist(edges[:-1], bins=edges, weights=h["counts"], color="#55a868", alpha=0.85,
             label="tickets (left axis)")
     legend_ax = ax
-    if len(ct):
+    if h["n"]:
         legend_ax = ax.twinx()
-        xs = np.sort(ct)
-        legend_ax.plot(np.clip(xs, 0, p99) / scale, np.arange(1, len(xs) + 1) / len(xs) * 100,
+        legend_ax.plot(np.clip(h["cdf_x"], 0, p99) / scale, h["cdf_y"] * 100,
                        color="#2f4b7c", linewidth=1.5, label="% completed within (right axis)")
         legend_ax.set_ylim(0, 101)
         legend_ax.set_ylabel("% of tickets completed within")

@@ -35,6 +35,7 @@ from bpsim.analysis import roles as _roles
 from bpsim.analysis import slas as _slas
 from bpsim.analysis import visits as _visits
 from bpsim.engine.output import LIFECYCLES, RunOutput
+from bpsim.stream import elements as _elements
 from bpsim.stream.groups import Groups, index_of
 from bpsim.stream.levels import QueueLevel
 from bpsim.stream.sketch import QuantileSketch
@@ -367,6 +368,8 @@ class Collector:
                     row = left[cname(k)]
                     row["arr_min"] = min(row.get("arr_min", math.inf), float(lo[k]))
         if v.empty:
+            if not self.item:
+                _elements.fold(s, out, self.process, [])  # (outputs) the diagram's counts
             return
         if self.item:
             self._fold_people(out, mc, v, wins, final, open_cases)
@@ -510,21 +513,27 @@ class Collector:
                 _add(table, e, {"n": float(cols[0][i]), "c": float(cols[1][i]),
                                 "w": float(cols[2][i]), "open_n": float(cols[3][i]),
                                 "open_lo": float(cols[4][i])})
-        self._fold_slas(out, mc, v, wins, final, open_cases)
+        sla_rows = self._fold_slas(out, mc, v, wins, final, open_cases)
+        # (outputs) entries, flows and breaching tickets per element: the diagram's figures
+        _elements.fold(s, out, self.process, sla_rows)
 
     def _fold_slas(self, out: RunOutput, mc: pd.DataFrame, v: pd.DataFrame,
-                   wins: pd.DataFrame, final: bool, open_cases: np.ndarray | None) -> None:
+                   wins: pd.DataFrame, final: bool, open_cases: np.ndarray | None
+                   ) -> list[pd.DataFrame]:
         s = self.summary
+        rows = []  # (outputs) each SLA's rows, for the diagram's breach share
         for sla in getattr(self.bound, "slas", None) or []:
             sc = _slas.sla_cases(sla, out.events, mc, v, wins)
             if sc.empty:
                 continue
+            rows.append(sc)
             self._fold_sla(sla, sc)
             if final:  # the censored margins enter the Kaplan-Meier estimate one by one
                 if open_cases is not None:
                     sc = sc.loc[np.isin(sc["case"].to_numpy(np.int64), open_cases)]
                 s.sla_open = pd.concat([x for x in (s.sla_open, sc) if x is not None],
                                        ignore_index=True)
+        return rows
 
     def _cls_name(self, k: int):
         """The class of code ``k`` (0: none)."""

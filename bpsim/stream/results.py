@@ -103,14 +103,38 @@ class StreamedResults(Results):
     def write(self, out_dir, event_log: str = "first"):
         raise _need("bpsim simulate --out (event logs, per-ticket tables, plots)")
 
-    def plot(self, kind: str = "utilization", ax=None):
-        raise _need("Results.plot")
+    # -- the figures behind the plots (outputs) -------------------------------------------------
+    def queue_curves(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """``(grid, {element: mean queue length at each grid instant})``: the queue plot's
+        curves, settled as the run went (:mod:`bpsim.stream.levels`), on the grid
+        :func:`bpsim.stream.levels.curve_grid` of the run's end."""
+        from bpsim.stream.levels import mean_curves
 
-    def annotate(self, path, metric: str = "utilization"):
-        raise _need("Results.annotate")
+        per = [{e: q["curve"] for e, q in s.queues.get("queue", {}).items() if "curve" in q}
+               for s in self.summaries]
+        end = float(self.windows["end"].max()) if not self.windows.empty else 0.0
+        return mean_curves(per, self.replications, end)
 
-    def to_html(self, path=None):
-        raise _need("the HTML report")
+    @cached_property
+    def cycle_time_sketch(self):
+        """The pooled :class:`~bpsim.stream.sketch.QuantileSketch` of the cycle times of
+        measured completed tickets."""
+        return pooled_sketch(self.summaries, ("cycle",))
+
+    def cycle_time_values(self) -> tuple[np.ndarray, np.ndarray, bool]:
+        """``(values, weights, exact)``, sorted: the cycle times of measured completed
+        tickets (weight 1 each) while the sketch holds them all, else each bucket's
+        representative (within the sketch's ``alpha`` of every value in it) weighted by
+        its count; ``exact`` says which (the cycle-time histogram)."""
+        sk = self.cycle_time_sketch
+        if sk.values is not None:
+            x = np.sort(sk.values)
+            return x, np.ones(len(x)), True
+        g = (1 + sk.alpha) / (1 - sk.alpha)
+        reps = 2.0 * np.power(g, sk.keys.astype(float)) / (g + 1.0)
+        x = np.concatenate([[0.0], reps]) if sk.zeros else reps
+        w = np.concatenate([[float(sk.zeros)], sk.counts]) if sk.zeros else sk.counts
+        return x, np.asarray(w, dtype=float), False
 
     # -- cases --------------------------------------------------------------------------------
     def _case_sum(self, col: str) -> pd.Series:

@@ -1,0 +1,228 @@
+"""Figures on the diagram from streaming statistics: entries per element, flows taken, and
+the share of the tickets through an element that breached an SLA.
+
+The diagram (:mod:`bpsim.report.diagram`: the HTML report's switcher, ``--annotate``) reads
+:func:`bpsim.analysis.elements.element_table` and :func:`~bpsim.analysis.elements.flow_table`.
+Both count, per replication, things about *tickets*: their entries into each element, the
+flows between two entries, whether a ticket through an element breached an SLA. A ticket's
+records all arrive in one hand-over (:mod:`bpsim.stream.collect`), so these counts add up
+chunk by chunk: :func:`fold` runs the record-based path's own functions on each chunk (one
+replication, the chunk's tickets) and adds their counts into the replication's
+:class:`~bpsim.stream.collect.Summary` (tables ``entered``, ``flows``, ``breach_seen``);
+:func:`element_table` and :func:`flow_table` put the same tables together from those sums,
+with the stage, role and cost figures of :class:`~bpsim.stream.results.StreamedResults`.
+Every figure is the record-based one (up to floating-point summation order); a test says so.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from bpsim.analysis import elements as _elements
+from bpsim.analysis.stats import mean_ci
+
+__all__ = ["fold", "element_table", "flow_table"]
+
+
+def _flow_pairs(process, cats) -> tuple[dict[int, str], np.ndarray, np.ndarray]:
+    """``{source code * n + target code: flow id}`` (the first flow of a pair, as
+    :func:`bpsim.analysis.elements.flow_table` counts it), their keys sorted, and the codes
+    of the joins passed once for all their incoming branches."""
+    index = {e: i for i, e in enumerate(cats)}
+    n = len(cats) + 1
+    pairs: dict[int, str] = {}
+    for f in process.flows.values():
+        if f.source in index and f.target in index:
+            pairs.setdefault(index[f.source] * n + index[f.target], f.id)
+    g = process.graph
+    joins = np.array(sorted(i for e, i in index.items() if e in g
+                            and g.nodes[e].get("type") in _elements._JOINS
+                            and g.in_degree(e) > 1), dtype=np.int64)
+    return pairs, np.array(sorted(pairs), dtype=np.int64), joins
+
+
+def _distinct(k: np.ndarray) -> np.ndarray:
+    """The distinct values of ``k`` (nearly sorted here: a stable sort is fast on it)."""
+    k = np.sort(k, kind="stable")
+    return k[np.concatenate([[True], k[1:] != k[:-1]])] if len(k) else k
+
+
+def _among(x: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """``np.isin(x, sorted_values)`` by binary search (no sort of ``x``)."""
+    if not len(sorted_values):
+        return np.zeros(len(x), dtype=bool)
+    i = np.searchsorted(sorted_values, x)
+    return sorted_values[np.minimum(i, len(sorted_values) - 1)] == x
+
+
+def fold(summary, out, process, sla_rows: list[pd.DataFrame]) -> None:
+    """Add one chunk's entries, flows and breaching tickets to ``summary``'s sums.
+
+    ``out``: the chunk's records (one replication); ``sla_rows``: the chunk's
+    :func:`bpsim.analysis.slas.sla_cases` rows of every SLA (empty ones left out).
+
+    The entries and flows are those of :func:`bpsim.analysis.elements.flow_table` (the
+    same rule, on integer codes: the chunk is one replication)."""
+    ev = out.events
+    if process is None or ev.empty:
+        return
+    life = ev["lifecycle"]
+    entry = np.isin(life.cat.codes.to_numpy(),
+                    [i for i, c in enumerate(life.cat.categories) if c in _elements.ENTRY_LIFECYCLES])
+    cases = out.cases
+    measured = cases["case"].to_numpy(np.int64)[cases["arrival"].to_numpy(float)
+                                               >= float(summary.warmup)]
+    case = ev["case"].to_numpy(np.int64)
+    keep = entry & _among(case, np.sort(measured))
+    el = ev["element"]
+    cats = list(el.cat.categories)
+    codes = el.cat.codes.to_numpy().astype(np.int64)[keep]
+    case = case[keep]
+    order = np.lexsort((ev["time"].to_numpy(float)[keep], case))  # stable, as sort_values
+    codes, case = codes[order], case[order]
+    ncat = len(cats)
+    entered = summary.sums.setdefault("entered", {})
+    per = np.bincount(codes, minlength=ncat)
+    for i in np.flatnonzero(per):
+        row = entered.setdefault(cats[i], {"n": 0.0})
+        row["n"] += float(per[i])
+    pairs, wanted, joins = _flow_pairs(process, cats)
+    if len(codes) and len(wanted):
+        n = ncat + 1
+        is_join = np.isin(codes, joins)
+        source = np.full(len(codes), -1, dtype=np.int64)
+        hits = []
+        for lag in range(1, _elements._MAX_LAG + 1):
+            if lag >= len(codes):
+                break
+            prev = np.full(len(codes), -1, dtype=np.int64)
+            prev[lag:] = codes[:-lag]
+            same = np.zeros(len(codes), dtype=bool)
+            same[lag:] = case[lag:] == case[:-lag]
+            edge = same & _among(prev * n + codes, wanted)
+            first = edge & (source < 0) & ~is_join
+            source[first] = prev[first]
+            more = np.flatnonzero(edge & is_join)
+            hits.append(more * n + prev[more])
+        found = np.flatnonzero(source >= 0)          # one source each (no join)
+        at_joins = _distinct(np.concatenate(hits)) if hits else found[:0]
+        rows = np.concatenate([found, at_joins // n])
+        prevs = np.concatenate([source[found], at_joins % n])
+        pair = np.searchsorted(wanted, prevs * n + codes[rows])  # every one is wanted
+        counts = np.bincount(pair, minlength=len(wanted))
+        taken = summary.sums.setdefault("flows", {})
+        for j in np.flatnonzero(counts):
+            row = taken.setdefault(pairs[int(wanted[j])], {"n": 0.0})
+            row["n"] += float(counts[j])
+    rows_sla = [r for r in sla_rows if r is not None and not r.empty]
+    if not rows_sla:
+        return
+    summary.sums.setdefault("sla_rows", {}).setdefault("all", {"n": 0.0})["n"] += float(
+        sum(len(r) for r in rows_sla))
+    bad = np.unique(np.concatenate([
+        r["case"].to_numpy(np.int64)[r["breached"].astype(float).fillna(0.0).to_numpy() > 0]
+        for r in rows_sla]))
+    seen = _distinct(case * max(ncat, 1) + codes)  # (ticket, element) pairs
+    s_el, s_case = seen % max(ncat, 1), seen // max(ncat, 1)
+    hit = np.isin(s_case, bad)
+    table = summary.sums.setdefault("breach_seen", {})
+    n_seen = np.bincount(s_el, minlength=ncat)
+    n_hit = np.bincount(s_el, weights=hit.astype(float), minlength=ncat)
+    for i in np.flatnonzero(n_seen):
+        row = table.setdefault(cats[i], {"seen": 0.0, "breached": 0.0})
+        row["seen"] += float(n_seen[i])
+        row["breached"] += float(n_hit[i])
+
+
+def _series(results, table: str, key, col: str) -> pd.Series:
+    """``col`` of ``key`` in table ``table`` per replication that has it."""
+    out = {}
+    for s in results.summaries:
+        row = s.sums.get(table, {}).get(key)
+        if row is not None and col in row:
+            out[int(s.replication)] = row[col]
+    return pd.Series(out, dtype=float)
+
+
+def _per_rep(values: pd.Series, reps: list[int]) -> tuple[float, float]:
+    if not reps:
+        return math.nan, math.nan
+    return mean_ci(values.reindex(pd.Index(reps), fill_value=0.0).astype(float))
+
+
+def element_table(results) -> pd.DataFrame:
+    """:func:`bpsim.analysis.elements.element_table` of streamed ``results``: the same
+    columns and figures, from the sums :func:`fold` kept and the streamed stage and role
+    tables."""
+    process = results.process
+    reps = results.replication_ids
+    stages = results.stages.set_index("id") if not results.stages.empty else pd.DataFrame()
+    roles = results.roles.set_index("name") if not results.roles.empty else pd.DataFrame()
+    counted = {e for s in results.summaries for e in s.sums.get("entered", {})}
+    worked_at = {e for s in results.summaries for e in s.sums.get("stages", {})}
+    with_slas = any(s.sums.get("sla_rows") for s in results.summaries)
+    rows = []
+    for n, attrs in process.graph.nodes(data=True):
+        row = {"id": n, "name": attrs.get("name"), "type": attrs.get("type")}
+        if n in counted:
+            row["count"], row["count_ci95"] = _per_rep(_series(results, "entered", n, "n"), reps)
+        else:
+            row["count"], row["count_ci95"] = (0.0, 0.0) if reps else (math.nan, math.nan)
+        role = None
+        if n in stages.index:
+            st = stages.loc[n]
+            for col in ("wait_mean", "wait_ci95", "service_mean", "service_ci95",
+                        "queue_mean"):
+                row[col] = float(st[col]) if col in st and pd.notna(st[col]) else math.nan
+            role = st.get("role") if isinstance(st.get("role"), str) else None
+        row["role"] = role
+        if role is not None and role in roles.index:
+            r = roles.loc[role]
+            row["utilization"] = float(r["utilization"])
+            row["utilization_ci95"] = float(r.get("utilization_ci95", math.nan))
+            cph = float(r["cost_per_hour"]) if "cost_per_hour" in r else math.nan
+            if not math.isnan(cph) and n in worked_at:
+                worked = _series(results, "stages", n, "service_sum") / 3600.0
+                row["cost"], row["cost_ci95"] = _per_rep(worked * cph, reps)
+        if with_slas and n in counted:
+            seen = _series(results, "breach_seen", n, "seen")
+            hit = _series(results, "breach_seen", n, "breached").reindex(seen.index)
+            share = (hit / seen.where(seen > 0)).dropna()
+            row["breach_rate"], row["breach_rate_ci95"] = mean_ci(share.astype(float))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for col in _elements.ELEMENT_COLUMNS:
+        if col not in out:
+            out[col] = math.nan
+    return out[_elements.ELEMENT_COLUMNS]
+
+
+def flow_table(results) -> pd.DataFrame:
+    """:func:`bpsim.analysis.elements.flow_table` of streamed ``results`` (the same columns
+    and figures, from the sums :func:`fold` kept)."""
+    process = results.process
+    reps = results.replication_ids
+    records = []
+    for f in process.flows.values():
+        row = {"id": f.id, "source": f.source, "target": f.target, "name": f.name}
+        taken = _series(results, "flows", f.id, "n")
+        if len(taken):
+            row["count"], row["count_ci95"] = _per_rep(taken, reps)
+        else:
+            row["count"], row["count_ci95"] = (0.0, 0.0) if reps else (math.nan, math.nan)
+        records.append(row)
+    out = pd.DataFrame(records, columns=["id", "source", "target", "name", "count",
+                                         "count_ci95"])
+    if out.empty:
+        out["share"] = []
+        return out
+    n = max(len(reps), 1)
+    entered = {e: sum(s.sums.get("entered", {}).get(e, {}).get("n", 0.0)
+                      for s in results.summaries) / n
+               for e in {e for s in results.summaries for e in s.sums.get("entered", {})}}
+    base = out["source"].map(entered).astype(float)
+    out["share"] = np.where(base > 0, out["count"] / base.where(base > 0, 1.0), np.nan)
+    return out
