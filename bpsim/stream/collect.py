@@ -32,13 +32,13 @@ import pandas as pd
 
 from bpsim.analysis import costs as _costs
 from bpsim.analysis import roles as _roles
-from bpsim.analysis import slas as _slas
 from bpsim.analysis import visits as _visits
 from bpsim.engine.output import LIFECYCLES, RunOutput
 from bpsim.stream import elements as _elements
 from bpsim.stream.groups import Groups, index_of
 from bpsim.stream.levels import QueueLevel
 from bpsim.stream.sketch import QuantileSketch
+from bpsim.stream.slas import STATUSES, sla_clocks
 
 __all__ = ["Collector", "Summary", "EVERY", "item_figures"]
 
@@ -48,11 +48,9 @@ TREND_POINTS = 40
 EVERY = 1 << 18
 
 _FIGS = ("wait", "service", "sojourn")
-#: A visit's outcome, numbered (-1: still open), and an SLA clock's status.
+#: A visit's outcome, numbered (-1: still open).
 _OUTCOME = {"complete": 0, "interrupted": 1, "withdrawn": 2, "abandoned": 3, "blocked": 4}
 _INTERRUPTED, _WITHDRAWN, _ABANDONED, _BLOCKED = 1, 2, 3, 4
-_STATUS = {"met": 0, "breached": 1, "open-breached": 2, "left": 3, "censored": 4, "never": 5,
-           "not-started": 6}
 _NO_CHANGES = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
 
@@ -193,6 +191,7 @@ class Collector:
         self.staff_names = names
         self.staff_roles = np.asarray(roles, dtype=np.int32)
         self.sidx = {r: i for i, r in enumerate(names)}
+        self.raw: dict = {}   # the last _output's columns as numpy arrays
         self.cats = {k: pd.Index(list(c), dtype=object) for k, c in (
             ("cls", self.classes), ("element", self.elements), ("lifecycle", LIFECYCLES),
             ("resource", names), ("role", self.roles))}
@@ -247,6 +246,11 @@ class Collector:
         })
         windows = pd.DataFrame({"replication": [self.rep], "warmup": [self.warmup],
                                 "end": [end]})
+        # the same columns as numpy arrays (the SLA clocks read them: bpsim.stream.slas)
+        self.raw = {"records": {"case": case, "element": elem, "lifecycle": life,
+                                "time": part["times"]},
+                    "cases": {"case": cases_id, "cls": part["cls"].astype(np.int64),
+                              "arrival": part["arrival"], "end": endv, "left": (left == 1) | (left == 2)}}
         return RunOutput(events=events, cases=cases, staff=pd.DataFrame(), windows=windows,
                          replications=1)
 
@@ -520,18 +524,38 @@ class Collector:
     def _fold_slas(self, out: RunOutput, mc: pd.DataFrame, v: pd.DataFrame,
                    wins: pd.DataFrame, final: bool, open_cases: np.ndarray | None
                    ) -> list[pd.DataFrame]:
+        """The SLA clocks of the chunk's measured tickets (:func:`bpsim.stream.slas.sla_clocks`:
+        :func:`bpsim.analysis.slas.sla_cases`'s statuses and elapsed times); returns per SLA
+        the tickets' ``case`` and ``breached`` (1, 0, NaN when not counted), as
+        ``sla_cases`` has them."""
         s = self.summary
-        rows = []  # (outputs) each SLA's rows, for the diagram's breach share
-        for sla in getattr(self.bound, "slas", None) or []:
-            sc = _slas.sla_cases(sla, out.events, mc, v, wins)
-            if sc.empty:
+        rows: list[pd.DataFrame] = []  # (outputs) each SLA's rows, for the diagram's breach share
+        slas = getattr(self.bound, "slas", None) or []
+        if not slas:
+            return rows
+        cases = dict(self.raw["cases"], measured=mc["measured"].to_numpy(bool),
+                     completed=mc["completed"].to_numpy(bool))
+        pauses = {"case": v["case"].to_numpy(np.int64), "element": index_of(v["element"], self.eidx),
+                  "enabled": v["enabled"].to_numpy(float), "end": v["end"].to_numpy(float)}
+        end = float(wins["end"].iloc[0])
+        for sla in slas:
+            sc = sla_clocks(sla, self.raw["records"], cases, pauses, self.warmup, end, self.eidx,
+                            self.classes)
+            if not len(sc["case"]):
                 continue
-            rows.append(sc)
+            st = sc["status"]
+            breached = np.where(st == 0, 0.0, np.where(st <= 3, 1.0, np.nan))
+            rows.append(pd.DataFrame({"case": sc["case"], "breached": breached}))
             self._fold_sla(sla, sc)
             if final:  # the censored margins enter the Kaplan-Meier estimate one by one
-                if open_cases is not None:
-                    sc = sc.loc[np.isin(sc["case"].to_numpy(np.int64), open_cases)]
-                s.sla_open = pd.concat([x for x in (s.sla_open, sc) if x is not None],
+                keep = np.isin(sc["case"], open_cases) if open_cases is not None else \
+                    np.ones(len(sc["case"]), bool)
+                opened = pd.DataFrame({
+                    "sla": sla.name, "replication": self.rep, "case": sc["case"][keep],
+                    "cls": [self.classes[k] if k >= 0 else None for k in sc["cls"][keep]],
+                    "target": sc["target"][keep], "elapsed": sc["elapsed"][keep],
+                    "status": np.array(STATUSES, dtype=object)[sc["status"][keep]]})
+                s.sla_open = pd.concat([x for x in (s.sla_open, opened) if x is not None],
                                        ignore_index=True)
         return rows
 
@@ -543,20 +567,20 @@ class Collector:
         """The element of code ``k`` (0: none)."""
         return self.elements[k - 1] if k else None
 
-    def _fold_sla(self, sla, sc: pd.DataFrame) -> None:
+    def _fold_sla(self, sla, sc: dict) -> None:
         s = self.summary
-        g = Groups(index_of(sc["cls"], self.cidx) + 1, len(self.classes) + 1)
-        status = index_of(sc["status"], _STATUS)
-        x = sc["elapsed"].to_numpy(float)
-        closed = (status == 0) | (status == 1)          # met, breached
+        g = Groups(sc["cls"] + 1, len(self.classes) + 1)
+        status = sc["status"]
+        x = sc["elapsed"]
+        closed = status <= 1                            # met, breached
         xc = np.where(closed, x, np.nan)
-        counts = [g.count(status == k) for k in range(len(_STATUS))]
+        counts = [g.count(status == k) for k in range(len(STATUSES))]
         esum, en_, rows = g.sum(xc), g.valid(xc), g.count()
-        closed_x = g.split(np.where(closed, x, np.nan))
+        closed_x = g.split(xc)
         met_x = g.split(np.where(status == 0, x, np.nan))
         for i, k in enumerate(g.present):
             cls = self._cls_name(k)
-            row = {name: float(counts[j][i]) for name, j in _STATUS.items()}
+            row = {name: float(counts[j][i]) for j, name in enumerate(STATUSES)}
             row["elapsed_sum"] = float(esum[i])
             row["elapsed_n"] = float(en_[i])
             row["rows"] = float(rows[i])

@@ -6,6 +6,10 @@ elapsed sums, a sketch of the met clocks' elapsed times and the clocks still ope
 horizon. From those this module builds the same rows as the record-based
 :func:`bpsim.analysis.slas.sla_table`: breach rate (Kaplan-Meier when clocks are censored,
 read on the met margins), its lower/upper bounds, elapsed mean and percentiles.
+
+:func:`sla_clocks` is the collector's SLA clock for one chunk of tickets: the statuses and
+elapsed times of :func:`bpsim.analysis.slas.sla_cases` computed from the chunk's numpy
+columns (no DataFrame merges; ``tests/stream/test_sla_clocks.py`` compares the two).
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from bpsim.analysis import slas as _slas
 from bpsim.analysis.stats import mean_ci
 from bpsim.stream.sketch import QuantileSketch, pooled_sketch, sketch_values
 
-__all__ = ["sla_table", "sla_row"]
+__all__ = ["sla_table", "sla_row", "sla_clocks", "STATUSES"]
+
+#: An SLA clock's statuses, numbered as :func:`sla_clocks` returns them.
+STATUSES = ("met", "breached", "open-breached", "left", "censored", "never", "not-started")
 
 
 def sla_table(res) -> pd.DataFrame:
@@ -118,3 +125,117 @@ def sla_row(res, sla, cls, classes: list) -> dict:
     br = row["breach_rate"]
     row["met"] = None if math.isnan(br) else bool(br <= 1.0 - sla.attain + 1e-12)
     return row
+
+
+def _first_after(case: np.ndarray, time: np.ndarray, rows_case: np.ndarray,
+                 after: np.ndarray | None) -> np.ndarray:
+    """Per ticket of ``rows_case`` the earliest ``time`` of its occurrences (``case``),
+    only those at or after ``after`` when given; NaN for none."""
+    order = np.argsort(rows_case, kind="stable")
+    sc = rows_case[order]
+    pos = np.clip(np.searchsorted(sc, case), 0, max(len(sc) - 1, 0))
+    ok = (sc[pos] == case) if len(sc) else np.zeros(len(case), bool)
+    row = order[pos[ok]]
+    t = time[ok]
+    if after is not None:
+        keep = t >= after[row]
+        row, t = row[keep], t[keep]
+    out = np.full(len(rows_case), np.inf)
+    np.minimum.at(out, row, t)
+    out[np.isinf(out)] = np.nan
+    return out
+
+
+def _merged_pauses(case: np.ndarray, a: np.ndarray, b: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Waits ``[a, b)`` per ticket with the overlapping ones merged (as
+    :func:`bpsim.analysis.slas._pauses` merges them): ``case``, ``a``, ``b`` per block."""
+    order = np.lexsort((a, case))                   # by ticket, then start (stable)
+    pc, pa, pb = case[order], a[order], b[order]
+    new_case = np.r_[True, pc[1:] != pc[:-1]] if len(pc) else np.zeros(0, bool)
+    # running maximum of b within each ticket, exactly: on the ranks of b
+    values, rank = np.unique(pb, return_inverse=True)
+    width = len(values) + 1
+    key = (np.cumsum(new_case) - 1) * width + rank.ravel()
+    reach = values[np.maximum.accumulate(key) % width] if len(key) else pb
+    prev = np.r_[np.nan, reach[:-1]] if len(reach) else reach
+    prev[new_case] = np.nan
+    starts = np.flatnonzero(np.isnan(prev) | (pa > prev))
+    return pc[starts], np.minimum.reduceat(pa, starts), np.maximum.reduceat(pb, starts)
+
+
+def sla_clocks(sla, records: dict, cases: dict, pauses: dict, warmup: float, end: float,
+               elements: dict, classes: list) -> dict:
+    """One SLA's clock for every measured ticket of a chunk, as
+    :func:`bpsim.analysis.slas.sla_cases` computes it for one replication.
+
+    ``records``: ``case``, ``element`` (number in ``elements``), ``lifecycle`` (number in
+    :data:`bpsim.engine.output.LIFECYCLES`), ``time``; ``cases``: ``case``, ``cls`` (number
+    in ``classes``), ``arrival``, ``end``, ``left`` (bool: abandoned or blocked),
+    ``measured``, ``completed``; ``pauses``: ``case``, ``element``, ``enabled``, ``end`` of the
+    chunk's visits; ``end``: the run's end. Returns arrays ``case``, ``cls``, ``target``,
+    ``elapsed`` (NaN when not counted) and ``status`` (numbers in :data:`STATUSES`).
+    """
+    from bpsim.analysis.slas import _MOMENTS, WorkClock, sla_target
+    from bpsim.engine.output import LIFECYCLES
+
+    def target(k):
+        if sla.classes is not None and k not in sla.classes:
+            return math.nan
+        t = sla_target(sla, k)
+        return math.nan if t is None else float(t)
+
+    other = sla_target(sla, math.nan)                # a ticket without a class
+    per_class = np.array([target(k) for k in classes]
+                         + [math.nan if sla.classes is not None or other is None
+                            else float(other)], dtype=float)
+    tg = per_class[cases["cls"]]
+    rows = np.flatnonzero(cases["measured"] & ~np.isnan(tg))
+    case = cases["case"][rows]
+
+    def first(point, after=None):
+        if point.element is None:
+            t = (cases["end"] if point.moment == "end" else cases["arrival"])[rows]
+            return t if after is None else np.where(t >= after, t, np.nan)
+        lcs = [LIFECYCLES.index(x) for x in _MOMENTS.get(point.moment, _MOMENTS["arrive"])
+               if x in LIFECYCLES]
+        sel = (records["element"] == elements.get(point.element, -1)) \
+            & np.isin(records["lifecycle"], lcs)
+        return _first_after(records["case"][sel], records["time"][sel], case, after)
+
+    t0 = first(sla.start)
+    t1 = first(sla.end, t0)
+    left = cases["left"][rows]
+    stop = np.where(np.isnan(t1), np.where(left, cases["end"][rows], np.nan), t1)
+    stop = np.where(np.isnan(stop), end, stop)
+    lo = float(warmup)
+    if len(rows) and not np.isnan(t0).all():
+        lo = min(lo, float(np.nanmin(t0)))
+    clock = WorkClock(sla.calendar, lo, float(end))
+    elapsed = np.maximum(clock(stop) - clock(t0), 0.0)
+    if sla.pause_at and len(rows) and len(pauses["case"]):
+        at = np.isin(pauses["element"], [elements[e] for e in sla.pause_at if e in elements])
+        if at.any():
+            pend = pauses["end"][at]
+            pc, pa, pb = _merged_pauses(pauses["case"][at], pauses["enabled"][at],
+                                        np.where(np.isnan(pend), end, pend))
+            order = np.argsort(case, kind="stable")
+            pos = np.clip(np.searchsorted(case[order], pc), 0, len(case) - 1)
+            ok = case[order][pos] == pc
+            row = order[pos[ok]]
+            a = np.maximum(pa[ok], t0[row])
+            b = np.minimum(pb[ok], stop[row])
+            with np.errstate(invalid="ignore"):
+                paused = np.where(b > a, clock(b) - clock(a), 0.0)
+            total = np.zeros(len(rows))
+            np.add.at(total, row, paused)
+            elapsed = np.clip(elapsed - total, 0.0, None)
+    started, reached = ~np.isnan(t0), ~np.isnan(t1)
+    done = cases["completed"][rows]
+    with np.errstate(invalid="ignore"):
+        late = elapsed > tg[rows]
+    status = np.select([~started, reached & late, reached, left, done, late],
+                       [6, 1, 0, 3, 5, 2], default=4)
+    return {"case": case, "cls": cases["cls"][rows], "target": tg[rows],
+            "elapsed": np.where(started & (reached | ~done), elapsed, np.nan),
+            "status": status}
