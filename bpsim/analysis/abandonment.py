@@ -60,9 +60,10 @@ def abandonment_table(visits: pd.DataFrame, cases: pd.DataFrame, replications: l
     tasks = getattr(scenario, "tasks", None) or {}
     watched = {e for e, t in tasks.items()
                if getattr(t, "patience", None) or getattr(t, "capacity", None) is not None}
-    m = visits.loc[visits["measured"]]
+    # (only the columns read: not a copy of every column of the visits)
+    m = visits.loc[visits["measured"], ["replication", "case", "cls", "element", "outcome"]]
     hit = set(m.loc[m["outcome"].isin(["abandoned", "blocked"]), "element"])
-    elements = [e for e in dict.fromkeys(m["element"]) if e in hit or e in watched]
+    elements = [e for e in pd.unique(m["element"]) if e in hit or e in watched]
     if not elements:
         return pd.DataFrame(columns=_COLUMNS)
     channel = cases.set_index(["replication", "case"])["start"].astype(object)

@@ -23,7 +23,9 @@ def class_table(cases: pd.DataFrame, visits: pd.DataFrame, replications: list[in
             "wait_mean", "wait_ci95"]
     reps = pd.Index(replications, name="replication")
     m = cases.loc[cases["measured"]].assign(cls=lambda d: d["cls"].astype(object))
-    v = visits.loc[visits["measured"] & visits["role"].notna()] if not visits.empty else visits
+    # (only the columns read: not a copy of every column of the visits)
+    v = visits.loc[visits["measured"] & visits["role"].notna(), ["replication", "cls", "wait"]] \
+        if not visits.empty else visits
     if not v.empty:
         v = v.assign(cls=v["cls"].astype(object))
     names = list(dict.fromkeys(list(classes) + sorted(m["cls"].dropna().unique(), key=str)))

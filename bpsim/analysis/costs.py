@@ -65,7 +65,8 @@ def billing(visits: pd.DataFrame, scenario) -> pd.DataFrame:
     ``cls``, ``element``, ``role``, ``service``, ``billed_seconds``, ``amount``."""
     roles = dict(getattr(scenario, "roles", None) or {})
     v = visits.loc[visits["measured"] & (visits["outcome"] == "complete")
-                   & visits["role"].notna()].copy()
+                   & visits["role"].notna(),
+                   ["replication", "case", "cls", "element", "role", "service"]].copy()
     v = v.loc[v["role"].isin(list(roles))] if roles else v.iloc[0:0]
     # per role's increment, as whole arrays (a role without increment: unrounded)
     role = v["role"].astype(object)

@@ -243,9 +243,14 @@ def littles_law(visits: pd.DataFrame, wins: pd.DataFrame, what: str = "queue",
     ``carried`` and the relative ``gap``. ``series``: the :func:`queue_series` of these
     visits for ``what`` when already computed, ``stats`` its :func:`queue_stats`.
     """
-    if series is None:
-        series = queue_series(visits, what)
-    if stats is None:
+    if stats is None and series is None:
+        # one replication's step functions at a time: their statistics are kept, the series
+        # let go (the same rows as queue_stats of the whole series)
+        parts = [queue_stats(_queue_series(part, what), wins)
+                 for part in replication_slices(visits) if len(part)]
+        stats = pd.concat(parts, ignore_index=True) if parts else queue_stats(
+            queue_series(visits, what), wins)
+    elif stats is None:
         stats = queue_stats(series, wins)
     stats = stats.set_index(["replication", "element"])
     return little_table(little_sums(visits, wins, what), stats, wins, what)

@@ -288,7 +288,13 @@ class Results:
         cols = ["sla", "replication", "case", "cls", "target", "t0", "t1", "elapsed",
                 "status", "breached"]
         parts = [p for p in parts if not p.empty]
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+        if not parts:
+            return pd.DataFrame(columns=cols)
+        out = pd.concat(parts, ignore_index=True)
+        if len(parts) > 1:  # one category per SLA: put together, they are one categorical
+            out["sla"] = pd.Categorical(out["sla"], categories=sorted(
+                {s.name for s in slas}, key=str))
+        return out
 
     @cached_property
     def slas(self) -> pd.DataFrame:

@@ -69,7 +69,8 @@ def overtime(visits: pd.DataFrame, wins: pd.DataFrame, scenario) -> pd.DataFrame
     from bpsim.analysis.slas import WorkClock
 
     cals = shift_calendars(scenario)
-    v = visits.loc[visits["resource"].notna() & visits["start"].notna()]
+    v = visits.loc[visits["resource"].notna() & visits["start"].notna(),
+                   ["replication", "resource", "start", "end"]]     # (the columns read)
     cols = ["replication", "resource", "overtime"]
     if v.empty or not cals:
         return pd.DataFrame(columns=cols)
@@ -108,7 +109,8 @@ def _is_in(col: pd.Series, names: list[str]) -> np.ndarray:
 def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:
     """Per replication x ``by`` (``"resource"`` or ``"role"``): ``cases_handled`` and
     ``handling_mean`` over the visits taken in charge within the window."""
-    v = visits.loc[visits["resource"].notna()]
+    v = visits.loc[visits["resource"].notna(),
+                   list(dict.fromkeys(["replication", "case", "start", "service", by]))]
     if v.empty:
         return pd.DataFrame(columns=["replication", by, "cases_handled", "handling_mean"])
     w0 = v["replication"].map(wins["warmup"])

@@ -208,6 +208,11 @@ def _pauses(visits: pd.DataFrame, elements, wins: pd.DataFrame) -> pd.DataFrame:
     return merged[cols].reset_index(drop=True)
 
 
+#: An SLA clock's statuses (the categories of ``sla_cases``' ``status``, sorted).
+_STATUS = sorted(["met", "breached", "open-breached", "left", "censored", "never",
+                  "not-started"])
+
+
 def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFrame,
               wins: pd.DataFrame) -> pd.DataFrame:
     """One row per measured ticket of one SLA.
@@ -216,6 +221,7 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
     (NaN when not reached), ``elapsed`` (seconds on the SLA clock, up to ``t1`` or the run's
     end), ``status`` (``met``, ``breached``, ``open-breached``, ``left``, ``censored``,
     ``never``, ``not-started``) and ``breached`` (bool; NaN for excluded tickets).
+    ``sla`` and ``status`` are categorical columns (compare them with strings as usual).
     """
     c = cases.loc[cases["measured"]].copy()
     if sla.classes is not None:
@@ -255,14 +261,16 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
     reached = c["t1"].notna()
     done = c["completed"].astype(bool)
     late = elapsed > c["target"].astype(float)
-    status = np.select(
+    # the status as a category (a byte per ticket, not a string), in alphabetical order
+    chosen = np.select(
         [~started, reached & late, reached, left, done, late],
-        ["not-started", "breached", "met", "left", "never", "open-breached"], default="censored")
+        [_STATUS.index(k) for k in ("not-started", "breached", "met", "left", "never",
+                                    "open-breached")], default=_STATUS.index("censored"))
     c["elapsed"] = elapsed.where(started & (reached | ~done))
-    c["status"] = status
+    c["status"] = pd.Categorical.from_codes(chosen.astype(np.int8), categories=_STATUS)
     counted = c["status"].isin(["met", "breached", "open-breached", "left"])
     c["breached"] = (c["status"] != "met").where(counted)
-    c["sla"] = sla.name
+    c["sla"] = pd.Categorical.from_codes(np.zeros(len(c), dtype=np.int8), categories=[sla.name])
     return c[["sla", "replication", "case", "cls", "target", "t0", "t1", "elapsed", "status",
               "breached"]].reset_index(drop=True)
 

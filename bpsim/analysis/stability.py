@@ -249,7 +249,8 @@ def queue_trends(queues: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
     rows = []
     q = queues.assign(element=queues["element"].astype(object))
     q = q.loc[q.groupby("element")["length"].transform("max") > 0]
-    v = visits.assign(element=visits["element"].astype(object))
+    v = visits[["element", "replication", "enabled"]]       # (the columns read, no more)
+    v = v.assign(element=v["element"].astype(object))
     by = dict(tuple(q.groupby(["element", "replication"], sort=False)))
     enabled = dict(tuple(v.groupby(["element", "replication"], sort=False)["enabled"]))
     for element in q["element"].unique():

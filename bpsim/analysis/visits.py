@@ -111,19 +111,54 @@ def visits(output: RunOutput) -> pd.DataFrame:
             r = reps[lo]
             one = replace(output, events=ev.iloc[int(lo):int(hi)],
                           cases=output.cases.loc[crep == r], windows=output.windows.loc[wrep == r])
-            parts.append(_visits(one))
-        parts = [p for p in parts if len(p)] or parts[:1]
-        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            part = _visit_columns(one)
+            if part is not None:
+                parts.append(part)
+        return _frame(_joined(parts)) if parts else pd.DataFrame(columns=_COLUMNS)
     return _visits(output)
+
+
+_COLUMNS = ["replication", "case", "cls", "element", "visit", "enabled", "start", "end",
+            "outcome", "resource", "role", "arrival", "measured", "wait", "service", "sojourn"]
+
+
+def _frame(columns: dict) -> pd.DataFrame:
+    # copy=False: the table holds these arrays as they are (no second copy of each column
+    # while same-typed columns are stacked into one block)
+    return pd.DataFrame(columns, columns=_COLUMNS, copy=False)
+
+
+def _joined(parts: list[dict]) -> dict:
+    """The columns of consecutive replications' visits put end to end, each part's column
+    let go as soon as it is copied (the working memory is one column, not a second table)."""
+    out = {}
+    for col in _COLUMNS:
+        pieces = [part.pop(col) for part in parts]
+        first = pieces[0]
+        if isinstance(first, pd.Categorical):
+            if all(p.categories.equals(first.categories) for p in pieces):
+                out[col] = pd.Categorical.from_codes(
+                    np.concatenate([p.codes for p in pieces]), dtype=first.dtype)
+            else:  # (records whose columns are not categorical: categories per part)
+                out[col] = _categorical(*codes_of(pd.concat(
+                    [pd.Series(p, dtype=object) for p in pieces], ignore_index=True)))
+        else:
+            out[col] = np.concatenate(pieces)
+        del pieces, first
+    return out
 
 
 def _visits(output: RunOutput) -> pd.DataFrame:
     """:func:`visits` of the records of ``output`` in one go."""
+    columns = _visit_columns(output)
+    return pd.DataFrame(columns=_COLUMNS) if columns is None else _frame(columns)
+
+
+def _visit_columns(output: RunOutput) -> dict | None:
+    """The columns of :func:`visits` as arrays (None: no visit)."""
     ev = output.events
-    cols = ["replication", "case", "cls", "element", "visit", "enabled", "start", "end",
-            "outcome", "resource", "role", "arrival", "measured", "wait", "service", "sojourn"]
     if ev.empty:
-        return pd.DataFrame(columns=cols)
+        return None
     life_codes, life_cats = codes_of(ev["lifecycle"])
     to_std = np.array([LIFECYCLES.index(c) if c in LIFECYCLES else -1 for c in life_cats]
                       + [-1], dtype=np.int16)
@@ -132,7 +167,7 @@ def _visits(output: RunOutput) -> pd.DataFrame:
         LIFECYCLES.index(c) for c in _STAGE_LIFECYCLES)
     keep = np.nonzero(((life >= ENABLED) & (life <= WITHDRAWN)) | (life == ABANDONED) | (life == BLOCKED))[0]
     if len(keep) == 0:
-        return pd.DataFrame(columns=cols)
+        return None
     life = life[keep]
     rep = ev["replication"].to_numpy()[keep].astype(np.int64)
     case = ev["case"].to_numpy()[keep].astype(np.int64)
@@ -239,7 +274,7 @@ def _visits(output: RunOutput) -> pd.DataFrame:
         rows = np.concatenate([rows[bounds[k]:bounds[k + 1]] for k in rep_sorted])
     rep_dtype = ev["replication"].dtype if ev["replication"].dtype.kind in "iu" else np.int64
     case_dtype = ev["case"].dtype if ev["case"].dtype.kind in "iu" else np.int64
-    out = pd.DataFrame({
+    return {
         "replication": vrep[rows].astype(rep_dtype),
         "case": vcase[rows].astype(case_dtype),
         "cls": _categorical(cls[rows], cls_cats),
@@ -257,5 +292,4 @@ def _visits(output: RunOutput) -> pd.DataFrame:
         "wait": (start - enabled)[rows],
         "service": np.where(complete_mask, end - start, np.nan)[rows],
         "sojourn": np.where(complete_mask, end - enabled, np.nan)[rows],
-    }, columns=cols)
-    return out
+    }
