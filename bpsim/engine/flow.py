@@ -116,7 +116,8 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
         return enter_end
 
     def make_split(node):
-        """Choose outgoing flows at a splitting gateway (after any join)."""
+        """``split(tok, now)``: choose the outgoing flows of a parallel or inclusive gateway
+        once its join (if any) lets ``tok`` through."""
         i = node.index
         out = [(t, p) for (_f, t, p) in node.out]
         code = _code(i, PASS)
@@ -130,22 +131,6 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
             return split_all
         uni = streams.uniform(f"gateway:{node.id}")
         probs = node.probs
-        if node.kind == "xor":
-            cum = list(accumulate(probs))
-            total = cum[-1]
-            last = len(out) - 1
-
-            def split_one(tok: Token, now: float) -> None:
-                tok.node = i
-                ak(tok.key | code)
-                at(now)
-                sc = tok.scope
-                k = bisect_right(cum, uni() * total)
-                t, p = out[k if k <= last else last]
-                enter[t](tok, p)
-                if sc.orwait:
-                    or_check(sc)
-            return split_one
         fallback = node.default_out if node.default_out is not None else max(range(len(out)), key=probs.__getitem__)
 
         def split_some(tok: Token, now: float) -> None:
@@ -162,14 +147,52 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
                 or_check(sc)
         return split_some
 
-    def make_gateway(node):
+    def make_entry_split(node):
+        """The ``enter`` callback of a gateway that joins nothing (an exclusive gateway, or a
+        gateway with one incoming flow): its split runs on entry. These are most of a
+        drawing's gateways (every merge of branches is one), hence one call, not two."""
         i = node.index
-        split = make_split(node)
-        if node.n_in <= 1 or node.kind == "xor":
+        out = [(t, p) for (_f, t, p) in node.out]
+        code = _code(i, PASS)
+        if len(out) <= 1 or node.kind == "and":
+            lv = leave[i]
+
+            def pass_through(tok: Token, pos: int) -> None:
+                now = env.now
+                tok.node = i
+                ak(tok.key | code)
+                at(now)
+                lv(tok, now)
+            return pass_through
+        if node.kind != "xor":
+            split = make_split(node)
+
             def enter_gateway(tok: Token, pos: int) -> None:
                 tok.node = i
                 split(tok, env.now)
             return enter_gateway
+        uni = streams.uniform(f"gateway:{node.id}")
+        cum = list(accumulate(node.probs))
+        total = cum[-1]
+        last = len(out) - 1
+
+        def choose_one(tok: Token, pos: int) -> None:
+            tok.node = i
+            ak(tok.key | code)
+            at(env.now)
+            sc = tok.scope
+            k = bisect_right(cum, uni() * total)
+            t, p = out[k if k <= last else last]
+            enter[t](tok, p)
+            if sc.orwait:
+                or_check(sc)
+        return choose_one
+
+    def make_gateway(node):
+        if node.n_in <= 1 or node.kind == "xor":
+            return make_entry_split(node)
+        i = node.index
+        split = make_split(node)
         n_in = node.n_in
         if node.kind == "and":
             def enter_join(tok: Token, pos: int) -> None:

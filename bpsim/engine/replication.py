@@ -5,8 +5,9 @@ becomes a ticket whose token walks the drawing: it waits in the Agent queue unti
 shift is free, is served, takes the "Yes" or "No" branch of a gateway, and so on until an end
 event. This module builds, for every element of the :class:`~bpsim.engine.plan.Plan`, a small
 function ``enter(token, position)`` that does what the element does (tasks, staff and shifts
-here; gateways, events and sub-processes in :mod:`bpsim.engine.flow`), then runs simpy's
-event loop over plain callbacks (no generator process per ticket: fewer events, more speed).
+here; gateways, events and sub-processes in :mod:`bpsim.engine.flow`), then runs the
+:class:`~bpsim.engine.clock.Clock` (simpy's event queue) over plain callbacks (no generator
+process per ticket: fewer events, more speed).
 
 Every moment worth reporting is appended to two ``array.array`` columns: one 64-bit integer
 packing (case, element, lifecycle, staff member) and one float (time).
@@ -16,10 +17,10 @@ from __future__ import annotations
 
 import math
 from array import array
-
-import simpy
+from heapq import heappush
 
 from bpsim.engine.arrivals import schedule_arrivals
+from bpsim.engine.clock import NORMAL, URGENT, Clock, Stop
 from bpsim.engine.eventsub import trigger_builder
 from bpsim.engine.flow import Kit, flow_builders
 from bpsim.engine.loops import loop_finish, parallel_instances, sequential_instances
@@ -53,14 +54,9 @@ __all__ = ["run_replication", "ARRIVE", "ENABLED", "START", "COMPLETE", "INTERRU
 
 ARRIVE, ENABLED, START, COMPLETE, INTERRUPTED, WITHDRAWN, PASS, END = range(8)
 ABANDONED, BLOCKED, SUSPEND, RESUME = range(8, 12)
-URGENT, NORMAL = 0, 1
 #: After the last of ``cases`` arrivals at time t, a run gives the open tickets until
 #: ``10 t + 30 days`` to finish.
 GRACE = 30 * 86400.0
-
-
-class _Stop(Exception):
-    pass
 
 
 #: Mean length of a block of unavailable time when a role gives only ``shrinkage:``.
@@ -95,8 +91,9 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
 
     ``collect``: a collector (:mod:`bpsim.engine.chunks`) that takes finished tickets'
     records in chunks; the result then holds its ``summary`` instead of records and cases."""
-    env = simpy.Environment()
-    schedule = env.schedule
+    env = Clock()
+    schedule = env.call
+    calls, seq = env.calls, env.seq  # hot callbacks push onto the calendar directly
     nodes = plan.nodes
     warmup = float(bound.warmup or 0.0)
     horizon = bound.horizon
@@ -153,7 +150,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     state = {"active": 0, "open": True, "arrived": 0, "stopping": False}
 
     def stop_now(_ev=None) -> None:
-        raise _Stop
+        raise Stop
 
     stop_when_done = horizon is None or max_cases is not None  # else the clock runs to the horizon
 
@@ -378,6 +375,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
 
     # -- builders per kind -----------------------------------------------------------------
     or_split: dict[int, object] = {}
+    or_joins = any(n.kind == "or" and n.n_in > 1 for n in nodes)
     finish: list = [None] * len(nodes)
 
     def make_leave(node):
@@ -388,6 +386,10 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             return leave_none
         if len(out) == 1:
             (t1, p1), = out
+            if not or_joins:  # no OR-join waits anywhere: nothing to re-check
+                def leave_for(tok: Token, now: float) -> None:
+                    enter[t1](tok, p1)
+                return leave_for
 
             def leave_one(tok: Token, now: float) -> None:
                 sc = tok.scope
@@ -517,7 +519,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
                 staff.tasks += 1
             ak(tok.key | c_st | staff.bits)
             at(now)
-            schedule(Call(complete, tok, tok.visit), NORMAL, draws[tok.cls]())
+            heappush(calls, (now + draws[tok.cls](), NORMAL, next(seq), Call(complete, tok, tok.visit)))
 
         def complete(ev: Call) -> None:
             tok = ev.tok
@@ -561,7 +563,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             if timed:
                 arm_timers(node, tok, now)
             d = draws[tok.cls]() if draws is not None else max(absolute - now, 0.0)
-            schedule(Call(done, tok, tok.visit), NORMAL, d)
+            heappush(calls, (now + d, NORMAL, next(seq), Call(done, tok, tok.visit)))
 
         def done(ev: Call) -> None:
             tok = ev.tok
@@ -713,12 +715,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
                 schedule(Call(tick, None, None), NORMAL, step)
         schedule(Call(tick, None, None), NORMAL, step)
 
-    step_once = env.step
-    try:
-        while True:
-            step_once()
-    except (_Stop, simpy.core.EmptySchedule):
-        pass
+    env.run_calls()
     now = env.now
     end = float(horizon) if horizon is not None and not state["stopping"] else now
 
@@ -729,7 +726,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
             m.busy += end - (s if s > warmup else warmup)
         elif m.hand:
             settle(m, end)
-    for ev in env._queue:  # breaks still running at the end
+    for ev in calls:  # breaks still running at the end
         call = ev[3]
         if isinstance(call, Call) and call.callbacks[0] is break_over and end > warmup:
             a = call.arg if call.arg > warmup else warmup

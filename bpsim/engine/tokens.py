@@ -132,19 +132,20 @@ class SkillPool(Pool):
     first role is theirs before crossover tickets; first come, first served within each.
     """
 
-    __slots__ = ("cross",)
+    __slots__ = ("cross", "order")
 
     def __init__(self, name: str, index: int, classes: int) -> None:
         super().__init__(name, index, classes)
         self.cross: list[deque[Token]] = [deque() for _ in range(classes)]
+        #: the queues in the order a free person looks at them: P1 own, P1 crossover, P2 own ...
+        self.order = [q for pair in zip(self.queues, self.cross) for q in pair]
 
     def pull(self) -> Token | None:
-        for own, other in zip(self.queues, self.cross):
-            for q in (own, other):
-                while q:
-                    tok = q.popleft()
-                    if not tok.dead:
-                        return tok
+        for q in self.order:
+            while q:
+                tok = q.popleft()
+                if not tok.dead:
+                    return tok
         return None
 
 
