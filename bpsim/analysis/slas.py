@@ -132,9 +132,14 @@ def _occurrences(events: pd.DataFrame, cases: pd.DataFrame, point) -> pd.DataFra
         return occ.dropna(subset=["time"])
     lcs = _MOMENTS.get(point.moment, _MOMENTS["arrive"])
     # compare the categorical columns by their codes (no copy of every record into objects)
-    rows = np.flatnonzero(_is_in(events["element"], [point.element])
-                          & _is_in(events["lifecycle"], lcs))
-    return events.iloc[rows][["replication", "case", "time"]]
+    el = events["element"]
+    if isinstance(el.dtype, pd.CategoricalDtype):
+        at = el.cat.categories.get_indexer([point.element])[0]
+        rows = np.flatnonzero(el.cat.codes.to_numpy() == at) if at >= 0 else np.zeros(0, int)
+    else:
+        rows = np.flatnonzero(el.to_numpy(object) == point.element)
+    rows = rows[_is_in(events["lifecycle"].iloc[rows], lcs)]
+    return events[["replication", "case", "time"]].iloc[rows]
 
 
 def _is_in(col: pd.Series, values: list) -> np.ndarray:
@@ -345,12 +350,12 @@ def _row(sla, cls, g: pd.DataFrame, replications, process) -> dict:
         lows.append(lo)
         highs.append(hi)
     n = max(len(replications), 1)
-    targets = set(g["target"].dropna())
+    targets = np.unique(g["target"].dropna().to_numpy(float))
     ncens = float((counted["status"] == "censored").sum())
     row = {"name": sla.name, "cls": cls, "from": describe_point(sla.start, process),
            "to": describe_point(sla.end, process),
            "calendar": getattr(sla.calendar, "name", None) if sla.calendar else None,
-           "target": targets.pop() if len(targets) == 1 else math.nan,
+           "target": float(targets[0]) if len(targets) == 1 else math.nan,
            "target_text": _row_target_text(sla, cls),
            "attain": sla.attain, "counted": len(counted) / n,
            "excluded": (len(g) - len(counted)) / n,
@@ -382,12 +387,12 @@ def sla_table(slas, per_case: pd.DataFrame, replications: list[int], classes=(),
     for sla in slas:
         g = per_case.loc[per_case["sla"] == sla.name]
         rows.append(_row(sla, "all", g, replications, process))
-        cls_of = g["cls"].astype(object)
-        present = list(dict.fromkeys(list(classes) + list(cls_of.unique())))
+        cls_of = g["cls"]                # (categorical: compared by its codes)
+        present = list(dict.fromkeys(list(classes) + list(pd.unique(cls_of))))
         if sla.classes is not None:
             present = [k for k in present if k in sla.classes]
         for cls in present:
-            gc = g.loc[(cls_of == cls).to_numpy()]
+            gc = g.loc[(cls_of == cls).to_numpy(bool)]
             if gc.empty and sla_target(sla, cls) is None:
                 continue
             if len(present) > 1 or len(sla.target) > 1 or None not in sla.target:

@@ -177,18 +177,21 @@ def _visit_columns(output: RunOutput) -> dict | None:
     # group by (replication, case, element) keeping the time order inside each group
     nelem = max(len(elem_cats), 1)
     width = int(case.max()) + 1 if len(case) else 1
-    order = np.argsort((rep * width + case) * nelem + elem, kind="stable")
-    rep, case, elem, life, t, keep = (a[order] for a in (rep, case, elem, life, t, keep))
+    # (one key gathered in sorted order, not its three parts: they are read back from it)
+    key = (rep * width + case) * nelem + elem
+    order = np.argsort(key, kind="stable")
+    key, life, t, keep = key[order], life[order], t[order], keep[order]
     new_group = np.ones(len(order), dtype=bool)
-    new_group[1:] = (rep[1:] != rep[:-1]) | (case[1:] != case[:-1]) | (elem[1:] != elem[:-1])
+    new_group[1:] = key[1:] != key[:-1]
     is_en = (life == ENABLED) | (life == BLOCKED)  # a blocked arrival is a visit of its own
     cum = np.cumsum(is_en)
     group_id = np.cumsum(new_group) - 1
     before = (cum - is_en)[new_group]              # enabled records before each group
     visit_no = cum - before[group_id]
     opened = visit_no > 0                           # records before a group's first enabled
-    rep, case, elem, life, t, keep, visit_no, is_en = (
-        a[opened] for a in (rep, case, elem, life, t, keep, visit_no, is_en))
+    if not opened.all():
+        key, life, t, keep, visit_no, is_en = (
+            a[opened] for a in (key, life, t, keep, visit_no, is_en))
     vid = np.cumsum(is_en) - 1                      # each enabled opens the next visit
     n = int(vid[-1]) + 1 if len(vid) else 0
     first_rows = np.nonzero(is_en)[0]
@@ -234,7 +237,10 @@ def _visit_columns(output: RunOutput) -> dict | None:
     cls = cls_codes[keep[first_rows]]
     unstarted_done = np.isnan(start) & (outcome == 0)
     start[unstarted_done] = enabled[unstarted_done]
-    vrep, vcase, velem = rep[first_rows], case[first_rows], elem[first_rows]
+    first_key = key[first_rows]
+    velem = first_key % nelem
+    vcase = (first_key // nelem) % width
+    vrep = first_key // nelem // width
 
     cases = output.cases
     arrival = np.full(n, np.nan)
