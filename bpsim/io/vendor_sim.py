@@ -21,6 +21,10 @@ RULE = "simulation-data"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/"
 _BPSIM = "http://www.bpsim.org/schemas/"
 _QBP = "http://www.qbp-simulator.com/"
+#: Tags of the BPMN model and of its diagram interchange (DD: bounds, waypoints), most of a
+#: file's elements: skipped on their tag alone, unless it says "simul".
+_BPMN_TAG = "{" + BPMN_NS
+_DD_TAG = "{http://www.omg.org/spec/DD/"
 
 
 def _ns(el: Any) -> str:
@@ -41,7 +45,9 @@ def simulation_extensions(root: Any) -> Iterator[tuple[Any, str]]:
     """
     reported: list[Any] = []  # kept alive, so that lxml hands out the same proxies
     for el in root.iter():
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str) or not tag.startswith("{") or tag.startswith(_BPMN_TAG) \
+                or (tag.startswith(_DD_TAG) and "simul" not in tag.lower()):
             continue
         ns, local = _ns(el), _local(el)
         if ns.startswith(BPMN_NS) or not ns:

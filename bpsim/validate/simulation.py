@@ -357,7 +357,7 @@ def sim_overloaded_role(process, ctx):
     try:
         from bpsim.analysis.stability import paper_loads
 
-        bound = ctx.scenario.bind(process)
+        bound = _bound_scenario(ctx)
         loads = paper_loads(process, bound)
     except Exception:  # noqa: BLE001 - other rules report what keeps the scenario from binding
         return
@@ -376,6 +376,14 @@ def sim_overloaded_role(process, ctx):
             ("roles", r["role"]), element_id=tasks[0] if tasks else None)
 
 
+def _bound_scenario(ctx):
+    """``ctx.scenario`` bound to the process, bound once for every rule that reads it
+    (binding raises again, for each rule, when it fails)."""
+    if "sim-bound" not in ctx.cache:
+        ctx.cache["sim-bound"] = ctx.scenario.bind(ctx.process)
+    return ctx.cache["sim-bound"]
+
+
 def _bound(ctx):
     """The scenario bound to the process and its compiled plan, or ``(None, None)`` when
     binding fails (the other sim-* rules report why)."""
@@ -384,7 +392,7 @@ def _bound(ctx):
 
         bound = plan = None
         try:
-            bound = ctx.scenario.bind(ctx.process)
+            bound = _bound_scenario(ctx)
             from bpsim.engine.plan import compile_plan
 
             plan = compile_plan(ctx.process, bound)
@@ -445,7 +453,7 @@ def sim_calendar_day_unit(process, ctx):
     try:
         from bpsim.analysis.flags import calendar_unit_warnings
 
-        warnings = calendar_unit_warnings(ctx.scenario.bind(process).slas)
+        warnings = calendar_unit_warnings(_bound_scenario(ctx).slas)
     except Exception:  # noqa: BLE001 - other rules report what keeps the scenario from binding
         return
     for w in warnings:
