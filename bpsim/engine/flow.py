@@ -1,19 +1,23 @@
-"""Control flow: gateways, events, end events and sub-processes.
+"""Control flow: moves along flows, gateways, events, end events and sub-processes.
 
 At the service desk a ticket's token meets decisions ("Contact known?": yes or no), parallel
 work (the closure notice and the survey go out together, the ticket closes when both are
 sent), races (the customer replies, or five days pass), ends (closed, closed without reply)
 and nested work (a sub-process with its own start and end). This module builds the callback
-of each such element; :mod:`bpsim.engine.replication` builds the tasks and runs the clock.
-Both share one :class:`Kit`: the run's clock, record columns and per-element callback tables.
+of each such element and the move from an element to the next; tasks are built by
+:mod:`bpsim.engine.tasks`, and :mod:`bpsim.engine.replication` wires the tables and runs the
+clock. All share one :class:`Kit`: the run's clock, record columns and per-element callback
+tables.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate
 from types import SimpleNamespace
+from typing import Any
 
 from bpsim.engine.tokens import INSIDE, JOINED, MOVING, WAITING, Call, Scope, Token
 from bpsim.errors import SimulationError
@@ -29,19 +33,31 @@ def _code(i: int, lifecycle: int) -> int:
 
 
 class Kit(SimpleNamespace):
-    """What the element callbacks of one replication share (clock, records, tables, helpers)."""
+    """What the element callbacks of one replication share (clock, records, tables, helpers).
+
+    :func:`bpsim.engine.replication.run_replication` creates it with the clock (``env``), the
+    record appenders (``ak`` keys, ``at`` times), the per-element tables (``enter``,
+    ``leave``, ``finish``, ``starters``) and the staff; each builder then adds what it makes
+    (``release``, ``clone``, ``arm_timers``, ``class_draws``, ``or_check`` ...) for the next.
+    """
 
 
 def flow_builders(kit: Kit) -> SimpleNamespace:
-    """The builders of gateway, event, end and sub-process callbacks, and the OR-join check."""
+    """The builders of moves along flows (``make_leave``), of gateway, event, end and
+    sub-process callbacks, and the OR-join check."""
     env, ak, at, nodes = kit.env, kit.ak, kit.at, kit.nodes
     enter, leave, finish, streams, ncls = kit.enter, kit.leave, kit.finish, kit.streams, kit.ncls
     clone, consume, kill_scope, arm_timers = kit.clone, kit.consume, kit.kill_scope, kit.arm_timers
-    node_timers, class_draws, or_split = kit.node_timers, kit.class_draws, kit.or_split
-    schedule, scope_done = env.schedule, kit.scope_done
+    node_timers, class_draws = kit.node_timers, kit.class_draws
+    or_split: dict[int, Callable[[Token, float], None]] = kit.or_split
+    schedule, scope_done = env.call, kit.scope_done
+    or_joins = any(n.kind == "or" and n.n_in > 1 for n in nodes)
 
     def or_check(sc: Scope) -> None:
-        for j, waiting in list(sc.orwait.items()):
+        orwait = sc.orwait
+        if orwait is None:
+            return
+        for j, waiting in list(orwait.items()):
             ow = sc.orwait
             if not ow or ow.get(j) is not waiting:
                 continue
@@ -71,8 +87,39 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
             keep.state = MOVING
             or_split[j](keep, env.now)
 
+    def make_leave(node: Any) -> Callable[[Token, float], None]:
+        """``leave(tok, now)``: ``tok`` leaves ``node`` by its outgoing flows (all of them: a
+        flow without condition is a parallel split), or is consumed when there is none."""
+        out = [(t, p) for (_f, t, p) in node.out]
+        if not out:
+            def leave_none(tok: Token, now: float) -> None:
+                consume(tok, now)
+            return leave_none
+        if len(out) == 1:
+            (t1, p1), = out
+            if not or_joins:  # no OR-join waits anywhere: nothing to re-check
+                def leave_for(tok: Token, now: float) -> None:
+                    enter[t1](tok, p1)
+                return leave_for
 
-    def make_pass(node, lifecycle=PASS):
+            def leave_one(tok: Token, now: float) -> None:
+                sc = tok.scope
+                enter[t1](tok, p1)
+                if sc.orwait:
+                    or_check(sc)
+            return leave_one
+
+        def leave_all(tok: Token, now: float) -> None:  # uncontrolled flow = parallel split
+            sc = tok.scope
+            toks = [tok] + [clone(tok) for _ in out[1:]]
+            for tk, (t, p) in zip(toks, out):
+                enter[t](tk, p)
+            if sc.orwait:
+                or_check(sc)
+        return leave_all
+
+
+    def make_pass(node: Any, lifecycle: int = PASS) -> Callable[[Token, int], None]:
         i = node.index
         code = _code(i, lifecycle)
         lv = leave[i]
@@ -84,7 +131,7 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
             lv(tok, env.now)
         return enter_pass
 
-    def make_link(node):
+    def make_link(node: Any) -> Callable[[Token, int], None]:
         i, target = node.index, node.link_target
         code = _code(i, PASS)
 
@@ -95,7 +142,7 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
             enter[target](tok, 0)
         return enter_link
 
-    def make_end(node):
+    def make_end(node: Any) -> Callable[[Token, int], None]:
         i = node.index
         code = _code(i, END)
         terminate = node.terminate
@@ -115,7 +162,7 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
                 consume(tok, now)
         return enter_end
 
-    def make_split(node):
+    def make_split(node: Any) -> Callable[[Token, float], None]:
         """``split(tok, now)``: choose the outgoing flows of a parallel or inclusive gateway
         once its join (if any) lets ``tok`` through."""
         i = node.index
@@ -147,7 +194,7 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
                 or_check(sc)
         return split_some
 
-    def make_entry_split(node):
+    def make_entry_split(node: Any) -> Callable[[Token, int], None]:
         """The ``enter`` callback of a gateway that joins nothing (an exclusive gateway, or a
         gateway with one incoming flow): its split runs on entry. These are most of a
         drawing's gateways (every merge of branches is one), hence one call, not two."""
@@ -188,7 +235,7 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
                 or_check(sc)
         return choose_one
 
-    def make_gateway(node):
+    def make_gateway(node: Any) -> Callable[[Token, int], None]:
         if node.n_in <= 1 or node.kind == "xor":
             return make_entry_split(node)
         i = node.index
@@ -231,10 +278,10 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
             or_check(sc)
         return enter_or_join
 
-    def make_event_gateway(node):
+    def make_event_gateway(node: Any) -> Callable[[Token, int], None]:
         i = node.index
         code = _code(i, PASS)
-        cands = []
+        cands: list[tuple[Any, ...]] = []  # (target, draws or "message", at, codes ...)
         for (_f, t, _p) in node.out:
             target = nodes[t]
             if target.kind == "receive":  # waits for the ticket's message from another pool
@@ -280,7 +327,7 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
             if best < math.inf:
                 schedule(Call(fire, tok, (tok.visit, win)), NORMAL, best)
 
-        def on_message(k):
+        def on_message(k: int) -> Callable[[Token, float], None]:
             def won(tok: Token, now: float) -> None:
                 fire(Call(fire, tok, (tok.visit, k)))
             return won
@@ -305,7 +352,7 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
             finish[t](tok, now)
         return enter_evgw
 
-    def make_sub(node):
+    def make_sub(node: Any) -> Callable[[Token, int], None]:
         i = node.index
         c_en, c_st = _code(i, ENABLED), _code(i, START)
         entries = [(e, _code(e, PASS)) for e in node.entries]
@@ -340,5 +387,5 @@ def flow_builders(kit: Kit) -> SimpleNamespace:
         return enter_sub
 
 
-    return SimpleNamespace(or_check=or_check, make_pass=make_pass, make_link=make_link, make_end=make_end,
+    return SimpleNamespace(or_check=or_check, make_leave=make_leave, make_pass=make_pass, make_link=make_link, make_end=make_end,
                            make_gateway=make_gateway, make_event_gateway=make_event_gateway, make_sub=make_sub)

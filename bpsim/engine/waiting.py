@@ -176,7 +176,8 @@ def waiting_builder(kit):
 
         def away(tok: Token, now: float, route, outcome: int) -> None:
             if route == "retry":
-                if (r_cap is None or tok.tries < r_cap) and r_delay is not None and r_uni() < r_p:
+                if (r_cap is None or tok.tries < r_cap) and r_delay is not None and (
+                        r_uni is not None and r_uni() < r_p):
                     tok.tries += 1
                     tok.state = DELAY
                     schedule(Call(back, tok, tok.visit), NORMAL, r_delay())

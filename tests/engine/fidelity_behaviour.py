@@ -208,14 +208,14 @@ def check_shrinkage(seed: int = 45) -> list[Check]:
     warm = 200 * lam_mean
     p, b = mmc(lam_mean, mu_mean, c, cases=6000, warmup=warm, replications=REPS, seed=seed)
     b.roles["Server"].shrinkage = share
-    from bpsim.engine import replication
+    from bpsim.engine import staff
 
-    saved = replication.BREAK_MEAN
-    replication.BREAK_MEAN = block
+    saved = staff.BREAK_MEAN
+    staff.BREAK_MEAN = block
     try:
         out = run(p, b)
     finally:
-        replication.BREAK_MEAN = saved
+        staff.BREAK_MEAN = saved
     beta = 1 / block
     alpha = beta * share / (1 - share)
     exact = vacations(1 / lam_mean, 1 / mu_mean, c, alpha, beta)
