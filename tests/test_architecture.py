@@ -34,8 +34,10 @@ ALLOWED = {
     "bpsim.render": {"bpsim.modeling", "bpsim.io"},
     "bpsim.report": {"bpsim.analysis", "bpsim.render", "bpsim.io", "bpsim.scenario",
                      "bpsim.experience", "bpsim.engine"},
-    # streaming statistics: the engine's chunks folded by the analyses' own functions
-    "bpsim.stream": {"bpsim.engine", "bpsim.analysis", "bpsim.scenario", "bpsim.report"},
+    # streaming statistics: the engine's chunks folded by the analyses' own functions (and
+    # the customer's side by bpsim.experience's, chunk by chunk)
+    "bpsim.stream": {"bpsim.engine", "bpsim.analysis", "bpsim.scenario", "bpsim.report",
+                     "bpsim.experience"},
     "bpsim.whatif": {"bpsim.engine", "bpsim.analysis", "bpsim.report", "bpsim.scenario",
                      "bpsim.io", "bpsim.render"},
 }

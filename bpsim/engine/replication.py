@@ -89,6 +89,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         cases = tuple(Tail(c) for c in "bidd" + "b")
         ak, at = keys.append, times.append
         chunker = Chunker(collect, keys, times, cases, kshift)
+        collect.seed = streams.entropy  # expstream: keys the per-ticket draws (stream/experience.py)
     c_cls, c_start, c_arr, c_end, c_out = cases
 
     staffing = build_staff(plan, bound)
@@ -137,6 +138,8 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
         first = pools[role] if role in pools else next(iter(pools.values()))
         on_update, updates = update_builder(env, bound.updates, first, streams, c_end, kit.release,
                                             starters, state, owner, kshift, kit.hold)
+        if chunker is not None:  # expstream: the update records, read at each hand-over
+            collect.updates = updates
 
     # -- arrivals ------------------------------------------------------------------------
     def arrive(start: int, cls: int, now: float) -> None:

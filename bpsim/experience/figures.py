@@ -19,18 +19,27 @@ import numpy as np
 import pandas as pd
 
 from bpsim.experience.blueprint import Blueprint, blueprint
-from bpsim.experience.journey import journey_table, ticket_phases
-from bpsim.experience.satisfaction import (
-    SatisfactionParams,
-    distribution,
-    pain_points,
-    params_from,
-    satisfaction_table,
-    score_tickets,
+from bpsim.experience.fold import (
+    ExperienceSums,
+    distribution_from,
+    fold_frames,
+    journey_from,
+    pain_points_from,
+    satisfaction_from,
 )
-from bpsim.experience.unserved import add_unserved, unserved_tickets
+from bpsim.experience.journey import ticket_phases
+from bpsim.experience.satisfaction import SatisfactionParams, params_from, score_tickets
+from bpsim.experience.unserved import unserved_tickets
 
-__all__ = ["Experience"]
+__all__ = ["Experience", "is_relevant"]
+
+
+def is_relevant(scenario, bp: Blueprint) -> bool:
+    """Whether a run of ``scenario`` on the blueprint ``bp`` is about the customer's side
+    (see :attr:`Experience.relevant`)."""
+    asked = any(getattr(scenario, k, None) is not None
+                for k in ("updates", "satisfaction", "survey", "blueprint"))
+    return asked or bp.is_blueprint
 
 
 class Experience:
@@ -49,37 +58,50 @@ class Experience:
         """Whether the run is about the customer's side: the model is drawn as a blueprint
         (phases, or a customer lane) or the scenario has ``updates:``, ``satisfaction:`` or
         ``survey:``. The text report and JSON show the section then."""
-        sc = self.results.scenario
-        if self.results.process is None or sc is None:
+        if self.results.process is None or self.results.scenario is None:
             return False
-        asked = any(getattr(sc, k, None) is not None
-                    for k in ("updates", "satisfaction", "survey", "blueprint"))
-        return asked or self.blueprint.is_blueprint
+        return is_relevant(self.results.scenario, self.blueprint)
+
+    @property
+    def available(self) -> bool:
+        """Whether the run kept what the figures are computed from (the event records)."""
+        return bool(self.results.events_recorded)
 
     @cached_property
-    def _per_replication(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        """``(per_phase, cases, tickets, drivers)``, worked out one replication at a time.
+    def _per_replication(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame,
+                                        ExperienceSums]:
+        """``(per_phase, cases, tickets, drivers, sums)``, worked out one replication at a time.
 
         Every figure of a ticket depends on its own replication's records only, so the
         per-record timeline (:func:`~bpsim.experience.journey.moments`, as many rows as
         records) exists for one replication at a time and is freed after it: a year x 20
-        replications needs a twentieth of its memory."""
+        replications needs a twentieth of its memory. ``sums``
+        (:class:`~bpsim.experience.fold.ExperienceSums`) is what the tables are computed from."""
         survey = getattr(self.results.scenario, "survey", None)
         parts: list[tuple[pd.DataFrame, ...]] = []
+        sums = ExperienceSums()
         for view in _replication_views(self.results):
             per_phase, cases, pieces = ticket_phases(view, self.blueprint)
             tickets, drivers = score_tickets(view, self.blueprint, per_phase, cases, pieces,
                                              self.params, survey)
             del pieces
+            sums.add(fold_frames(view, self.blueprint, self.params, per_phase, cases, tickets,
+                                 drivers, survey))
             parts.append((per_phase, cases, tickets, drivers))
         if len(parts) == 1:
-            return parts[0]
-        return tuple(pd.concat([p[k] for p in parts], ignore_index=True)  # type: ignore[return-value]
-                     for k in range(4))
+            return (*parts[0], sums)  # type: ignore[return-value]
+        return (*(pd.concat([p[k] for p in parts], ignore_index=True)  # type: ignore[return-value]
+                  for k in range(4)), sums)
+
+    @property
+    def sums(self) -> ExperienceSums:
+        """The per-replication sums every table is computed from
+        (:mod:`bpsim.experience.fold`)."""
+        return self._per_replication[4]
 
     @property
     def _phases(self):
-        per_phase, cases, _tickets, _drivers = self._per_replication
+        per_phase, cases = self._per_replication[:2]
         return per_phase, cases, None
 
     @property
@@ -90,7 +112,7 @@ class Experience:
     @cached_property
     def journey(self) -> pd.DataFrame:
         """``Results.journey`` (see :func:`~bpsim.experience.journey.journey_table`)."""
-        return journey_table(self.results, self.blueprint, self.per_phase)
+        return journey_from(self.sums, self.blueprint, list(self.results.replication_ids))
 
     @cached_property
     def params(self) -> SatisfactionParams:
@@ -122,19 +144,18 @@ class Experience:
     def satisfaction(self) -> pd.DataFrame:
         """``Results.satisfaction`` (see :func:`~bpsim.experience.satisfaction.satisfaction_table`),
         with the abandoned and blocked tickets' columns (:func:`~bpsim.experience.unserved.add_unserved`)."""
-        reps = list(self.results.replication_ids)
-        table = satisfaction_table(self.tickets, self.drivers, self.blueprint, reps, self.params)
-        return add_unserved(table, self.tickets, self.unserved, reps)
+        return satisfaction_from(self.sums, self.blueprint, list(self.results.replication_ids),
+                                 self.params)
 
     @cached_property
     def pain_points(self) -> list[dict]:
         """Phases ranked by the satisfaction points they cost, with the reasons."""
-        return pain_points(self.drivers, self.tickets, self.blueprint)
+        return pain_points_from(self.sums, self.blueprint)
 
     @property
     def distribution(self) -> dict[int, float]:
         """Share of tickets per score 1 .. scale."""
-        return distribution(self.tickets, self.params.scale)
+        return distribution_from(self.sums, self.params.scale)
 
     @property
     def csat(self) -> float:

@@ -18,7 +18,7 @@ def _table(headers: list[str], rows: list[list[str]], first: int = 1) -> str:
 def text_section(results) -> list[str]:
     """Lines of the report's customer section (empty when the run is not about it)."""
     ex = results.experience
-    if not results.events_recorded or not ex.relevant:
+    if not ex.available or not ex.relevant:
         return []
     j = ex.journey
     many = (results.replications or 1) > 1          # counts: means per replication

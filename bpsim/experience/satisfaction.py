@@ -324,13 +324,15 @@ def satisfaction_table(tickets: pd.DataFrame, drivers: pd.DataFrame, bp: Bluepri
 
 
 def phase_rows(drivers: pd.DataFrame, bp: Blueprint, reps: list[int],
-               params: SatisfactionParams, tickets: pd.DataFrame) -> list[dict]:
+               params: SatisfactionParams, tickets: pd.DataFrame | pd.Series) -> list[dict]:
     """One row per phase: its score (``base`` + the mean drivers credited to it, within the
-    scale), the points lost there (mean negative drivers) and the driver losing most."""
+    scale), the points lost there (mean negative drivers) and the driver losing most.
+    ``tickets``: the scored tickets, or their number per replication (a Series)."""
     names = list(bp.phases.order) or ["end to end"]
     if drivers.empty:
         return []
-    ntick = tickets.groupby("replication").size().reindex(reps, fill_value=0).astype(float)
+    counts = tickets if isinstance(tickets, pd.Series) else tickets.groupby("replication").size()
+    ntick = counts.reindex(reps, fill_value=0).astype(float)
     per = drivers.groupby(["phase", "driver", "replication"])["points"].sum()
     rows = []
     for ph in names + (["(no phase)"] if "(no phase)" in set(drivers["phase"]) else []):
@@ -353,13 +355,14 @@ def phase_rows(drivers: pd.DataFrame, bp: Blueprint, reps: list[int],
     return rows
 
 
-def pain_points(drivers: pd.DataFrame, tickets: pd.DataFrame, bp: Blueprint,
+def pain_points(drivers: pd.DataFrame, tickets: pd.DataFrame | float, bp: Blueprint,
                 limit: int = 5) -> list[dict]:
     """The phases ranked by the points they cost, each with its reasons (drivers, largest
-    loss first): ``[{"phase", "points_lost", "reasons": [{"driver", "why", "points"}]}]``."""
-    if drivers.empty or tickets.empty:
+    loss first): ``[{"phase", "points_lost", "reasons": [{"driver", "why", "points"}]}]``.
+    ``tickets``: the scored tickets, or their number (all replications)."""
+    n = float(tickets) if isinstance(tickets, (int, float)) else float(len(tickets))
+    if drivers.empty or n <= 0:
         return []
-    n = float(len(tickets))
     neg = drivers.loc[drivers["points"] < 0]
     if neg.empty:
         return []

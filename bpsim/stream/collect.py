@@ -35,6 +35,7 @@ from bpsim.analysis import roles as _roles
 from bpsim.analysis import visits as _visits
 from bpsim.engine.output import LIFECYCLES, RunOutput
 from bpsim.stream import elements as _elements
+from bpsim.stream.experience import fold_experience  # expstream hook
 from bpsim.stream.groups import Groups, index_of
 from bpsim.stream.levels import QueueLevel
 from bpsim.stream.sketch import QuantileSketch
@@ -115,6 +116,7 @@ class Summary:
     trend: dict | None = None
     mser: tuple[float, bool] | None = None
     first: dict = field(default_factory=dict)
+    experience: Any = None  # expstream: journey/satisfaction sums (bpsim.stream.experience)
 
     def table(self, name: str) -> dict:
         return self.sums.setdefault(name, {})
@@ -320,6 +322,7 @@ class Collector:
         """Fold one chunk's tickets (``out``: their records; ``v``: their visits; ``final``:
         the last fold, whose tickets ``open_cases`` are still open)."""
         s = self.summary
+        fold_experience(self, out, v, final)  # expstream: the customer's side (stream/experience.py)
         mc = _visits.measured_cases(out)
         wins = _visits.windows(out)
         w_end = float(wins["end"].iloc[0])

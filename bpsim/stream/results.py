@@ -10,10 +10,14 @@ percentiles come from the merged :class:`~bpsim.stream.sketch.QuantileSketch`. T
 staff, cost, bottleneck and open-ticket tables are computed by the record-based path's own
 functions, fed the per-replication sums instead of the visits.
 
+The customer's side (``journey``, ``satisfaction``, the pain points, the survey) comes from
+the replications' folded sums (:mod:`bpsim.stream.experience`).
+
 What needs the records raises :class:`RecordsNeeded` (``events``, ``visits``, ``cases``,
-``sla_cases``, ``queues``, event logs), saying to run with ``records=True``. The figures
-not yet streamed are listed in :data:`NOT_STREAMED` and in the JSON report's
-``streaming`` key.
+``sla_cases``, ``queues``, event logs, the per-ticket experience tables), saying to run with
+``records=True``. The JSON report's ``streaming`` key lists what a run does not compute
+(:attr:`StreamedResults.not_streamed`; :data:`NOT_STREAMED` is empty: every figure of the
+record-based report is streamed).
 """
 
 from __future__ import annotations
@@ -38,8 +42,9 @@ from bpsim.stream.slas import sla_table
 
 __all__ = ["StreamedResults", "RecordsNeeded", "NOT_STREAMED"]
 
-#: Figures of the record-based report that streaming statistics do not compute yet.
-NOT_STREAMED = ("journey", "satisfaction")
+#: Figures of the record-based report that streaming statistics never compute: none (the
+#: trend tests need a run ended by its horizon: :attr:`StreamedResults.not_streamed`).
+NOT_STREAMED: tuple[str, ...] = ()
 
 
 class RecordsNeeded(BpsimError):
@@ -135,6 +140,15 @@ class StreamedResults(Results):
         x = np.concatenate([[0.0], reps]) if sk.zeros else reps
         w = np.concatenate([[float(sk.zeros)], sk.counts]) if sk.zeros else sk.counts
         return x, np.asarray(w, dtype=float), False
+
+    # -- the customer's side ------------------------------------------------------------------
+    @cached_property
+    def experience(self):
+        """The customer-side figures from the folded sums
+        (:class:`bpsim.stream.experience.StreamedExperience`)."""
+        from bpsim.stream.experience import StreamedExperience
+
+        return StreamedExperience(self)
 
     # -- cases --------------------------------------------------------------------------------
     def _case_sum(self, col: str) -> pd.Series:
@@ -587,12 +601,20 @@ class StreamedResults(Results):
         """Figures this run does not have (they need the records, or, for the trend tests,
         a window whose end is known in advance: a run ended by its horizon)."""
         out = list(NOT_STREAMED)
+        ex = self.experience
+        if ex.relevant and not ex.available:  # summaries made without the experience fold
+            out += ["journey", "satisfaction"]
         if self._trends() is None:
             out += ["queue_trends", "backlog_trend", "queue growth (bottlenecks)"]
         return tuple(out)
 
     def to_dict(self) -> dict:
         out = super().to_dict()
+        ex = self.experience
+        if ex.available and ex.relevant:  # the customer's side, as the record-based report
+            from bpsim.report.jsonout import clean
+
+            out.update(clean(ex.to_dict()))
         out["streaming"] = {
             "records": False,
             "not_streamed": list(self.not_streamed),
