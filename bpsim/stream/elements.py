@@ -76,7 +76,8 @@ def fold(summary, out, process, sla_rows: list[pd.DataFrame]) -> None:
     measured = cases["case"].to_numpy(np.int64)[cases["arrival"].to_numpy(float)
                                                >= float(summary.warmup)]
     case = ev["case"].to_numpy(np.int64)
-    keep = entry & _among(case, np.sort(measured))
+    keep = np.flatnonzero(entry)
+    keep = keep[_among(case[keep], np.sort(measured))]
     el = ev["element"]
     cats = list(el.cat.categories)
     codes = el.cat.codes.to_numpy().astype(np.int64)[keep]
@@ -92,21 +93,28 @@ def fold(summary, out, process, sla_rows: list[pd.DataFrame]) -> None:
     pairs, wanted, joins = _flow_pairs(process, cats)
     if len(codes) and len(wanted):
         n = ncat + 1
+        if ncat <= 1024:                           # a flow between two codes: a table look-up
+            table = np.zeros(n * n, dtype=bool)
+            table[wanted] = True
+
+            def is_flow(key: np.ndarray) -> np.ndarray:
+                return table[key]
+        else:
+            def is_flow(key: np.ndarray) -> np.ndarray:
+                return _among(key, wanted)
         is_join = np.isin(codes, joins)
         source = np.full(len(codes), -1, dtype=np.int64)
         hits = []
         for lag in range(1, _elements._MAX_LAG + 1):
             if lag >= len(codes):
                 break
-            prev = np.full(len(codes), -1, dtype=np.int64)
-            prev[lag:] = codes[:-lag]
-            same = np.zeros(len(codes), dtype=bool)
-            same[lag:] = case[lag:] == case[:-lag]
-            edge = same & _among(prev * n + codes, wanted)
-            first = edge & (source < 0) & ~is_join
-            source[first] = prev[first]
-            more = np.flatnonzero(edge & is_join)
-            hits.append(more * n + prev[more])
+            prev = codes[:-lag]                    # the entry ``lag`` rows before each
+            edge = (case[lag:] == case[:-lag]) & is_flow(prev * n + codes[lag:])
+            src = source[lag:]                     # a view: writes go to ``source``
+            first = edge & (src < 0) & ~is_join[lag:]
+            src[first] = prev[first]
+            more = np.flatnonzero(edge & is_join[lag:])
+            hits.append((more + lag) * n + prev[more])
         found = np.flatnonzero(source >= 0)          # one source each (no join)
         at_joins = _distinct(np.concatenate(hits)) if hits else found[:0]
         rows = np.concatenate([found, at_joins // n])

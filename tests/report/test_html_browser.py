@@ -50,9 +50,12 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
-@pytest.fixture(scope="module")
-def loaded(browser, desk_results, desk_report):
-    results, (_, path) = desk_results, desk_report
+@pytest.fixture(scope="module", params=["records", "streamed"])
+def loaded(request, browser):
+    """The report of the run with records, and of the same run with streaming statistics."""
+    kind = "" if request.param == "records" else "streamed_"
+    results = request.getfixturevalue(f"desk_{kind}results")
+    _, path = request.getfixturevalue(f"desk_{kind}report")
     browser.get_log("performance")  # drop what the blank start page did
     browser.get_log("browser")
     browser.get(path.as_uri())
