@@ -29,6 +29,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from bpsim.analysis.queues import replication_slices
 from bpsim.analysis.stats import mean_ci
 from bpsim.report.format import fmt_pct, fmt_pm
 
@@ -41,16 +42,32 @@ WEIGHTS = {"utilization": 0.4, "wait_share": 0.4, "growth": 0.2}
 def _wait_share(visits: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     done = cases.loc[cases["measured"] & cases["completed"].astype(bool)]
     cycle = done.groupby("replication")["cycle_time"].sum()
-    v = visits.loc[visits["measured"], ["element", "replication", "case", "wait"]]
-    # the visits of those tickets: (replication, case) as one integer key, matched with numpy
     width = int(max(cases["case"].max() if len(cases) else 0,
-                    v["case"].max() if len(v) else 0)) + 1
-    done_key = done["replication"].to_numpy(np.int64) * width + done["case"].to_numpy(np.int64)
-    v_key = v["replication"].to_numpy(np.int64) * width + v["case"].to_numpy(np.int64)
-    v = v.loc[np.isin(v_key, done_key)]
-    w = v.groupby(["element", "replication"], observed=True)["wait"].sum().reset_index()
+                    visits["case"].max() if len(visits) else 0)) + 1
+    done_key = np.sort(done["replication"].to_numpy(np.int64) * width
+                       + done["case"].to_numpy(np.int64))
+    # one replication's visits at a time (working arrays the size of one replication's):
+    # the waits summed per stage and replication are the same sums
+    parts = [_waits_of_done(part, done_key, width) for part in replication_slices(visits)]
+    w = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if len(parts) > 1:
+        w = w.sort_values(["element", "replication"], kind="stable", ignore_index=True)
     w["share"] = w["wait"] / w["replication"].map(cycle)
     return w
+
+
+def _waits_of_done(visits: pd.DataFrame, done_key: np.ndarray, width: int) -> pd.DataFrame:
+    """Seconds waited per stage and replication by the measured visits of the tickets whose
+    (replication, case) key is in the sorted ``done_key``."""
+    v_key = visits["replication"].to_numpy(np.int64) * width + visits["case"].to_numpy(np.int64)
+    if len(done_key):
+        pos = np.searchsorted(done_key, v_key).clip(max=len(done_key) - 1)
+        hit = done_key[pos] == v_key
+    else:
+        hit = np.zeros(len(v_key), dtype=bool)
+    rows = np.flatnonzero(hit & visits["measured"].to_numpy(bool))
+    v = visits[["element", "replication", "case", "wait"]].iloc[rows]
+    return v.groupby(["element", "replication"], observed=True)["wait"].sum().reset_index()
 
 
 def bottleneck_table(stages: pd.DataFrame, roles: pd.DataFrame, visits: pd.DataFrame,

@@ -26,7 +26,7 @@ import pandas as pd
 from bpsim.analysis.stats import mean_ci
 
 __all__ = ["queue_series", "time_average", "queue_stats", "queue_curve", "littles_law",
-           "little_sums", "little_table", "replication_slices"]
+           "little_sums", "little_table", "replication_slices", "pair_blocks"]
 
 
 def _leave_queue(v: pd.DataFrame) -> pd.Series:
@@ -114,7 +114,7 @@ def _queue_series(visits: pd.DataFrame, what: str) -> pd.DataFrame:
         "replication": (g // width).astype(rep_dtype),
         "element": pd.Categorical.from_codes(inv[g % width], categories=cats),
         "time": t.astype(float),
-        "length": length.astype(np.int64),
+        "length": length.astype(np.int32),         # (a count: 4 bytes a change)
     }, columns=cols)
 
 
@@ -141,6 +141,32 @@ def time_average(times: np.ndarray, lengths: np.ndarray, t0: float, t1: float,
     vals = np.concatenate([[level0], lengths[inside]])
     area = float(np.sum(vals * np.diff(t)))
     return area / (t1 - t0), float(vals.max())
+
+
+def pair_blocks(rep: np.ndarray, codes: np.ndarray, times: np.ndarray, values: np.ndarray
+                ) -> dict:
+    """``{(replication, code): (times, values)}``: the rows of each pair of a step-function
+    table (code -1, a missing element, left out), in time order, as slices of the arrays
+    (sorted once when the pairs' rows are not already together and in time order, as
+    :func:`queue_series` gives them); in order of first appearance of the pairs."""
+    keep = codes >= 0
+    if not keep.all():
+        rep, codes, times, values = rep[keep], codes[keep], times[keep], values[keep]
+    if len(rep) == 0:
+        return {}
+    change = np.r_[True, (rep[1:] != rep[:-1]) | (codes[1:] != codes[:-1])]
+    starts = np.flatnonzero(change)
+    width = int(codes.max()) + 1
+    keys = rep[starts].astype(np.int64) * width + codes[starts]
+    in_order = bool(np.all(np.diff(times)[~change[1:]] >= 0))
+    if not in_order or len(pd.unique(keys)) != len(keys):
+        at, _ = pd.factorize(rep.astype(np.int64) * width + codes)
+        order = np.lexsort((times, at))
+        rep, codes, times, values = rep[order], codes[order], times[order], values[order]
+        change = np.r_[True, (rep[1:] != rep[:-1]) | (codes[1:] != codes[:-1])]
+        starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:], len(rep)]
+    return {(int(rep[a]), int(codes[a])): (times[a:b], values[a:b]) for a, b in zip(starts, ends)}
 
 
 def _sorted_average(times: np.ndarray, lengths: np.ndarray, t0: float, t1: float,
@@ -171,30 +197,18 @@ def queue_stats(series: pd.DataFrame, wins: pd.DataFrame) -> pd.DataFrame:
     el = series["element"]
     if not isinstance(el.dtype, pd.CategoricalDtype):
         el = el.astype("category")
-    codes = el.cat.codes.to_numpy().astype(np.int64)
-    rep = series["replication"].to_numpy().astype(np.int64)
-    keep = codes >= 0
-    width = max(len(el.cat.categories), 1)
-    at, pairs = pd.factorize(rep[keep] * width + codes[keep])   # order of first appearance
-    times = series["time"].to_numpy()[keep]
-    lengths = series["length"].to_numpy()[keep]
-    step = np.diff(at)
-    if not bool(np.all((step > 0) | ((step == 0) & (np.diff(times) >= 0)))):
-        order = np.lexsort((times, at))
-        at, times, lengths = at[order], times[order], lengths[order]
-    bounds = np.r_[0, np.flatnonzero(np.diff(at)) + 1, len(at)]
+    blocks = pair_blocks(series["replication"].to_numpy(), el.cat.codes.to_numpy(),
+                         series["time"].to_numpy(), series["length"].to_numpy())
     names = np.asarray(el.cat.categories, dtype=object)
     warm, end = wins["warmup"], wins["end"]
     rows = []
-    for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
-        r = int(pairs[k] // width)
+    for (r, code), (tk, lk) in blocks.items():
         t0, t1 = float(warm.loc[r]), float(end.loc[r])
-        tk, lk = times[lo:hi], lengths[lo:hi]
         mean, mx = _sorted_average(tk, lk, t0, t1)
         mid = (t0 + t1) / 2
         first, _ = _sorted_average(tk, lk, t0, mid)
         second, _ = _sorted_average(tk, lk, mid, t1)
-        rows.append((r, names[pairs[k] % width], mean, mx, first, second))
+        rows.append((r, names[code], mean, mx, first, second))
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bpsim.analysis.queues import pair_blocks
+
 __all__ = ["CODES", "paper_loads", "normal_week_hours", "trend", "queue_trends",
            "backlog_trend", "Trend", "is_periodic", "choose_lag"]
 
@@ -247,27 +249,45 @@ def queue_trends(queues: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
     if queues.empty or lag is None:
         return pd.DataFrame(columns=cols)
     rows = []
-    q = queues.assign(element=queues["element"].astype(object))
-    q = q.loc[q.groupby("element")["length"].transform("max") > 0]
-    v = visits[["element", "replication", "enabled"]]       # (the columns read, no more)
-    v = v.assign(element=v["element"].astype(object))
-    by = dict(tuple(q.groupby(["element", "replication"], sort=False)))
-    enabled = dict(tuple(v.groupby(["element", "replication"], sort=False)["enabled"]))
-    for element in q["element"].unique():
+    # each (element, replication) step function as a slice of whole arrays (no copy of the
+    # series per group, no object column); elements whose queue was never above 0 skipped
+    el = queues["element"]
+    if not isinstance(el.dtype, pd.CategoricalDtype):
+        el = el.astype("category")
+    names = list(el.cat.categories)
+    blocks = pair_blocks(queues["replication"].to_numpy(), el.cat.codes.to_numpy(),
+                         queues["time"].to_numpy(float), queues["length"].to_numpy())
+    top: dict[int, float] = {}
+    for (_rep, code), (_, x) in blocks.items():
+        top[code] = max(top.get(code, x.max()), x.max())
+    elements = [code for code in dict.fromkeys(code for _, code in blocks) if top[code] > 0]
+    # tickets reaching each stage within the last lag of each replication's window
+    reached: dict = {}
+    if not visits.empty:
+        ve = visits["element"]
+        vcode = (ve.cat.codes.to_numpy() if isinstance(ve.dtype, pd.CategoricalDtype)
+                 and list(ve.cat.categories) == names
+                 else pd.Categorical(ve.astype(object), categories=names).codes)
+        w1 = visits["replication"].map(wins["end"]).to_numpy(float)
+        en = visits["enabled"].to_numpy(float)
+        late = (en >= w1 - lag) & (en < w1) & (vcode >= 0)
+        pairs = pd.DataFrame({"code": vcode[late], "rep": visits["replication"].to_numpy()[late]})
+        reached = {(int(c), int(r)): int(n) for (c, r), n in pairs.value_counts().items()}
+    for code in elements:
+        element = names[code]
         diffs, levels, arrivals = [], [], []
         for rep, w in wins.iterrows():
             w0, w1 = float(w["warmup"]), float(w["end"])
             grid = _instants(w0, w1, lag, points)
-            g = by.get((element, rep))
+            g = blocks.get((rep, code))
             if g is None:
                 now = before = np.zeros(len(grid))
             else:
-                t, x = g["time"].to_numpy(float), g["length"].to_numpy()
+                t, x = g
                 now, before = _step_at(t, x, grid), _step_at(t, x, grid - lag)
             diffs.append(now - before)
             levels.append(now)
-            en = enabled.get((element, rep))
-            arrivals.append(0 if en is None else int(((en >= w1 - lag) & (en < w1)).sum()))
+            arrivals.append(reached.get((code, int(rep)), 0))
         t = trend(diffs, levels, lag, float(np.mean(arrivals)) if arrivals else 0.0)
         rows.append({"element": element, "lag": lag, "positive_share": t.positive_share,
                      "growth": t.growth, "slope_per_day": t.slope_per_day,

@@ -92,9 +92,11 @@ def _split(frame: pd.DataFrame, by: str) -> dict:
     if frame.empty or not isinstance(col.dtype, pd.CategoricalDtype):
         return {k: g for k, g in frame.groupby(by, sort=False, observed=True)}
     codes = col.cat.codes.to_numpy()
-    order = np.argsort(codes, kind="stable")
-    ordered = frame.iloc[order]
-    sc = codes[order]
+    if bool(np.all(codes[1:] >= codes[:-1])):       # already in order: slices, no copy
+        ordered, sc = frame, codes
+    else:
+        order = np.argsort(codes, kind="stable")
+        ordered, sc = frame.iloc[order], codes[order]
     bounds = np.r_[0, np.flatnonzero(sc[1:] != sc[:-1]) + 1, len(sc)]
     cats = col.cat.categories
     return {cats[sc[lo]]: ordered.iloc[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])
@@ -115,10 +117,14 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
         Every replication of the run (a replication where a stage saw no ticket counts 0).
     """
     # only the columns the table reads: a copy of the measured rows, not of every column
-    measured = visits["measured"].to_numpy(bool)
-    m = visits.loc[measured, ["element", "replication", "outcome", "wait", "service", "sojourn"]]
+    # one copy of those rows, already in element order (each stage's rows then a slice)
+    measured = np.flatnonzero(visits["measured"].to_numpy(bool))
+    el = visits["element"]
+    if isinstance(el.dtype, pd.CategoricalDtype):
+        measured = measured[np.argsort(el.cat.codes.to_numpy()[measured], kind="stable")]
+    m = visits[["element", "replication", "outcome", "wait", "service", "sojourn"]].iloc[measured]
     rows = []
-    elements = list(pd.unique(visits["element"]))          # in order of first appearance
+    elements = list(pd.unique(el))                        # in order of first appearance
     m["_since"] = (visits["enabled"].to_numpy(float) - visits["arrival"].to_numpy(float))[measured]
     order = (m.groupby("element", observed=True)["_since"].median()
              if not m.empty else pd.Series(dtype=float))

@@ -285,7 +285,7 @@ def _visit_columns(output: RunOutput) -> dict | None:
         "case": vcase[rows].astype(case_dtype),
         "cls": _categorical(cls[rows], cls_cats),
         "element": _categorical(velem[rows], elem_cats),
-        "visit": vno[rows].astype(np.int64),
+        "visit": vno[rows].astype(np.int32),
         "enabled": enabled[rows],
         "start": start[rows],
         "end": end[rows],
