@@ -57,10 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--event-log", choices=["all", "first", "none"], default="first",
                         help="with --out: which replications go into events.csv/.xes "
                              "(default: the first; the report says which)")
-    parser.add_argument("--no-records", dest="records", action="store_false",
-                        help="streaming statistics: fold finished tickets into the figures "
-                             "as the run goes and keep no event records (memory flat in the "
-                             "number of tickets; same figures; no --out, --html, --annotate)")
+    parser.add_argument("--records", dest="records", action=argparse.BooleanOptionalAction,
+                        default=None,
+                        help="keep every ticket's event records (--records) or fold finished "
+                             "tickets into the figures as the run goes (--no-records: memory "
+                             "flat in the number of tickets, the same figures). Default: "
+                             "records only when an output needs them (--out writes the event "
+                             "log and the per-ticket tables)")
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -144,7 +147,23 @@ def simulate(process, scenario, args: argparse.Namespace, quiet: bool = False):
         progress = sys.stderr.isatty() and not quiet
     return engine_simulate(process, scenario, replications=args.replications, seed=args.seed,
                            progress=bool(progress), workers=workers,
-                           records=getattr(args, "records", True))
+                           records=keep_records(args))
+
+
+#: Options whose output is made from every ticket's event records.
+NEEDS_RECORDS = ("out", "html", "annotate")
+
+
+def keep_records(args: argparse.Namespace) -> bool:
+    """``--records`` / ``--no-records`` as given; by default, records only when an output
+    needs them (:data:`NEEDS_RECORDS`): every figure of the report, the HTML report and the
+    annotated diagram come from streaming statistics, with the same numbers."""
+    if not hasattr(args, "records"):  # the commands that run ``simulate`` for their own use
+        return True
+    given = args.records
+    if given is not None:
+        return bool(given)
+    return any(getattr(args, name, None) for name in NEEDS_RECORDS)
 
 
 def write_out(results, out: str | Path, event_log: str = "first") -> list[Path]:
@@ -215,10 +234,12 @@ def write_extras(results, args: argparse.Namespace) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     check_outputs(args)
-    if not getattr(args, "records", True) and (args.out or args.html or args.annotate):
-        raise BpsimError("--no-records keeps no event records: --out, --html and --annotate "
-                         "need them.", key="no-records",
-                         hint="drop --no-records to write files, or drop the file options.")
+    if getattr(args, "records", None) is False and any(getattr(args, name, None)
+                                                       for name in NEEDS_RECORDS):
+        raise BpsimError("--no-records keeps no event records: --out writes the event log "
+                         "and the per-ticket tables from them.", key="no-records",
+                         hint="drop --no-records (or drop --out: --html and --annotate work "
+                              "without records).")
     if args.out:  # refuse a folder bpsim will not fill before the run, not after it
         from bpsim.report.files import OUTPUT_NAMES
         from bpsim.report.outdir import check_out_dir

@@ -179,3 +179,36 @@ def test_drawio_page_option(capsys):
     assert json.loads(capsys.readouterr().out)["model"].endswith("service_desk.drawio")
     assert main(args + ["--page", "9"]) == 2
     assert "no page" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flags, records", [
+    ([], False),                     # nothing needs the event records: streamed
+    (["--records"], True),           # asked for
+    (["--no-records"], False),
+])
+def test_records_only_when_asked_or_needed(files, capsys, flags, records):
+    model, scenario = files
+    assert main(["simulate", str(model), "-s", str(scenario), "--json", "-r", "2",
+                 *flags]) == 0
+    d = json.loads(capsys.readouterr().out)
+    # a streamed report says so (and what it could not stream); a record-based one has no key
+    assert ("streaming" not in d) if records else (d["streaming"]["records"] is False)
+
+
+def test_default_and_records_give_the_same_report(files, capsys):
+    """The default (streamed) and ``--records`` print the same JSON, up to floating-point
+    summation order, but for the key that says which path made it (tests/stream compares
+    the two paths figure by figure on the bundled model)."""
+    from tests.stream.test_streaming import _diff, _norm
+
+    model, scenario = files
+    base = ["simulate", str(model), "-s", str(scenario), "--json", "-r", "2", "--workers", "1"]
+    main(base)
+    streamed = json.loads(capsys.readouterr().out)
+    main([*base, "--records"])
+    kept = json.loads(capsys.readouterr().out)
+    streamed.pop("streaming")
+    from bpsim.stream.sketch import ALPHA
+
+    assert _diff(_norm(streamed), _norm(kept), quantile_rel=ALPHA * 1.0001) == []
+
