@@ -15,6 +15,12 @@ whole or not at all. ``--annotate OUT.bpmn|.drawio|.svg|.png [--metric utilizati
 breach|count|cost]`` writes the results onto the diagram; ``--html OUT.html`` writes the
 self-contained HTML report.
 
+Unless ``--out`` asks for the event log and the per-ticket tables (or ``--records`` is
+given), the run keeps no event records: finished tickets are folded into the figures as the
+run goes (streaming statistics, docs/streaming.md), each replication in its worker process,
+so memory stays flat in the number of tickets; the figures are the record-based ones
+(percentiles exact up to 4,096 values, then within 0.5 %).
+
 Exit codes: 0 ok; 1 invalid model or scenario (or the engine cannot run it); 2 the model or
 scenario file is unreadable.
 """
@@ -151,7 +157,7 @@ def simulate(process, scenario, args: argparse.Namespace, quiet: bool = False):
 
 
 #: Options whose output is made from every ticket's event records.
-NEEDS_RECORDS = ("out", "html", "annotate")
+NEEDS_RECORDS = ("out",)
 
 
 def keep_records(args: argparse.Namespace) -> bool:

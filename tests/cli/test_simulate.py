@@ -212,3 +212,13 @@ def test_default_and_records_give_the_same_report(files, capsys):
 
     assert _diff(_norm(streamed), _norm(kept), quantile_rel=ALPHA * 1.0001) == []
 
+
+
+def test_html_and_annotate_without_records(files, tmp_path, capsys):
+    """--html and --annotate are made from streaming statistics: no records kept."""
+    model, scenario = files
+    html, svg = tmp_path / "r.html", tmp_path / "a.svg"
+    assert main(["simulate", str(model), "-s", str(scenario), "--json", "-r", "2",
+                 "--html", str(html), "--annotate", str(svg)]) == 0
+    assert json.loads(capsys.readouterr().out)["streaming"]["records"] is False
+    assert "Handle ticket" in html.read_text() and "<svg" in svg.read_text()
