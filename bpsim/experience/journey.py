@@ -86,9 +86,10 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
     mask = np.isin(_key(ev["replication"], ev["case"]), _key(cases["replication"], cases["case"]))
     rows = np.flatnonzero(mask)
     del mask
-    # by ticket, then in record order (the records of one ticket are in time order)
-    order = rows[np.lexsort((rows, ev["case"].to_numpy()[rows],
-                             ev["replication"].to_numpy()[rows]))]
+    # by ticket, then in record order (the records of one ticket are in time order): a
+    # stable sort of the tickets' keys keeps each ticket's records in their order
+    order = rows[np.argsort(_key(ev["replication"].to_numpy()[rows], ev["case"].to_numpy()[rows]),
+                            kind="stable")]
     del rows
     # compact columns: small integers and codes, no Python object per record
     rep = ev["replication"].to_numpy()[order]
@@ -296,6 +297,7 @@ def ticket_phases(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame, p
     # SLA breaches met (in the phase of the SLA's end point)
     out["breaches"] = np.zeros(ncase * width)
     br = breaches(results, bp, cases, pieces)
+    pieces.attrs["breaches"] = br  # score_tickets reads them again: worked out once
     if len(br):
         bph = br["phase_index"].to_numpy() if bp.phases else np.zeros(len(br), dtype=np.int64)
         bcell = (np.searchsorted(ckey, _key(br["replication"], br["case"])) * width
@@ -329,7 +331,7 @@ def breaches(results, bp: Blueprint, cases: pd.DataFrame, pieces: pd.DataFrame) 
     end_of = {s.name: s.end.element for s in results.scenario.slas}
     porder = {p: i for i, p in enumerate(bp.phases.order)}
     phase = np.full(len(sc), -1, dtype=np.int64)
-    for name, element in end_of.items():
+    for name, element in end_of.items() if bp.phases else ():  # (no phases: one, end to end)
         rows = (sc["sla"] == name).to_numpy()
         if not rows.any():
             continue

@@ -168,7 +168,9 @@ def score_tickets(results, bp: Blueprint, per_phase: pd.DataFrame, cases: pd.Dat
         each = np.where(count > 0, bonus / np.maximum(count, 1), 0.0)
         credit("update", upd_rows, uph, each[upd_rows])
     # SLA breaches, softened when an update announced them
-    br = breaches(results, bp, cases, pieces)
+    br = pieces.attrs.get("breaches")   # (ticket_phases found them for these pieces)
+    if br is None:
+        br = breaches(results, bp, cases, pieces)
     if len(br):
         brow = np.searchsorted(ckey, np.asarray(_key(br["replication"], br["case"])))
         pen = params.breach + np.minimum(params.late_per_hour * br["late"].to_numpy(float) / 3600.0,

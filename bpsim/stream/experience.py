@@ -113,7 +113,61 @@ class ExperienceFold:
         self.sums.add(fold(view, self.bp, self.params, self.survey))
 
     def _sla_cases(self, out, v: pd.DataFrame) -> pd.DataFrame:
-        """The chunk's SLA clocks (as ``Results.sla_cases``: the breaches read them)."""
+        fast = self._sla_clocks(out, v)
+        return fast if fast is not None else self._sla_cases_records(out, v)
+
+    def _sla_clocks(self, out, v: pd.DataFrame) -> pd.DataFrame | None:
+        """The breached tickets from the collector's SLA clocks on the chunk's numpy columns
+        (:func:`bpsim.stream.slas.sla_clocks`, the statuses and elapsed times of
+        ``sla_cases``); when the journey needs the breaches' start and end times too
+        (proactive updates soften announced breaches; an SLA ending outside the phases is
+        placed by its end time), ``sla_cases`` for the breached tickets alone. ``None`` when
+        the collector has no numpy columns to offer."""
+        from bpsim.stream.groups import index_of
+        from bpsim.stream.slas import sla_clocks
+
+        col = self.collector
+        raw = getattr(col, "raw", None) or {}
+        if "records" not in raw or "cases" not in raw or not hasattr(col, "eidx"):
+            return None
+        slas = getattr(self.scenario, "slas", None) or []
+        base = _visits.measured_cases(out)
+        wins = _visits.windows(out)
+        cases = dict(raw["cases"], measured=base["measured"].to_numpy(bool),
+                     completed=base["completed"].to_numpy(bool))
+        if len(cases["case"]) != len(base) or not np.array_equal(cases["case"],
+                                                                 base["case"].to_numpy()):
+            return None                                  # not this chunk's columns
+        pauses = {"case": v["case"].to_numpy(np.int64), "element": index_of(v["element"], col.eidx),
+                  "enabled": v["enabled"].to_numpy(float), "end": v["end"].to_numpy(float)}
+        end = float(wins["end"].iloc[0])
+        times = self.with_updates or (bool(self.bp.phases) and any(
+            s.end.element is None or s.end.element not in self.bp.phases.of_node for s in slas))
+        done = base["case"].to_numpy(np.int64)[base["completed"].to_numpy(bool)]
+        parts = []
+        for sla in slas:
+            sc = sla_clocks(sla, raw["records"], cases, pauses, col.warmup, end, col.eidx,
+                            col.classes)
+            hit = np.flatnonzero(sc["status"] == 1)          # breached (reached, late)
+            hit = hit[np.isin(sc["case"][hit].astype(np.int64), done)]
+            if not len(hit):
+                continue
+            ids = sc["case"][hit].astype(np.int64)
+            if times:
+                keep = np.isin(base["case"].to_numpy(np.int64), ids)
+                sub = _slas.sla_cases(sla, out.events.loc[np.isin(out.events["case"].to_numpy(
+                    np.int64), ids)], base.loc[keep], v.loc[np.isin(v["case"].to_numpy(np.int64),
+                                                                    ids)], wins)
+                parts.append(sub)
+                continue
+            parts.append(pd.DataFrame({
+                "sla": sla.name, "replication": self.rep, "case": ids,
+                "cls": None, "target": sc["target"][hit], "t0": np.nan, "t1": np.nan,
+                "elapsed": sc["elapsed"][hit], "status": "breached", "breached": True}))
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_SLA_COLUMNS)
+
+    def _sla_cases_records(self, out, v: pd.DataFrame) -> pd.DataFrame:
+        """The chunk's SLA clocks from its records (as ``Results.sla_cases``)."""
         slas = getattr(self.scenario, "slas", None) or []
         if not slas or out.events.empty:
             return pd.DataFrame(columns=_SLA_COLUMNS)

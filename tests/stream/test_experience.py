@@ -87,3 +87,13 @@ def test_per_ticket_tables_need_the_records():
     for what in ("tickets", "drivers", "per_phase", "unserved"):
         with pytest.raises(RecordsNeeded, match="records"):
             getattr(st.experience, what)
+
+
+def test_sla_clocks_from_the_records_when_the_collector_has_no_columns(monkeypatch):
+    """The breaches read from the collector's numpy SLA clocks (the usual way) and from the
+    chunk's records (``sla_cases``, the fallback) are the same."""
+    import bpsim.stream.experience as sx
+
+    monkeypatch.setattr(sx.ExperienceFold, "_sla_clocks", lambda self, out, v: None)
+    rec, st = _runs(_blueprint, 1, 4000)
+    assert _diff(_customer_side(rec.to_dict()), _customer_side(st.to_dict())) == []
