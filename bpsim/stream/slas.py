@@ -174,7 +174,8 @@ def sla_clocks(sla, records: dict, cases: dict, pauses: dict, warmup: float, end
     in ``classes``), ``arrival``, ``end``, ``left`` (bool: abandoned or blocked),
     ``measured``, ``completed``; ``pauses``: ``case``, ``element``, ``enabled``, ``end`` of the
     chunk's visits; ``end``: the run's end. Returns arrays ``case``, ``cls``, ``target``,
-    ``elapsed`` (NaN when not counted) and ``status`` (numbers in :data:`STATUSES`).
+    ``t0``, ``t1``, ``elapsed`` (NaN when not counted) and ``status`` (numbers in
+    :data:`STATUSES`).
     """
     from bpsim.analysis.slas import _MOMENTS, WorkClock, sla_target
     from bpsim.engine.output import LIFECYCLES
@@ -236,6 +237,6 @@ def sla_clocks(sla, records: dict, cases: dict, pauses: dict, warmup: float, end
         late = elapsed > tg[rows]
     status = np.select([~started, reached & late, reached, left, done, late],
                        [6, 1, 0, 3, 5, 2], default=4)
-    return {"case": case, "cls": cases["cls"][rows], "target": tg[rows],
+    return {"case": case, "cls": cases["cls"][rows], "target": tg[rows], "t0": t0, "t1": t1,
             "elapsed": np.where(started & (reached | ~done), elapsed, np.nan),
             "status": status}

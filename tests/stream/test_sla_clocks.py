@@ -69,3 +69,36 @@ def test_sla_clocks_equal_sla_cases(model, seed):
         seen |= set(w["status"])
     # the comparison covers met and breached clocks, open ones and censored ones
     assert {"met", "breached", "censored"} <= seen
+
+
+def test_collector_sla_cases_has_the_record_columns(monkeypatch):
+    """``Collector.sla_cases`` (what the customer's side's breaches may read) gives
+    ``sla_cases``' rows and columns for a chunk of a streamed run."""
+    import pandas as pd
+
+    import bpsim.stream.collect as collect
+
+    p = bpsim.read(MODELS / "service_desk.bpmn")
+    s = bpsim.load_scenario(MODELS / "service_desk.yaml").vary({"horizon": "10d", "warmup": "1d"})
+    bound = s.bind(p)
+    seen = []
+    fold = collect.Collector._fold
+
+    def spy(self, out, v, *a, **k):
+        if not seen:
+            seen.append((self, out, v))
+        return fold(self, out, v, *a, **k)
+
+    monkeypatch.setattr(collect.Collector, "_fold", spy)
+    run(p, bound, seed=4, replication_ids=[0], records=False)
+    col, out, v = seen[0]
+    got = col.sla_cases(out, v)
+    mc, wins = _visits.measured_cases(out), _visits.windows(out)
+    want = pd.concat([record_slas.sla_cases(sla, out.events, mc, v, wins) for sla in bound.slas],
+                     ignore_index=True)
+    assert list(got.columns) == list(want.columns) and len(got) == len(want) > 0
+    for c in ("sla", "replication", "case", "status", "cls"):
+        assert got[c].astype(object).tolist() == want[c].astype(object).tolist(), c
+    for c in ("target", "t0", "t1", "elapsed", "breached"):
+        assert np.allclose(got[c].astype(float), want[c].astype(float), rtol=1e-12, atol=1e-9,
+                           equal_nan=True), c
