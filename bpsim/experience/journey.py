@@ -148,20 +148,28 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
         if c.touchpoint and c.kind == "sequence" and c.source in code_of and c.target in code_of:
             pairs[code_of[c.source] * ncat + code_of[c.target]] = c
     if pairs:
+        # each record's (previous element, element) pair looked up among the touchpoints' at once
+        keys = np.array(list(pairs), dtype=np.int64)
+        sort = np.argsort(keys)
+        ptype = np.array([type_code(c.type) for c in pairs.values()], dtype=np.int8)[sort]
+        pfrom = np.array([c.direction == "from customer" for c in pairs.values()])[sort]
+        prep = np.array([(c.source, c.target) in bp.repeat for c in pairs.values()])[sort]
+        keys = keys[sort]
         pk = prev_e.astype(np.int64) * ncat + ecode
-        hit = entry & np.isin(pk, np.array(list(pairs), dtype=np.int64))
-        for key, c in pairs.items():
-            at = hit & (pk == key)
-            touch[at] = True
-            touch_type[at] = type_code(c.type)
-            touch_from[at] = c.direction == "from customer"
-            touch_repeat[at] = (c.source, c.target) in bp.repeat
-        del pk, hit
+        pos = np.minimum(np.searchsorted(keys, pk), len(keys) - 1)
+        at = np.flatnonzero(entry & (keys[pos] == pk))
+        pos = pos[at]
+        touch[at] = True
+        touch_type[at] = ptype[pos]
+        touch_from[at] = pfrom[pos]
+        touch_repeat[at] = prep[pos]
+        del pk, pos, at
     del prev_e, entry
     # message flows touching the customer: counted when their source completes or passes
+    sent = np.isin(lcode, lc(["complete", "pass", "end"]))
     for c in bp.crossings:
         if c.touchpoint and c.kind == "message" and c.source in code_of:
-            at = (ecode == code_of[c.source]) & np.isin(lcode, lc(["complete", "pass", "end"]))
+            at = (ecode == code_of[c.source]) & sent
             touch[at] = True
             touch_type[at] = type_code(c.type)
             touch_from[at] = c.direction == "from customer"
