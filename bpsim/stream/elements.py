@@ -145,20 +145,22 @@ def fold(summary, out, process, sla_rows: list[pd.DataFrame]) -> None:
         row["breached"] += float(n_hit[i])
 
 
-def _series(results, table: str, key, col: str) -> pd.Series:
-    """``col`` of ``key`` in table ``table`` per replication that has it."""
-    out = {}
+def _by_rep(results, table: str, col: str) -> dict:
+    """``{key: {replication: col}}`` of table ``table`` of every replication's sums."""
+    out: dict = {}
     for s in results.summaries:
-        row = s.sums.get(table, {}).get(key)
-        if row is not None and col in row:
-            out[int(s.replication)] = row[col]
-    return pd.Series(out, dtype=float)
+        rep = int(s.replication)
+        for key, row in s.sums.get(table, {}).items():
+            if col in row:
+                out.setdefault(key, {})[rep] = row[col]
+    return out
 
 
-def _per_rep(values: pd.Series, reps: list[int]) -> tuple[float, float]:
+def _per_rep(values: dict, reps: list[int]) -> tuple[float, float]:
+    """Mean and CI of per-replication ``values`` (a missing replication counts 0)."""
     if not reps:
         return math.nan, math.nan
-    return mean_ci(values.reindex(pd.Index(reps), fill_value=0.0).astype(float))
+    return mean_ci([values.get(r, 0.0) for r in reps])
 
 
 def element_table(results) -> pd.DataFrame:
@@ -167,39 +169,41 @@ def element_table(results) -> pd.DataFrame:
     tables."""
     process = results.process
     reps = results.replication_ids
-    stages = results.stages.set_index("id") if not results.stages.empty else pd.DataFrame()
-    roles = results.roles.set_index("name") if not results.roles.empty else pd.DataFrame()
-    counted = {e for s in results.summaries for e in s.sums.get("entered", {})}
-    worked_at = {e for s in results.summaries for e in s.sums.get("stages", {})}
+    stages = results.stages.set_index("id").to_dict("index") if not results.stages.empty else {}
+    roles = results.roles.set_index("name").to_dict("index") if not results.roles.empty else {}
+    entered = _by_rep(results, "entered", "n")
+    worked = _by_rep(results, "stages", "service_sum")
+    seen = _by_rep(results, "breach_seen", "seen")
+    hit = _by_rep(results, "breach_seen", "breached")
     with_slas = any(s.sums.get("sla_rows") for s in results.summaries)
     rows = []
     for n, attrs in process.graph.nodes(data=True):
         row = {"id": n, "name": attrs.get("name"), "type": attrs.get("type")}
-        if n in counted:
-            row["count"], row["count_ci95"] = _per_rep(_series(results, "entered", n, "n"), reps)
+        if n in entered:
+            row["count"], row["count_ci95"] = _per_rep(entered[n], reps)
         else:
             row["count"], row["count_ci95"] = (0.0, 0.0) if reps else (math.nan, math.nan)
         role = None
-        if n in stages.index:
-            st = stages.loc[n]
+        st = stages.get(n)
+        if st is not None:
             for col in ("wait_mean", "wait_ci95", "service_mean", "service_ci95",
                         "queue_mean"):
-                row[col] = float(st[col]) if col in st and pd.notna(st[col]) else math.nan
+                v = st.get(col)
+                row[col] = float(v) if v is not None and pd.notna(v) else math.nan
             role = st.get("role") if isinstance(st.get("role"), str) else None
         row["role"] = role
-        if role is not None and role in roles.index:
-            r = roles.loc[role]
+        r = roles.get(role) if role is not None else None
+        if r is not None:
             row["utilization"] = float(r["utilization"])
             row["utilization_ci95"] = float(r.get("utilization_ci95", math.nan))
             cph = float(r["cost_per_hour"]) if "cost_per_hour" in r else math.nan
-            if not math.isnan(cph) and n in worked_at:
-                worked = _series(results, "stages", n, "service_sum") / 3600.0
-                row["cost"], row["cost_ci95"] = _per_rep(worked * cph, reps)
-        if with_slas and n in counted:
-            seen = _series(results, "breach_seen", n, "seen")
-            hit = _series(results, "breach_seen", n, "breached").reindex(seen.index)
-            share = (hit / seen.where(seen > 0)).dropna()
-            row["breach_rate"], row["breach_rate_ci95"] = mean_ci(share.astype(float))
+            if not math.isnan(cph) and n in worked:
+                row["cost"], row["cost_ci95"] = _per_rep(
+                    {k: v / 3600.0 * cph for k, v in worked[n].items()}, reps)
+        if with_slas and n in entered:
+            sn, hn = seen.get(n, {}), hit.get(n, {})
+            row["breach_rate"], row["breach_rate_ci95"] = mean_ci(
+                [hn.get(k, 0.0) / sn[k] for k in sorted(sn) if sn[k] > 0])
         rows.append(row)
     out = pd.DataFrame(rows)
     for col in _elements.ELEMENT_COLUMNS:
@@ -213,12 +217,12 @@ def flow_table(results) -> pd.DataFrame:
     and figures, from the sums :func:`fold` kept)."""
     process = results.process
     reps = results.replication_ids
+    taken = _by_rep(results, "flows", "n")
     records = []
     for f in process.flows.values():
         row = {"id": f.id, "source": f.source, "target": f.target, "name": f.name}
-        taken = _series(results, "flows", f.id, "n")
-        if len(taken):
-            row["count"], row["count_ci95"] = _per_rep(taken, reps)
+        if f.id in taken:
+            row["count"], row["count_ci95"] = _per_rep(taken[f.id], reps)
         else:
             row["count"], row["count_ci95"] = (0.0, 0.0) if reps else (math.nan, math.nan)
         records.append(row)
@@ -228,9 +232,7 @@ def flow_table(results) -> pd.DataFrame:
         out["share"] = []
         return out
     n = max(len(reps), 1)
-    entered = {e: sum(s.sums.get("entered", {}).get(e, {}).get("n", 0.0)
-                      for s in results.summaries) / n
-               for e in {e for s in results.summaries for e in s.sums.get("entered", {})}}
+    entered = {e: sum(per.values()) / n for e, per in _by_rep(results, "entered", "n").items()}
     base = out["source"].map(entered).astype(float)
     out["share"] = np.where(base > 0, out["count"] / base.where(base > 0, 1.0), np.nan)
     return out
