@@ -8,7 +8,8 @@ order in which they were scheduled, so that a run is repeatable to the bit.
 
 :class:`Clock` is a ``simpy.Environment`` whose loop, :meth:`Clock.run_calls`, pops that heap
 and calls each Call's one callback: no generator, no event object beyond the Call, no
-per-event method call. Hot callbacks push onto :attr:`Clock.calls` directly (``push(calls,
+per-event method call. The time is a plain attribute, :attr:`Clock.now` (simpy's is a
+property); simpy's own ``step`` and ``run`` still work on the same queue. Hot callbacks push onto :attr:`Clock.calls` directly (``push(calls,
 (now + delay, NORMAL, next(seq), call))``, the very tuple :meth:`Clock.call` builds).
 """
 
@@ -33,8 +34,14 @@ class Stop(Exception):
 class Clock(simpy.Environment):
     """simpy's environment, with a typed calendar of Calls and a loop that runs them."""
 
+    #: The simulated time (seconds), a plain attribute: the callbacks read it a few million
+    #: times a run, and simpy's ``now`` is a property (a Python call per read). The loop
+    #: keeps simpy's ``_now`` equal to it.
+    now: float = 0.0
+
     def __init__(self) -> None:
         super().__init__()
+        self.now = 0.0
         # simpy types its heap as one of simpy Events; the engine puts only Calls on it
         # (duck-typed events: ``callbacks`` and ``_ok``), so it is typed here as such.
         self.calls: list[tuple[float, int, int, Call]] = self._queue  # type: ignore[assignment]
@@ -42,15 +49,23 @@ class Clock(simpy.Environment):
         self.seq = self._eid
 
     def call(self, call: Call, priority: int, delay: float) -> None:
-        """Schedule ``call`` ``delay`` seconds from now (what ``simpy`` ``schedule`` does)."""
-        heappush(self.calls, (self._now + delay, priority, next(self.seq), call))
+        """Schedule ``call`` ``delay`` seconds from now (what simpy's ``schedule`` does)."""
+        heappush(self.calls, (self.now + delay, priority, next(self.seq), call))
+
+    def step(self) -> None:
+        """simpy's ``step`` (so that simpy's ``run`` works too), with :attr:`now` moved to
+        the time of the event it processes before its callbacks run."""
+        if self._queue:
+            self.now = self._queue[0][0]
+        super().step()
 
     def run_calls(self) -> None:
         """Run the calls in order until none is left or one raises :class:`Stop`."""
         calls = self.calls
         try:
             while calls:
-                self._now, _p, _s, call = heappop(calls)
+                now, _p, _s, call = heappop(calls)
+                self.now = self._now = now
                 call.callbacks[0](call)
         except Stop:
             pass

@@ -36,7 +36,7 @@ def trigger_builder(kit, triggers):
     are made once here).
     """
     env, ak, at, leave, streams = kit.env, kit.ak, kit.at, kit.leave, kit.streams
-    schedule, kill_scope = env.schedule, kit.kill_scope
+    schedule, kill_scope = env.call, kit.kill_scope
     draws = {}
     for t in triggers:
         law = streams.law(f"event:{t.id}", t.duration) if t.duration is not None else None

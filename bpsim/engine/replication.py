@@ -126,7 +126,7 @@ def run_replication(plan: Plan, bound: BoundScenario, streams: Streams, *, recor
     all_triggers = [t for node in nodes for t in node.triggers]
     kit.arm_triggers = arm_triggers = trigger_builder(kit, all_triggers) if all_triggers else None
     flow = flow_builders(kit)
-    kit.or_check = flow.or_check
+    kit.or_check, kit.onward = flow.or_check, flow.onward
     _wire(kit, flow, tasks, timers)
 
     # -- proactive updates (only when the scenario asks for them) ---------------------------

@@ -65,7 +65,7 @@ def hand_builder(env, warmup: float, starters: list, begin_break, n_nodes: int):
     hand and gives the free place to the next ticket. ``offer(m, now)`` gives every free
     place of a person who comes on shift. ``settle(m, now)`` adds the busy time so far.
     """
-    schedule = env.schedule
+    schedule = env.call
 
     def settle(m: StaffMember, now: float) -> None:
         k = len(cast(list, m.hand))

@@ -47,7 +47,7 @@ def task_builder(kit: Any) -> SimpleNamespace:
     """
     env, ak, at, streams, ncls = kit.env, kit.ak, kit.at, kit.streams, kit.ncls
     calls, seq = env.calls, env.seq
-    classes, pools, finish, starters = kit.classes, kit.pools, kit.finish, kit.starters
+    classes, pools, finish, starters, enter = kit.classes, kit.pools, kit.finish, kit.starters, kit.enter
     preemptive, concurrent = kit.preemptive, kit.concurrent
 
     def class_draws(node: Any, task: Any) -> list[Draw]:
@@ -73,6 +73,7 @@ def task_builder(kit: Any) -> SimpleNamespace:
         timed = bool(kit.node_timers[i])
         arm_timers, release, warmup = kit.arm_timers, kit.release, kit.warmup
         fin = finish[i]
+        hop = kit.onward(i, fin)
 
         def enter_task(tok: Token, pos: int) -> None:
             now = env.now
@@ -99,20 +100,38 @@ def task_builder(kit: Any) -> SimpleNamespace:
             at(now)
             heappush(calls, (now + draws[tok.cls](), NORMAL, next(seq), Call(complete, tok, tok.visit)))
 
-        def complete(ev: Call) -> None:
-            tok: Token = ev.tok
-            if tok.dead or tok.visit != ev.arg:
-                return
-            now = env.now
-            staff = tok.staff
-            assert staff is not None  # a token in service has its person
-            tok.staff = None
-            tok.state = MOVING
-            tok.visit += 1
-            ak(tok.key | c_co | staff.bits)
-            at(now)
-            release(staff, now)
-            fin(tok, now)
+        if hop is None:
+            def complete(ev: Call) -> None:
+                tok: Token = ev.tok
+                if tok.dead or tok.visit != ev.arg:
+                    return
+                now = env.now
+                staff = tok.staff
+                assert staff is not None  # a token in service has its person
+                tok.staff = None
+                tok.state = MOVING
+                tok.visit += 1
+                ak(tok.key | c_co | staff.bits)
+                at(now)
+                release(staff, now)
+                fin(tok, now)
+        else:  # the task leads straight to one element: enter it directly (one call less)
+            t1, p1 = hop
+
+            def complete(ev: Call) -> None:
+                tok: Token = ev.tok
+                if tok.dead or tok.visit != ev.arg:
+                    return
+                now = env.now
+                staff = tok.staff
+                assert staff is not None  # a token in service has its person
+                tok.staff = None
+                tok.state = MOVING
+                tok.visit += 1
+                ak(tok.key | c_co | staff.bits)
+                at(now)
+                release(staff, now)
+                enter[t1](tok, p1)
 
         starters[i] = start
         return enter_task
@@ -131,6 +150,7 @@ def task_builder(kit: Any) -> SimpleNamespace:
         timed = bool(kit.node_timers[i])
         arm_timers = kit.arm_timers
         fin = finish[i]
+        hop = kit.onward(i, fin)
 
         def enter_delay(tok: Token, pos: int) -> None:
             now = env.now
@@ -147,16 +167,29 @@ def task_builder(kit: Any) -> SimpleNamespace:
             d = draws[tok.cls]() if draws is not None else max(absolute - now, 0.0)
             heappush(calls, (now + d, NORMAL, next(seq), Call(done, tok, tok.visit)))
 
-        def done(ev: Call) -> None:
-            tok: Token = ev.tok
-            if tok.dead or tok.visit != ev.arg:
-                return
-            now = env.now
-            tok.state = MOVING
-            tok.visit += 1
-            ak(tok.key | c_co)
-            at(now)
-            fin(tok, now)
+        if hop is None:
+            def done(ev: Call) -> None:
+                tok: Token = ev.tok
+                if tok.dead or tok.visit != ev.arg:
+                    return
+                tok.state = MOVING
+                tok.visit += 1
+                ak(tok.key | c_co)
+                now = env.now
+                at(now)
+                fin(tok, now)
+        else:  # the delay leads straight to one element: enter it directly (one call less)
+            t1, p1 = hop
+
+            def done(ev: Call) -> None:
+                tok: Token = ev.tok
+                if tok.dead or tok.visit != ev.arg:
+                    return
+                tok.state = MOVING
+                tok.visit += 1
+                ak(tok.key | c_co)
+                at(env.now)
+                enter[t1](tok, p1)
 
         return enter_delay
 

@@ -64,7 +64,7 @@ def update_builder(env, policy, pool, streams, c_end, release, starters: list, s
     ``len(starters)`` before the call). Update tokens carry ``case << kshift`` in ``key``,
     like the tickets' own tokens.
     """
-    schedule = env.schedule
+    schedule = env.call
     u_case, u_time, u_staff = array("q"), array("d"), array("l")
     index = len(starters)
     draw = streams.law("updates:duration", policy.duration)

@@ -56,7 +56,7 @@ def waiting_builder(kit):
     """``make(node)``: the ``enter`` callback of a staffed task with patience, capacity, several
     qualified roles, or a preemptive role."""
     env, ak, at, streams = kit.env, kit.ak, kit.at, kit.streams
-    schedule, enter, qlen = env.schedule, kit.enter, kit.qlen
+    schedule, enter, qlen = env.call, kit.enter, kit.qlen
     c_start, plan_classes, kshift = kit.c_start, kit.classes, kit.kshift
     home_role = [n.role if n.kind == "task" else None for n in kit.nodes]
     n_nodes = len(home_role)  # tokens beyond: proactive updates (never preempted)
