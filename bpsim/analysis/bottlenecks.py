@@ -44,11 +44,25 @@ def _wait_share(visits: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     cycle = done.groupby("replication")["cycle_time"].sum()
     width = int(max(cases["case"].max() if len(cases) else 0,
                     visits["case"].max() if len(visits) else 0)) + 1
-    done_key = np.sort(done["replication"].to_numpy(np.int64) * width
-                       + done["case"].to_numpy(np.int64))
+    vrep = visits["replication"]
+    ends = ([int(done["replication"].min()), int(done["replication"].max())] if len(done)
+            else []) + ([int(vrep.min()), int(vrep.max())] if len(vrep) else [])
+    low, high = (min(ends), max(ends)) if ends else (0, 0)
+    # whether each (replication, case) ticket is done: a flag per key when that table is
+    # small (a byte per ticket), else the sorted keys, searched
+    size = (high - low + 1) * width
+    done_key = (done["replication"].to_numpy(np.int64) - low) * width \
+        + done["case"].to_numpy(np.int64)
+    if size <= 1 << 26:
+        flags = np.zeros(size, dtype=bool)
+        flags[done_key] = True
+        done_key = flags
+    else:
+        done_key = np.sort(done_key)
     # one replication's visits at a time (working arrays the size of one replication's):
     # the waits summed per stage and replication are the same sums
-    parts = [_waits_of_done(part, done_key, width) for part in replication_slices(visits)]
+    parts = [_waits_of_done(part, done_key, width, low)
+             for part in replication_slices(visits)]
     w = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     if len(parts) > 1:
         w = w.sort_values(["element", "replication"], kind="stable", ignore_index=True)
@@ -56,13 +70,17 @@ def _wait_share(visits: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     return w
 
 
-def _waits_of_done(visits: pd.DataFrame, done_key: np.ndarray, width: int) -> pd.DataFrame:
-    """Seconds waited per stage and replication by the measured visits of the tickets whose
-    (replication, case) key is in the sorted ``done_key``."""
-    v_key = visits["replication"].to_numpy(np.int64) * width + visits["case"].to_numpy(np.int64)
-    if len(done_key):
-        pos = np.searchsorted(done_key, v_key).clip(max=len(done_key) - 1)
-        hit = done_key[pos] == v_key
+def _waits_of_done(visits: pd.DataFrame, done: np.ndarray, width: int, low: int
+                   ) -> pd.DataFrame:
+    """Seconds waited per stage and replication by the measured visits of done tickets:
+    ``done`` flags each (replication - low, case) key, or lists the done keys sorted."""
+    v_key = (visits["replication"].to_numpy(np.int64) - low) * width \
+        + visits["case"].to_numpy(np.int64)
+    if done.dtype == bool:
+        hit = done[v_key]
+    elif len(done):
+        pos = np.searchsorted(done, v_key).clip(max=len(done) - 1)
+        hit = done[pos] == v_key
     else:
         hit = np.zeros(len(v_key), dtype=bool)
     rows = np.flatnonzero(hit & visits["measured"].to_numpy(bool))

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from bpsim.analysis.stats import mean_ci
+from bpsim.analysis.visits import per_replication
 
 __all__ = ["queue_series", "time_average", "queue_stats", "queue_curve", "littles_law",
            "little_sums", "little_table", "replication_slices", "pair_blocks"]
@@ -287,8 +288,8 @@ def _little_sums(visits: pd.DataFrame, wins: pd.DataFrame, what: str) -> pd.Data
     cols = ["replication", "element", "n", "c", "w", "open_n", "open_lo"]
     leave = _leave_queue(visits) if what == "queue" else visits["end"]
     rep = visits["replication"]
-    t0 = rep.map(wins["warmup"]).to_numpy(float)
-    t1 = rep.map(wins["end"]).to_numpy(float)
+    t0 = per_replication(rep, wins["warmup"])
+    t1 = per_replication(rep, wins["end"])
     en = visits["enabled"].to_numpy(float)
     out_at = leave.to_numpy(float)
     still = np.isnan(out_at)                                # still there at the horizon

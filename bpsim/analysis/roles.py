@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from bpsim.analysis.stats import ci_table
+from bpsim.analysis.visits import per_replication
 
 __all__ = ["staff_table", "role_table", "handled"]
 
@@ -74,8 +75,8 @@ def overtime(visits: pd.DataFrame, wins: pd.DataFrame, scenario) -> pd.DataFrame
     cols = ["replication", "resource", "overtime"]
     if v.empty or not cals:
         return pd.DataFrame(columns=cols)
-    w0 = v["replication"].map(wins["warmup"]).to_numpy(float)
-    w1 = v["replication"].map(wins["end"]).to_numpy(float)
+    w0 = per_replication(v["replication"], wins["warmup"])
+    w1 = per_replication(v["replication"], wins["end"])
     a = np.maximum(v["start"].to_numpy(float), w0)
     b = np.minimum(np.nan_to_num(v["end"].to_numpy(float), nan=np.inf), w1)
     extra = np.zeros(len(v))
@@ -113,9 +114,10 @@ def handled(visits: pd.DataFrame, wins: pd.DataFrame, by: str) -> pd.DataFrame:
                    list(dict.fromkeys(["replication", "case", "start", "service", by]))]
     if v.empty:
         return pd.DataFrame(columns=["replication", by, "cases_handled", "handling_mean"])
-    w0 = v["replication"].map(wins["warmup"])
-    w1 = v["replication"].map(wins["end"])
-    v = v.loc[(v["start"] >= w0) & (v["start"] <= w1)]
+    w0 = per_replication(v["replication"], wins["warmup"])
+    w1 = per_replication(v["replication"], wins["end"])
+    start = v["start"].to_numpy(float)
+    v = v.loc[(start >= w0) & (start <= w1)]
     g = v.groupby(["replication", by], sort=False, observed=True)
     return pd.DataFrame({"cases_handled": g["case"].nunique(),
                          "handling_mean": g["service"].mean()}).reset_index()

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from bpsim.analysis.queues import pair_blocks
+from bpsim.analysis.visits import per_replication
 
 __all__ = ["CODES", "paper_loads", "normal_week_hours", "trend", "queue_trends",
            "backlog_trend", "Trend", "is_periodic", "choose_lag"]
@@ -268,9 +269,9 @@ def queue_trends(queues: pd.DataFrame, visits: pd.DataFrame, wins: pd.DataFrame,
         vcode = (ve.cat.codes.to_numpy() if isinstance(ve.dtype, pd.CategoricalDtype)
                  and list(ve.cat.categories) == names
                  else pd.Categorical(ve.astype(object), categories=names).codes)
-        w1 = visits["replication"].map(wins["end"]).to_numpy(float)
+        until = per_replication(visits["replication"], wins["end"])
         en = visits["enabled"].to_numpy(float)
-        late = (en >= w1 - lag) & (en < w1) & (vcode >= 0)
+        late = (en >= until - lag) & (en < until) & (vcode >= 0)
         pairs = pd.DataFrame({"code": vcode[late], "rep": visits["replication"].to_numpy()[late]})
         reached = {(int(c), int(r)): int(n) for (c, r), n in pairs.value_counts().items()}
     for code in elements:

@@ -33,7 +33,7 @@ import pandas as pd
 
 from bpsim.engine.output import LIFECYCLES, RunOutput
 
-__all__ = ["visits", "windows", "measured_cases"]
+__all__ = ["visits", "windows", "measured_cases", "per_replication"]
 
 _STAGE_LIFECYCLES = ["enabled", "start", "complete", "interrupted", "withdrawn", "abandoned", "blocked"]
 
@@ -60,6 +60,20 @@ def measured_cases(output: RunOutput) -> pd.DataFrame:
     if "completed" not in cases:
         cases["completed"] = cases["end"].notna()
     return cases
+
+
+def per_replication(rep, values: pd.Series) -> np.ndarray:
+    """``rep.map(values)`` as a float array: each row's value of its replication (NaN for one
+    ``values`` lacks), read from a table indexed by replication number, not by a hash
+    lookup per row (``values``: e.g. ``windows["end"]``)."""
+    r = np.asarray(rep)
+    idx = values.index.to_numpy()
+    if len(r) and r.dtype.kind in "iu" and idx.dtype.kind in "iu" and len(idx) \
+            and int(idx.min()) >= 0 and int(r.min()) >= 0 and int(idx.max()) < 1 << 24:
+        table = np.full(int(max(idx.max(), r.max())) + 1, np.nan)
+        table[idx] = values.to_numpy(float)
+        return table[r]
+    return pd.Series(r).map(values).to_numpy(float)
 
 
 def codes_of(col: pd.Series) -> tuple[np.ndarray, list]:
@@ -257,7 +271,7 @@ def _visit_columns(output: RunOutput) -> dict | None:
         found = ckey[pos] == vkey
         carr = cases["arrival"].to_numpy(dtype=float)[corder]
         w = windows(output)["warmup"]
-        cwarm = pd.Series(crep[corder]).map(w).to_numpy(dtype=float)
+        cwarm = per_replication(crep[corder], w)
         arrival = np.where(found, carr[pos], np.nan)
         measured = found & (carr[pos] >= cwarm[pos])
     complete_mask = outcome == 0
