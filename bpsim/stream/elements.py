@@ -163,10 +163,25 @@ def _per_rep(values: dict, reps: list[int]) -> tuple[float, float]:
     return mean_ci([values.get(r, 0.0) for r in reps])
 
 
+def _check_counted(results) -> None:
+    """Summaries folded without the diagram's counts (a collector without the process, a
+    what-if work item's figures alone) must not read as "no ticket entered anything"."""
+    if any("entered" in s.sums for s in results.summaries):
+        return
+    if any(s.sums.get("cases") for s in results.summaries):
+        from bpsim.stream.results import RecordsNeeded
+
+        raise RecordsNeeded("the figures on the diagram were not counted in this run "
+                            "(its streaming statistics were folded without the process).",
+                            hint="run bpsim.simulate(process, scenario, records=False) with "
+                                 "the process, or with records=True.")
+
+
 def element_table(results) -> pd.DataFrame:
     """:func:`bpsim.analysis.elements.element_table` of streamed ``results``: the same
     columns and figures, from the sums :func:`fold` kept and the streamed stage and role
     tables."""
+    _check_counted(results)
     process = results.process
     reps = results.replication_ids
     stages = results.stages.set_index("id").to_dict("index") if not results.stages.empty else {}
@@ -215,6 +230,7 @@ def element_table(results) -> pd.DataFrame:
 def flow_table(results) -> pd.DataFrame:
     """:func:`bpsim.analysis.elements.flow_table` of streamed ``results`` (the same columns
     and figures, from the sums :func:`fold` kept)."""
+    _check_counted(results)
     process = results.process
     reps = results.replication_ids
     taken = _by_rep(results, "flows", "n")

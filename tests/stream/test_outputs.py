@@ -220,3 +220,23 @@ def test_what_needs_the_records_says_so(both, tmp_path):
             call()
         assert "records=True" in (err.value.hint or "")
     assert not (tmp_path / "out").exists() and not (tmp_path / "e.xes").exists()
+
+
+def test_summaries_without_the_diagram_counts_say_so(both):
+    """Summaries folded without the process: the diagram refuses rather than show zeros."""
+    import copy
+
+    from bpsim.stream.elements import element_table
+
+    _rec, st = both
+    bare = copy.copy(st)
+    bare.__dict__.pop("_diagram_figures", None)
+    out = copy.copy(st.output)
+    out.summaries = [copy.copy(s) for s in st.summaries]
+    for s in out.summaries:
+        s.sums = {k: v for k, v in s.sums.items() if k not in ("entered", "flows", "breach_seen")}
+    bare.output = out
+    with pytest.raises(RecordsNeeded, match="diagram"):
+        element_table(bare)
+    with pytest.raises(RecordsNeeded):
+        figures(bare)
