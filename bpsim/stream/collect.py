@@ -83,6 +83,16 @@ def item_figures() -> Iterator[None]:
         _ITEM.reset(token)
 
 
+def _in_table_order(enabled: np.ndarray, case: np.ndarray) -> bool:
+    """Whether visits are sorted by (enabled, case), as :func:`bpsim.analysis.visits.visits`
+    lists them (then by element and visit: each element's visits are in (enabled, case,
+    visit) order, the order the first-appearance keys need, without a sort)."""
+    if len(enabled) < 2:
+        return True
+    a, b = enabled[:-1], enabled[1:]
+    return bool(np.all((b > a) | ((b == a) & (case[1:] >= case[:-1]))))
+
+
 def _sketch(store: dict, key, values, exact: int | None = None) -> None:
     sk = store.get(key)
     if sk is None:
@@ -403,10 +413,14 @@ class Collector:
         chan = np.where(found, index_of(mc["start"], self.eidx)[crow] + 1, 0)
         done_case = found & (meas & compl)[crow]
         # first appearance of each element (and class, channel) in the visits' order
-        order = np.lexsort((v["visit"].to_numpy(np.int64), vcase, en))
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        firsts = (en, vcase, v["visit"].to_numpy(np.int64), order)
+        visit = v["visit"].to_numpy(np.int64)
+        if _in_table_order(en, vcase):  # visits() lists them by (enabled, case, element, visit)
+            order = rank = np.arange(len(en), dtype=np.int64)
+        else:
+            order = np.lexsort((visit, vcase, en))
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+        firsts = (en, vcase, visit, order)
         self._first(firsts, rank, el, ne, None, ("element",), "all", lambda k: E[k])
         mvr = np.flatnonzero(vmeas)
         self._first(firsts, rank, el, ne, mvr, ("element",), "measured", lambda k: E[k])

@@ -257,3 +257,18 @@ def test_run_ended_by_cases(monkeypatch):
     # replications folded in worker processes: the same summaries, bit for bit
     par = bpsim.simulate(process, bound, seed=5, records=False, workers=2).to_dict()
     assert _diff(st.to_dict(), par, rel=0.0) == []
+
+
+def test_first_appearance_reads_the_visits_table_order(desk):
+    """The collector takes the visits in their table order (by enabled time, then case)
+    without sorting them again; a table in another order is not taken for sorted (the
+    collector sorts it then)."""
+    from bpsim.analysis.visits import visits
+    from bpsim.engine import run
+
+    process, bound = desk
+    v = visits(run(process, bound, seed=3, replication_ids=[0]))
+    en, case = v["enabled"].to_numpy(float), v["case"].to_numpy()
+    assert collect._in_table_order(en, case)
+    perm = np.random.default_rng(1).permutation(len(v))
+    assert not collect._in_table_order(en[perm], case[perm])
