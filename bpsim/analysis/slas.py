@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from bpsim.analysis.stats import mean_ci, percentiles
+from bpsim.analysis.visits import per_replication
 
 __all__ = ["sla_cases", "sla_table", "describe_point", "sla_target", "km_breach_rate",
            "breach_bounds", "target_text", "day_unit_on_calendar"]
@@ -200,22 +201,66 @@ def _pauses(visits: pd.DataFrame, elements, wins: pd.DataFrame) -> pd.DataFrame:
     cols = ["replication", "case", "a", "b"]
     if not elements or visits.empty:
         return pd.DataFrame(columns=cols)
-    p = visits.loc[visits["element"].isin(list(elements)), ["replication", "case", "enabled",
-                                                             "end"]]
-    p = p.rename(columns={"enabled": "a", "end": "b"})
-    p["b"] = p["b"].fillna(p["replication"].map(wins["end"]))
-    p = p.sort_values(["replication", "case", "a"], kind="stable")
-    reach = p.groupby(["replication", "case"])["b"].cummax()
-    prev = reach.groupby([p["replication"], p["case"]]).shift()
-    block = (prev.isna() | (p["a"] > prev)).cumsum()
-    merged = p.groupby(block).agg(replication=("replication", "first"),
-                                  case=("case", "first"), a=("a", "min"), b=("b", "max"))
-    return merged[cols].reset_index(drop=True)
+    el = visits["element"]
+    if isinstance(el.dtype, pd.CategoricalDtype):      # (the codes of those elements)
+        table = np.append(el.cat.categories.isin(list(elements)), False)
+        rows = np.flatnonzero(table[el.cat.codes.to_numpy()])
+    else:
+        rows = np.flatnonzero(el.isin(list(elements)).to_numpy())
+    p = visits[["replication", "case", "enabled", "end"]].iloc[rows]
+    rep, case = p["replication"].to_numpy(), p["case"].to_numpy()
+    a = p["enabled"].to_numpy(float)
+    b = p["end"].to_numpy(float)
+    b = np.where(np.isnan(b), per_replication(rep, wins["end"]), b)
+    order = np.lexsort((a, case, rep))                # by ticket, then start (stable)
+    rep, case, a, b = rep[order], case[order], a[order], b[order]
+    if len(rep) == 0:
+        return pd.DataFrame(columns=cols)
+    new = np.r_[True, (rep[1:] != rep[:-1]) | (case[1:] != case[:-1])]
+    reach = pd.Series(b).groupby(np.cumsum(new)).cummax().to_numpy()
+    prev = np.r_[np.nan, reach[:-1]]
+    prev[new] = np.nan
+    starts = np.flatnonzero(np.isnan(prev) | (a > prev))   # each merged wait's first visit
+    return pd.DataFrame({"replication": rep[starts], "case": case[starts],
+                         "a": np.minimum.reduceat(a, starts),
+                         "b": np.maximum.reduceat(b, starts)}, columns=cols)
 
 
 #: An SLA clock's statuses (the categories of ``sla_cases``' ``status``, sorted).
 _STATUS = sorted(["met", "breached", "open-breached", "left", "censored", "never",
                   "not-started"])
+
+
+class _RowOf:
+    """The row of ``cases`` of each (replication, case) of another table (-1: none), by one
+    integer key per ticket, sorted once and searched (not a merge per lookup)."""
+
+    def __init__(self, cases: pd.DataFrame, *others: pd.DataFrame) -> None:
+        top = [int(t["case"].max()) for t in (cases, *others) if len(t) and "case" in t]
+        self.width = max(top, default=0) + 1
+        key = self.key(cases)
+        self.order = np.argsort(key, kind="stable")
+        self.sorted = key[self.order]
+
+    def key(self, frame: pd.DataFrame) -> np.ndarray:
+        return frame["replication"].to_numpy(np.int64) * self.width \
+            + frame["case"].to_numpy(np.int64)
+
+    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
+        key = self.key(frame)
+        if not len(self.sorted):
+            return np.full(len(key), -1, dtype=np.int64)
+        pos = np.searchsorted(self.sorted, key).clip(max=len(self.sorted) - 1)
+        return np.where(self.sorted[pos] == key, self.order[pos], -1)
+
+
+def _first(rows: np.ndarray, times: np.ndarray, n: int) -> np.ndarray:
+    """Per row ``0..n-1``: the least of ``times`` whose ``rows`` entry names it (NaN: none)."""
+    out = np.full(n, np.inf)
+    ok = (rows >= 0) & ~np.isnan(times)
+    np.minimum.at(out, rows[ok], times[ok])
+    out[np.isinf(out)] = np.nan
+    return out
 
 
 def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFrame,
@@ -235,13 +280,18 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
     per_class = [sla_target(sla, k) for k in classes] + [sla_target(sla, math.nan)]
     c["target"] = np.array(per_class, dtype=float)[codes]      # (None: NaN, not measured)
     c = c.loc[c["target"].notna()]
-    key = ["replication", "case"]
-    start = _occurrences(events, c, sla.start).groupby(key)["time"].min().rename("t0")
-    c = c.merge(start, left_on=key, right_index=True, how="left")
-    ends = _occurrences(events, c, sla.end).merge(c[key + ["t0"]], on=key)
-    ends = ends.loc[ends["time"] >= ends["t0"]].groupby(key)["time"].min().rename("t1")
-    c = c.merge(ends, left_on=key, right_index=True, how="left")
     c = c.reset_index(drop=True)
+    row_of = _RowOf(c, events, cases, visits)
+    # t0: the first start point; t1: the first end point at or after it (each ticket's row
+    # found by its (replication, case) key, the minimum taken per row)
+    occ = _occurrences(events, c, sla.start)
+    c["t0"] = _first(row_of(occ), occ["time"].to_numpy(float), len(c))
+    occ = _occurrences(events, c, sla.end)
+    rows, times = row_of(occ), occ["time"].to_numpy(float)
+    t0 = c["t0"].to_numpy(float)
+    after = rows >= 0
+    after[after] = times[after] >= t0[rows[after]]
+    c["t1"] = _first(np.where(after, rows, -1), times, len(c))
     run_end = c["replication"].map(wins["end"]).astype(float)
     left = np.zeros(len(c), dtype=bool)                  # left unserved: abandoned or blocked
     for col in ("abandoned", "blocked"):
@@ -256,11 +306,13 @@ def sla_cases(sla, events: pd.DataFrame, cases: pd.DataFrame, visits: pd.DataFra
     elapsed = pd.Series(np.maximum(clock(stop) - clock(c["t0"]), 0.0), index=c.index)
     pauses = _pauses(visits, sla.pause_at, wins)
     if not pauses.empty and len(c):
-        pz = pauses.merge(c[key].assign(_row=c.index, _t0=c["t0"], _t1=stop), on=key)
-        a = np.maximum(pz["a"], pz["_t0"])
-        b = np.minimum(pz["b"], pz["_t1"])
+        rows = row_of(pauses)
+        pz = pauses.loc[rows >= 0]                      # (the pauses of these tickets)
+        rows = rows[rows >= 0]
+        a = np.maximum(pz["a"].to_numpy(float), c["t0"].to_numpy(float)[rows])
+        b = np.minimum(pz["b"].to_numpy(float), stop.to_numpy(float)[rows])
         paused = np.where(b > a, clock(b) - clock(a), 0.0)
-        paused = pd.Series(paused, index=pz.index).groupby(pz["_row"]).sum()
+        paused = pd.Series(paused).groupby(rows).sum()
         elapsed = (elapsed - paused.reindex(c.index, fill_value=0.0)).clip(lower=0.0)
     started = c["t0"].notna()
     reached = c["t1"].notna()

@@ -169,3 +169,41 @@ def test_queue_trends_equal_the_grouped_computation(desk):
             by_element, ignore_index=True),
         reference_queue_trends(desk.queues, desk.visits, desk.windows, False).sort_values(
             by_element, ignore_index=True), check_exact=True)
+
+
+def reference_pauses(visits, elements, wins) -> pd.DataFrame:
+    p = visits.loc[visits["element"].isin(list(elements)), ["replication", "case", "enabled",
+                                                             "end"]]
+    p = p.rename(columns={"enabled": "a", "end": "b"})
+    p["b"] = p["b"].fillna(p["replication"].map(wins["end"]))
+    p = p.sort_values(["replication", "case", "a"], kind="stable")
+    reach = p.groupby(["replication", "case"])["b"].cummax()
+    prev = reach.groupby([p["replication"], p["case"]]).shift()
+    block = (prev.isna() | (p["a"] > prev)).cumsum()
+    merged = p.groupby(block).agg(replication=("replication", "first"),
+                                  case=("case", "first"), a=("a", "min"), b=("b", "max"))
+    return merged[["replication", "case", "a", "b"]].reset_index(drop=True)
+
+
+def test_sla_pauses_and_clock_points_equal_the_merged_computation(desk):
+    events, cases, v, wins = (desk.output.events, desk._measured_cases, desk.visits,
+                              desk.windows)
+    key = ["replication", "case"]
+    for sla in desk.scenario.slas:
+        assert sla.pause_at
+        for part in (v, v.iloc[::-1]):
+            got = S._pauses(part, sla.pause_at, wins)
+            assert len(got) > 10
+            pd.testing.assert_frame_equal(got, reference_pauses(part, sla.pause_at, wins),
+                                          check_exact=True)
+        # t0 / t1 as the former merges of the first start point and first end point after it
+        got = S.sla_cases(sla, events, cases, v, wins)
+        c = got[key]
+        start = S._occurrences(events, cases, sla.start).groupby(key)["time"].min()
+        c = c.merge(start.rename("t0"), left_on=key, right_index=True, how="left")
+        ends = S._occurrences(events, cases, sla.end).merge(c, on=key)
+        ends = ends.loc[ends["time"] >= ends["t0"]].groupby(key)["time"].min().rename("t1")
+        c = c.merge(ends, left_on=key, right_index=True, how="left").reset_index(drop=True)
+        assert got["t1"].notna().sum() > 100
+        np.testing.assert_array_equal(got["t0"].to_numpy(), c["t0"].to_numpy())
+        np.testing.assert_array_equal(got["t1"].to_numpy(), c["t1"].to_numpy())
