@@ -70,14 +70,20 @@ def fold(summary, out, process, sla_rows: list[pd.DataFrame]) -> None:
     if process is None or ev.empty:
         return
     life = ev["lifecycle"]
-    entry = np.isin(life.cat.codes.to_numpy(),
-                    [i for i, c in enumerate(life.cat.categories) if c in _elements.ENTRY_LIFECYCLES])
+    is_entry = np.array([c in _elements.ENTRY_LIFECYCLES for c in life.cat.categories] + [False])
+    keep = np.flatnonzero(is_entry[life.cat.codes.to_numpy()])   # (code -1: the last, False)
     cases = out.cases
-    measured = cases["case"].to_numpy(np.int64)[cases["arrival"].to_numpy(float)
-                                               >= float(summary.warmup)]
+    ids = cases["case"].to_numpy(np.int64)
+    measured = ids[cases["arrival"].to_numpy(float) >= float(summary.warmup)]
     case = ev["case"].to_numpy(np.int64)
-    keep = np.flatnonzero(entry)
-    keep = keep[_among(case[keep], np.sort(measured))]
+    if len(ids):                       # measured tickets: a look-up over the chunk's ids
+        lo, hi = int(ids.min()), int(ids.max())
+        table = np.zeros(hi - lo + 2, dtype=bool)
+        table[measured - lo] = True
+        c = case[keep] - lo
+        keep = keep[table[np.where((c >= 0) & (c <= hi - lo), c, hi - lo + 1)]]
+    else:
+        keep = keep[:0]
     el = ev["element"]
     cats = list(el.cat.categories)
     codes = el.cat.codes.to_numpy().astype(np.int64)[keep]
@@ -102,7 +108,9 @@ def fold(summary, out, process, sla_rows: list[pd.DataFrame]) -> None:
         else:
             def is_flow(key: np.ndarray) -> np.ndarray:
                 return _among(key, wanted)
-        is_join = np.isin(codes, joins)
+        join_table = np.zeros(ncat, dtype=bool)
+        join_table[joins] = True
+        is_join = join_table[codes]
         source = np.full(len(codes), -1, dtype=np.int64)
         hits = []
         for lag in range(1, _elements._MAX_LAG + 1):
