@@ -206,6 +206,8 @@ class Collector:
         self.raw: dict = {}   # the last _output's columns as numpy arrays
         self._clock_of: RunOutput | None = None     # the chunk whose SLA clocks are known
         self._clock_val: list[tuple] = []
+        self._mc_of: RunOutput | None = None        # the chunk whose measured cases are known
+        self._mc = pd.DataFrame()
         self.cats = {k: pd.Index(list(c), dtype=object) for k, c in (
             ("cls", self.classes), ("element", self.elements), ("lifecycle", LIFECYCLES),
             ("resource", names), ("role", self.roles))}
@@ -307,7 +309,7 @@ class Collector:
         self._fold(out, v, final=True, open_cases=opened["case"])
         if done is not None:
             s.chunks += 1
-        mc = _visits.measured_cases(out)
+        mc = self._measured(out)
         s.open_cases = mc.loc[mc["end"].isna()].reset_index(drop=True)  # not the ones left unserved
         s.mser = self._mser(end)
         if self.item:
@@ -335,7 +337,7 @@ class Collector:
         the last fold, whose tickets ``open_cases`` are still open)."""
         s = self.summary
         fold_experience(self, out, v, final)  # expstream: the customer's side (stream/experience.py)
-        mc = _visits.measured_cases(out)
+        mc = self._measured(out)
         wins = _visits.windows(out)
         w_end = float(wins["end"].iloc[0])
         cname = self._cls_name
@@ -580,6 +582,13 @@ class Collector:
                                        ignore_index=True)
         return rows
 
+    def _measured(self, out: RunOutput) -> pd.DataFrame:
+        """:func:`bpsim.analysis.visits.measured_cases` of the chunk ``out``, once per chunk."""
+        if self._mc_of is not out:
+            self._mc = _visits.measured_cases(out)
+            self._mc_of = out
+        return self._mc
+
     def _clocks(self, out: RunOutput, mc: pd.DataFrame, v: pd.DataFrame) -> list[tuple]:
         """``[(sla, clocks)]`` of the chunk ``out`` (:func:`bpsim.stream.slas.sla_clocks`),
         worked out once per chunk whoever asks first."""
@@ -601,7 +610,7 @@ class Collector:
         :func:`bpsim.analysis.slas.sla_cases` (``breached``: 1, 0, NaN when not counted): what
         the customer's side's breaches read, without working the clocks out twice."""
         parts = []
-        for sla, sc in self._clocks(out, _visits.measured_cases(out), v):
+        for sla, sc in self._clocks(out, self._measured(out), v):
             st = sc["status"]
             parts.append(pd.DataFrame({
                 "sla": sla.name, "replication": self.rep, "case": sc["case"],
