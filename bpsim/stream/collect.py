@@ -285,6 +285,14 @@ class Collector:
             self._levels(v, vo, now, final=False)
         self.last = now
         self.summary.chunks += 1
+        self._forget()
+
+    def _forget(self) -> None:
+        """Let go of the chunk just folded (its columns, clocks, cases): what the collector
+        holds between hand-overs does not include a chunk's records."""
+        self.raw = {}
+        self._clock_of, self._clock_val = None, []
+        self._mc_of, self._mc = None, pd.DataFrame()
 
     def finish(self, opened: dict, end: float, done: dict | None = None) -> Summary:
         """The end of the replication: fold the last finished tickets (``done``) and the
@@ -315,6 +323,7 @@ class Collector:
         if self.item:
             if s.trend is not None:
                 s.trend["queues"] = {}
+            self._forget()
             return s
         self._levels(v, v.iloc[0:0], end, final=True)
         mid = self.mid if self.end_known is not None else (self.warmup + end) / 2
@@ -326,6 +335,7 @@ class Collector:
             s.trend["queues"] = {e: (lv.vals.copy(), lv.peak) for (what, e), lv in self.levels.items()
                                  if what == "queue"}
         is_open = np.isin(v["case"].to_numpy(np.int64), opened["case"])
+        self._forget()
         s.open_visits = open_visits(v.loc[is_open].reset_index(drop=True), _visits.windows(out),
                                     self.process, self.bound)
         return s
