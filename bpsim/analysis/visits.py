@@ -162,6 +162,19 @@ def _joined(parts: list[dict]) -> dict:
     return out
 
 
+def _stable_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(order, key[order])`` with ``order = np.argsort(key, kind="stable")``: when it fits
+    in 63 bits, the key and the row number are packed into one integer and sorted by value
+    (numpy's vectorised sort, several times faster than a stable argsort); the row number in
+    the low part breaks ties in row order, as a stable sort does."""
+    n = len(key)
+    if n and int(key.min()) >= 0 and int(key.max()) < (1 << 62) // max(n, 1):
+        packed = np.sort(key * n + np.arange(n, dtype=np.int64))
+        return packed % n, packed // n
+    order = np.argsort(key, kind="stable")
+    return order, key[order]
+
+
 def _visits(output: RunOutput) -> pd.DataFrame:
     """:func:`visits` of the records of ``output`` in one go."""
     columns = _visit_columns(output)
@@ -193,8 +206,8 @@ def _visit_columns(output: RunOutput) -> dict | None:
     width = int(case.max()) + 1 if len(case) else 1
     # (one key gathered in sorted order, not its three parts: they are read back from it)
     key = (rep * width + case) * nelem + elem
-    order = np.argsort(key, kind="stable")
-    key, life, t, keep = key[order], life[order], t[order], keep[order]
+    order, key = _stable_order(key)
+    life, t, keep = life[order], t[order], keep[order]
     new_group = np.ones(len(order), dtype=bool)
     new_group[1:] = key[1:] != key[:-1]
     is_en = (life == ENABLED) | (life == BLOCKED)  # a blocked arrival is a visit of its own
@@ -264,8 +277,7 @@ def _visit_columns(output: RunOutput) -> dict | None:
         ccase = cases["case"].to_numpy().astype(np.int64)
         width = int(max(ccase.max(), vcase.max())) + 1
         ckey = crep * width + ccase
-        corder = np.argsort(ckey, kind="stable")
-        ckey = ckey[corder]
+        corder, ckey = _stable_order(ckey)
         vkey = vrep * width + vcase
         pos = np.clip(np.searchsorted(ckey, vkey), 0, len(ckey) - 1)
         found = ckey[pos] == vkey
@@ -286,7 +298,7 @@ def _visit_columns(output: RunOutput) -> dict | None:
     bounds = np.r_[0, np.nonzero(vrep[1:] != vrep[:-1])[0] + 1, n]
     rows = np.empty(n, dtype=np.int64)
     for lo, hi in zip(bounds[:-1], bounds[1:]):
-        o = np.argsort(secondary[lo:hi], kind="stable")
+        o = _stable_order(secondary[lo:hi])[0]
         o = o[np.argsort(enabled[lo:hi][o], kind="stable")]
         rows[lo:hi] = lo + o
     rep_sorted = np.argsort(vrep[rows[bounds[:-1]]], kind="stable")
