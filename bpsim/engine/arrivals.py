@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from heapq import heappush
 from itertools import accumulate
 
 from bpsim.engine.streams import Streams
@@ -34,6 +35,7 @@ def schedule_arrivals(env, schedule, node, arrival, streams: Streams, cls_index,
             horizon) -> None:
     """Schedule the arrivals of one start event (one channel)."""
     start = node.index
+    calls, seq = env.calls, env.seq  # the clock's calendar (bpsim.engine.clock): pushed onto directly
     names = list(arrival.classes)
     for c in names:
         if c not in cls_index:
@@ -100,7 +102,7 @@ def schedule_arrivals(env, schedule, node, arrival, streams: Streams, cls_index,
             if one(now):
                 d = gap() / scale
                 if now + d < end:
-                    schedule(Call(renewal, None, None), NORMAL, d)
+                    heappush(calls, (now + d, NORMAL, next(seq), Call(renewal, None, None)))
                     return
             source_done()
         d0 = float(arrival.first_at or 0.0) + gap() / scale
@@ -139,7 +141,7 @@ def schedule_arrivals(env, schedule, node, arrival, streams: Streams, cls_index,
                     return
             t = profile.next_arrival(now, rng)
             if t < end and math.isfinite(t):
-                schedule(Call(nhpp, None, True), NORMAL, max(t - now, 0.0))
+                heappush(calls, (now + max(t - now, 0.0), NORMAL, next(seq), Call(nhpp, None, True)))
             else:
                 copy_done()
         t0 = profile.next_arrival(float(arrival.first_at or 0.0), rng)

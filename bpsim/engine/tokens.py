@@ -105,7 +105,7 @@ class StaffMember:
 class Pool:
     """The people of one role, their queues (one per priority class) and who is idle."""
 
-    __slots__ = ("name", "index", "staff", "idle", "queues")
+    __slots__ = ("name", "index", "staff", "idle", "queues", "order")
 
     def __init__(self, name: str, index: int, classes: int) -> None:
         self.name = name
@@ -113,10 +113,12 @@ class Pool:
         self.staff: list[StaffMember] = []
         self.idle: deque[StaffMember] = deque()
         self.queues: list[deque[Token]] = [deque() for _ in range(classes)]
+        #: the queues in the order a free person looks at them (most urgent class first)
+        self.order: list[deque[Token]] = self.queues
 
     def pull(self) -> Token | None:
         """The most urgent, longest-waiting live token, removed from its queue."""
-        for q in self.queues:
+        for q in self.order:
             while q:
                 tok = q.popleft()
                 if not tok.dead:
@@ -132,7 +134,7 @@ class SkillPool(Pool):
     first role is theirs before crossover tickets; first come, first served within each.
     """
 
-    __slots__ = ("cross", "order")
+    __slots__ = ("cross",)
 
     def __init__(self, name: str, index: int, classes: int) -> None:
         super().__init__(name, index, classes)
@@ -140,21 +142,15 @@ class SkillPool(Pool):
         #: the queues in the order a free person looks at them: P1 own, P1 crossover, P2 own ...
         self.order = [q for pair in zip(self.queues, self.cross) for q in pair]
 
-    def pull(self) -> Token | None:
-        for q in self.order:
-            while q:
-                tok = q.popleft()
-                if not tok.dead:
-                    return tok
-        return None
-
 
 def take_next(m: StaffMember, now: float, starters: list) -> None:
     """A free person on shift takes the most urgent ticket waiting in their pool
     (``starters[node](tok, m, now)`` starts its work), or joins the pool's idle people."""
     pool = m.pool
-    tok = pool.pull()
-    if tok is None:
-        pool.idle.append(m)
-    else:
-        starters[tok.node](tok, m, now)
+    for q in pool.order:  # what Pool.pull does, without a call: this runs at every release
+        while q:
+            tok = q.popleft()
+            if not tok.dead:
+                starters[tok.node](tok, m, now)
+                return
+    pool.idle.append(m)
