@@ -26,8 +26,7 @@ def class_table(cases: pd.DataFrame, visits: pd.DataFrame, replications: list[in
     # (only the columns read: not a copy of every column of the visits)
     v = visits.loc[visits["measured"] & visits["role"].notna(), ["replication", "cls", "wait"]] \
         if not visits.empty else visits
-    if not v.empty:
-        v = v.assign(cls=v["cls"].astype(object))
+    # (the visits' class stays categorical: compared by its codes, not copied into objects)
     names = list(dict.fromkeys(list(classes) + sorted(m["cls"].dropna().unique(), key=str)))
     rows = []
     for name in names:
@@ -43,7 +42,7 @@ def class_table(cases: pd.DataFrame, visits: pd.DataFrame, replications: list[in
                               .reindex(reps, fill_value=0))[0]  # not abandoned or blocked ones
         row["cycle_time_mean"], row["cycle_time_ci95"] = mean_ci(
             done.groupby("replication")["cycle_time"].mean())
-        gv = v.loc[v["cls"] == name] if not v.empty else v
+        gv = v.loc[(v["cls"] == name).to_numpy(bool)] if not v.empty else v
         row["wait_mean"], row["wait_ci95"] = mean_ci(
             gv.groupby("replication")["wait"].mean()) if not gv.empty else (float("nan"),) * 2
         rows.append(row)
