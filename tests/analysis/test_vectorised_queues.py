@@ -207,3 +207,26 @@ def test_sla_pauses_and_clock_points_equal_the_merged_computation(desk):
         assert got["t1"].notna().sum() > 100
         np.testing.assert_array_equal(got["t0"].to_numpy(), c["t0"].to_numpy())
         np.testing.assert_array_equal(got["t1"].to_numpy(), c["t1"].to_numpy())
+
+
+def test_stage_counts_equal_the_grouped_computation(desk):
+    from bpsim.analysis.stats import mean_ci
+
+    got = desk.stages.set_index("id")
+    m = desk.visits.loc[desk.visits["measured"]]
+    reps = desk.replication_ids
+    assert (got["count"] > 0).sum() > 10
+    for element, g in m.groupby("element", observed=True):
+        kept = g.loc[~g["outcome"].isin(["withdrawn", "blocked"])]
+        counts = kept.groupby("replication").size().reindex(reps, fill_value=0)
+        ab = g.loc[g["outcome"] == "abandoned"].groupby("replication").size().reindex(
+            reps, fill_value=0)
+        bl = g.loc[g["outcome"] == "blocked"].groupby("replication").size().reindex(
+            reps, fill_value=0)
+        row = got.loc[element]
+        assert (row["count"], row["count_ci95"]) == pytest.approx(mean_ci(counts), nan_ok=True)
+        assert row["abandoned"] == ab.sum() / len(reps)
+        assert row["blocked"] == bl.sum() / len(reps)
+        for fig in ("wait", "service", "sojourn"):
+            mean, _ = mean_ci(g.groupby("replication")[fig].mean())
+            assert row[f"{fig}_mean"] == pytest.approx(mean, rel=0, abs=0, nan_ok=True)
