@@ -35,7 +35,8 @@ import pandas as pd
 
 from bpsim.analysis.stats import mean_ci, percentiles
 
-__all__ = ["stage_table", "element_name", "stage_role", "element_type", "queue_figures"]
+__all__ = ["stage_table", "element_name", "stage_role", "element_type", "queue_figures",
+           "queue_columns"]
 
 
 def element_name(process, element: str) -> str:
@@ -84,23 +85,34 @@ def queue_figures(queue_stats: pd.DataFrame | None, element: str,
     return {"queue_mean": mean, "queue_ci95": ci, "queue_max": float(q["max"].max())}
 
 
-def _split(frame: pd.DataFrame, by: str) -> dict:
-    """``{value: rows}`` of ``frame`` per value of its column ``by`` (rows in their order),
-    as ``dict(tuple(frame.groupby(by)))`` but by one stable sort on the codes and slices of
-    the sorted table, not a copy per group."""
-    col = frame[by]
-    if frame.empty or not isinstance(col.dtype, pd.CategoricalDtype):
-        return {k: g for k, g in frame.groupby(by, sort=False, observed=True)}
-    codes = col.cat.codes.to_numpy()
-    if bool(np.all(codes[1:] >= codes[:-1])):       # already in order: slices, no copy
-        ordered, sc = frame, codes
-    else:
-        order = np.argsort(codes, kind="stable")
-        ordered, sc = frame.iloc[order], codes[order]
-    bounds = np.r_[0, np.flatnonzero(sc[1:] != sc[:-1]) + 1, len(sc)]
-    cats = col.cat.categories
-    return {cats[sc[lo]]: ordered.iloc[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])
-            if sc[lo] >= 0}
+def queue_columns(queue_stats: pd.DataFrame, elements: list, replications: list[int]
+                  ) -> list[dict[str, float]]:
+    """:func:`queue_figures` of every element at once (``queue_stats`` with columns
+    ``element``, ``replication``, ``mean``, ``max``, not indexed): one pass over the table,
+    not a look-up per element, so a model of thousands of stages costs what its rows cost."""
+    none = {"queue_mean": 0.0, "queue_ci95": math.nan, "queue_max": 0.0}
+    if queue_stats is None or queue_stats.empty:
+        return [dict(none) for _ in elements]
+    e = pd.Index(elements).get_indexer(queue_stats["element"].to_numpy(object))
+    r = pd.Index(replications).get_indexer(queue_stats["replication"].to_numpy())
+    ok = e >= 0
+    means = np.full((len(elements), len(replications)), np.nan)
+    maxes = np.full_like(means, np.nan)
+    seen = np.zeros(len(elements), dtype=bool)
+    seen[e[ok]] = True
+    inside = ok & (r >= 0)
+    means[e[inside], r[inside]] = queue_stats["mean"].to_numpy(float)[inside]
+    maxes[e[inside], r[inside]] = queue_stats["max"].to_numpy(float)[inside]
+    out = []
+    for i in range(len(elements)):
+        if not seen[i]:
+            out.append(dict(none))
+            continue
+        mean, ci = mean_ci(np.nan_to_num(means[i], nan=0.0))
+        row_max = maxes[i][~np.isnan(maxes[i])]
+        out.append({"queue_mean": mean, "queue_ci95": ci,
+                    "queue_max": float(row_max.max()) if len(row_max) else math.nan})
+    return out
 
 
 def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: list[int],
@@ -117,64 +129,75 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
         Every replication of the run (a replication where a stage saw no ticket counts 0).
     """
     # only the columns the table reads: a copy of the measured rows, not of every column
-    # one copy of those rows, already in element order (each stage's rows then a slice)
     measured = np.flatnonzero(visits["measured"].to_numpy(bool))
     el = visits["element"]
-    if isinstance(el.dtype, pd.CategoricalDtype):
-        measured = measured[np.argsort(el.cat.codes.to_numpy()[measured], kind="stable")]
     m = visits[["element", "replication", "outcome", "wait", "service", "sojourn"]].iloc[measured]
-    rows = []
     elements = list(pd.unique(el))                        # in order of first appearance
-    m["_since"] = (visits["enabled"].to_numpy(float) - visits["arrival"].to_numpy(float))[measured]
-    order = (m.groupby("element", observed=True)["_since"].median()
+    since = (visits["enabled"].to_numpy(float) - visits["arrival"].to_numpy(float))[measured]
+    order = (pd.Series(since, index=m.index).groupby(m["element"], observed=True).median()
              if not m.empty else pd.Series(dtype=float))
-    del m["_since"]
     elements.sort(key=lambda e: (order.get(e, math.inf), str(e)))
-    qs = queue_stats.set_index(["element", "replication"]) if not queue_stats.empty else None
-    groups = _split(m, "element")
-    # tickets per replication counted with np.bincount on each row's replication slot (the
-    # counts a groupby size gives, reindexed to every replication, 0 where none)
-    index = pd.Index(replications, name="replication")
-    known = np.asarray(replications, dtype=np.int64)
+    n_el, n_rep = len(elements), len(replications)
+    # every figure is a sum per (stage, replication) cell: one bincount over the rows
+    ei = pd.Index(elements).get_indexer(m["element"].to_numpy(object))
+    ri = pd.Index(replications).get_indexer(m["replication"].to_numpy())
+    cell = np.where((ei >= 0) & (ri >= 0), ei * max(n_rep, 1) + ri, -1)
+    size = n_el * n_rep
+    out_col = m["outcome"]
+    outcome = (out_col.to_numpy(object) if not isinstance(out_col.dtype, pd.CategoricalDtype)
+               else out_col.cat.categories.to_numpy(object)[out_col.cat.codes.to_numpy()])
+    outcome_na = out_col.isna().to_numpy()
 
-    def slot(rep: np.ndarray) -> np.ndarray:
-        if not len(known):
-            return np.full(len(rep), -1, dtype=np.int64)
-        order = np.argsort(known)
-        pos = np.searchsorted(known[order], rep).clip(max=len(known) - 1)
-        return np.where(known[order][pos] == rep, order[pos], -1)
+    def per_cell(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        k = mask & (cell >= 0)
+        w = None if weights is None else weights[k]
+        return np.bincount(cell[k], weights=w, minlength=size).reshape(n_el, n_rep)
 
-    def count(at: np.ndarray, mask: np.ndarray) -> pd.Series:
-        hit = at[mask & (at >= 0)]
-        return pd.Series(np.bincount(hit, minlength=len(known)).astype(np.int64), index=index)
+    def is_(word: str) -> np.ndarray:
+        return ~outcome_na & (outcome == word)
 
-    for element in elements:
-        g = groups.get(element, m.iloc[0:0])
-        # the three means per replication from one groupby (the same cython mean per column)
-        per_rep = g.groupby("replication")[["wait", "service", "sojourn"]].mean()
-        oc = g["outcome"]
-        withdrawn = (oc == "withdrawn").to_numpy(bool)
-        blocked = (oc == "blocked").to_numpy(bool)
-        at = slot(g["replication"].to_numpy())
-        counts = count(at, ~withdrawn & ~blocked)
+    withdrawn, blocked = is_("withdrawn"), is_("blocked")
+    counts = per_cell(~withdrawn & ~blocked)
+    abandoned, blocked_n = per_cell(is_("abandoned")), per_cell(blocked)
+    per_fig = {}
+    rows_of = np.argsort(ei, kind="stable")               # each stage's rows, in their order
+    bounds = np.searchsorted(ei[rows_of], np.arange(n_el + 1))
+    present = per_cell(np.ones(len(m), dtype=bool)) > 0   # replications the stage saw
+    for fig in ("wait", "service", "sojourn"):
+        v = m[fig].to_numpy(float)
+        ok = ~np.isnan(v)
+        n = per_cell(ok)
+        total = per_cell(ok, np.where(ok, v, 0.0))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(present & (n > 0), total / np.where(n > 0, n, 1), np.nan)
+        per_fig[fig] = (mean, v[rows_of])
+    queue = queue_columns(queue_stats, elements, replications)
+    reps_n = max(n_rep, 1)
+    interrupted = per_cell(is_("interrupted")).sum(axis=1)
+    still_open = per_cell(outcome_na).sum(axis=1)
+    withdrawn_n = per_cell(withdrawn).sum(axis=1)
+    rows = []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        abandon_rate = np.where(counts > 0, abandoned / np.where(counts > 0, counts, 1), np.nan)
+        reached = counts + blocked_n
+        block_rate = np.where(reached > 0, blocked_n / np.where(reached > 0, reached, 1), np.nan)
+    for i, element in enumerate(elements):
         row = {"id": element, "name": element_name(process, element),
                "type": element_type(process, element), "role": stage_role(scenario, element)}
-        row["count"], row["count_ci95"] = mean_ci(counts)
+        row["count"], row["count_ci95"] = mean_ci(counts[i])
+        lo, hi = bounds[i], bounds[i + 1]
         for fig in ("wait", "service", "sojourn"):
-            row[f"{fig}_mean"], row[f"{fig}_ci95"] = mean_ci(per_rep[fig])
-            for k, v in percentiles(g[fig].to_numpy()).items():
+            mean, pooled = per_fig[fig]
+            row[f"{fig}_mean"], row[f"{fig}_ci95"] = mean_ci(mean[i])
+            for k, v in percentiles(pooled[lo:hi]).items():
                 row[f"{fig}_{k}"] = v
-        row.update(queue_figures(qs, element, replications))
-        n = max(len(replications), 1)
-        row["interrupted"] = float((oc == "interrupted").sum()) / n
-        row["open"] = float(oc.isna().sum()) / n
-        row["withdrawn"] = float(withdrawn.sum()) / n
-        ab = count(at, (oc == "abandoned").to_numpy(bool))
-        bl = count(at, blocked)
-        row["abandoned"] = float(ab.sum()) / n
-        row["abandon_rate"], row["abandon_rate_ci95"] = mean_ci((ab / counts.where(counts > 0)).to_numpy())
-        row["blocked"] = float(bl.sum()) / n
-        reached = counts + bl
-        row["block_rate"], row["block_rate_ci95"] = mean_ci((bl / reached.where(reached > 0)).to_numpy())
+        row.update(queue[i])
+        row["interrupted"] = float(interrupted[i]) / reps_n
+        row["open"] = float(still_open[i]) / reps_n
+        row["withdrawn"] = float(withdrawn_n[i]) / reps_n
+        row["abandoned"] = float(abandoned[i].sum()) / reps_n
+        row["abandon_rate"], row["abandon_rate_ci95"] = mean_ci(abandon_rate[i])
+        row["blocked"] = float(blocked_n[i].sum()) / reps_n
+        row["block_rate"], row["block_rate_ci95"] = mean_ci(block_rate[i])
         rows.append(row)
     return pd.DataFrame(rows, columns=_COLUMNS)
