@@ -37,7 +37,7 @@ from bpsim.analysis.results import Results
 from bpsim.analysis.stats import mean_ci
 from bpsim.analysis.warmup import Truncation
 from bpsim.errors import BpsimError
-from bpsim.stream.sketch import pooled_sketch
+from bpsim.stream.sketch import QuantileSketch, copy_sketch, pooled_sketch
 from bpsim.stream.slas import sla_table
 
 __all__ = ["StreamedResults", "RecordsNeeded", "NOT_STREAMED"]
@@ -194,6 +194,21 @@ class StreamedResults(Results):
         return pd.DataFrame(rows, columns=["replication", "element", "mean", "max",
                                            "first_half", "second_half"])
 
+    def _pooled(self, table: str) -> dict[tuple, QuantileSketch]:
+        """Every ``(table, ...)`` sketch pooled over the replications, keyed by the rest of
+        its key: one pass over the summaries, not a search per stage."""
+        out: dict[tuple, QuantileSketch] = {}
+        for summary in self.summaries:
+            for key, sk in summary.sketches.items():
+                if key[0] != table:
+                    continue
+                have = out.get(key[1:])
+                if have is None:
+                    out[key[1:]] = copy_sketch(sk)
+                else:
+                    have.merge(copy_sketch(sk))
+        return out
+
     @cached_property
     def stages(self) -> pd.DataFrame:
         reps = self.replication_ids
@@ -201,21 +216,26 @@ class StreamedResults(Results):
         elements: dict = {}
         for s in self.summaries:
             elements.update(s.elements)
+        since = self._pooled("since")
         order = {}
         for e in elements:
-            sk = pooled_sketch(self.summaries, ("since", e))
-            order[e] = sk.median() if len(sk) else math.inf
+            sk = since.get((e,))
+            order[e] = sk.median() if sk is not None and len(sk) else math.inf
         names = sorted(elements, key=lambda e: (order[e] if not math.isnan(order[e]) else math.inf,
                                                 str(e)))
-        qs = self.queue_stats
-        qs = qs.set_index(["element", "replication"]) if not qs.empty else None
+        queue = _stages.queue_columns(self.queue_stats, names, reps)
         n = max(len(reps), 1)
+        sums = [by[r].sums.get("stages", {}) if r in by else {} for r in reps]
+        pooled = self._pooled("stage")
         rows = []
-        for e in names:
-            st = {r: by[r].sums.get("stages", {}).get(e, {}) if r in by else {} for r in reps}
+        for e, q in zip(names, queue):
+            st = [rep.get(e, {}) for rep in sums]
 
-            def col(name, st=st):
-                return pd.Series([st[r].get(name, 0.0) for r in reps], index=reps, dtype=float)
+            def col(name: str, st=st) -> np.ndarray:
+                return np.array([cell.get(name, 0.0) for cell in st], dtype=float)
+
+            def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+                return np.divide(num, den, out=np.full(len(num), np.nan), where=den > 0)
 
             counts = col("count")
             row = {"id": e, "name": _stages.element_name(self.process, e),
@@ -223,22 +243,20 @@ class StreamedResults(Results):
                    "role": _stages.stage_role(self.scenario, e)}
             row["count"], row["count_ci95"] = mean_ci(counts)
             for fig in ("wait", "service", "sojourn"):
-                nn = col(f"{fig}_n")
-                row[f"{fig}_mean"], row[f"{fig}_ci95"] = mean_ci(col(f"{fig}_sum") / nn.where(nn > 0))
-                for k, v in pooled_sketch(self.summaries, ("stage", e, fig)).percentiles().items():
+                row[f"{fig}_mean"], row[f"{fig}_ci95"] = mean_ci(
+                    ratio(col(f"{fig}_sum"), col(f"{fig}_n")))
+                sk = pooled.get((e, fig))
+                for k, v in (sk if sk is not None else QuantileSketch()).percentiles().items():
                     row[f"{fig}_{k}"] = v
-            row.update(_stages.queue_figures(qs, e, reps))
+            row.update(q)
             row["interrupted"] = float(col("interrupted").sum()) / n
             row["open"] = float(col("open").sum()) / n
             row["withdrawn"] = float(col("withdrawn").sum()) / n
             ab, bl = col("abandoned"), col("blocked")
             row["abandoned"] = float(ab.sum()) / n
-            row["abandon_rate"], row["abandon_rate_ci95"] = mean_ci(
-                (ab / counts.where(counts > 0)).to_numpy())
+            row["abandon_rate"], row["abandon_rate_ci95"] = mean_ci(ratio(ab, counts))
             row["blocked"] = float(bl.sum()) / n
-            reached = counts + bl
-            row["block_rate"], row["block_rate_ci95"] = mean_ci(
-                (bl / reached.where(reached > 0)).to_numpy())
+            row["block_rate"], row["block_rate_ci95"] = mean_ci(ratio(bl, counts + bl))
             rows.append(row)
         return pd.DataFrame(rows, columns=_stages._COLUMNS)
 
