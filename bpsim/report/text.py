@@ -65,6 +65,12 @@ def _header(results) -> list[str]:
     if (results.replications or 1) > 1:
         out.append("Counts (tickets, visits, cases) are means per replication, with one "
                    "decimal.")
+    missing = getattr(results, "not_streamed", None)   # streamed results say what they lack
+    if missing is not None:
+        out.append("Streaming statistics (no event records kept): percentiles are exact up to "
+                   "4,096 values per figure, then within 0.5 % (--records, or records=True, for exact ones).")
+        if missing:
+            out.append("Not computed without records: " + ", ".join(missing) + ".")
     return out
 
 

@@ -222,3 +222,13 @@ def test_html_and_annotate_without_records(files, tmp_path, capsys):
                  "--html", str(html), "--annotate", str(svg)]) == 0
     assert json.loads(capsys.readouterr().out)["streaming"]["records"] is False
     assert "Handle ticket" in html.read_text() and "<svg" in svg.read_text()
+
+
+def test_text_report_says_when_it_is_streamed(files, capsys):
+    model, scenario = files
+    main(["simulate", str(model), "-s", str(scenario), "-r", "2"])
+    streamed = capsys.readouterr().out
+    main(["simulate", str(model), "-s", str(scenario), "-r", "2", "--records"])
+    kept = capsys.readouterr().out
+    assert "Streaming statistics (no event records kept)" in streamed
+    assert "Streaming statistics" not in kept and "Not computed" not in streamed
