@@ -229,6 +229,14 @@ class _OneReplication:
         self.output = output
         self.sla_cases = sla_cases
 
+    @cached_property
+    def _measured_cases(self) -> pd.DataFrame:
+        """The replication's cases with ``measured`` and ``cycle_time``, once for every
+        per-ticket function (:func:`bpsim.experience.journey.measured`)."""
+        from bpsim.analysis.visits import measured_cases
+
+        return measured_cases(self.output)
+
 
 def _rows_of(frame: pd.DataFrame | None, replication: int):
     """The rows of one replication (a slice when the frame is sorted by replication)."""

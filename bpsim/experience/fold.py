@@ -248,12 +248,12 @@ def _abandons(view, bp: Blueprint) -> tuple[bool, dict[int, float], pd.DataFrame
     """What :func:`abandon_from` needs: whether the records say who abandoned, the measured
     tickets that ended per replication, and those that abandoned per phase (where they left
     first)."""
-    from bpsim.analysis.visits import measured_cases
+    from bpsim.experience.journey import measured
 
     ev = view.output.events
     if "abandoned" not in set(ev["lifecycle"].cat.categories):
         return False, {}, None
-    c = measured_cases(view.output)
+    c = measured(view)
     c = c.loc[c["measured"]]
     gone = c["abandoned"].astype(bool) if "abandoned" in c else pd.Series(False, index=c.index)
     ended = c.loc[c["completed"].astype(bool) | gone]

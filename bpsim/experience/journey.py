@@ -58,10 +58,21 @@ def _codes(cat: pd.Series, mapping: dict, default) -> np.ndarray:
     return table[np.where(codes < 0, len(cats), codes)]
 
 
-def _measured_done(results) -> pd.DataFrame:
+def measured(results) -> pd.DataFrame:
+    """The cases table with ``measured`` and ``cycle_time``
+    (:func:`bpsim.analysis.visits.measured_cases`): the one ``results`` already holds
+    (``Results._measured_cases``; a streamed chunk's view is handed the collector's), else
+    worked out. Read, never changed."""
+    c = getattr(results, "_measured_cases", None)
+    if isinstance(c, pd.DataFrame):
+        return c
     from bpsim.analysis.visits import measured_cases
 
-    c = measured_cases(results.output)
+    return measured_cases(results.output)
+
+
+def _measured_done(results) -> pd.DataFrame:
+    c = measured(results)
     return c.loc[c["measured"] & c["completed"].astype(bool)].reset_index(drop=True)
 
 
@@ -422,9 +433,7 @@ def abandon_shares(results, bp: Blueprint) -> dict[str, tuple[float, float]]:
     ev = results.output.events
     if "abandoned" not in set(ev["lifecycle"].cat.categories):
         return {}
-    from bpsim.analysis.visits import measured_cases
-
-    c = measured_cases(results.output)
+    c = measured(results)
     c = c.loc[c["measured"]]
     gone = c["abandoned"].astype(bool) if "abandoned" in c else pd.Series(False, index=c.index)
     ended = c.loc[c["completed"].astype(bool) | gone]

@@ -36,10 +36,10 @@ def unserved_tickets(results, params) -> pd.DataFrame:
     """The measured tickets that left unserved: ``replication``, ``case``, ``cls``,
     ``channel`` (the start event's name), ``left`` (``"abandoned"`` / ``"blocked"``),
     ``score`` (by the rule above) and ``satisfied``."""
-    from bpsim.analysis.visits import measured_cases
+    from bpsim.experience.journey import measured
 
     cols = ["replication", "case", "cls", "channel", "left", "score", "satisfied"]
-    c = measured_cases(results.output)
+    c = measured(results)
     if "abandoned" not in c or "blocked" not in c:
         return pd.DataFrame(columns=cols)
     ab = c["abandoned"].to_numpy(bool)

@@ -63,7 +63,8 @@ class ExperienceFold:
         self.collector = collector
         self.sums = ExperienceSums()
         self.with_updates = getattr(self.scenario, "updates", None) is not None
-        self.held: tuple[Any, pd.DataFrame] | None = None  # the last chunk, with updates: folded next
+        # the last chunk (its records, measured cases, SLA rows), with updates: folded next
+        self.held: tuple[Any, pd.DataFrame, pd.DataFrame] | None = None
         self.read = 0                           # update records read so far
         self.pending = pd.DataFrame({"case": np.zeros(0, np.int64), "time": np.zeros(0)})
 
@@ -85,19 +86,27 @@ class ExperienceFold:
         """Fold a chunk's tickets (``out``: the chunk as a RunOutput; ``v``: its visits;
         ``final``: the last one of the replication, with the tickets still open)."""
         self.run.seed = getattr(self.collector, "seed", self.run.seed)
-        slas = self._sla_cases(out, v)
+        mc = self._measured(out)
+        slas = self._sla_cases(out, v, mc)
         if not self.with_updates:
-            self._fold(out, slas, None)
+            self._fold(out, mc, slas, None)
             return
         self._updates()
         if self.held is not None:      # the previous chunk, now with every update it had
             self._fold(*self.held, self.pending)
-        self.held = (out, slas)
+        self.held = (out, mc, slas)
         if final:
-            self._fold(out, slas, self.pending)
+            self._fold(out, mc, slas, self.pending)
             self.held = None
 
-    def _fold(self, out, slas: pd.DataFrame, updates: pd.DataFrame | None) -> None:
+    def _measured(self, out) -> pd.DataFrame:
+        """The chunk's measured cases: the collector's (worked out once per chunk for every
+        figure), else :func:`bpsim.analysis.visits.measured_cases`."""
+        mine = getattr(self.collector, "_measured", None)
+        return mine(out) if callable(mine) else _visits.measured_cases(out)
+
+    def _fold(self, out, mc: pd.DataFrame, slas: pd.DataFrame,
+              updates: pd.DataFrame | None) -> None:
         if out.cases.empty:
             return
         if updates is not None:
@@ -109,45 +118,37 @@ class ExperienceFold:
                 "replication": np.full(len(mine), self.rep, dtype=np.int64),
                 "case": mine["case"].to_numpy(np.int64), "time": mine["time"].to_numpy(float)}))
         view = SimpleNamespace(process=self.process, scenario=self.scenario, seed=self.run.seed,
-                               replication_ids=[self.rep], output=out, sla_cases=slas)
+                               replication_ids=[self.rep], output=out, sla_cases=slas,
+                               _measured_cases=mc)
         self.sums.add(fold(view, self.bp, self.params, self.survey))
 
-    def _sla_cases(self, out, v: pd.DataFrame) -> pd.DataFrame:
-        fast = self._sla_clocks(out, v)
-        return fast if fast is not None else self._sla_cases_records(out, v)
+    def _sla_cases(self, out, v: pd.DataFrame, mc: pd.DataFrame) -> pd.DataFrame:
+        fast = self._sla_clocks(out, v, mc)
+        return fast if fast is not None else self._sla_cases_records(out, v, mc)
 
-    def _sla_clocks(self, out, v: pd.DataFrame) -> pd.DataFrame | None:
+    def _sla_clocks(self, out, v: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame | None:
         """The breached tickets from the collector's SLA clocks on the chunk's numpy columns
-        (:func:`bpsim.stream.slas.sla_clocks`, the statuses and elapsed times of
-        ``sla_cases``); when the journey needs the breaches' start and end times too
+        (``Collector._clocks``: :func:`bpsim.stream.slas.sla_clocks`, the statuses and
+        elapsed times of ``sla_cases``, worked out once per chunk for the collector's SLA
+        figures and these); when the journey needs the breaches' start and end times too
         (proactive updates soften announced breaches; an SLA ending outside the phases is
         placed by its end time), ``sla_cases`` for the breached tickets alone. ``None`` when
-        the collector has no numpy columns to offer."""
-        from bpsim.stream.groups import index_of
-        from bpsim.stream.slas import sla_clocks
-
+        the collector has no numpy columns to offer (``base``: the chunk's measured cases)."""
         col = self.collector
         raw = getattr(col, "raw", None) or {}
-        if "records" not in raw or "cases" not in raw or not hasattr(col, "eidx"):
+        if "records" not in raw or "cases" not in raw or not hasattr(col, "_clocks"):
             return None
         slas = getattr(self.scenario, "slas", None) or []
-        base = _visits.measured_cases(out)
-        wins = _visits.windows(out)
-        cases = dict(raw["cases"], measured=base["measured"].to_numpy(bool),
-                     completed=base["completed"].to_numpy(bool))
-        if len(cases["case"]) != len(base) or not np.array_equal(cases["case"],
-                                                                 base["case"].to_numpy()):
+        if len(raw["cases"]["case"]) != len(base) or not np.array_equal(
+                raw["cases"]["case"], base["case"].to_numpy()):
             return None                                  # not this chunk's columns
-        pauses = {"case": v["case"].to_numpy(np.int64), "element": index_of(v["element"], col.eidx),
-                  "enabled": v["enabled"].to_numpy(float), "end": v["end"].to_numpy(float)}
-        end = float(wins["end"].iloc[0])
+        clocks = col._clocks(out, base, v)
         times = self.with_updates or (bool(self.bp.phases) and any(
             s.end.element is None or s.end.element not in self.bp.phases.of_node for s in slas))
+        wins = _visits.windows(out) if times else None
         done = base["case"].to_numpy(np.int64)[base["completed"].to_numpy(bool)]
         parts = []
-        for sla in slas:
-            sc = sla_clocks(sla, raw["records"], cases, pauses, col.warmup, end, col.eidx,
-                            col.classes)
+        for sla, sc in clocks:
             hit = np.flatnonzero(sc["status"] == 1)          # breached (reached, late)
             hit = hit[np.isin(sc["case"][hit].astype(np.int64), done)]
             if not len(hit):
@@ -166,12 +167,11 @@ class ExperienceFold:
                 "elapsed": sc["elapsed"][hit], "status": "breached", "breached": True}))
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_SLA_COLUMNS)
 
-    def _sla_cases_records(self, out, v: pd.DataFrame) -> pd.DataFrame:
+    def _sla_cases_records(self, out, v: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
         """The chunk's SLA clocks from its records (as ``Results.sla_cases``)."""
         slas = getattr(self.scenario, "slas", None) or []
         if not slas or out.events.empty:
             return pd.DataFrame(columns=_SLA_COLUMNS)
-        base = _visits.measured_cases(out)
         wins = _visits.windows(out)
         parts = [p for p in (_slas.sla_cases(s, out.events, base, v, wins) for s in slas)
                  if not p.empty]

@@ -94,6 +94,6 @@ def test_sla_clocks_from_the_records_when_the_collector_has_no_columns(monkeypat
     chunk's records (``sla_cases``, the fallback) are the same."""
     import bpsim.stream.experience as sx
 
-    monkeypatch.setattr(sx.ExperienceFold, "_sla_clocks", lambda self, out, v: None)
+    monkeypatch.setattr(sx.ExperienceFold, "_sla_clocks", lambda self, *args: None)
     rec, st = _runs(_blueprint, 1, 4000)
     assert _diff(_customer_side(rec.to_dict()), _customer_side(st.to_dict())) == []
