@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from functools import partial
 from heapq import heappush
 from itertools import accumulate
 
@@ -132,19 +133,23 @@ def schedule_arrivals(env, schedule, node, arrival, streams: Streams, cls_index,
     for c in range(copies):
         rng = streams.rng(f"profile:{node.id}:{c}")
         thin = streams.uniform(f"thinning:{node.id}:{c}") if keep < 1.0 else None
+        # The profile's own sampler when it has one (same numbers as next_arrival, cheaper:
+        # the rng is this copy's alone, so it may draw ahead).
+        sampler = getattr(profile, "sampler", None)
+        draw = sampler(rng) if sampler is not None else partial(profile.next_arrival, rng=rng)
 
-        def nhpp(ev: Call, rng=rng, thin=thin) -> None:
+        def nhpp(ev: Call, draw=draw, thin=thin) -> None:
             now = env.now
             if thin is None or thin() < keep:
                 if not one(now):
                     copy_done()
                     return
-            t = profile.next_arrival(now, rng)
+            t = draw(now)
             if t < end and math.isfinite(t):
                 heappush(calls, (now + max(t - now, 0.0), NORMAL, next(seq), Call(nhpp, None, True)))
             else:
                 copy_done()
-        t0 = profile.next_arrival(float(arrival.first_at or 0.0), rng)
+        t0 = draw(float(arrival.first_at or 0.0))
         if t0 < end and math.isfinite(t0):
             schedule(Call(nhpp, None, True), NORMAL, t0)
         else:

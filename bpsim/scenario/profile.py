@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import chain, count
 from numbers import Real
 
 import numpy as np
@@ -31,6 +32,9 @@ from bpsim.scenario.calendar import WeeklyCalendar
 from bpsim.scenario.weekly import StepPattern, holiday_windows, parse_window, to_date, week_origin
 
 __all__ = ["WeeklyRateProfile"]
+
+#: Unit-exponential draws per numpy call in :meth:`WeeklyRateProfile.sampler`.
+_BLOCK = 256
 
 
 def _rate(value: object, key: str) -> float:
@@ -136,6 +140,25 @@ class WeeklyRateProfile:
             return math.inf
         x = self._pattern.inverse(need / self._scale, t + self._offset)
         return max(t, x - self._offset)
+
+    def sampler(self, rng: np.random.Generator) -> Callable[[float], float]:
+        """``next_arrival`` bound to ``rng``: ``sampler(rng)(t)`` is the next arrival after
+        ``t``, the same number as ``next_arrival(t, rng)`` for the same draws, at a fraction
+        of the cost (the draws come in blocks, the inverse from
+        :meth:`~bpsim.scenario.weekly.StepPattern.inverter`). It draws ahead from ``rng``:
+        give it a generator of its own."""
+        if self._scale <= 0:
+            return lambda t: math.inf
+        invert, offset, scale = self._pattern.inverter(), self._offset, self._scale
+        draws = chain.from_iterable(
+            map(lambda _: rng.exponential(size=_BLOCK).tolist(), count())
+        ).__next__
+
+        def next_arrival(t: float) -> float:
+            x = invert(draws() / scale, t + offset) - offset
+            return x if x > t else t  # max(t, x)
+
+        return next_arrival
 
     def rate(self, t: float) -> float:
         """Arrivals per **second** at ``t``."""

@@ -101,3 +101,55 @@ def test_bad_profiles(per_hour, key):
     with pytest.raises(ScenarioError) as err:
         WeeklyRateProfile(MONDAY, per_hour)
     assert err.value.key == key
+
+
+SAMPLED = [
+    (MONDAY, RATES, None, ()),
+    (MONDAY, {"mon-fri 07-09": 2, "mon-thu 22:00-06:00": 1, "sat 09-18": 0.5,
+              "sun 22:00-05:00": 1.5}, None,
+     ["2026-01-06", "2026-01-07", "2026-02-20"]),
+    (dt.datetime(2026, 1, 7, 13, 17, 5), 3,
+     WeeklyCalendar("office", MONDAY, hours="09:00-12:30, 13:30-18:00",
+                    holidays=["2026-01-08", "2026-03-02"]), ["2026-01-09"]),
+    (MONDAY, {"sun 23-24": 0.05}, None, ["2026-01-11", "2026-02-01"]),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SAMPLED)))
+@pytest.mark.parametrize("scale", [1.0, 0.3, 2.7])
+def test_the_sampler_draws_the_same_arrivals_as_next_arrival(case, scale):
+    """sampler(rng) is next_arrival with the rng bound and the inverse inlined: the very
+    same floats, holidays, overnight windows, rare rates and an odd start included."""
+    start, per_hour, calendar, holidays = SAMPLED[case]
+    profile = WeeklyRateProfile(start, per_hour, calendar=calendar, holidays=holidays)
+    profile = profile.scaled(scale) if scale != 1.0 else profile
+    horizon = 5000 * 7 * D if case == 3 else 60 * D
+    for t0 in (0.0, 3.3 * D, 86399.999):
+        old, new = [], []
+        nxt = profile.sampler(np.random.default_rng(11))
+        rng = np.random.default_rng(11)
+        a = b = t0
+        while a < horizon and len(old) < 3000:
+            a, b = profile.next_arrival(a, rng), nxt(b)
+            old.append(a)
+            new.append(b)
+        assert len(old) > 20
+        assert new == old  # bit for bit
+
+
+def test_the_inverter_is_the_inverse_bit_for_bit():
+    from bpsim.scenario.weekly import StepPattern
+
+    profile = WeeklyRateProfile(MONDAY, {"mon-fri 09-12": 5, "sat 10-13": 0.5, "sun 23-24": 2},
+                                holidays=["2026-01-06", "2026-01-07", "2026-01-10"])
+    pattern = profile._pattern
+    invert = pattern.inverter()
+    rng = np.random.default_rng(3)
+    edges = [w * 7 * D + e for w in range(3) for e in pattern.edges]
+    points = [*rng.uniform(-D, 21 * D, 3000), *edges, *(np.nextafter(edges, -np.inf)),
+              *(pattern.hol_starts + pattern.hol_ends)]
+    for u in points:
+        for amount in (0.0, 1e-9, rng.exponential(), 40.0, 1234.5):
+            assert invert(amount, float(u)) == pattern.inverse(amount, float(u))
+    never = StepPattern([(0.0, 3600.0, 0.0)])
+    assert never.inverter()(1.0, 5.0) == math.inf
