@@ -15,6 +15,7 @@ columns (no DataFrame merges; ``tests/stream/test_sla_clocks.py`` compares the t
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 import pandas as pd
@@ -164,6 +165,79 @@ def _merged_pauses(case: np.ndarray, a: np.ndarray, b: np.ndarray
     return pc[starts], np.minimum.reduceat(pa, starts), np.maximum.reduceat(pb, starts)
 
 
+class _Growing:
+    """The open intervals of a calendar from ``lo`` on, as
+    :class:`~bpsim.analysis.slas.WorkClock` lists them, listed further when a later ``hi``
+    is asked for (the same loop carried on from where it stopped: the same intervals and
+    the same cumulative sums, bit for bit)."""
+
+    def __init__(self, calendar, lo: float) -> None:
+        self.calendar = calendar
+        self.hi, self.t, self.closed = -math.inf, float(lo), False
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+        self.clock = self._snapshot()
+
+    def _snapshot(self) -> _slas.WorkClock:
+        """A ``WorkClock`` of the intervals listed so far (its own arrays: a clock handed
+        out never changes)."""
+        clock = _slas.WorkClock.__new__(_slas.WorkClock)
+        clock.calendar = self.calendar
+        clock.starts = np.asarray(self.starts, dtype=float)
+        clock.lengths = np.asarray(self.ends, dtype=float) - clock.starts
+        clock.before = (np.concatenate([[0.0], np.cumsum(clock.lengths)[:-1]])
+                        if self.starts else np.zeros(0))
+        return clock
+
+    def upto(self, hi: float) -> _slas.WorkClock:
+        """The clock, its intervals listed at least up to ``hi``."""
+        if hi <= self.hi or self.closed:
+            return self.clock
+        cal, starts, ends, t = self.calendar, self.starts, self.ends, self.t
+        while True:
+            if len(starts) >= 1_000_000:
+                self.closed = True
+                break
+            o = float(cal.next_open(t))
+            if not math.isfinite(o):
+                self.closed = True
+                break
+            if o > hi:
+                break
+            c = float(cal.next_close(o))
+            starts.append(o)
+            ends.append(c)
+            if not math.isfinite(c) or c <= o:
+                self.closed = True
+                break
+            t = c
+        self.t, self.hi = t, float(hi)
+        self.clock = self._snapshot()
+        return self.clock
+
+
+#: The growing clocks of this process, ``{(id(calendar), lo): _Growing}``: a handful (one
+#: per SLA calendar and warm-up). The chunks of a replication, and the next replications
+#: of this worker, read the same intervals instead of listing a year of them each time.
+_CLOCKS: dict[tuple[int, float], _Growing] = {}
+_CLOCKS_LOCK = threading.Lock()
+
+
+def work_clock(calendar, lo: float, hi: float) -> _slas.WorkClock:
+    """``WorkClock(calendar, lo, hi)``: the same readings at every instant up to ``hi``,
+    each calendar's intervals listed once per process (:class:`_Growing`)."""
+    if calendar is None:
+        return _slas.WorkClock(None, lo, hi)
+    key = (id(calendar), float(lo))
+    with _CLOCKS_LOCK:
+        grown = _CLOCKS.get(key)
+        if grown is None or grown.calendar is not calendar:
+            if len(_CLOCKS) >= 64:
+                _CLOCKS.clear()
+            grown = _CLOCKS[key] = _Growing(calendar, lo)
+        return grown.upto(float(hi))
+
+
 def sla_clocks(sla, records: dict, cases: dict, pauses: dict, warmup: float, end: float,
                elements: dict, classes: list) -> dict:
     """One SLA's clock for every measured ticket of a chunk, as
@@ -177,7 +251,7 @@ def sla_clocks(sla, records: dict, cases: dict, pauses: dict, warmup: float, end
     ``t0``, ``t1``, ``elapsed`` (NaN when not counted) and ``status`` (numbers in
     :data:`STATUSES`).
     """
-    from bpsim.analysis.slas import _MOMENTS, WorkClock, sla_target
+    from bpsim.analysis.slas import _MOMENTS, sla_target
     from bpsim.engine.output import LIFECYCLES
 
     def target(k):
@@ -212,7 +286,7 @@ def sla_clocks(sla, records: dict, cases: dict, pauses: dict, warmup: float, end
     lo = float(warmup)
     if len(rows) and not np.isnan(t0).all():
         lo = min(lo, float(np.nanmin(t0)))
-    clock = WorkClock(sla.calendar, lo, float(end))
+    clock = work_clock(sla.calendar, lo, float(end))
     elapsed = np.maximum(clock(stop) - clock(t0), 0.0)
     if sla.pause_at and len(rows) and len(pauses["case"]):
         at = np.isin(pauses["element"], [elements[e] for e in sla.pause_at if e in elements])

@@ -101,3 +101,25 @@ def test_collector_sla_cases_has_the_record_columns(monkeypatch):
     for c in ("target", "t0", "t1", "elapsed", "breached"):
         assert np.allclose(got[c].astype(float), want[c].astype(float), rtol=1e-12, atol=1e-9,
                            equal_nan=True), c
+
+
+def test_growing_work_clock_reads_as_a_fresh_one():
+    """stream.slas.work_clock lists a calendar's open intervals once per process and grows
+    them for a later end: its readings up to each end are a fresh WorkClock's, bit for bit,
+    whichever order the ends come in."""
+    from bpsim.stream import slas as stream_slas
+
+    process = bpsim.read(MODELS / "service_desk.bpmn")
+    bound = bpsim.load_scenario(MODELS / "service_desk.yaml").bind(process)
+    cals = [s.calendar for s in bound.slas if s.calendar is not None]
+    assert cals
+    cal = cals[0]
+    stream_slas._CLOCKS.clear()
+    rng = np.random.default_rng(3)
+    for hi in (2 * 86400.0, 40 * 86400.0, 10 * 86400.0, 90 * 86400.0):
+        got = stream_slas.work_clock(cal, 3600.0, hi)
+        want = record_slas.WorkClock(cal, 3600.0, hi)
+        t = np.concatenate([rng.uniform(3600.0, hi, 500), [3600.0, hi, np.nan]])
+        assert np.array_equal(got(t), want(t), equal_nan=True)
+    assert len(stream_slas._CLOCKS) == 1
+    assert stream_slas.work_clock(None, 0.0, 10.0)(np.array([4.0])).tolist() == [4.0]
