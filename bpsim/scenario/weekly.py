@@ -252,7 +252,10 @@ class StepPattern:
         self.hol_starts = [a for a, _ in holidays]
         self.hol_ends = [b for _, b in holidays]
         self.hol_cum = [0.0]
+        #: ``_raw`` at each holiday's start and end (what :meth:`integral` subtracts).
+        self._hol_raw: list[tuple[float, float]] = []
         for a, b in holidays:
+            self._hol_raw.append((self._raw(a), self._raw(b)))
             self.hol_cum.append(self.hol_cum[-1] + self._raw(b) - self._raw(a))
 
     # -- integrals -------------------------------------------------------------------------
@@ -272,9 +275,20 @@ class StepPattern:
 
     def _raw(self, u: float) -> float:
         """Integral of the weekly pattern over [0, u), ignoring holidays."""
-        k, r = self._split(u)
-        i = self._segment(r)
-        return k * self.per_week + self.cum[i] + self.levels[i] * (r - self.edges[i])
+        # _split and _segment written out (the same operations: a hot path of the shifts)
+        k = math.floor(u / WEEK)
+        r = u - k * WEEK
+        if r < 0:
+            k, r = k - 1, r + WEEK
+        if r >= WEEK:
+            k, r = k + 1, r - WEEK
+        if r < 0.0:  # max(r, 0.0)
+            r = 0.0
+        edges, levels = self.edges, self.levels
+        i = bisect_right(edges, r) - 1
+        if i >= len(levels):
+            i = len(levels) - 1
+        return k * self.per_week + self.cum[i] + levels[i] * (r - edges[i])
 
     def _raw_inverse(self, g: float) -> float:
         """Smallest u with _raw(u) >= g (per_week > 0)."""
@@ -295,12 +309,9 @@ class StepPattern:
         """Level accumulated over [0, u) with holidays counting zero (negative for u < 0)."""
         total = self._raw(u)
         j = bisect_right(self.hol_starts, u) - 1
-        if j >= 0:
-            total -= (
-                self.hol_cum[j]
-                + self._raw(min(u, self.hol_ends[j]))
-                - self._raw(self.hol_starts[j])
-            )
+        if j >= 0:  # less the holidays before u: _raw(min(u, end)) - _raw(start) for the last
+            start, end = self._hol_raw[j]
+            total -= self.hol_cum[j] + (end if self.hol_ends[j] < u else total) - start
         return total
 
     def inverse(self, amount: float, u: float) -> float:

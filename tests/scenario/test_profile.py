@@ -153,3 +153,33 @@ def test_the_inverter_is_the_inverse_bit_for_bit():
             assert invert(amount, float(u)) == pattern.inverse(amount, float(u))
     never = StepPattern([(0.0, 3600.0, 0.0)])
     assert never.inverter()(1.0, 5.0) == math.inf
+
+
+def test_the_integral_is_the_one_of_split_and_segment_bit_for_bit():
+    """integral() writes _split and _segment out and keeps the holidays' raw integrals: the
+    same floats as the plain composition (reference below), inside and after holidays."""
+    from bisect import bisect_right
+
+    def raw(p, u):
+        k, r = p._split(u)
+        i = p._segment(r)
+        return k * p.per_week + p.cum[i] + p.levels[i] * (r - p.edges[i])
+
+    def integral(p, u):
+        total = raw(p, u)
+        j = bisect_right(p.hol_starts, u) - 1
+        if j >= 0:
+            total -= p.hol_cum[j] + raw(p, min(u, p.hol_ends[j])) - raw(p, p.hol_starts[j])
+        return total
+
+    office = WeeklyCalendar("office", MONDAY, hours="09:00-12:30, 13:30-18:00",
+                            holidays=["2026-01-06", "2026-01-07", "2026-04-03"])
+    pattern = office._pattern
+    rng = np.random.default_rng(5)
+    edges = [w * 7 * D + e for w in range(-1, 15) for e in pattern.edges]
+    points = [*rng.uniform(-8 * D, 120 * D, 5000), *edges, *np.nextafter(edges, np.inf),
+              *(pattern.hol_starts + pattern.hol_ends)]
+    for u in points:
+        assert pattern.integral(float(u)) == integral(pattern, float(u))
+        assert pattern._raw(float(u)) == raw(pattern, float(u))
+    assert office.working_time(0.0, 14 * D) == 8 * 8 * H  # 8 open days of 8 h in two weeks
