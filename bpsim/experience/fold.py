@@ -248,20 +248,22 @@ def _abandons(view, bp: Blueprint) -> tuple[bool, dict[int, float], pd.DataFrame
     """What :func:`abandon_from` needs: whether the records say who abandoned, the measured
     tickets that ended per replication, and those that abandoned per phase (where they left
     first)."""
-    from bpsim.experience.journey import measured
+    from bpsim.experience.journey import measured, rows_in
 
     ev = view.output.events
-    if "abandoned" not in set(ev["lifecycle"].cat.categories):
+    lcats = ev["lifecycle"].cat.categories
+    if "abandoned" not in set(lcats):
         return False, {}, None
     c = measured(view)
     c = c.loc[c["measured"]]
     gone = c["abandoned"].astype(bool) if "abandoned" in c else pd.Series(False, index=c.index)
     ended = c.loc[c["completed"].astype(bool) | gone]
     counts = {int(r): float(n) for r, n in ended.groupby("replication").size().items()}
-    ab = ev.loc[ev["lifecycle"] == "abandoned", ["replication", "case", "element", "time"]]
-    if ab.empty:
+    at = np.flatnonzero(ev["lifecycle"].cat.codes.to_numpy() == lcats.get_loc("abandoned"))
+    if not len(at):
         return True, counts, None
-    ab = ab.merge(ended[["replication", "case"]], on=["replication", "case"])
+    ab = ev.iloc[at][["replication", "case", "element", "time"]]
+    ab = ab.loc[rows_in(ended, ab["replication"].to_numpy(), ab["case"].to_numpy()) >= 0]
     ab = ab.sort_values("time").drop_duplicates(["replication", "case"])
     if bp.phases:
         phase = ab["element"].astype(object).map(bp.phases.of_node).fillna(NO_PHASE)

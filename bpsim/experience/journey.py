@@ -80,11 +80,46 @@ def _key(rep, case) -> np.ndarray:
     return np.asarray(rep, dtype=np.int64) * (1 << 32) + np.asarray(case, dtype=np.int64)
 
 
+def rows_in(cases: pd.DataFrame, rep, case) -> np.ndarray:
+    """Each (``rep``, ``case``) pair's row in ``cases`` (-1: not there). One replication (a streamed chunk, a replication's view): a look-up
+    table indexed by case number; else a binary search of the (replication, case) keys."""
+    rep = np.asarray(rep)
+    case = np.asarray(case, dtype=np.int64)
+    out = np.full(len(case), -1, dtype=np.int64)
+    if not len(cases) or not len(case):
+        return out
+    crep = cases["replication"].to_numpy()
+    ccase = cases["case"].to_numpy(np.int64)
+    r0 = crep[0]
+    if (crep == r0).all() and (rep == r0).all() and ccase.min() >= 0 and case.min() >= 0:
+        top = int(max(ccase.max(), case.max())) + 1
+        if top <= 8 * (len(ccase) + len(case)) + 1024:      # a table no larger than the data
+            lut = np.full(top, -1, dtype=np.int64)
+            lut[ccase] = np.arange(len(ccase))
+            return lut[case]
+    ckey = _key(crep, ccase)
+    srt = None
+    if len(ckey) > 1 and not bool(np.all(ckey[1:] >= ckey[:-1])):
+        srt = np.argsort(ckey, kind="stable")
+        ckey = ckey[srt]
+    qkey = _key(rep, case)
+    pos = np.minimum(np.searchsorted(ckey, qkey), len(ckey) - 1)
+    return np.where(ckey[pos] == qkey, pos if srt is None else srt[pos], -1)
+
+
+def _by_row(row: np.ndarray) -> np.ndarray:
+    """The stable order of ``row`` (each ticket's records kept in their order): a radix
+    sort for up to 65,536 tickets, else a sort of the unique keys (row, position)."""
+    if not len(row) or int(row.max()) < (1 << 16):
+        return np.argsort(row.astype(np.uint16), kind="stable")
+    return np.argsort(row.astype(np.int64) * len(row) + np.arange(len(row)))
+
+
 def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The timeline of completed measured tickets.
 
     Returns ``(pieces, cases)``: ``pieces`` has one row per event record (``replication``,
-    ``case``, ``time``, ``dt`` (the piece ending at this record), ``phase`` (index into
+    ``case``, ``row`` (the ticket's row in ``cases``), ``time``, ``dt`` (the piece ending at this record), ``phase`` (index into
     ``bp.phases.order``; -1: none), ``layer`` (index into :data:`LAYERS`; -1: none),
     ``queue`` (the piece was spent in a queue), ``touch`` (the ticket crossed the line of
     interaction here; ``touch_type`` and ``touch_from`` say how), ``reopen`` and
@@ -94,14 +129,14 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
     cases = _measured_done(results)
     cases["channel"] = cases["start"].astype(object).map(bp.channels).fillna("digital")
     ev = results.output.events
-    mask = np.isin(_key(ev["replication"], ev["case"]), _key(cases["replication"], cases["case"]))
-    rows = np.flatnonzero(mask)
-    del mask
+    at = rows_in(cases, ev["replication"].to_numpy(), ev["case"].to_numpy())
+    rows = np.flatnonzero(at >= 0)
     # by ticket, then in record order (the records of one ticket are in time order): a
-    # stable sort of the tickets' keys keeps each ticket's records in their order
-    order = rows[np.argsort(_key(ev["replication"].to_numpy()[rows], ev["case"].to_numpy()[rows]),
-                            kind="stable")]
-    del rows
+    # stable sort of the tickets' rows keeps each ticket's records in their order
+    sort = _by_row(at[rows])
+    order = rows[sort]
+    row = at[rows][sort]
+    del rows, at, sort
     # compact columns: small integers and codes, no Python object per record
     rep = ev["replication"].to_numpy()[order]
     case = ev["case"].to_numpy()[order]
@@ -198,11 +233,9 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
         if need.any():
             codes, names = pd.factorize(cases["channel"])   # per ticket: a few channel types
             remap = np.array([type_code(x) for x in names] + [-1], dtype=np.int8)
-            at = pd.Index(_key(cases["replication"], cases["case"])).get_indexer(
-                _key(rep[need], case[need]))
-            touch_type[need] = remap[np.where(at >= 0, codes[at], len(names))]
+            touch_type[need] = remap[codes[row[need]]]
     pieces = pd.DataFrame({
-        "replication": rep, "case": case, "time": t, "dt": dt, "phase": phase, "layer": layer,
+        "replication": rep, "case": case, "row": row, "time": t, "dt": dt, "phase": phase, "layer": layer,
         "queue": queue, "touch": touch,
         "touch_type": pd.Categorical.from_codes(touch_type, categories=types or ["digital"]),
         "touch_from": touch_from, "touch_repeat": touch_repeat, "touch_phase": touch_phase,
@@ -263,7 +296,7 @@ def ticket_phases(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame, p
 
     ncase = len(cases)
     ckey = _key(cases["replication"], cases["case"])
-    row_of = np.searchsorted(ckey, _key(p["replication"], p["case"]))
+    row_of = p["row"].to_numpy()
     width = nph + 1
     size = ncase * width
     cell = row_of * width + ph
@@ -342,8 +375,8 @@ def breaches(results, bp: Blueprint, cases: pd.DataFrame, pieces: pd.DataFrame) 
     cols = ["sla", "replication", "case", "t0", "t1", "late", "phase"]
     if sc.empty:
         return pd.DataFrame(columns=cols + ["phase_index"])
-    sc = sc.merge(cases[["replication", "case"]], on=["replication", "case"])
-    sc = sc.loc[sc["breached"].eq(True)].copy()
+    sc = sc.loc[sc["breached"].eq(True).to_numpy() & (rows_in(
+        cases, sc["replication"].to_numpy(), sc["case"].to_numpy()) >= 0)].copy()
     if sc.empty:
         return pd.DataFrame(columns=cols + ["phase_index"])
     sc["late"] = (sc["elapsed"].astype(float) - sc["target"].astype(float)).clip(lower=0.0)

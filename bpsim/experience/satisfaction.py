@@ -190,8 +190,8 @@ def score_tickets(results, bp: Blueprint, per_phase: pd.DataFrame, cases: pd.Dat
         credit("breach", brow, bph, -pen)
     # silence: gaps between moments the customer hears from the service
     ptouch = pieces["touch"].to_numpy()
-    pkey = np.asarray(_key(pieces["replication"], pieces["case"]))
-    prow = np.searchsorted(ckey, pkey)
+    prow = (pieces["row"].to_numpy() if "row" in pieces
+            else np.searchsorted(ckey, np.asarray(_key(pieces["replication"], pieces["case"]))))
     ptime = pieces["time"].to_numpy(float)
     pph = pieces["phase"].to_numpy() if bp.phases else np.zeros(len(pieces), dtype=np.int64)
     first = np.r_[True, prow[1:] != prow[:-1]] if len(prow) else np.zeros(0, bool)
