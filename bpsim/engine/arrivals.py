@@ -6,24 +6,26 @@ mornings. Each start event of the scenario's ``arrivals`` is a source of tickets
 * a renewal process: inter-arrival times drawn from a law (``interarrival``), the first one
   draw after ``first_at``; ``scale`` divides the gaps (1.3 = 30 % more tickets);
 * a rate profile (non-homogeneous Poisson process): the profile inverts its integrated rate
-  (exact over nights and weekends); ``scale`` s multiplies the rate (``profile.scaled(s)``
+  (exact over nights and weekends; through its ``sampler(rng)`` when it has one); ``scale`` s multiplies the rate (``profile.scaled(s)``
   when the profile offers it, else ceil(s) independent copies each thinned to s / ceil(s),
   which is again Poisson with s times the rate);
 * a trace of absolute arrival times (``scale`` does not apply).
 
-Each new ticket gets a priority class drawn from the source's class mix. ``limit`` caps the
+Each new ticket gets a priority class drawn from the source's class mix (a block of draws
+per numpy call). ``limit`` caps the
 number of tickets of a source. Arrivals stop at the horizon.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from functools import partial
 from heapq import heappush
-from itertools import accumulate
+from itertools import accumulate, chain, count, repeat
 
-from bpsim.engine.streams import Streams
+import numpy as np
+
+from bpsim.engine.streams import BLOCK, Streams
 from bpsim.engine.tokens import Call
 from bpsim.errors import SimulationError
 
@@ -44,29 +46,29 @@ def schedule_arrivals(env, schedule, node, arrival, streams: Streams, cls_index,
                                   element_id=node.id, element_name=node.name,
                                   hint="list it under classes: or fix the arrival's class mix")
     weights = [float(arrival.classes[c]) for c in names]
-    cum = list(accumulate(weights))
-    total = cum[-1] if cum else 1.0
     codes = [cls_index[c] for c in names] or [0]
-    last = len(codes) - 1
-    pick = streams.uniform(f"class:{node.id}") if len(codes) > 1 else None
+    if len(codes) > 1:  # a block of classes per numpy call: bisect_right(cum, u * total)
+        cum = np.array(list(accumulate(weights)))
+        table, total = np.array(codes), cum[-1]
+        uniform = streams.rng(f"class:{node.id}").random  # (not `rng`: reassigned below)
+
+        def classes(_: int) -> list[int]:
+            k = np.searchsorted(cum, uniform(BLOCK) * total, side="right")
+            return table[np.minimum(k, len(table) - 1)].tolist()
+        next_class = chain.from_iterable(map(classes, count())).__next__
+    else:
+        next_class = repeat(codes[0]).__next__
     limit = arrival.limit if arrival.limit is not None else math.inf
     scale = float(arrival.scale or 1.0)
-    count = [0]
+    made = [0]  # tickets of this source so far
     end = math.inf if horizon is None else float(horizon)
 
     def one(now: float, given: int | None = None) -> bool:
-        if count[0] >= limit or not count_arrival(now):
+        if made[0] >= limit or not count_arrival(now):
             return False
-        if given is not None:
-            cls = given
-        elif pick is None:
-            cls = codes[0]
-        else:
-            k = bisect_right(cum, pick() * total)
-            cls = codes[k if k <= last else last]
-        count[0] += 1
-        arrive(start, cls, now)
-        return count[0] < limit
+        made[0] += 1
+        arrive(start, next_class() if given is None else given, now)
+        return made[0] < limit
 
     if arrival.trace is not None:
         trace = [float(t) for t in arrival.trace]

@@ -234,3 +234,32 @@ def test_rate_profile_scale_multiplies_the_rate(scale):
                   arrivals={"Start": Arrival("Start", profile=profile, scale=scale)})
         got = len(run(line(), b).cases)
         assert abs(got - expected) < 4 * math.sqrt(expected), (type(profile).__name__, got, expected)
+
+
+def test_arrival_classes_follow_the_mix_draw_by_draw():
+    """Each ticket's class is the mix's class at a uniform of the source's own stream
+    (``class:<start id>``), ticket after ticket: bisect over the cumulated weights, here
+    recomputed from that stream independently of the engine's block draws; and the counts
+    fit the mix (a zero weight draws nothing)."""
+    from bisect import bisect_right
+    from itertools import accumulate
+
+    from bpsim.engine.streams import Streams, root_entropy
+    from bpsim.scenario.spec import Arrival
+
+    mix = {"P1": 0.15, "P2": 0.0, "P3": 0.25, "P4": 0.6}
+    arrival = Arrival("Start", interarrival=Exponential(mean=60.0), classes=mix)
+    b = bound({}, horizon=2000 * 60.0, seed=9, classes=list(mix), arrivals={"Start": arrival})
+    cases = run(line(), b).cases.sort_values("case")
+    uniform = Streams(root_entropy(9), 0).uniform("class:Start")
+    cum, names = list(accumulate(mix.values())), list(mix)
+    expected = [names[min(bisect_right(cum, uniform() * cum[-1]), len(names) - 1)]
+                for _ in range(len(cases))]
+    assert len(cases) > 1500
+    assert cases["cls"].astype(str).tolist() == expected
+    counts = cases["cls"].astype(str).value_counts()
+    assert "P2" not in counts or counts["P2"] == 0
+    for c, w in mix.items():
+        if w:
+            n, p = len(cases), w
+            assert abs(counts[c] - n * p) < 4 * math.sqrt(n * p * (1 - p))
