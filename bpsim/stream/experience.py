@@ -22,6 +22,9 @@ takes longer than the time between two hand-overs (hours of simulated time).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
@@ -36,7 +39,23 @@ from bpsim.experience.figures import Experience, is_relevant
 from bpsim.experience.fold import ExperienceSums, fold
 from bpsim.experience.satisfaction import params_from
 
-__all__ = ["ExperienceFold", "fold_experience", "StreamedExperience", "pooled_sums"]
+__all__ = ["ExperienceFold", "fold_experience", "item_experience", "StreamedExperience",
+           "pooled_sums"]
+
+_ITEM_CSAT: ContextVar[bool] = ContextVar("bpsim_item_experience", default=False)
+
+
+@contextmanager
+def item_experience() -> Iterator[None]:
+    """Within this block, a what-if work item's run (``records=False`` in
+    :func:`bpsim.stream.collect.item_figures`) folds the customer's side too, for the
+    item's CSAT (:func:`bpsim.whatif.metrics.run_item`); without it an item folds only its
+    study's other figures."""
+    token = _ITEM_CSAT.set(True)
+    try:
+        yield
+    finally:
+        _ITEM_CSAT.reset(token)
 
 _SLA_COLUMNS = ["sla", "replication", "case", "cls", "target", "t0", "t1", "elapsed", "status",
                 "breached"]
@@ -185,9 +204,10 @@ def fold_experience(collector, out, v: pd.DataFrame, final: bool) -> None:
     state = collector.__dict__.get("_experience_fold", False)
     if state is False:
         state = None
-        # (a what-if work item folds only its study's figures: bpsim.stream.collect.item_figures)
+        # (a what-if work item folds only its study's figures, bpsim.stream.collect.item_figures:
+        # the customer's side when it asks for CSAT, item_experience)
         if collector.process is not None and collector.bound is not None \
-                and not getattr(collector, "item", False):
+                and (not getattr(collector, "item", False) or _ITEM_CSAT.get()):
             f = ExperienceFold(collector)
             state = f if is_relevant(collector.bound, f.bp) else None
         collector._experience_fold = state

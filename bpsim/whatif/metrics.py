@@ -164,8 +164,8 @@ def _streamed_metrics(output, process, bound, want: frozenset) -> dict[str, floa
     """:func:`headline_metrics` of a run with streaming statistics (``records=False``):
     the same figures from the replication's summary (:mod:`bpsim.stream`): counts and
     cycle-time sums, the SLA clocks' counts, met margins and censored clocks, the staff's
-    overtime, the backlog trend and the tickets still open. No CSAT: the customer's side
-    needs the records (:func:`run_item` keeps them then)."""
+    overtime, the backlog trend and the tickets still open; CSAT from the customer's side
+    folded chunk by chunk (:mod:`bpsim.stream.experience`) when the item asked for it."""
     from bpsim.stream.results import StreamedResults
     from bpsim.stream.slas import sla_row
 
@@ -193,6 +193,12 @@ def _streamed_metrics(output, process, bound, want: frozenset) -> dict[str, floa
     metrics["_backlog_growth"] = _num(bt.growth) if bt is not None else math.nan
     metrics["_backlog_positive_share"] = _num(bt.positive_share) if bt is not None else math.nan
     metrics["_backlog_threshold"] = _num(bt.threshold) if bt is not None else math.nan
+    if "experience" in want and res.experience.relevant and res.experience.available:
+        sat = res.satisfaction  # the customer's side, from the folded sums
+        top = sat.loc[sat["scope"] == "overall"]
+        metrics["csat"] = _num(top["csat_mean"].iloc[0]) if not top.empty else math.nan
+        metrics["share_satisfied"] = (_num(top["share_satisfied"].iloc[0]) if not top.empty
+                                      else math.nan)
     if "utilization" in want:
         util = _utilization(output.staff, res._overtime)
         for name in bound.roles:
@@ -216,19 +222,22 @@ def streams(item: WorkItem, bound) -> bool:
     """Whether ``item`` runs with streaming statistics (``records=False``, the work item's
     figures alone: :func:`bpsim.stream.collect.item_figures`) rather than with records:
     when its run is ended by the horizon (the backlog trend's instants are then known in
-    advance; a run ended by ``cases:`` has them only at its end) and it is not asked for
-    the customer's side (CSAT needs every ticket's path)."""
-    if bound.horizon is None or bound.cases is not None:
-        return False
+    advance; a run ended by ``cases:`` has them only at its end). CSAT, when asked on a
+    model about the customer's side, is folded chunk by chunk too (:func:`wants_csat`)."""
+    return bound.horizon is not None and bound.cases is None
+
+
+def wants_csat(item: WorkItem, bound) -> bool:
+    """Whether ``item`` asks for CSAT on a model about the customer's side (then a streamed
+    item folds the journey and the scores: :func:`bpsim.stream.experience.item_experience`)."""
     want = FIGURES if item.figures is None else item.figures
-    if "experience" in want:
-        from types import SimpleNamespace
+    if "experience" not in want:
+        return False
+    from types import SimpleNamespace
 
-        from bpsim.experience.figures import Experience
+    from bpsim.experience.figures import Experience
 
-        if Experience(SimpleNamespace(process=item.process, scenario=bound)).relevant:
-            return False
-    return True
+    return bool(Experience(SimpleNamespace(process=item.process, scenario=bound)).relevant)
 
 
 def run_item(item: WorkItem) -> dict[str, float]:
@@ -245,7 +254,11 @@ def run_item(item: WorkItem) -> dict[str, float]:
         bound, _cut = choose_warmup(item.process, bound, seed=item.seed,
                                     replication_ids=[item.replication], records=not stream)
     if stream:
-        with item_figures():
+        from contextlib import nullcontext
+
+        from bpsim.stream.experience import item_experience
+
+        with item_figures(), (item_experience() if wants_csat(item, bound) else nullcontext()):
             output = run(item.process, bound, seed=item.seed, replication_ids=[item.replication],
                          progress=False, records=False)
     else:

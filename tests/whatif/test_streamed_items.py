@@ -53,11 +53,54 @@ def test_streamed_item_figures_equal_the_record_ones(monkeypatch, seed, replicat
 def test_items_keep_records_when_streaming_lacks_a_figure():
     p = bpsim.read(MODELS / "support_blueprint.bpmn")
     s = bpsim.load_scenario(MODELS / "support_blueprint.yaml")
-    assert not metrics.streams(WorkItem(0, 0, p, s, 1), s.bind(p))        # CSAT asked
+    assert metrics.streams(WorkItem(0, 0, p, s, 1), s.bind(p))            # CSAT streamed too
+    assert metrics.wants_csat(WorkItem(0, 0, p, s, 1), s.bind(p))
     assert metrics.streams(WorkItem(0, 0, p, s, 1, FIGURES - {"experience"}), s.bind(p))
+    assert not metrics.wants_csat(WorkItem(0, 0, p, s, 1, FIGURES - {"experience"}), s.bind(p))
     by_cases = s.vary({"cases": 200})
     assert not metrics.streams(WorkItem(0, 0, p, by_cases, 1, frozenset()),
                                by_cases.bind(p))                         # trend at the end
+
+
+@pytest.mark.parametrize("model,vary", [
+    ("service_desk", {"horizon": "10d", "warmup": "2d"}),
+    # phases, proactive updates, SLAs and a biased survey
+    ("support_blueprint", {"horizon": "12d", "warmup": "2d"})])
+def test_streamed_item_csat_equals_the_record_one(monkeypatch, model, vary):
+    p = bpsim.read(MODELS / f"{model}.bpmn")
+    s = bpsim.load_scenario(MODELS / f"{model}.yaml").vary(vary)
+    item = WorkItem(0, 1, p, s, 5)
+    assert metrics.streams(item, s.bind(p)) and metrics.wants_csat(item, s.bind(p))
+    calls = []
+    import bpsim.stream.experience as sx
+
+    real = sx.ExperienceFold.chunk
+    monkeypatch.setattr(sx.ExperienceFold, "chunk",
+                        lambda self, *a: (calls.append(1), real(self, *a))[1])
+    streamed = run_item(item)
+    assert calls                                       # the item folded the customer's side
+    with monkeypatch.context() as m:
+        _records(m)
+        recorded = run_item(item)
+    assert _same(streamed, recorded) == []
+    assert 1 <= streamed["csat"] <= 5 and 0 < streamed["share_satisfied"] < 1
+    # an item not asking for CSAT does not fold it
+    calls.clear()
+    assert "csat" not in run_item(WorkItem(0, 1, p, s, 5, FIGURES - {"experience"}))
+    assert not calls
+
+
+def test_sweep_of_the_bundled_desk_with_csat_is_the_same_streamed(monkeypatch):
+    p = bpsim.read(MODELS / "service_desk.bpmn")
+    s = bpsim.load_scenario(MODELS / "service_desk.yaml").vary(
+        {"horizon": "7d", "warmup": "1d", "replications": 2})
+    vary = {"roles.Agent.shifts.early.staff": [2, 3]}
+    streamed = bpsim.sweep(p, s, vary, executor="serial")
+    with monkeypatch.context() as m:
+        _records(m)
+        recorded = bpsim.sweep(p, s, vary, executor="serial")
+    assert any("csat" in c for c in streamed.columns)
+    pd.testing.assert_frame_equal(streamed, recorded, rtol=1e-9, atol=1e-12)
 
 
 @pytest.fixture(scope="module")
