@@ -36,7 +36,7 @@ from bpsim.analysis import visits as _visits
 from bpsim.engine.output import LIFECYCLES, RunOutput
 from bpsim.stream import elements as _elements
 from bpsim.stream.experience import fold_experience  # expstream hook
-from bpsim.stream.groups import Groups, index_of
+from bpsim.stream.groups import Groups, index_of, stable_order
 from bpsim.stream.levels import QueueLevel
 from bpsim.stream.sketch import QuantileSketch
 from bpsim.stream.slas import STATUSES, sla_clocks
@@ -91,6 +91,21 @@ def _in_table_order(enabled: np.ndarray, case: np.ndarray) -> bool:
         return True
     a, b = enabled[:-1], enabled[1:]
     return bool(np.all((b > a) | ((b == a) & (case[1:] >= case[:-1]))))
+
+
+def _lookup(ids: np.ndarray, values: np.ndarray, at: np.ndarray, dtype) -> np.ndarray:
+    """``values`` of the ids ``at`` (every one among ``ids``, distinct case numbers): a
+    table indexed by case number when the ids are dense enough, else a binary search."""
+    if not len(ids):
+        return np.zeros(len(at), dtype)
+    lo, hi = int(ids.min()), int(ids.max())
+    if hi - lo < 4 * len(ids) + 4096:
+        table = np.zeros(hi - lo + 1, dtype=values.dtype)
+        table[ids - lo] = values
+        return table[np.clip(at - lo, 0, hi - lo)]
+    order = np.argsort(ids, kind="stable")
+    pos = np.searchsorted(ids[order], at)
+    return values[order][np.clip(pos, 0, len(order) - 1)]
 
 
 def _sketch(store: dict, key, values, exact: int | None = None) -> None:
@@ -228,10 +243,7 @@ class Collector:
             role[worked] = self.staff_roles[resource[worked]]
         # the class of each record's case
         cases_id = part["case"]
-        order = np.argsort(cases_id, kind="stable")
-        pos = np.searchsorted(cases_id[order], case)
-        cls = part["cls"][order][np.clip(pos, 0, max(len(order) - 1, 0))] if len(order) else \
-            np.zeros(len(case), np.int8)
+        cls = _lookup(cases_id, part["cls"], case, np.int8)
         cats = self.cats
 
         def cat(codes, what):
@@ -418,9 +430,7 @@ class Collector:
             s.elements[E[e]] = None
         # each ticket's row in the cases: its channel, whether it completed in the window
         cid = mc["case"].to_numpy(np.int64)
-        corder = np.argsort(cid, kind="stable")
-        pos = np.clip(np.searchsorted(cid[corder], vcase), 0, max(len(cid) - 1, 0))
-        crow = corder[pos]
+        crow = _lookup(cid, np.arange(len(cid)), vcase, np.int64)
         found = cid[crow] == vcase
         chan = np.where(found, index_of(mc["start"], self.eidx)[crow] + 1, 0)
         done_case = found & (meas & compl)[crow]
@@ -718,10 +728,11 @@ class Collector:
                 later = mine[1] >= now
                 pending[what] = tuple(a[later] for a in mine)
             g = Groups(e, len(self.elements))
-            # per element, by time (stable: a tie keeps its order): by time, then stably by
-            # element (a radix sort on the integers; a third of lexsort's cost)
-            order = np.argsort(t, kind="stable")
-            order = order[np.argsort(e[order], kind="stable")]
+            # per element, by time: by time, then stably by element (a radix sort on 16-bit
+            # integers). Changes at one instant are summed exactly (+1s and -1s) whatever
+            # their order, so the time sort need not be stable
+            order = np.argsort(t)
+            order = order[stable_order(e[order], len(self.elements))]
             e, t, d = e[order], t[order], d[order]
             lo = np.searchsorted(e, g.present, side="left")
             hi = np.searchsorted(e, g.present, side="right")

@@ -13,7 +13,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["Groups", "index_of"]
+__all__ = ["Groups", "index_of", "stable_order"]
+
+
+def stable_order(keys: np.ndarray, size: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of integer keys in ``[0, size)``: as 16-bit
+    integers when they fit, which numpy sorts by radix (several times faster than the
+    merge sort it runs on 64-bit integers); the same order."""
+    k = np.asarray(keys)
+    if size <= 1 << 15 and k.dtype != np.int16:
+        k = k.astype(np.int16)
+    return np.argsort(k, kind="stable")
 
 
 def index_of(col: pd.Series | np.ndarray, where: dict) -> np.ndarray:
@@ -80,7 +90,7 @@ class Groups:
     def split(self, x: np.ndarray) -> list[np.ndarray]:
         """``x``'s values of each group (in the groups' order; rows in their order)."""
         if self._order is None or self._bounds is None:
-            self._order = np.argsort(self.keys, kind="stable")
+            self._order = stable_order(self.keys, self.size)
             sk = self.keys[self._order]
             self._bounds = (np.searchsorted(sk, self.present, side="left"),
                             np.searchsorted(sk, self.present, side="right"))

@@ -35,3 +35,30 @@ def test_index_of_categorical_and_objects():
     cat = pd.Series(pd.Categorical(["c", None, "a", "z"], categories=["z", "c", "a"]))
     assert index_of(cat, where).tolist() == [2, -1, 0, -1]
     assert index_of(pd.Series(["b", None, "c"], dtype=object), where).tolist() == [1, -1, 2]
+
+
+def test_stable_order_is_numpys_stable_argsort():
+    """stream.groups.stable_order sorts small keys as 16-bit integers (radix), larger ones
+    as they are: numpy's stable argsort either way, ties in row order."""
+    from bpsim.stream.groups import stable_order
+
+    rng = np.random.default_rng(5)
+    for size in (1, 17, 1 << 15, 1 << 20):
+        keys = rng.integers(0, size, 5000).astype(np.int64)
+        assert np.array_equal(stable_order(keys, size), np.argsort(keys, kind="stable"))
+
+
+def test_collector_lookup_dense_and_sparse():
+    """stream.collect._lookup reads each id's value through a table (dense ids) or a binary
+    search (sparse ones): the same values either way."""
+    from bpsim.stream.collect import _lookup
+
+    rng = np.random.default_rng(7)
+    for spread in (1, 10_000):          # ids 0..n-1 shuffled, or spread far apart
+        ids = rng.permutation(500).astype(np.int64) * spread + 3
+        values = rng.integers(0, 100, 500).astype(np.int8)
+        at = rng.choice(ids, 2000)
+        want = np.array([values[np.flatnonzero(ids == a)[0]] for a in at])
+        assert np.array_equal(_lookup(ids, values, at, np.int8), want)
+    assert len(_lookup(np.zeros(0, np.int64), np.zeros(0, np.int8), np.zeros(3, np.int64),
+                       np.int8)) == 3
