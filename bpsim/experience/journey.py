@@ -127,7 +127,15 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
     touchpoint type of the start event).
     """
     cases = _measured_done(results)
-    cases["channel"] = cases["start"].astype(object).map(bp.channels).fillna("digital")
+    start = cases["start"]
+    if isinstance(start.dtype, pd.CategoricalDtype):   # per start event, not per ticket
+        ch_of = np.array([v if v is not None else "digital" for v in
+                          (bp.channels.get(c) for c in start.cat.categories)] + ["digital"],
+                         dtype=object)
+        scode = start.cat.codes.to_numpy()
+        cases["channel"] = ch_of[np.where(scode < 0, len(ch_of) - 1, scode)]
+    else:
+        cases["channel"] = start.astype(object).map(bp.channels).fillna("digital")
     ev = results.output.events
     at = rows_in(cases, ev["replication"].to_numpy(), ev["case"].to_numpy())
     rows = np.flatnonzero(at >= 0)
@@ -170,11 +178,17 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
     def lc(words) -> np.ndarray:
         return np.array([lcats.index(w) for w in words if w in lcats], dtype=ldtype)
 
+    def one_of(codes: np.ndarray, words) -> np.ndarray:
+        """Whether each record's lifecycle is one of ``words`` (a table by code)."""
+        table = np.zeros(len(lcats) + 1, dtype=bool)
+        table[lc(words).astype(np.int64)] = True
+        return table[np.where(codes < 0, len(lcats), codes)]
+
     queue = (lcode == (lcats.index("start") if "start" in lcats else -99)) & staffed
     del staffed
     prev_e = np.r_[-1, ecode[:-1]].astype(np.int32) if n else ecode
     prev_l = np.r_[-1, lcode[:-1]].astype(lcode.dtype) if n else lcode
-    entry = np.isin(lcode, lc(_ENTRY)) & same & np.isin(prev_l, lc(_LEAVE))
+    entry = one_of(lcode, _ENTRY) & same & one_of(prev_l, _LEAVE)
     del prev_l
     touch = np.zeros(n, dtype=bool)
     types: list[str] = []                 # touch_type categories (-1: no touchpoint)
@@ -212,7 +226,7 @@ def moments(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame]:
         del pk, pos, at
     del prev_e, entry
     # message flows touching the customer: counted when their source completes or passes
-    sent = np.isin(lcode, lc(["complete", "pass", "end"]))
+    sent = one_of(lcode, ["complete", "pass", "end"])
     for c in bp.crossings:
         if c.touchpoint and c.kind == "message" and c.source in code_of:
             at = (ecode == code_of[c.source]) & sent
@@ -355,17 +369,20 @@ def ticket_phases(results, bp: Blueprint) -> tuple[pd.DataFrame, pd.DataFrame, p
         bcell = (np.searchsorted(ckey, _key(br["replication"], br["case"])) * width
                  + np.where(bph < 0, nph, bph))
         out["breaches"] = np.bincount(bcell, minlength=ncase * width).astype(float)
-    frame = pd.DataFrame({
-        "replication": np.repeat(cases["replication"].to_numpy(), width),
-        "case": np.repeat(cases["case"].to_numpy(), width),
-        "phase": np.tile(np.array(names + ["(no phase)"], dtype=object), ncase),
-        **out,
-    })
     # the "(no phase)" rows only where some time or event fell outside every phase
-    extra = frame["phase"] == "(no phase)"
-    figures = [c for c in frame.columns if c not in ("replication", "case", "phase")]
-    empty = extra & (frame[figures].abs().sum(axis=1) == 0)
-    return frame.loc[~empty].reset_index(drop=True), cases, pieces
+    keep = np.ones(ncase * width, dtype=bool)
+    if ncase:
+        other = np.zeros(ncase, dtype=bool)
+        for a in out.values():
+            other |= a[nph::width] != 0
+        keep[nph::width] = other
+    frame = pd.DataFrame({
+        "replication": np.repeat(cases["replication"].to_numpy(), width)[keep],
+        "case": np.repeat(cases["case"].to_numpy(), width)[keep],
+        "phase": np.tile(np.array(names + ["(no phase)"], dtype=object), ncase)[keep],
+        **{k: a[keep] for k, a in out.items()},
+    })
+    return frame, cases, pieces
 
 
 def breaches(results, bp: Blueprint, cases: pd.DataFrame, pieces: pd.DataFrame) -> pd.DataFrame:

@@ -215,8 +215,8 @@ def score_tickets(results, bp: Blueprint, per_phase: pd.DataFrame, cases: pd.Dat
     # repeated contacts and re-opens, from the journey's per-phase counts
     pp = per_phase
     prow2 = np.searchsorted(ckey, np.asarray(_key(pp["replication"], pp["case"])))
-    ph_index = {p: i for i, p in enumerate(names)}
-    pph2 = pp["phase"].map(ph_index).fillna(nph).astype(int).to_numpy()
+    pph2 = pd.Index(names).get_indexer(pp["phase"].to_numpy())
+    pph2 = np.where(pph2 < 0, nph, pph2)
     credit("repeat_contact", prow2, pph2, -params.repeat_contact * pp["repeat_contacts"].to_numpy(float))
     credit("reopen", prow2, pph2, -params.reopen * pp["reopens"].to_numpy(float))
     # channel
