@@ -36,10 +36,14 @@ from bpsim.analysis import visits as _visits
 from bpsim.engine.output import LIFECYCLES, RunOutput
 from bpsim.stream import elements as _elements
 from bpsim.stream.experience import fold_experience  # expstream hook
-from bpsim.stream.groups import Groups, index_of, stable_order
+from bpsim.stream.groups import Groups, index_of
+from bpsim.stream.groups import add_row as _add
+from bpsim.stream.groups import add_sketch as _sketch
 from bpsim.stream.levels import QueueLevel
+from bpsim.stream.mser import MserSums
 from bpsim.stream.sketch import QuantileSketch
-from bpsim.stream.slas import STATUSES, sla_clocks
+from bpsim.stream.slafold import SlaFold
+from bpsim.stream.steps import StepFunctions
 
 __all__ = ["Collector", "Summary", "EVERY", "item_figures"]
 
@@ -52,16 +56,6 @@ _FIGS = ("wait", "service", "sojourn")
 #: A visit's outcome, numbered (-1: still open).
 _OUTCOME = {"complete": 0, "interrupted": 1, "withdrawn": 2, "abandoned": 3, "blocked": 4}
 _INTERRUPTED, _WITHDRAWN, _ABANDONED, _BLOCKED = 1, 2, 3, 4
-_NO_CHANGES = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-
-
-def _add(store: dict, key, values: dict) -> None:
-    row = store.get(key)
-    if row is None:
-        store[key] = dict(values)
-    else:
-        for k, v in values.items():
-            row[k] = row.get(k, 0.0) + v
 
 
 #: Set by :func:`item_figures`: the collectors made meanwhile fold only a work item's figures.
@@ -108,13 +102,6 @@ def _lookup(ids: np.ndarray, values: np.ndarray, at: np.ndarray, dtype) -> np.nd
     return values[order][np.clip(pos, 0, len(order) - 1)]
 
 
-def _sketch(store: dict, key, values, exact: int | None = None) -> None:
-    sk = store.get(key)
-    if sk is None:
-        sk = store[key] = QuantileSketch(exact=exact)
-    sk.add(values)
-
-
 @dataclass
 class Summary:
     """What one replication leaves behind in streaming mode (picklable, small).
@@ -147,7 +134,7 @@ class Summary:
         return self.sums.setdefault(name, {})
 
 
-class Collector:
+class Collector(SlaFold, StepFunctions, MserSums):
     """Folds one replication's finished tickets into a :class:`Summary` (see the module doc).
 
     Parameters
@@ -573,77 +560,12 @@ class Collector:
         # (outputs) entries, flows and breaching tickets per element: the diagram's figures
         _elements.fold(s, out, self.process, sla_rows)
 
-    def _fold_slas(self, out: RunOutput, mc: pd.DataFrame, v: pd.DataFrame,
-                   wins: pd.DataFrame, final: bool, open_cases: np.ndarray | None
-                   ) -> list[pd.DataFrame]:
-        """The SLA clocks of the chunk's measured tickets (:func:`bpsim.stream.slas.sla_clocks`:
-        :func:`bpsim.analysis.slas.sla_cases`'s statuses and elapsed times); returns per SLA
-        the tickets' ``case`` and ``breached`` (1, 0, NaN when not counted), as
-        ``sla_cases`` has them."""
-        s = self.summary
-        rows: list[pd.DataFrame] = []  # (outputs) each SLA's rows, for the diagram's breach share
-        clocks = self._clocks(out, mc, v)
-        for sla, sc in clocks:
-            if not len(sc["case"]):
-                continue
-            st = sc["status"]
-            breached = np.where(st == 0, 0.0, np.where(st <= 3, 1.0, np.nan))
-            rows.append(pd.DataFrame({"case": sc["case"], "breached": breached}))
-            self._fold_sla(sla, sc)
-            if final:  # the censored margins enter the Kaplan-Meier estimate one by one
-                keep = np.isin(sc["case"], open_cases) if open_cases is not None else \
-                    np.ones(len(sc["case"]), bool)
-                opened = pd.DataFrame({
-                    "sla": sla.name, "replication": self.rep, "case": sc["case"][keep],
-                    "cls": [self.classes[k] if k >= 0 else None for k in sc["cls"][keep]],
-                    "target": sc["target"][keep], "elapsed": sc["elapsed"][keep],
-                    "status": np.array(STATUSES, dtype=object)[sc["status"][keep]]})
-                s.sla_open = pd.concat([x for x in (s.sla_open, opened) if x is not None],
-                                       ignore_index=True)
-        return rows
-
     def _measured(self, out: RunOutput) -> pd.DataFrame:
         """:func:`bpsim.analysis.visits.measured_cases` of the chunk ``out``, once per chunk."""
         if self._mc_of is not out:
             self._mc = _visits.measured_cases(out)
             self._mc_of = out
         return self._mc
-
-    def _clocks(self, out: RunOutput, mc: pd.DataFrame, v: pd.DataFrame) -> list[tuple]:
-        """``[(sla, clocks)]`` of the chunk ``out`` (:func:`bpsim.stream.slas.sla_clocks`),
-        worked out once per chunk whoever asks first."""
-        if self._clock_of is out:
-            return self._clock_val
-        slas = getattr(self.bound, "slas", None) or []
-        cases = dict(self.raw["cases"], measured=mc["measured"].to_numpy(bool),
-                     completed=mc["completed"].to_numpy(bool))
-        pauses = {"case": v["case"].to_numpy(np.int64), "element": index_of(v["element"], self.eidx),
-                  "enabled": v["enabled"].to_numpy(float), "end": v["end"].to_numpy(float)}
-        end = float(out.windows["end"].iloc[0])
-        self._clock_val = [(sla, sla_clocks(sla, self.raw["records"], cases, pauses, self.warmup,
-                                            end, self.eidx, self.classes)) for sla in slas]
-        self._clock_of = out
-        return self._clock_val
-
-    def sla_cases(self, out: RunOutput, v: pd.DataFrame) -> pd.DataFrame:
-        """The chunk's SLA clocks, every SLA one after the other, in the columns of
-        :func:`bpsim.analysis.slas.sla_cases` (``breached``: 1, 0, NaN when not counted): what
-        the customer's side's breaches read, without working the clocks out twice."""
-        parts = []
-        for sla, sc in self._clocks(out, self._measured(out), v):
-            st = sc["status"]
-            parts.append(pd.DataFrame({
-                "sla": sla.name, "replication": self.rep, "case": sc["case"],
-                "cls": pd.Categorical.from_codes(sc["cls"], categories=self.cats["cls"]),
-                "target": sc["target"], "t0": sc["t0"], "t1": sc["t1"],
-                "elapsed": sc["elapsed"],
-                "status": pd.Categorical.from_codes(st, categories=list(STATUSES)),
-                "breached": np.where(st == 0, 0.0, np.where(st <= 3, 1.0, np.nan))}))
-        parts = [p for p in parts if len(p)]
-        if not parts:
-            return pd.DataFrame(columns=["sla", "replication", "case", "cls", "target", "t0",
-                                         "t1", "elapsed", "status", "breached"])
-        return pd.concat(parts, ignore_index=True)
 
     def _cls_name(self, k: int):
         """The class of code ``k`` (0: none)."""
@@ -652,30 +574,6 @@ class Collector:
     def _elem_name(self, k: int):
         """The element of code ``k`` (0: none)."""
         return self.elements[k - 1] if k else None
-
-    def _fold_sla(self, sla, sc: dict) -> None:
-        s = self.summary
-        g = Groups(sc["cls"] + 1, len(self.classes) + 1)
-        status = sc["status"]
-        x = sc["elapsed"]
-        closed = status <= 1                            # met, breached
-        xc = np.where(closed, x, np.nan)
-        counts = [g.count(status == k) for k in range(len(STATUSES))]
-        esum, en_, rows = g.sum(xc), g.valid(xc), g.count()
-        closed_x = g.split(xc)
-        met_x = g.split(np.where(status == 0, x, np.nan))
-        for i, k in enumerate(g.present):
-            cls = self._cls_name(k)
-            row = {name: float(counts[j][i]) for j, name in enumerate(STATUSES)}
-            row["elapsed_sum"] = float(esum[i])
-            row["elapsed_n"] = float(en_[i])
-            row["rows"] = float(rows[i])
-            _add(s.table("sla"), (sla.name, cls), row)
-            if not self.item:
-                _sketch(s.sketches, ("sla", sla.name, cls), closed_x[i])
-            # a work item's Kaplan-Meier estimate reads every met margin: kept exactly
-            _sketch(s.sketches, ("sla_met", sla.name, cls), met_x[i],
-                    exact=(1 << 62) if self.item else None)
 
     def _first(self, firsts: tuple, rank: np.ndarray, codes: np.ndarray, size: int,
                rows: np.ndarray | None, keys: tuple, scope: str, name) -> None:
@@ -697,105 +595,6 @@ class Collector:
             if key not in store or val < store[key]:
                 store[key] = val
 
-    # -- step functions ---------------------------------------------------------------------
-    def _changes(self, v: pd.DataFrame, what: str) -> tuple:
-        """The step function's changes (element number, time, +1/-1) of visits ``v``."""
-        if v.empty:
-            return _NO_CHANGES
-        leave = (v["start"].where(v["start"].notna(), v["end"]) if what == "queue"
-                 else v["end"]).to_numpy(float)
-        el = index_of(v["element"], self.eidx)
-        t = np.concatenate([v["enabled"].to_numpy(float), leave])
-        d = np.concatenate([np.ones(len(v)), -np.ones(len(v))])
-        e = np.concatenate([el, el])
-        ok = ~np.isnan(t)
-        return e[ok], t[ok], d[ok]
-
-    def _levels(self, v_done: pd.DataFrame, v_open: pd.DataFrame, now: float, final: bool) -> None:
-        w0 = self.warmup
-        mid = self.mid
-        pending: dict[str, tuple] = {}
-        for what in ("queue", "stage"):
-            mine = self._changes(v_done, what)
-            old = self.pending.get(what)
-            if old is not None:
-                mine = tuple(np.concatenate([a, b]) for a, b in zip(mine, old))
-            opened = self._changes(v_open, what)
-            e, t, d = (np.concatenate([a, b]) for a, b in zip(mine, opened))
-            keep = (t >= self.last) & (t < now)
-            e, t, d = e[keep], t[keep], d[keep]
-            if not final:  # handed-over tickets' changes at ``now`` wait for the next slice
-                later = mine[1] >= now
-                pending[what] = tuple(a[later] for a in mine)
-            g = Groups(e, len(self.elements))
-            # per element, by time: by time, then stably by element (a radix sort on 16-bit
-            # integers). Changes at one instant are summed exactly (+1s and -1s) whatever
-            # their order, so the time sort need not be stable
-            order = np.argsort(t)
-            order = order[stable_order(e[order], len(self.elements))]
-            e, t, d = e[order], t[order], d[order]
-            lo = np.searchsorted(e, g.present, side="left")
-            hi = np.searchsorted(e, g.present, side="right")
-            for k, a, b in zip(g.present, lo, hi):
-                tt, dd = t[a:b], d[a:b]
-                new = np.ones(len(tt), dtype=bool)
-                new[1:] = tt[1:] != tt[:-1]
-                starts = np.nonzero(new)[0]
-                dsum = np.add.reduceat(dd, starts)
-                key = (what, self.elements[k])
-                lvl = self.levels.get(key)
-                if lvl is None:
-                    lvl = self.levels[key] = QueueLevel(self.inst if what == "queue" else None)
-                lvl.advance(tt[starts], dsum, w0, mid, now)
-            for (wh, _e), lvl in self.levels.items():
-                if wh == what:
-                    lvl.settle(now)
-        self.pending = pending
-
-    # -- MSER-5 ---------------------------------------------------------------------------
-    def _fold_mser(self, cases: pd.DataFrame, run_end: float | None) -> None:
-        ids = cases["case"].to_numpy(np.int64)
-        if not len(ids):
-            return
-        arr = cases["arrival"].to_numpy(float)
-        fin = cases["end"].to_numpy(float)
-        if run_end is not None:
-            fin = np.where(np.isnan(fin), run_end, np.minimum(fin, run_end))
-        b = ids // 5
-        need = int(b.max()) + 1
-        if need > len(self.m_sum):
-            size = max(need, 2 * len(self.m_sum))
-            self.m_sum = np.concatenate([self.m_sum, np.zeros(size - len(self.m_sum))])
-            self.m_arr0 = np.concatenate([self.m_arr0, np.full(size - len(self.m_arr0), np.nan)])
-            if self.m_arr4 is not None:
-                self.m_arr4 = np.concatenate([self.m_arr4, np.full(size - len(self.m_arr4), np.nan)])
-        np.add.at(self.m_sum, b, fin - arr)
-        r = ids % 5
-        self.m_arr0[b[r == 0]] = arr[r == 0]
-        if self.m_arr4 is not None:
-            self.m_arr4[b[r == 4]] = arr[r == 4]
-        else:
-            from bpsim.analysis.warmup import TAIL
-
-            self.m_kept += int((arr < float(self.end_known or 0.0) * (1.0 - TAIL)).sum())
-
-    def _mser(self, end: float) -> tuple[float, bool]:
-        """This replication's MSER-5 cut and whether it is reliable, as
-        :func:`bpsim.analysis.warmup.truncation` computes them."""
-        from bpsim.analysis.warmup import BATCH, TAIL, mser5
-
-        if self.m_arr4 is not None:
-            ok = self.m_arr4 < end * (1.0 - TAIL)
-            k = int(np.argmin(ok)) if not ok.all() else len(ok)
-            kept = BATCH * k
-        else:
-            kept = self.m_kept
-            k = kept // BATCH
-        z = self.m_sum[:k] / BATCH
-        d, kk = mser5(z, batch=1)
-        reliable = not (kk >= 4 and d >= kk // 2)
-        cut = float(self.m_arr0[d]) if d and kept > d * BATCH else 0.0
-        return cut, reliable
 
 
 def make_collector(plan, bound, replication: int, process=None, every: int | None = None,

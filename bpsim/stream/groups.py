@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["Groups", "index_of", "stable_order"]
+__all__ = ["Groups", "index_of", "stable_order", "add_row", "add_sketch"]
 
 
 def stable_order(keys: np.ndarray, size: int) -> np.ndarray:
@@ -97,3 +97,24 @@ class Groups:
         xs = np.asarray(x)[self._order]
         lo, hi = self._bounds
         return [xs[a:b] for a, b in zip(lo, hi)]
+
+
+def add_row(store: dict, key, values: dict) -> None:
+    """Add ``values`` column by column into ``store[key]`` (a new row when missing)."""
+    row = store.get(key)
+    if row is None:
+        store[key] = dict(values)
+    else:
+        for k, v in values.items():
+            row[k] = row.get(k, 0.0) + v
+
+
+def add_sketch(store: dict, key, values, exact: int | None = None) -> None:
+    """Add ``values`` to the sketch ``store[key]`` (a new one, ``exact`` values kept exactly,
+    when missing)."""
+    from bpsim.stream.sketch import QuantileSketch
+
+    sk = store.get(key)
+    if sk is None:
+        sk = store[key] = QuantileSketch(exact=exact)
+    sk.add(values)
