@@ -115,6 +115,24 @@ def queue_columns(queue_stats: pd.DataFrame, elements: list, replications: list[
     return out
 
 
+def _positions(column: pd.Series, values: list) -> np.ndarray:
+    """Each row's position in ``values`` (-1: not there), read from the categorical's codes
+    or through a small table for integers, not by hashing every row."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        at = pd.Index(values).get_indexer(column.cat.categories)
+        codes = column.cat.codes.to_numpy()
+        return np.where(codes >= 0, at[codes], -1) if len(at) else np.full(len(codes), -1)
+    x = column.to_numpy()
+    if x.dtype.kind in "iu" and len(values):
+        vals = np.asarray(values, dtype=np.int64)
+        lo, hi = int(min(vals.min(), x.min(initial=0))), int(max(vals.max(), x.max(initial=0)))
+        if hi - lo < 1_000_000:
+            table = np.full(hi - lo + 1, -1, dtype=np.int64)
+            table[vals - lo] = np.arange(len(vals))
+            return table[x.astype(np.int64) - lo]
+    return pd.Index(values).get_indexer(x)
+
+
 def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: list[int],
                 process=None, scenario=None) -> pd.DataFrame:
     """The ``stages`` table (see the module docstring).
@@ -128,43 +146,51 @@ def stage_table(visits: pd.DataFrame, queue_stats: pd.DataFrame, replications: l
     replications : list of int
         Every replication of the run (a replication where a stage saw no ticket counts 0).
     """
-    # only the columns the table reads: a copy of the measured rows, not of every column
+    # only the columns the table reads, as numpy arrays of the measured rows
     measured = np.flatnonzero(visits["measured"].to_numpy(bool))
     el = visits["element"]
-    m = visits[["element", "replication", "outcome", "wait", "service", "sojourn"]].iloc[measured]
     elements = list(pd.unique(el))                        # in order of first appearance
     since = (visits["enabled"].to_numpy(float) - visits["arrival"].to_numpy(float))[measured]
-    order = (pd.Series(since, index=m.index).groupby(m["element"], observed=True).median()
-             if not m.empty else pd.Series(dtype=float))
+    m_el = el.iloc[measured]
+    order = (pd.Series(since, index=m_el.index).groupby(m_el, observed=True).median()
+             if len(measured) else pd.Series(dtype=float))
     elements.sort(key=lambda e: (order.get(e, math.inf), str(e)))
     n_el, n_rep = len(elements), len(replications)
     # every figure is a sum per (stage, replication) cell: one bincount over the rows
-    ei = pd.Index(elements).get_indexer(m["element"].to_numpy(object))
-    ri = pd.Index(replications).get_indexer(m["replication"].to_numpy())
+    ei = _positions(m_el, elements)
+    ri = _positions(visits["replication"].iloc[measured], replications)
     cell = np.where((ei >= 0) & (ri >= 0), ei * max(n_rep, 1) + ri, -1)
     size = n_el * n_rep
-    out_col = m["outcome"]
-    outcome = (out_col.to_numpy(object) if not isinstance(out_col.dtype, pd.CategoricalDtype)
-               else out_col.cat.categories.to_numpy(object)[out_col.cat.codes.to_numpy()])
-    outcome_na = out_col.isna().to_numpy()
+    out_col = visits["outcome"].iloc[measured]
+    if isinstance(out_col.dtype, pd.CategoricalDtype):   # compare codes, not strings
+        codes = out_col.cat.codes.to_numpy()
+        where = {str(c): i for i, c in enumerate(out_col.cat.categories)}
+        outcome_na = codes < 0
+
+        def is_(word: str) -> np.ndarray:
+            return codes == where.get(word, -2)
+    else:
+        outcome = out_col.to_numpy(object)
+        outcome_na = out_col.isna().to_numpy()
+
+        def is_(word: str) -> np.ndarray:
+            return ~outcome_na & (outcome == word)
 
     def per_cell(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         k = mask & (cell >= 0)
         w = None if weights is None else weights[k]
         return np.bincount(cell[k], weights=w, minlength=size).reshape(n_el, n_rep)
 
-    def is_(word: str) -> np.ndarray:
-        return ~outcome_na & (outcome == word)
-
     withdrawn, blocked = is_("withdrawn"), is_("blocked")
     counts = per_cell(~withdrawn & ~blocked)
     abandoned, blocked_n = per_cell(is_("abandoned")), per_cell(blocked)
     per_fig = {}
-    rows_of = np.argsort(ei, kind="stable")               # each stage's rows, in their order
+    # each stage's rows, in their order (a stable sort of small integers: numpy's radix sort)
+    rows_of = np.argsort(ei.astype(np.int16) if n_el < 32_000 else ei, kind="stable")
     bounds = np.searchsorted(ei[rows_of], np.arange(n_el + 1))
-    present = per_cell(np.ones(len(m), dtype=bool)) > 0   # replications the stage saw
+    present = per_cell(np.ones(len(cell), dtype=bool)) > 0   # replications the stage saw
     for fig in ("wait", "service", "sojourn"):
-        v = m[fig].to_numpy(float)
+        v = visits[fig].to_numpy(float)[measured]
         ok = ~np.isnan(v)
         n = per_cell(ok)
         total = per_cell(ok, np.where(ok, v, 0.0))
