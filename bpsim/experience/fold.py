@@ -40,7 +40,7 @@ from bpsim.experience.satisfaction import (
     phase_rows,
     score_tickets,
 )
-from bpsim.experience.survey import survey_estimate
+from bpsim.experience.survey import survey_columns, survey_estimate
 from bpsim.experience.unserved import UNSERVED_COLUMNS, unserved_tickets
 
 __all__ = ["ExperienceSums", "fold", "fold_frames", "journey_from", "abandon_from",
@@ -356,20 +356,13 @@ def _score_rows(done: pd.DataFrame, by: str | None, scope: str, reps: pd.Index, 
                "tickets": float(n.reindex(reps, fill_value=0.0).mean()) if len(reps) else math.nan,
                "csat_mean": m, "csat_ci95": ci, "share_satisfied": sh,
                "share_satisfied_ci95": sci}
+        est = []
         if bool(g["answered"].any()):
-            est = []
             for _r, x in g.groupby("replication"):
                 k = x["n"].to_numpy(float).astype(np.int64)
                 scores = np.repeat(x["score"].to_numpy(float), k)
                 est.append(survey_estimate(scores, np.repeat(x["answered"].to_numpy(bool), k)))
-            means = [e[0] for e in est if not math.isnan(e[0])]
-            halves = [e[1] for e in est if not math.isnan(e[1])]
-            row["survey_csat_mean"] = float(np.mean(means)) if means else math.nan
-            row["survey_ci95"] = float(np.mean(halves)) if halves else math.nan
-            row["survey_responses"] = float(np.mean([e[2] for e in est]))
-        else:
-            row["survey_csat_mean"] = row["survey_ci95"] = math.nan
-            row["survey_responses"] = 0.0
+        row.update(survey_columns(est))
         out.append(row)
     return out
 

@@ -47,7 +47,7 @@ from bpsim.analysis.stats import mean_ci
 from bpsim.experience import draws as _draws
 from bpsim.experience.blueprint import Blueprint
 from bpsim.experience.journey import _key, breaches, phase_at
-from bpsim.experience.survey import response_probabilities, survey_estimate
+from bpsim.experience.survey import response_probabilities, survey_columns, survey_estimate
 
 __all__ = ["SatisfactionParams", "DEFAULTS", "params_from", "score_tickets", "DRIVERS",
            "satisfaction_table", "pain_points", "distribution", "SATISFACTION_COLUMNS"]
@@ -289,17 +289,9 @@ def _group_rows(tickets: pd.DataFrame, by: str | None, scope: str, reps: list[in
                "tickets": float(per.size().reindex(reps, fill_value=0).mean()),
                "csat_mean": m, "csat_ci95": ci, "share_satisfied": s,
                "share_satisfied_ci95": sci}
-        if "answered" in g and g["answered"].any():
-            est = [survey_estimate(x["score"].to_numpy(), x["answered"].to_numpy())
-                   for _, x in per]
-            means = [e[0] for e in est if not math.isnan(e[0])]
-            halves = [e[1] for e in est if not math.isnan(e[1])]
-            row["survey_csat_mean"] = float(np.mean(means)) if means else math.nan
-            row["survey_ci95"] = float(np.mean(halves)) if halves else math.nan
-            row["survey_responses"] = float(np.mean([e[2] for e in est]))
-        else:
-            row["survey_csat_mean"] = row["survey_ci95"] = math.nan
-            row["survey_responses"] = 0.0
+        answered = "answered" in g and bool(g["answered"].any())
+        row.update(survey_columns([survey_estimate(x["score"].to_numpy(), x["answered"].to_numpy())
+                                   for _, x in per] if answered else []))
         out.append(row)
     return out
 

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-__all__ = ["response_probabilities", "survey_sample", "survey_estimate"]
+__all__ = ["response_probabilities", "survey_sample", "survey_estimate", "survey_columns"]
 
 Z975 = 1.959963984540054
 
@@ -58,3 +58,16 @@ def survey_estimate(scores: np.ndarray, answered: np.ndarray) -> tuple[float, fl
     sd = float(answers.std(ddof=1))
     fpc = math.sqrt(max(1.0 - n / total, 0.0)) if total else 1.0
     return mean, Z975 * sd / math.sqrt(n) * fpc, n
+
+
+def survey_columns(estimates: list) -> dict[str, float]:
+    """The satisfaction table's survey columns from one :func:`survey_estimate` result per
+    replication: the mean of the replications' survey CSAT and of their CI half-widths, and
+    the mean number of responses (``NaN`` / 0 without any)."""
+    if not estimates:
+        return {"survey_csat_mean": math.nan, "survey_ci95": math.nan, "survey_responses": 0.0}
+    means = [e[0] for e in estimates if not math.isnan(e[0])]
+    halves = [e[1] for e in estimates if not math.isnan(e[1])]
+    return {"survey_csat_mean": float(np.mean(means)) if means else math.nan,
+            "survey_ci95": float(np.mean(halves)) if halves else math.nan,
+            "survey_responses": float(np.mean([e[2] for e in estimates]))}
