@@ -111,7 +111,7 @@ class Experience:
 
     @cached_property
     def journey(self) -> pd.DataFrame:
-        """``Results.journey`` (see :func:`~bpsim.experience.journey.journey_table`)."""
+        """``Results.journey`` (see :func:`~bpsim.experience.fold.journey_from`)."""
         return journey_from(self.sums, self.blueprint, list(self.results.replication_ids))
 
     @cached_property
@@ -142,8 +142,8 @@ class Experience:
 
     @cached_property
     def satisfaction(self) -> pd.DataFrame:
-        """``Results.satisfaction`` (see :func:`~bpsim.experience.satisfaction.satisfaction_table`),
-        with the abandoned and blocked tickets' columns (:func:`~bpsim.experience.unserved.add_unserved`)."""
+        """``Results.satisfaction`` (see :func:`~bpsim.experience.fold.satisfaction_from`),
+        with the abandoned and blocked tickets' columns."""
         return satisfaction_from(self.sums, self.blueprint, list(self.results.replication_ids),
                                  self.params)
 

@@ -275,8 +275,13 @@ def _abandons(view, bp: Blueprint) -> tuple[bool, dict[int, float], pd.DataFrame
 
 # -- the tables from the sums -----------------------------------------------------------------
 def journey_from(s: ExperienceSums, bp: Blueprint, reps: list[int]) -> pd.DataFrame:
-    """``Results.journey`` from the sums (as :func:`~bpsim.experience.journey.journey_table`
-    computes it from every ticket's rows)."""
+    """``Results.journey`` from the sums: one row per phase (journey order) and an ``end to
+    end`` row. Columns ``phase``, ``tickets`` (completed measured tickets per replication),
+    ``share_entering`` (of those, the share that passed the phase), and for each figure of
+    :data:`~bpsim.experience.journey.JOURNEY_FIGURES` ``<figure>_mean`` (per ticket; seconds
+    or counts) and ``<figure>_ci95``; ``abandon_share`` (+ ``_ci95``: the share of the
+    measured tickets that ended, completed or abandoned, whose customer abandoned in that
+    phase; 0 when the scenario lets no one abandon; see :func:`abandon_from`)."""
     figures = list(JOURNEY_FIGURES)
     columns = (["phase", "tickets", "share_entering"]
                + [f"{f}_{k}" for f in figures if f != "abandoned" for k in ("mean", "ci95")]
@@ -312,7 +317,8 @@ def journey_from(s: ExperienceSums, bp: Blueprint, reps: list[int]) -> pd.DataFr
 
 def abandon_from(s: ExperienceSums, bp: Blueprint, reps: list[int]) -> dict[str, tuple[float, float]]:
     """Phase -> (mean, ci95) share of the measured tickets that ended whose customer abandoned
-    in that phase, and ``end to end`` (as :func:`~bpsim.experience.journey.abandon_shares`)."""
+    in that phase (lost patience in a queue), and ``end to end``; empty when the run has no
+    abandonment."""
     if not s.abandon_known:
         return {}
     index = pd.Index(list(reps), name="replication")
@@ -370,7 +376,7 @@ def _score_rows(done: pd.DataFrame, by: str | None, scope: str, reps: pd.Index, 
 def _unserved_columns(table: pd.DataFrame, sc: pd.DataFrame, reps: pd.Index,
                       params: SatisfactionParams) -> pd.DataFrame:
     """The :data:`~bpsim.experience.unserved.UNSERVED_COLUMNS` of the overall, class and
-    channel rows (as :func:`~bpsim.experience.unserved.add_unserved`)."""
+    channel rows (NaN on the ``phase`` rows)."""
     out = table.copy()
     for col in UNSERVED_COLUMNS:
         out[col] = math.nan
@@ -405,9 +411,10 @@ def _scores(s: ExperienceSums) -> pd.DataFrame:
 
 def satisfaction_from(s: ExperienceSums, bp: Blueprint, reps: list[int],
                       params: SatisfactionParams) -> pd.DataFrame:
-    """``Results.satisfaction`` from the sums (as
-    :func:`~bpsim.experience.satisfaction.satisfaction_table` and
-    :func:`~bpsim.experience.unserved.add_unserved` compute it from every ticket's row)."""
+    """``Results.satisfaction`` from the sums: rows of scope ``overall`` (every completed
+    ticket), ``class``, ``channel`` and ``phase``, with the abandoned and blocked tickets'
+    :data:`~bpsim.experience.unserved.UNSERVED_COLUMNS`; see docs/experience.md for the
+    columns."""
     index = pd.Index(list(reps), name="replication")
     sc = _scores(s)
     done = sc.loc[sc["left"] == ""]

@@ -29,8 +29,6 @@ add up to the end-to-end mean.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -38,7 +36,7 @@ from bpsim.analysis.stats import mean_ci
 from bpsim.experience.blueprint import Blueprint
 from bpsim.experience.layers import LAYERS
 
-__all__ = ["ticket_phases", "journey_table", "moments", "JOURNEY_FIGURES"]
+__all__ = ["ticket_phases", "moments", "JOURNEY_FIGURES"]
 
 #: Per ticket x phase figures (seconds or counts).
 JOURNEY_FIGURES = ["customer_time", "effort", "visible_wait", "hidden_wait", "queue_wait",
@@ -427,79 +425,3 @@ def _ci_rows(sums: pd.DataFrame, tickets: pd.Series, figures: list[str], phase: 
     return row
 
 
-def journey_table(results, bp: Blueprint, per_phase: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``Results.journey``: one row per phase (journey order) and an ``end to end`` row.
-
-    Columns ``phase``, ``tickets`` (completed measured tickets per replication),
-    ``share_entering`` (of those, the share that passed the phase), and for each figure of
-    :data:`JOURNEY_FIGURES` ``<figure>_mean`` (per ticket; seconds or counts) and
-    ``<figure>_ci95``; ``abandon_share`` (+ ``_ci95``: the share of the measured tickets
-    that ended, completed or abandoned, whose customer abandoned in that phase; 0 when the
-    scenario lets no one abandon; see :func:`abandon_shares`).
-    """
-    if per_phase is None:
-        per_phase = ticket_phases(results, bp)[0]
-    reps = pd.Index(list(results.replication_ids), name="replication")
-    figures = [f for f in JOURNEY_FIGURES if f in per_phase.columns]
-    columns = (["phase", "tickets", "share_entering"]
-               + [f"{f}_{k}" for f in figures if f != "abandoned" for k in ("mean", "ci95")]
-               + ["abandon_share"])
-    if per_phase.empty:
-        return pd.DataFrame(columns=columns)
-    tickets = (per_phase.drop_duplicates(["replication", "case"]).groupby("replication").size()
-               .reindex(reps, fill_value=0).astype(float))
-    entered = (per_phase["customer_time"] > 0) | (per_phase["touchpoints"] > 0)
-    per = per_phase.assign(_entered=entered.astype(float))
-    sums = per.groupby(["phase", "replication"])[figures + ["_entered"]].sum()
-    order = list(dict.fromkeys(list(bp.phases.order or [END_TO_END])
-                               + list(per_phase["phase"].unique())))
-    rows = []
-    for ph in order:
-        g = (sums.xs(ph, level="phase").reindex(reps, fill_value=0.0) if ph in
-             sums.index.get_level_values("phase") else
-             pd.DataFrame(0.0, index=reps, columns=figures + ["_entered"]))
-        row = _ci_rows(g, tickets, figures + ["_entered"], ph)
-        rows.append(row)
-    if bp.phases:
-        tot = sums.groupby(level="replication").sum().reindex(reps, fill_value=0.0)
-        row = _ci_rows(tot, tickets, figures, END_TO_END)
-        row["_entered_mean"] = 1.0
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    out["tickets"] = float(tickets.mean())
-    out["share_entering"] = out.pop("_entered_mean")
-    out.pop("abandoned_mean")
-    shares = abandon_shares(results, bp)
-    out["abandon_share"] = [shares.get(ph, (0.0, math.nan))[0] for ph in out["phase"]]
-    out["abandon_share_ci95"] = [shares.get(ph, (0.0, math.nan))[1] for ph in out["phase"]]
-    return out[columns + ["abandon_share_ci95"]]
-
-
-def abandon_shares(results, bp: Blueprint) -> dict[str, tuple[float, float]]:
-    """Phase -> (mean, ci95) share of the measured tickets that ended their journey (completed
-    or abandoned) whose customer abandoned in that phase (lost patience in a queue: the
-    engine's ``abandoned`` records), and the same ``end to end``. Empty when the run has no
-    abandonment."""
-    ev = results.output.events
-    if "abandoned" not in set(ev["lifecycle"].cat.categories):
-        return {}
-    c = measured(results)
-    c = c.loc[c["measured"]]
-    gone = c["abandoned"].astype(bool) if "abandoned" in c else pd.Series(False, index=c.index)
-    ended = c.loc[c["completed"].astype(bool) | gone]
-    reps = pd.Index(list(results.replication_ids), name="replication")
-    denom = ended.groupby("replication").size().reindex(reps, fill_value=0).astype(float)
-    ab = ev.loc[ev["lifecycle"] == "abandoned", ["replication", "case", "element", "time"]]
-    ab = ab.merge(ended[["replication", "case"]], on=["replication", "case"])
-    ab = ab.sort_values("time").drop_duplicates(["replication", "case"])
-    if bp.phases:
-        ab = ab.assign(phase=ab["element"].astype(object).map(bp.phases.of_node).fillna(
-            "(no phase)"))
-    else:
-        ab = ab.assign(phase=END_TO_END)
-    out: dict[str, tuple[float, float]] = {}
-    groups = list(ab.groupby("phase")) + ([(END_TO_END, ab)] if bp.phases else [])
-    for ph, g in groups:
-        n = g.groupby("replication").size().reindex(reps, fill_value=0).astype(float)
-        out[str(ph)] = mean_ci((n / denom.where(denom > 0)).dropna())
-    return out

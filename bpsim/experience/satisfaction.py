@@ -47,10 +47,10 @@ from bpsim.analysis.stats import mean_ci
 from bpsim.experience import draws as _draws
 from bpsim.experience.blueprint import Blueprint
 from bpsim.experience.journey import _key, breaches, phase_at
-from bpsim.experience.survey import response_probabilities, survey_columns, survey_estimate
+from bpsim.experience.survey import response_probabilities
 
 __all__ = ["SatisfactionParams", "DEFAULTS", "params_from", "score_tickets", "DRIVERS",
-           "satisfaction_table", "pain_points", "distribution", "SATISFACTION_COLUMNS"]
+           "pain_points", "distribution", "SATISFACTION_COLUMNS"]
 
 #: Drivers, as the per-ticket columns and the pain-point reasons name them.
 DRIVERS = {
@@ -274,47 +274,10 @@ def results_case(cases: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     return cases["case"].to_numpy()[rows]
 
 
-def _group_rows(tickets: pd.DataFrame, by: str | None, scope: str, reps: list[int],
-                params: SatisfactionParams) -> list[dict]:
-    out = []
-    groups = [(None, tickets)] if by is None else list(tickets.groupby(
-        by, observed=True, sort=by == "cls"))
-    for name, g in groups:
-        per = g.groupby("replication")
-        csat = per["score"].mean().reindex(reps)
-        sat = per["satisfied"].mean().reindex(reps)
-        m, ci = mean_ci(csat.dropna())
-        s, sci = mean_ci(sat.dropna())
-        row = {"scope": scope, "name": "all" if name is None else str(name),
-               "tickets": float(per.size().reindex(reps, fill_value=0).mean()),
-               "csat_mean": m, "csat_ci95": ci, "share_satisfied": s,
-               "share_satisfied_ci95": sci}
-        answered = "answered" in g and bool(g["answered"].any())
-        row.update(survey_columns([survey_estimate(x["score"].to_numpy(), x["answered"].to_numpy())
-                                   for _, x in per] if answered else []))
-        out.append(row)
-    return out
-
-
 SATISFACTION_COLUMNS = ["scope", "name", "tickets", "csat_mean", "csat_ci95", "share_satisfied",
                         "share_satisfied_ci95", "survey_csat_mean", "survey_ci95",
                         "survey_responses", "phase_score", "phase_score_ci95", "points_lost",
                         "main_driver"]
-
-
-def satisfaction_table(tickets: pd.DataFrame, drivers: pd.DataFrame, bp: Blueprint,
-                       reps: list[int], params: SatisfactionParams) -> pd.DataFrame:
-    """``Results.satisfaction``: rows of scope ``overall`` (every completed ticket),
-    ``class``, ``channel`` and ``phase``; see docs/experience.md for the columns."""
-    rows = _group_rows(tickets, None, "overall", reps, params)
-    rows += _group_rows(tickets, "cls", "class", reps, params)
-    rows += _group_rows(tickets, "channel", "channel", reps, params)
-    rows += phase_rows(drivers, bp, reps, params, tickets)
-    out = pd.DataFrame(rows)
-    for c in SATISFACTION_COLUMNS:
-        if c not in out:
-            out[c] = math.nan if c != "main_driver" else None
-    return out[SATISFACTION_COLUMNS]
 
 
 def phase_rows(drivers: pd.DataFrame, bp: Blueprint, reps: list[int],

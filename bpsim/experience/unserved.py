@@ -9,8 +9,8 @@ gets ``satisfaction.blocked``; both default to the lowest score, 1. No noise, no
 A ticket that abandoned or was blocked and came back (``retrial:``) or was routed to a
 named flow (voicemail) and then completed is a completed ticket, scored as any other.
 
-:func:`add_unserved` adds, beside each ``overall``, ``class`` and ``channel`` row of
-``Results.satisfaction`` (whose ``csat_mean`` stays the completed tickets' CSAT):
+Each ``overall``, ``class`` and ``channel`` row of ``Results.satisfaction`` (whose
+``csat_mean`` stays the completed tickets' CSAT) also has
 ``abandoned_tickets`` and ``blocked_tickets`` (measured tickets per replication),
 ``csat_with_unserved_mean`` / ``_ci95`` and ``share_satisfied_with_unserved`` / ``_ci95``
 (completed, abandoned and blocked tickets together).
@@ -18,14 +18,10 @@ named flow (voicemail) and then completed is a completed ticket, scored as any o
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
-from bpsim.analysis.stats import mean_ci
-
-__all__ = ["unserved_tickets", "add_unserved", "UNSERVED_COLUMNS"]
+__all__ = ["unserved_tickets", "UNSERVED_COLUMNS"]
 
 UNSERVED_COLUMNS = ["abandoned_tickets", "blocked_tickets", "csat_with_unserved_mean",
                     "csat_with_unserved_ci95", "share_satisfied_with_unserved",
@@ -63,32 +59,3 @@ def unserved_tickets(results, params) -> pd.DataFrame:
     })
 
 
-def add_unserved(table: pd.DataFrame, tickets: pd.DataFrame, unserved: pd.DataFrame,
-                 reps: list[int]) -> pd.DataFrame:
-    """``table`` (``Results.satisfaction``) with the :data:`UNSERVED_COLUMNS` (NaN on the
-    ``phase`` rows)."""
-    out = table.copy()
-    for col in UNSERVED_COLUMNS:
-        out[col] = math.nan
-    both = pd.concat([tickets[["replication", "cls", "channel", "score", "satisfied"]].assign(left=""),
-                      unserved[["replication", "cls", "channel", "score", "satisfied", "left"]]],
-                     ignore_index=True)
-    both["satisfied"] = both["satisfied"].astype(bool)
-    both["score"] = both["score"].astype(float)
-    for i, row in out.iterrows():
-        scope = row["scope"]
-        if scope == "overall":
-            g = both
-        elif scope in ("class", "channel"):
-            key = "cls" if scope == "class" else "channel"
-            g = both.loc[both[key].astype(str) == str(row["name"])]
-        else:
-            continue
-        per = g.groupby("replication")
-        m, ci = mean_ci(per["score"].mean().reindex(reps).dropna())
-        s, sci = mean_ci(per["satisfied"].mean().reindex(reps).dropna())
-        left = g["left"].to_numpy()
-        counts = {k: float(g.loc[left == k].groupby("replication").size().reindex(reps, fill_value=0).mean())
-                  if reps else 0.0 for k in ("abandoned", "blocked")}
-        out.loc[i, UNSERVED_COLUMNS] = [counts["abandoned"], counts["blocked"], m, ci, s, sci]
-    return out

@@ -1,6 +1,7 @@
 """The tables from the per-replication sums (bpsim.experience.fold) against the per-ticket
-computation: journey_table, satisfaction_table + add_unserved, pain_points and distribution
-read every ticket's rows; the report's tables come from sums. Same figures."""
+computation: journey_table, satisfaction_table + add_unserved (tests/experience/reference.py),
+pain_points and distribution read every ticket's rows; the report's tables come from sums.
+Same figures."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import pandas as pd
 import pytest
 
 import bpsim
-from bpsim.experience.journey import abandon_shares, journey_table
-from bpsim.experience.satisfaction import distribution, pain_points, satisfaction_table
+from bpsim.experience.satisfaction import distribution, pain_points
 from bpsim.experience.survey import response_probabilities
-from bpsim.experience.unserved import add_unserved
+
+from .reference import abandon_shares, add_unserved, journey_table, satisfaction_table
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 

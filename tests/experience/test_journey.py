@@ -109,7 +109,8 @@ def test_abandon_share_per_phase_from_abandoned_records(runs):
     import pandas as pd
 
     from bpsim.analysis import Results
-    from bpsim.experience.journey import abandon_shares
+
+    from .reference import abandon_shares
 
     p, on, _ = runs
     out = copy.copy(on.output)
