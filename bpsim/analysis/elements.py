@@ -28,7 +28,7 @@ import pandas as pd
 
 from bpsim.analysis.stats import mean_ci
 
-__all__ = ["element_table", "flow_table", "ENTRY_LIFECYCLES"]
+__all__ = ["element_table", "flow_table", "flow_frame", "ENTRY_LIFECYCLES"]
 
 #: lifecycle records that mean "the ticket entered this element"
 ENTRY_LIFECYCLES = ("arrive", "enabled", "pass", "end")
@@ -200,12 +200,18 @@ def flow_table(results) -> pd.DataFrame:
         else:
             row["count"], row["count_ci95"] = (0.0, 0.0) if reps else (math.nan, math.nan)
         records.append(row)
+    return flow_frame(records, entries.groupby("element").size() / max(len(reps), 1))
+
+
+def flow_frame(records: list[dict], entered) -> pd.DataFrame:
+    """The flow table from its rows (``id``, ``source``, ``target``, ``name``, ``count``,
+    ``count_ci95``) and the entries per replication of each element (a mapping or Series
+    element -> mean entries): ``share`` = a flow's count over its source's entries."""
     out = pd.DataFrame(records, columns=["id", "source", "target", "name", "count",
                                          "count_ci95"])
     if out.empty:
         out["share"] = []
         return out
-    entered = entries.groupby("element").size() / max(len(reps), 1)
     base = out["source"].map(entered).astype(float)
     out["share"] = np.where(base > 0, out["count"] / base.where(base > 0, 1.0), np.nan)
     return out

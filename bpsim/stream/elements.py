@@ -250,13 +250,6 @@ def flow_table(results) -> pd.DataFrame:
         else:
             row["count"], row["count_ci95"] = (0.0, 0.0) if reps else (math.nan, math.nan)
         records.append(row)
-    out = pd.DataFrame(records, columns=["id", "source", "target", "name", "count",
-                                         "count_ci95"])
-    if out.empty:
-        out["share"] = []
-        return out
     n = max(len(reps), 1)
     entered = {e: sum(per.values()) / n for e, per in _by_rep(results, "entered", "n").items()}
-    base = out["source"].map(entered).astype(float)
-    out["share"] = np.where(base > 0, out["count"] / base.where(base > 0, 1.0), np.nan)
-    return out
+    return _elements.flow_frame(records, entered)
